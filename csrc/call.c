@@ -1,0 +1,478 @@
+/* The call mechanism: URL -> request -> transfer -> handler -> trace. */
+#include "client_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "clibdocker/errors.h"
+#include "errors_int.h"
+#include "value_int.h"
+
+int dk__call_begin(dk_call *k, dk_client *c, const char *method, const char *op,
+	int versioned, const char *path, ...)
+{
+	va_list ap;
+	const char *p, *arg;
+	int num;
+
+	memset(k, 0, sizeof(*k));
+	k->c = c;
+	k->method = method;
+	k->op = op;
+	k->total_ms = -1;
+	if (!c)
+		return dk__err(DK_EINVAL, 0, 0, "%s: client is NULL", op);
+	if (versioned) {
+		num = dk__client_version_num(c);
+		if (num < 0)
+			return num;
+	}
+	if (dkbuf_puts(&k->url, c->base))
+		goto nomem;
+	if (versioned && dkbuf_printf(&k->url, "/v%s", c->version))
+		goto nomem;
+	va_start(ap, path);
+	for (p = path; *p; p++) {
+		if (p[0] == '{' && p[1] == '}') {
+			arg = va_arg(ap, const char *);
+			if (!arg || !*arg) {
+				va_end(ap);
+				dkbuf_dispose(&k->url);
+				return dk__err(DK_EINVAL, 0, 0, "%s: a path parameter is empty", op);
+			}
+			if (dkbuf_put_escaped(&k->url, arg, strlen(arg))) {
+				va_end(ap);
+				goto nomem;
+			}
+			p++;
+		} else if (dkbuf_putc(&k->url, *p)) {
+			va_end(ap);
+			goto nomem;
+		}
+	}
+	va_end(ap);
+	pthread_mutex_lock(&c->lock);
+	k->trace = c->trace;
+	k->trace_ud = c->trace_ud;
+	k->trace_cap = c->trace_cap;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+nomem:
+	dkbuf_dispose(&k->url);
+	return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+}
+
+static int query_sep(dk_call *k, const char *name)
+{
+	if (dkbuf_putc(&k->url, k->nquery++ ? '&' : '?') ||
+	    dkbuf_put_escaped(&k->url, name, strlen(name)) ||
+	    dkbuf_putc(&k->url, '='))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	return 0;
+}
+
+int dk__call_query_str(dk_call *k, const char *name, const char *value)
+{
+	if (!value)
+		return 0;
+	if (query_sep(k, name) || dkbuf_put_escaped(&k->url, value, strlen(value)))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	return 0;
+}
+
+int dk__call_query_bool(dk_call *k, const char *name, int value)
+{
+	if (value < 0)
+		return 0;
+	if (query_sep(k, name) || dkbuf_puts(&k->url, value ? "1" : "0"))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	return 0;
+}
+
+int dk__call_query_int(dk_call *k, const char *name, int64_t value)
+{
+	if (query_sep(k, name) || dkbuf_printf(&k->url, "%lld", (long long)value))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	return 0;
+}
+
+int dk__call_require(dk_call *k, const char *since, const char *what)
+{
+	unsigned major = 0, minor = 0;
+	int num;
+
+	if (sscanf(since, "%u.%u", &major, &minor) != 2)
+		return dk__err(DK_ERROR, 0, 0, "bad version gate '%s'", since);
+	num = dk__client_version_num(k->c);
+	if (num < 0)
+		return num;
+	if (num < (int)(major * 1000 + minor))
+		return dk__err(DK_EVERSION, 0, 0,
+			"%s: %s requires API version %s or newer; this client uses %s",
+			k->op, what, since, k->c->version);
+	return 0;
+}
+
+int dk__call_json_body(dk_call *k, const char *json, size_t len, int secret)
+{
+	k->body = json ? json : "";
+	k->body_len = json ? len : 0;
+	k->has_body = 1;
+	k->redact_body = secret;
+	return 0;
+}
+
+int dk__call_header(dk_call *k, const char *name, const char *value, int secret)
+{
+	dkbuf line = DKBUF_INIT;
+	struct curl_slist *n;
+
+	if (strpbrk(value, "\r\n") || strpbrk(name, "\r\n: "))
+		return dk__err(DK_EINVAL, 0, 0, "%s: header %s holds a line break", k->op, name);
+	if (!k->headers) {
+		/* start from the client's constant headers */
+		struct curl_slist *it;
+		for (it = k->c->json_headers; it; it = it->next) {
+			n = curl_slist_append(k->headers, it->data);
+			if (!n)
+				goto nomem;
+			k->headers = n;
+		}
+	}
+	if (dkbuf_printf(&line, "%s: %s", name, value))
+		goto nomem;
+	n = curl_slist_append(k->headers, line.ptr);
+	dkbuf_dispose(&line);
+	if (!n)
+		goto nomem;
+	k->headers = n;
+	if (dkbuf_printf(&k->trace_headers, "%s: %s\r\n", name, secret ? "<redacted>" : value))
+		goto nomem;
+	return 0;
+nomem:
+	dkbuf_dispose(&line);
+	return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+}
+
+static size_t write_cb(char *data, size_t size, size_t n, void *ud)
+{
+	dk_call *k = ud;
+	size_t len = size * n;
+
+	if (dkbuf_put(&k->resp, data, len)) {
+		k->err = DK_ENOMEM;
+		return 0;
+	}
+	return len;
+}
+
+size_t dk__header_cb(char *data, size_t size, size_t n, void *ud)
+{
+	dk_call *k = ud;
+	size_t len = size * n;
+
+	/* a new response (e.g. after 100 Continue) restarts the list */
+	if (len > 5 && !strncmp(data, "HTTP/", 5))
+		dkbuf_clear(&k->resp_headers);
+	if (dkbuf_put(&k->resp_headers, data, len)) {
+		k->err = DK_ENOMEM;
+		return 0;
+	}
+	return len;
+}
+
+const char *dk__find_header(const dkbuf *h, const char *name, size_t *len)
+{
+	size_t nl = strlen(name);
+	const char *p = h->ptr, *end = h->ptr ? h->ptr + h->len : NULL, *eol, *v;
+
+	while (p && p < end) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > nl && p[nl] == ':' && !strncasecmp(p, name, nl)) {
+			v = p + nl + 1;
+			while (v < eol && (*v == ' ' || *v == '\t'))
+				v++;
+			*len = (size_t)(eol - v);
+			while (*len && (v[*len - 1] == '\r' || v[*len - 1] == ' '))
+				(*len)--;
+			return v;
+		}
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+int dk__call_setup_handle(dk_call *k, CURL *h, int streaming)
+{
+	dk_client *c = k->c;
+	long total = k->total_ms >= 0 ? k->total_ms : c->total_ms;
+
+	curl_easy_setopt(h, CURLOPT_URL, k->url.ptr);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_ms);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, streaming ? 0L : total);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, k->headers ? k->headers : c->json_headers);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, k);
+	if (k->want_headers || streaming) {
+		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, dk__header_cb);
+		curl_easy_setopt(h, CURLOPT_HEADERDATA, k);
+	} else {
+		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
+		curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
+	}
+	if (!strcmp(k->method, "GET")) {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+	} else if (!strcmp(k->method, "HEAD")) {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	} else {
+		if (k->has_body || !strcmp(k->method, "POST")) {
+			curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)k->body_len);
+			curl_easy_setopt(h, CURLOPT_POSTFIELDS, k->has_body ? k->body : "");
+		} else {
+			curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+		}
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST,
+			strcmp(k->method, "POST") ? k->method : NULL);
+	}
+	return 0;
+}
+
+int dk__curl_error(CURLcode cc, const char *errbuf, const char *what)
+{
+	const char *detail = errbuf && *errbuf ? errbuf : curl_easy_strerror(cc);
+
+	switch (cc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return dk__err(DK_ECONNECT, 0, (int)cc, "%s: cannot connect to the Docker engine: %s", what, detail);
+	case CURLE_OPERATION_TIMEDOUT:
+		return dk__err(DK_ETIMEOUT, 0, (int)cc, "%s: timed out: %s", what, detail);
+	case CURLE_ABORTED_BY_CALLBACK:
+		return dk__err(DK_ECANCELED, 0, (int)cc, "%s: canceled", what);
+	case CURLE_OUT_OF_MEMORY:
+		return dk__err(DK_ENOMEM, 0, (int)cc, "%s: out of memory", what);
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_BAD_CONTENT_ENCODING:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return dk__err(DK_EPROTO, 0, (int)cc, "%s: bad answer from the engine: %s", what, detail);
+	default:
+		return dk__err(DK_ETRANSPORT, 0, (int)cc, "%s: connection to the engine failed: %s", what, detail);
+	}
+}
+
+/* Map an error status to a code, with the daemon's `message`. */
+int dk__call_status_error(dk_call *k)
+{
+	int code;
+	long st = k->status;
+	const char *msg = NULL;
+	json_object *root = NULL, *m = NULL;
+
+	if (st == 404)
+		code = DK_ENOTFOUND;
+	else if (st == 409)
+		code = DK_ECONFLICT;
+	else if (st == 401 || st == 403)
+		code = DK_EAUTH;
+	else
+		code = DK_EAPI;
+	if (k->resp.len && k->resp.ptr[0] == '{') {
+		root = json_tokener_parse(k->resp.ptr);
+		if (root && json_object_object_get_ex(root, "message", &m) &&
+		    json_object_is_type(m, json_type_string))
+			msg = json_object_get_string(m);
+	}
+	if (msg) {
+		dk__err_msg(code, (int)st, 0, msg, strlen(msg));
+	} else if (k->resp.len) {
+		size_t n = k->resp.len;
+		while (n && (k->resp.ptr[n - 1] == '\n' || k->resp.ptr[n - 1] == '\r'))
+			n--;
+		dk__err_msg(code, (int)st, 0, k->resp.ptr, n);
+	} else {
+		dk__err(code, (int)st, 0, "%s: the engine answered HTTP %ld", k->op, st);
+	}
+	json_object_put(root);
+	return code;
+}
+
+int dk__call_perform(dk_call *k)
+{
+	CURL *h;
+	CURLcode cc;
+	char errbuf[CURL_ERROR_SIZE];
+	int rc = 0;
+
+	h = dk__client_acquire(k->c);
+	if (!h)
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory (curl handle)");
+	errbuf[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	dk__call_setup_handle(k, h, 0);
+	k->start_us = dk__now_us();
+	cc = curl_easy_perform(h);
+	k->end_us = dk__now_us();
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &k->status);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+	if (!strcmp(k->method, "HEAD"))
+		curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
+	if (k->err)
+		rc = dk__err(k->err, (int)k->status, 0, "%s: out of memory reading the answer", k->op);
+	else if (cc != CURLE_OK)
+		rc = dk__curl_error(cc, errbuf, k->op);
+	else if (k->status >= 400 || k->status < 100)
+		rc = dk__call_status_error(k);
+	if (rc && cc != CURLE_OK) {
+		/* the connection may be in a bad state: do not pool it */
+		curl_easy_cleanup(h);
+		return rc;
+	}
+	dk__client_release(k->c, h);
+	return rc;
+}
+
+/* --- trace and redaction ------------------------------------------------ */
+
+static int secret_key(const char *key)
+{
+	return !strcasecmp(key, "password") || !strcasecmp(key, "auth") ||
+	       !strcasecmp(key, "identitytoken") || !strcasecmp(key, "registrytoken");
+}
+
+static void redact_json(json_object *o)
+{
+	size_t i, n;
+
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, key, val) {
+			if (secret_key(key) && !json_object_is_type(val, json_type_null))
+				json_object_object_add(o, key, json_object_new_string("<redacted>"));
+			else
+				redact_json(val);
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++)
+			redact_json(json_object_array_get_idx(o, i));
+	}
+}
+
+void dk__call_trace(dk_call *k, int code, const char *body, size_t shown,
+	uint64_t total, int streamed)
+{
+	dk_trace t;
+	json_object *req = NULL;
+	const char *rb = NULL;
+	size_t rblen = 0;
+	int rbtrunc = 0;
+
+	memset(&t, 0, sizeof(t));
+	t.method = k->method;
+	t.url = k->url.ptr;
+	t.status = (int)k->status;
+	t.code = code;
+	t.start_us = k->start_us;
+	t.end_us = k->end_us ? k->end_us : dk__now_us();
+	t.request_headers = k->trace_headers.ptr ? k->trace_headers.ptr : "";
+	if (k->has_body) {
+		if (k->redact_body) {
+			req = json_tokener_parse(k->body);
+			if (req) {
+				redact_json(req);
+				rb = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+				rblen = strlen(rb);
+			} else {
+				rb = "<redacted>";
+				rblen = strlen(rb);
+			}
+		} else {
+			rb = k->body;
+			rblen = k->body_len;
+		}
+		if (rblen > k->trace_cap) {
+			rblen = k->trace_cap;
+			rbtrunc = 1;
+		}
+	}
+	t.request_body = rb;
+	t.request_body_len = rblen;
+	t.request_body_truncated = rbtrunc;
+	t.response_body = body;
+	t.response_body_len = shown > k->trace_cap ? k->trace_cap : shown;
+	t.response_body_truncated = total > t.response_body_len;
+	t.response_bytes = total;
+	t.streamed = streamed;
+	k->trace(&t, k->trace_ud);
+	json_object_put(req);
+}
+
+void dk__call_dispose(dk_call *k)
+{
+	dkbuf_dispose(&k->url);
+	dkbuf_dispose(&k->resp);
+	dkbuf_dispose(&k->resp_headers);
+	dkbuf_dispose(&k->trace_headers);
+	dkbuf_dispose(&k->body_owned);
+	curl_slist_free_all(k->headers);
+	k->headers = NULL;
+}
+
+int dk__call_finish(dk_call *k, int rc)
+{
+	if (k->trace) {
+		/* keep the caller's error record intact across the hook */
+		dk_error saved = *dk_error_last();
+		char msg[4096];
+		snprintf(msg, sizeof(msg), "%s", saved.message);
+		dk__call_trace(k, rc, k->resp.ptr, k->resp.len, k->resp.len, 0);
+		if (rc)
+			dk__err_msg(saved.code, saved.http_status, saved.curl_code, msg, strlen(msg));
+	}
+	dk__call_dispose(k);
+	return rc;
+}
+
+int dk__call_abort(dk_call *k, int rc)
+{
+	dk__call_dispose(k);
+	return rc;
+}
+
+int dk__call_value(dk_call *k, dk_value **out)
+{
+	int rc;
+	char *body;
+	size_t len;
+
+	if (!out)
+		return dk__call_abort(k, dk__err(DK_EINVAL, 0, 0, "%s: out is NULL", k->op));
+	*out = NULL;
+	rc = dk__call_perform(k);
+	if (rc == 0) {
+		if (k->trace) {
+			dk__call_trace(k, 0, k->resp.ptr, k->resp.len, k->resp.len, 0);
+			k->trace = NULL;
+		}
+		body = dkbuf_detach(&k->resp, &len);
+		*out = body ? dk__value_take(body, len) : NULL;
+		if (!*out)
+			rc = dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	}
+	return dk__call_finish(k, rc);
+}
+
+int dk__call_void(dk_call *k)
+{
+	return dk__call_finish(k, dk__call_perform(k));
+}

@@ -1,0 +1,348 @@
+/* The client: configuration, the easy-handle pool, version negotiation. */
+#include "client_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clibdocker/errors.h"
+#include "errors_int.h"
+
+static pthread_once_t g_curl_once = PTHREAD_ONCE_INIT;
+static CURLcode g_curl_init_rc = CURLE_OK;
+
+static void curl_init_once(void)
+{
+	g_curl_init_rc = curl_global_init(CURL_GLOBAL_ALL);
+}
+
+const char *dk_version(void)
+{
+	return DK_VERSION;
+}
+
+int64_t dk__now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* "1.41" / "v1.41" -> 1041; -1 if malformed. */
+static int parse_version(const char *s)
+{
+	unsigned major = 0, minor = 0;
+	int n = 0;
+
+	if (!s)
+		return -1;
+	if (*s == 'v' || *s == 'V')
+		s++;
+	if (sscanf(s, "%3u.%3u%n", &major, &minor, &n) != 2 || s[n] != '\0' || major > 9)
+		return -1;
+	return (int)(major * 1000 + minor);
+}
+
+static char *dupstr(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+static int set_url(dk_client *c, const char *url)
+{
+	const char *rest;
+	dkbuf b = DKBUF_INIT;
+
+	if (!url || !*url)
+		url = "unix:///var/run/docker.sock";
+	if (strpbrk(url, " \t\r\n"))
+		return dk__err(DK_EINVAL, 0, 0, "invalid Docker host URL '%s': contains white space", url);
+	if (!strncmp(url, "unix://", 7)) {
+		rest = url + 7;
+		if (!*rest)
+			return dk__err(DK_EINVAL, 0, 0, "invalid Docker host URL '%s': no socket path", url);
+		if (*rest != '/' && dkbuf_putc(&b, '/'))
+			goto nomem;
+		if (dkbuf_puts(&b, rest))
+			goto nomem;
+		c->unix_path = dkbuf_detach(&b, NULL);
+		c->base = dupstr("http://localhost", 16);
+		if (dkbuf_puts(&b, "unix://") || dkbuf_puts(&b, c->unix_path))
+			goto nomem;
+		c->url = dkbuf_detach(&b, NULL);
+	} else if (!strncmp(url, "tcp://", 6) || !strncmp(url, "http://", 7) ||
+		   !strstr(url, "://")) {
+		rest = !strncmp(url, "tcp://", 6) ? url + 6 :
+		       !strncmp(url, "http://", 7) ? url + 7 : url;
+		while (*rest == '/')
+			rest++;
+		if (!*rest)
+			return dk__err(DK_EINVAL, 0, 0, "invalid Docker host URL '%s': no host", url);
+		if (dkbuf_puts(&b, "http://") || dkbuf_puts(&b, rest))
+			goto nomem;
+		while (b.len > 7 && b.ptr[b.len - 1] == '/')
+			b.ptr[--b.len] = '\0';
+		c->base = dkbuf_detach(&b, NULL);
+		if (dkbuf_puts(&b, "tcp://") || dkbuf_puts(&b, c->base + 7))
+			goto nomem;
+		c->url = dkbuf_detach(&b, NULL);
+	} else if (!strncmp(url, "https://", 8)) {
+		return dk__err(DK_EUNSUPPORTED, 0, 0, "TLS hosts ('%s') are not supported yet", url);
+	} else if (!strncmp(url, "ssh://", 6)) {
+		return dk__err(DK_EUNSUPPORTED, 0, 0, "ssh hosts ('%s') are not supported yet", url);
+	} else {
+		return dk__err(DK_EINVAL, 0, 0, "invalid Docker host URL '%s': unknown scheme", url);
+	}
+	if (!c->base || !c->url)
+		goto nomem;
+	return 0;
+nomem:
+	dkbuf_dispose(&b);
+	return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+}
+
+int dk_client_new(dk_client **out, const char *url)
+{
+	dk_client *c;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "dk_client_new: out is NULL");
+	*out = NULL;
+	pthread_once(&g_curl_once, curl_init_once);
+	if (g_curl_init_rc != CURLE_OK)
+		return dk__err(DK_ERROR, 0, (int)g_curl_init_rc, "curl_global_init failed");
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	pthread_mutex_init(&c->lock, NULL);
+	c->connect_ms = 30000;
+	c->total_ms = 60000;
+	c->idle_ms = 0;
+	c->trace_cap = 4096;
+	rc = set_url(c, url);
+	if (rc) {
+		dk_client_free(c);
+		return rc;
+	}
+	c->json_headers = curl_slist_append(NULL, "Content-Type: application/json");
+	if (c->json_headers)
+		c->json_headers = curl_slist_append(c->json_headers, "Expect:");
+	if (!c->json_headers) {
+		dk_client_free(c);
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	}
+	*out = c;
+	return 0;
+}
+
+int dk_client_new_from_env(dk_client **out)
+{
+	const char *host = getenv("DOCKER_HOST");
+	const char *ver = getenv("DOCKER_API_VERSION");
+	int rc = dk_client_new(out, host && *host ? host : NULL);
+
+	if (rc == 0 && ver && *ver) {
+		rc = dk_client_set_api_version(*out, ver);
+		if (rc) {
+			dk_client_free(*out);
+			*out = NULL;
+		}
+	}
+	return rc;
+}
+
+void dk_client_free(dk_client *c)
+{
+	int i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->npool; i++)
+		curl_easy_cleanup(c->pool[i]);
+	curl_slist_free_all(c->json_headers);
+	pthread_mutex_destroy(&c->lock);
+	free(c->url);
+	free(c->base);
+	free(c->unix_path);
+	free(c);
+}
+
+const char *dk_client_url(const dk_client *c)
+{
+	return c ? c->url : NULL;
+}
+
+int dk_client_set_api_version(dk_client *c, const char *version)
+{
+	int num;
+
+	if (!c)
+		return dk__err(DK_EINVAL, 0, 0, "client is NULL");
+	pthread_mutex_lock(&c->lock);
+	if (!version || !*version || !strcmp(version, "auto")) {
+		c->version_set = 0;
+		c->version[0] = '\0';
+		pthread_mutex_unlock(&c->lock);
+		return 0;
+	}
+	num = parse_version(version);
+	if (num < 0) {
+		pthread_mutex_unlock(&c->lock);
+		return dk__err(DK_EINVAL, 0, 0, "invalid API version '%s' (expected like \"1.41\")", version);
+	}
+	if (num < parse_version(DK_API_VERSION_MIN) || num > parse_version(DK_API_VERSION_MAX)) {
+		pthread_mutex_unlock(&c->lock);
+		return dk__err(DK_EVERSION, 0, 0,
+			"API version %s is outside the range this client speaks (%s to %s)",
+			version, DK_API_VERSION_MIN, DK_API_VERSION_MAX);
+	}
+	snprintf(c->version, sizeof(c->version), "%d.%d", num / 1000, num % 1000);
+	c->version_num = num;
+	c->version_set = 1;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+int dk_client_set_timeouts(dk_client *c, long connect_ms, long total_ms, long stream_idle_ms)
+{
+	if (!c || connect_ms < 0 || total_ms < 0 || stream_idle_ms < 0)
+		return dk__err(DK_EINVAL, 0, 0, "timeouts must be >= 0 milliseconds");
+	c->connect_ms = connect_ms;
+	c->total_ms = total_ms;
+	c->idle_ms = stream_idle_ms;
+	return 0;
+}
+
+int dk_client_set_trace(dk_client *c, dk_trace_fn fn, void *userdata, size_t body_cap)
+{
+	if (!c)
+		return dk__err(DK_EINVAL, 0, 0, "client is NULL");
+	pthread_mutex_lock(&c->lock);
+	c->trace = fn;
+	c->trace_ud = fn ? userdata : NULL;
+	c->trace_cap = body_cap ? body_cap : 4096;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+CURL *dk__client_acquire(dk_client *c)
+{
+	CURL *h = NULL;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->npool > 0)
+		h = c->pool[--c->npool];
+	pthread_mutex_unlock(&c->lock);
+	if (h)
+		return h;
+	h = curl_easy_init();
+	if (!h)
+		return NULL;
+	if (c->unix_path)
+		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->unix_path);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "clibdocker/" DK_VERSION);
+	curl_easy_setopt(h, CURLOPT_PROXY, "");
+	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	return h;
+}
+
+void dk__client_release(dk_client *c, CURL *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (c->npool < DK_POOL_MAX) {
+		c->pool[c->npool++] = h;
+		h = NULL;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (h)
+		curl_easy_cleanup(h);
+}
+
+/* GET /_ping (unversioned) and read Api-Version. Called with no lock held. */
+static int negotiate(dk_client *c, int *num_out)
+{
+	dk_call k;
+	int rc, num = -1;
+	size_t n = 0;
+	const char *hv;
+	char tmp[16];
+
+	rc = dk__call_begin(&k, c, "GET", "SystemPing", 0, "/_ping");
+	if (rc)
+		return rc;
+	k.want_headers = 1;
+	rc = dk__call_perform(&k);
+	if (rc == 0) {
+		hv = dk__find_header(&k.resp_headers, "Api-Version", &n);
+		if (hv && n < sizeof(tmp)) {
+			memcpy(tmp, hv, n);
+			tmp[n] = '\0';
+			num = parse_version(tmp);
+		}
+		if (num < 0)
+			rc = dk__err(DK_EVERSION, 0, 0,
+				"the engine did not report a usable Api-Version in /_ping");
+		else if (num < parse_version(DK_API_VERSION_MIN))
+			rc = dk__err(DK_EVERSION, 0, 0,
+				"the engine speaks API %s, older than the oldest this client supports (%s)",
+				tmp, DK_API_VERSION_MIN);
+	}
+	dk__call_finish(&k, rc);
+	if (rc == 0)
+		*num_out = num;
+	return rc;
+}
+
+int dk__client_version_num(dk_client *c)
+{
+	int num, rc, max = parse_version(DK_API_VERSION_MAX);
+
+	pthread_mutex_lock(&c->lock);
+	if (c->version_set) {
+		num = c->version_num;
+		pthread_mutex_unlock(&c->lock);
+		return num;
+	}
+	pthread_mutex_unlock(&c->lock);
+	/* Concurrent first calls may both negotiate; the answers agree. */
+	rc = negotiate(c, &num);
+	if (rc)
+		return rc;
+	if (num > max)
+		num = max;
+	pthread_mutex_lock(&c->lock);
+	if (!c->version_set) {
+		snprintf(c->version, sizeof(c->version), "%d.%d", num / 1000, num % 1000);
+		c->version_num = num;
+		c->version_set = 1;
+	}
+	num = c->version_num;
+	pthread_mutex_unlock(&c->lock);
+	return num;
+}
+
+int dk_client_api_version(const char **out, dk_client *c)
+{
+	int rc;
+
+	if (!out || !c)
+		return dk__err(DK_EINVAL, 0, 0, "dk_client_api_version: NULL argument");
+	rc = dk__client_version_num(c);
+	if (rc < 0)
+		return rc;
+	*out = c->version;
+	return 0;
+}

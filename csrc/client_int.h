@@ -1,0 +1,123 @@
+/* The client handle and the call mechanism (internal).
+ *
+ * Every operation goes through one path:
+ *   dk__call_begin()  URL = base + /vX.Y + path template with escaped params
+ *   dk__call_query_*() typed query parameters
+ *   dk__call_json_body() / dk__call_header()
+ *   dk__call_value() or dk__call_void() or dk__stream_open()
+ *       transfer on a pooled easy handle, status -> error with the daemon's
+ *       message, 2xx -> result, trace hook, bookkeeping freed. */
+#ifndef DK_CLIENT_INT_H
+#define DK_CLIENT_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "clibdocker/client.h"
+#include "clibdocker/value.h"
+#include "buf_int.h"
+
+#define DK_POOL_MAX 16
+
+struct dk_client {
+	char *url;          /* normalised, as given */
+	char *base;         /* "http://localhost" or "http://host:port" */
+	char *unix_path;    /* NULL for TCP */
+	long connect_ms;
+	long total_ms;
+	long idle_ms;
+
+	pthread_mutex_t lock; /* guards pool, trace, version */
+	CURL *pool[DK_POOL_MAX];
+	int npool;
+	struct curl_slist *json_headers; /* built once */
+
+	int version_set;    /* 1 once version[] is final */
+	char version[16];   /* "1.41" */
+	int version_num;    /* 1041 */
+
+	dk_trace_fn trace;
+	void *trace_ud;
+	size_t trace_cap;
+};
+
+/* One call's bookkeeping. Lives on the caller's stack. */
+typedef struct dk_call {
+	dk_client *c;
+	const char *method;
+	const char *op;            /* operationId, for messages */
+	dkbuf url;
+	int nquery;
+	const char *body;          /* borrowed or points into body_owned */
+	size_t body_len;
+	int has_body;
+	dkbuf body_owned;
+	struct curl_slist *headers;  /* per-call extra headers, or NULL */
+	dkbuf trace_headers;         /* redacted copy for the trace */
+	int redact_body;           /* body may hold secrets */
+	int want_headers;          /* collect response headers */
+	long total_ms;             /* -1: client default */
+
+	/* response */
+	long status;
+	dkbuf resp;
+	dkbuf resp_headers;
+	int64_t start_us, end_us;
+	int err;                   /* first error */
+
+	/* captured at begin: */
+	dk_trace_fn trace;
+	void *trace_ud;
+	size_t trace_cap;
+} dk_call;
+
+int64_t dk__now_us(void);
+
+/* Negotiate if needed; return the version number (e.g. 1041) or <0. */
+int dk__client_version_num(dk_client *c);
+
+/* Take/return a pooled easy handle configured for this client. */
+CURL *dk__client_acquire(dk_client *c);
+void dk__client_release(dk_client *c, CURL *h);
+
+/* Start a call. `path` is a template in which each "{}" is replaced by the
+ * next vararg string, percent-escaped (NULL or "" is refused with DK_EINVAL).
+ * `versioned` adds the /vX.Y prefix (negotiating first). */
+int dk__call_begin(dk_call *k, dk_client *c, const char *method, const char *op,
+	int versioned, const char *path, ...);
+int dk__call_query_str(dk_call *k, const char *name, const char *value);  /* NULL: skipped */
+int dk__call_query_bool(dk_call *k, const char *name, int value);         /* <0: skipped */
+int dk__call_query_int(dk_call *k, const char *name, int64_t value);
+/* Refuse a parameter the negotiated API lacks. `since` like "1.42". */
+int dk__call_require(dk_call *k, const char *since, const char *what);
+/* JSON request body, borrowed (must outlive the call). */
+int dk__call_json_body(dk_call *k, const char *json, size_t len, int secret);
+/* An extra header; `secret` redacts its value in the trace. */
+int dk__call_header(dk_call *k, const char *name, const char *value, int secret);
+
+/* Perform the transfer: fills status, resp, resp_headers; returns 0, a
+ * transport error, or the error for a non-2xx/3xx status. */
+int dk__call_perform(dk_call *k);
+/* Trace (with `rc` as the result) and release everything. Returns rc. */
+int dk__call_finish(dk_call *k, int rc);
+
+/* Perform and finish the call, handing the body back as a dk_value. */
+int dk__call_value(dk_call *k, dk_value **out);
+/* Perform and finish, discarding the body (still traced). */
+int dk__call_void(dk_call *k);
+/* Release everything without performing (after an error in building). */
+int dk__call_abort(dk_call *k, int rc);
+
+/* Shared with stream.c */
+int dk__call_setup_handle(dk_call *k, CURL *h, int streaming);
+int dk__call_status_error(dk_call *k);
+int dk__curl_error(CURLcode cc, const char *errbuf, const char *what);
+void dk__call_trace(dk_call *k, int code, const char *body, size_t shown,
+	uint64_t total, int streamed);
+void dk__call_dispose(dk_call *k);
+size_t dk__header_cb(char *data, size_t size, size_t n, void *ud);
+const char *dk__find_header(const dkbuf *h, const char *name, size_t *len);
+
+#endif
