@@ -1,0 +1,288 @@
+"""The C<->Python boundary: the only module that touches ``ffi`` and ``lib``.
+
+It validates and converts arguments, calls the C function (cffi releases the
+GIL around it), maps a negative return code to an exception from
+``dk_error_last()``, copies results out as bytes and frees what C returned.
+Everything above it is plain Python.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+from typing import Any, Callable, Optional
+
+from . import errors
+from ._native import ffi, lib
+from .trace import TraceRecord
+
+_NULL = ffi.NULL
+
+_CODE_CLASS = {
+    lib.DK_EINVAL: errors.InvalidArgument,
+    lib.DK_ECONNECT: errors.TransportError,
+    lib.DK_ETRANSPORT: errors.TransportError,
+    lib.DK_ETIMEOUT: errors.DockerTimeout,
+    lib.DK_EPROTO: errors.ProtocolError,
+    lib.DK_EVERSION: errors.InvalidVersion,
+    lib.DK_ECANCELED: errors.Canceled,
+    lib.DK_EUNSUPPORTED: errors.UnsupportedError,
+}
+_STATUS_CLASS = {
+    lib.DK_ENOTFOUND: errors.NotFound,
+    lib.DK_ECONFLICT: errors.Conflict,
+    lib.DK_EAUTH: errors.Unauthorized,
+    lib.DK_EAPI: errors.APIError,
+    lib.DK_ESTREAM: errors.StreamError,
+}
+
+
+def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerException:
+    """Build the exception for return code ``rc`` from the thread's last error."""
+    e = lib.dk_error_last()
+    msg = ffi.string(e.message).decode("utf-8", "replace")
+    status = int(e.http_status)
+    cls = _STATUS_CLASS.get(rc)
+    if cls is not None or status >= 400:
+        if cls is None:
+            cls = errors.APIError
+        if cls is errors.NotFound and not_found is not None:
+            cls = not_found
+        return cls(msg, errors._Response(status, None, msg.encode()), msg)
+    cls2 = _CODE_CLASS.get(rc, errors.DockerException)
+    return cls2(msg)
+
+
+def check(rc: int) -> int:
+    """Raise the exception for a negative return code."""
+    if rc < 0:
+        raise error_from_last(rc)
+    return rc
+
+
+def _b(s: Optional[str]) -> Any:
+    """str -> bytes for a ``const char *`` (None -> NULL); refuses NUL bytes."""
+    if s is None:
+        return _NULL
+    if isinstance(s, bytes):
+        data = s
+    else:
+        data = str(s).encode("utf-8")
+    if b"\0" in data:
+        raise errors.InvalidArgument("argument contains a NUL byte")
+    return data
+
+
+def _take_value(v: Any) -> bytes:
+    n = ffi.new("size_t *")
+    p = lib.dk_value_body(v, n)
+    try:
+        return ffi.unpack(p, n[0])
+    finally:
+        lib.dk_value_free(v)
+
+
+@ffi.def_extern()
+def _dk_py_trace(t: Any, ud: Any) -> None:
+    client = ffi.from_handle(ud)
+    fn = client._trace_fn
+    if fn is None:
+        return
+    try:
+        r = TraceRecord()
+        r.method = ffi.string(t.method).decode()
+        r.url = ffi.string(t.url).decode("utf-8", "replace")
+        r.status = int(t.status)
+        r.error = ffi.string(lib.dk_error_name(t.code)).decode() if t.code else None
+        r.start = t.start_us / 1e6
+        r.end = t.end_us / 1e6
+        r.request_headers = ffi.string(t.request_headers).decode("utf-8", "replace")
+        r.request_body = (ffi.unpack(t.request_body, t.request_body_len)
+                          if t.request_body != _NULL else None)
+        r.request_body_truncated = bool(t.request_body_truncated)
+        r.response_body = (ffi.unpack(t.response_body, t.response_body_len)
+                           if t.response_body != _NULL else None)
+        r.response_body_truncated = bool(t.response_body_truncated)
+        r.response_bytes = int(t.response_bytes)
+        r.streamed = bool(t.streamed)
+        fn(r)
+    except BaseException:  # a hook must never break the call
+        sys.stderr.write("clibdocker: exception in trace hook (ignored):\n")
+        traceback.print_exc()
+
+
+class Client:
+    """Owns one ``dk_client``."""
+
+    __slots__ = ("_ptr", "_trace_fn", "_handle", "__weakref__")
+
+    def __init__(self, url: Optional[str], version: Optional[str],
+                 timeout: Optional[float]) -> None:
+        out = ffi.new("dk_client **")
+        check(lib.dk_client_new(out, _b(url)))
+        self._ptr = ffi.gc(out[0], lib.dk_client_free)
+        self._trace_fn: Optional[Callable[[TraceRecord], None]] = None
+        self._handle: Any = None
+        if version is not None and version != "auto":
+            check(lib.dk_client_set_api_version(self._ptr, _b(version)))
+        total = 0 if timeout is None else int(timeout * 1000)
+        if total < 0:
+            raise errors.InvalidArgument("timeout must be >= 0 seconds or None")
+        connect = 30000 if total == 0 or total > 30000 else total
+        check(lib.dk_client_set_timeouts(self._ptr, connect, total, 0))
+
+    def close(self) -> None:
+        p = self._ptr
+        if p is not None:
+            self._ptr = None
+            ffi.release(p)
+
+    def _p(self) -> Any:
+        p = self._ptr
+        if p is None:
+            raise errors.DockerException("the client is closed")
+        return p
+
+    @property
+    def url(self) -> str:
+        return ffi.string(lib.dk_client_url(self._p())).decode()
+
+    def api_version(self) -> str:
+        out = ffi.new("const char **")
+        check(lib.dk_client_api_version(out, self._p()))
+        return ffi.string(out[0]).decode()
+
+    def set_timeouts(self, connect: float, total: float, idle: float) -> None:
+        check(lib.dk_client_set_timeouts(self._p(), int(connect * 1000), int(total * 1000),
+                                         int(idle * 1000)))
+
+    def set_trace(self, fn: Optional[Callable[[TraceRecord], None]], cap: int) -> None:
+        if fn is None:
+            check(lib.dk_client_set_trace(self._p(), _NULL, _NULL, 0))
+            self._trace_fn = None
+            self._handle = None
+            return
+        self._trace_fn = fn
+        if self._handle is None:
+            self._handle = ffi.new_handle(self)
+        check(lib.dk_client_set_trace(self._p(), lib._dk_py_trace, self._handle, cap))
+
+    # --- System ------------------------------------------------------------
+
+    def ping(self) -> None:
+        rc = lib.dk_system_ping(self._p())
+        if rc:
+            raise error_from_last(rc)
+
+    def ping_head(self) -> bytes:
+        out = ffi.new("dk_value **")
+        rc = lib.dk_system_ping_head(out, self._p())
+        if rc:
+            raise error_from_last(rc)
+        return _take_value(out[0])
+
+    def version(self, versioned: bool) -> bytes:
+        out = ffi.new("dk_value **")
+        rc = lib.dk_system_version(out, self._p(), 1 if versioned else 0)
+        if rc:
+            raise error_from_last(rc)
+        return _take_value(out[0])
+
+    def info(self) -> bytes:
+        out = ffi.new("dk_value **")
+        rc = lib.dk_system_info(out, self._p())
+        if rc:
+            raise error_from_last(rc)
+        return _take_value(out[0])
+
+    def df(self, types: Optional[str]) -> bytes:
+        out = ffi.new("dk_value **")
+        rc = lib.dk_system_df(out, self._p(), _b(types))
+        if rc:
+            raise error_from_last(rc)
+        return _take_value(out[0])
+
+    def auth(self, auth_json: str) -> bytes:
+        out = ffi.new("dk_value **")
+        rc = lib.dk_system_auth(out, self._p(), _b(auth_json))
+        if rc:
+            raise error_from_last(rc)
+        return _take_value(out[0])
+
+    def events(self, since: Optional[str], until: Optional[str],
+               filters: Optional[str]) -> "Stream":
+        out = ffi.new("dk_stream **")
+        rc = lib.dk_system_events(out, self._p(), _b(since), _b(until), _b(filters))
+        if rc:
+            raise error_from_last(rc)
+        return Stream(out[0], self)
+
+
+class Stream:
+    """Owns one ``dk_stream``. ``next()`` may run in one thread while
+    ``close()`` is called from another: close cancels, and the stream is freed
+    by whichever of the two finishes last."""
+
+    __slots__ = ("_ptr", "_lock", "_busy", "_closed", "_client", "_data", "_len")
+
+    def __init__(self, ptr: Any, client: Client) -> None:
+        self._ptr = ffi.gc(ptr, lib.dk_stream_free)
+        self._lock = threading.Lock()
+        self._busy = False
+        self._closed = False
+        self._client = client  # keep the client alive while the stream is
+        self._data = ffi.new("const char **")
+        self._len = ffi.new("size_t *")
+
+    def next(self) -> Optional[bytes]:
+        """The next message, or None at the end (or after close())."""
+        with self._lock:
+            p = self._ptr
+            if p is None or self._closed:
+                return None
+            self._busy = True
+        try:
+            rc = lib.dk_stream_next(p, self._data, self._len)
+            if rc == 1:
+                return ffi.unpack(self._data[0], self._len[0])
+            if rc == 0 or rc == lib.DK_ECANCELED:
+                self._free_after_next()
+                return None
+            exc = error_from_last(rc)
+        finally:
+            with self._lock:
+                self._busy = False
+                if self._closed:
+                    self._free_locked()
+        self.close()
+        raise exc
+
+    def _free_after_next(self) -> None:
+        with self._lock:
+            self._closed = True
+
+    def _free_locked(self) -> None:
+        p = self._ptr
+        if p is not None and not self._busy:
+            self._ptr = None
+            ffi.release(p)
+
+    def close(self) -> None:
+        """Stop the stream (from any thread) and free it."""
+        with self._lock:
+            p = self._ptr
+            if p is None:
+                return
+            self._closed = True
+            if self._busy:
+                lib.dk_stream_cancel(p)
+            else:
+                self._free_locked()
+
+    @property
+    def closed(self) -> bool:
+        return self._ptr is None or self._closed
+
+
+def library_version() -> str:
+    return ffi.string(lib.dk_version()).decode()

@@ -1,0 +1,111 @@
+/* cffi cdef for clibdocker: hand-written, macro-free, mirroring
+ * include/clibdocker/ header by header. Enum values are "...", so the
+ * compiler fills them in and drift in the headers fails the build. */
+
+/* common.h */
+typedef struct dk_client dk_client;
+typedef struct dk_value dk_value;
+typedef struct dk_stream dk_stream;
+const char *dk_version(void);
+
+/* errors.h */
+typedef enum {
+	DK_OK = ...,
+	DK_ERROR = ...,
+	DK_EINVAL = ...,
+	DK_ENOMEM = ...,
+	DK_ECONNECT = ...,
+	DK_ETRANSPORT = ...,
+	DK_ETIMEOUT = ...,
+	DK_EPROTO = ...,
+	DK_EAPI = ...,
+	DK_ENOTFOUND = ...,
+	DK_ECONFLICT = ...,
+	DK_EAUTH = ...,
+	DK_EVERSION = ...,
+	DK_ECANCELED = ...,
+	DK_ESTREAM = ...,
+	DK_EUSER = ...,
+	DK_EUNSUPPORTED = ...
+} dk_error_code;
+typedef struct dk_error {
+	int code;
+	int http_status;
+	int curl_code;
+	const char *message;
+} dk_error;
+const dk_error *dk_error_last(void);
+void dk_error_clear(void);
+const char *dk_error_name(int code);
+
+/* value.h */
+typedef enum {
+	DK_JSON_MISSING = ...,
+	DK_JSON_NULL = ...,
+	DK_JSON_BOOL = ...,
+	DK_JSON_NUMBER = ...,
+	DK_JSON_STRING = ...,
+	DK_JSON_ARRAY = ...,
+	DK_JSON_OBJECT = ...
+} dk_json_type;
+const char *dk_value_body(const dk_value *v, size_t *len);
+int dk_value_type(dk_value *v, const char *pointer);
+const char *dk_value_get_string(dk_value *v, const char *pointer);
+int dk_value_get_int(dk_value *v, const char *pointer, int64_t *out);
+int dk_value_get_bool(dk_value *v, const char *pointer, int *out);
+int64_t dk_value_count(dk_value *v, const char *pointer);
+const char *dk_value_key_at(dk_value *v, const char *pointer, size_t index);
+void dk_value_free(dk_value *v);
+
+/* client.h */
+int dk_client_new(dk_client **out, const char *url);
+int dk_client_new_from_env(dk_client **out);
+void dk_client_free(dk_client *c);
+int dk_client_set_api_version(dk_client *c, const char *version);
+int dk_client_api_version(const char **out, dk_client *c);
+int dk_client_set_timeouts(dk_client *c, long connect_ms, long total_ms, long stream_idle_ms);
+const char *dk_client_url(const dk_client *c);
+typedef struct dk_trace {
+	const char *method;
+	const char *url;
+	int status;
+	int code;
+	int64_t start_us;
+	int64_t end_us;
+	const char *request_headers;
+	const char *request_body;
+	size_t request_body_len;
+	int request_body_truncated;
+	const char *response_body;
+	size_t response_body_len;
+	int response_body_truncated;
+	uint64_t response_bytes;
+	int streamed;
+} dk_trace;
+typedef void (*dk_trace_fn)(const dk_trace *trace, void *userdata);
+int dk_client_set_trace(dk_client *c, dk_trace_fn fn, void *userdata, size_t body_cap);
+
+/* stream.h */
+typedef enum {
+	DK_STREAM_JSON = ...,
+	DK_STREAM_RAW = ...
+} dk_stream_kind;
+int dk_stream_next(dk_stream *s, const char **data, size_t *len);
+typedef int (*dk_stream_cb)(const char *data, size_t len, void *userdata);
+int dk_stream_foreach(dk_stream *s, dk_stream_cb cb, void *userdata);
+void dk_stream_cancel(dk_stream *s);
+int dk_stream_status(const dk_stream *s);
+void dk_stream_free(dk_stream *s);
+
+/* system.h */
+int dk_system_ping(dk_client *c);
+int dk_system_ping_head(dk_value **out, dk_client *c);
+int dk_system_version(dk_value **out, dk_client *c, int versioned);
+int dk_system_info(dk_value **out, dk_client *c);
+int dk_system_df(dk_value **out, dk_client *c, const char *types);
+int dk_system_auth(dk_value **out, dk_client *c, const char *auth_json);
+int dk_system_events(dk_stream **out, dk_client *c, const char *since,
+	const char *until, const char *filters_json);
+
+/* Python-side callbacks (defined in _binding.py with @ffi.def_extern) */
+extern "Python" void _dk_py_trace(const dk_trace *trace, void *userdata);

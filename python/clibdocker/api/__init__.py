@@ -1,0 +1,4 @@
+"""The low-level API client."""
+from .client import APIClient
+
+__all__ = ["APIClient"]

@@ -1,0 +1,102 @@
+"""System API methods (docker-py's ``DaemonApiMixin``)."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Optional, Sequence, Union
+
+from .. import errors
+from ..stream import CancellableStream
+from ..utils import convert_filters, time_param
+from ._base import BaseMixin
+
+
+class SystemApiMixin(BaseMixin):
+
+    def ping(self) -> bool:
+        """GET /_ping. Returns True if the engine answered; raises otherwise.
+
+        :op: SystemPing
+        """
+        self._native.ping()
+        return True
+
+    def ping_head(self) -> Dict[str, str]:
+        """HEAD /_ping: the engine's describing headers (``Api-Version``,
+        ``OSType``, ``Docker-Experimental``, ``Builder-Version``, ``Swarm``…).
+
+        :op: SystemPingHead
+        """
+        return json.loads(self._native.ping_head())  # type: ignore[no-any-return]
+
+    def version(self, api_version: bool = True) -> Dict[str, Any]:
+        """GET /version: the engine's version information.
+
+        :param api_version: use the versioned path (``/vX.Y/version``); False
+            asks the unversioned path, which works before negotiation.
+        :op: SystemVersion
+        """
+        return json.loads(self._native.version(api_version))  # type: ignore[no-any-return]
+
+    def info(self) -> Dict[str, Any]:
+        """GET /info: system-wide information.
+
+        :op: SystemInfo
+        """
+        return json.loads(self._native.info())  # type: ignore[no-any-return]
+
+    def df(self, types: Union[None, str, Sequence[str]] = None) -> Dict[str, Any]:
+        """GET /system/df: data usage.
+
+        :param types: beyond docker-py: only these object types
+            (``"container"``, ``"image"``, ``"volume"``, ``"build-cache"``);
+            needs API 1.42, else :class:`~clibdocker.errors.InvalidVersion`.
+        :op: SystemDataUsage
+        """
+        if types is not None and not isinstance(types, str):
+            types = ",".join(types)
+        return json.loads(self._native.df(types))  # type: ignore[no-any-return]
+
+    def events(self, since: Any = None, until: Any = None,
+               filters: Optional[Dict[str, Any]] = None,
+               decode: Optional[bool] = None) -> CancellableStream[Any]:
+        """GET /events: a stream of the engine's events.
+
+        :param since, until: datetime, Unix timestamp (int/float) or string.
+            Without ``until`` the stream follows until closed.
+        :param filters: e.g. ``{"type": "container", "label": ["a=b"]}``.
+        :param decode: yield dicts instead of the raw JSON bytes of each event.
+        :returns: a :class:`~clibdocker.stream.CancellableStream`; ``close()``
+            stops it, also from another thread. Memory stays bounded however
+            long it runs.
+        :op: SystemEvents
+        """
+        f = convert_filters(filters) if filters else None
+        stream = self._native.events(time_param(since), time_param(until), f)
+        return CancellableStream(stream, bool(decode))
+
+    def login(self, username: str, password: Optional[str] = None,
+              email: Optional[str] = None, registry: Optional[str] = None,
+              reauth: bool = False, dockercfg_path: Optional[str] = None) -> Dict[str, Any]:
+        """POST /auth: check credentials with a registry and keep them for
+        later pushes and pulls by this client.
+
+        Returns the engine's answer (``{"Status": "Login Succeeded", ...}``),
+        or the kept credentials when the same user already logged in to that
+        registry and ``reauth`` is False (as docker-py does). Wrong
+        credentials raise :class:`~clibdocker.errors.APIError` (401 on newer
+        engines). The password never appears in errors or traces.
+        :op: SystemAuth
+        """
+        if not username:
+            raise errors.InvalidArgument("login: username is required")
+        key = registry or "https://index.docker.io/v1/"
+        cached = self._auth_configs.get(key)
+        if cached and cached.get("username") == username and not reauth:
+            return dict(cached)
+        req = {"username": username, "password": password, "email": email,
+               "serveraddress": registry}
+        res = json.loads(self._native.auth(json.dumps(req)))
+        self._auth_configs[key] = {k: v for k, v in req.items() if v is not None}
+        if isinstance(res, dict) and res.get("IdentityToken"):
+            self._auth_configs[key]["identitytoken"] = res["IdentityToken"]
+        return res  # type: ignore[no-any-return]

@@ -1,0 +1,43 @@
+"""Argument helpers shared by the API methods (docker-py's ``docker.utils``)."""
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping, Optional, Union
+
+
+def convert_filters(filters: Mapping[str, Any]) -> str:
+    """docker-py's filter encoding: values become lists of strings, booleans
+    ``"true"``/``"false"``; the result is the JSON the API takes."""
+    result = {}
+    for k, v in filters.items():
+        if isinstance(v, bool):
+            v = "true" if v else "false"
+        if not isinstance(v, list):
+            v = [v]
+        result[k] = [item if isinstance(item, str) else str(item) for item in v]
+    return json.dumps(result)
+
+
+def datetime_to_timestamp(dt: Any) -> int:
+    """Seconds since the epoch for a datetime (naive ones are taken as UTC)."""
+    import datetime
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=datetime.timezone.utc)
+    return int(dt.timestamp())
+
+
+def time_param(value: Union[None, int, float, str, Any]) -> Optional[str]:
+    """since/until: datetime, int, float or str -> the API's string."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise TypeError("a time must be a datetime, a number or a string, not bool")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.9f}".rstrip("0").rstrip(".")
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "timestamp"):
+        return str(datetime_to_timestamp(value))
+    raise TypeError(f"a time must be a datetime, a number or a string, not {type(value).__name__}")
