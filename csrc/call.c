@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -127,6 +129,59 @@ int dk__call_json_body(dk_call *k, const char *json, size_t len, int secret)
 	return 0;
 }
 
+static int header_list_init(dk_call *k, int json)
+{
+	struct curl_slist *it, *n;
+
+	if (k->headers)
+		return 0;
+	for (it = k->c->json_headers; it; it = it->next) {
+		if (!json && !strncasecmp(it->data, "Content-Type:", 13))
+			continue;
+		n = curl_slist_append(k->headers, it->data);
+		if (!n)
+			return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+		k->headers = n;
+	}
+	if (!k->headers) {
+		/* keep a list even when nothing was copied */
+		n = curl_slist_append(NULL, "Expect:");
+		if (!n)
+			return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+		k->headers = n;
+	}
+	return 0;
+}
+
+int dk__call_stream_body(dk_call *k, dk_read_fn fn, void *ud, const char *content_type)
+{
+	struct curl_slist *n;
+	dkbuf line = DKBUF_INIT;
+	int rc;
+
+	if (!fn)
+		return dk__err(DK_EINVAL, 0, 0, "%s: the body source is NULL", k->op);
+	if (k->headers)
+		return dk__err(DK_ERROR, 0, 0, "%s: stream body must be set before headers", k->op);
+	rc = header_list_init(k, 0);
+	if (rc)
+		return rc;
+	if (dkbuf_printf(&line, "Content-Type: %s", content_type ? content_type : "application/octet-stream"))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	n = curl_slist_append(k->headers, line.ptr);
+	dkbuf_dispose(&line);
+	if (!n)
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	k->headers = n;
+	n = curl_slist_append(k->headers, "Transfer-Encoding: chunked");
+	if (!n)
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	k->headers = n;
+	k->body_read = fn;
+	k->body_read_ud = ud;
+	return 0;
+}
+
 int dk__call_header(dk_call *k, const char *name, const char *value, int secret)
 {
 	dkbuf line = DKBUF_INIT;
@@ -134,16 +189,8 @@ int dk__call_header(dk_call *k, const char *name, const char *value, int secret)
 
 	if (strpbrk(value, "\r\n") || strpbrk(name, "\r\n: "))
 		return dk__err(DK_EINVAL, 0, 0, "%s: header %s holds a line break", k->op, name);
-	if (!k->headers) {
-		/* start from the client's constant headers */
-		struct curl_slist *it;
-		for (it = k->c->json_headers; it; it = it->next) {
-			n = curl_slist_append(k->headers, it->data);
-			if (!n)
-				goto nomem;
-			k->headers = n;
-		}
-	}
+	if (header_list_init(k, 1))
+		goto nomem;
 	if (dkbuf_printf(&line, "%s: %s", name, value))
 		goto nomem;
 	n = curl_slist_append(k->headers, line.ptr);
@@ -157,6 +204,36 @@ int dk__call_header(dk_call *k, const char *name, const char *value, int secret)
 nomem:
 	dkbuf_dispose(&line);
 	return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+}
+
+int64_t dk_read_fd(void *userdata, char *buf, size_t len)
+{
+	int fd = *(const int *)userdata;
+	ssize_t r;
+
+	do {
+		r = read(fd, buf, len);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return dk__err(DK_EINVAL, 0, 0, "reading the request body: %s", strerror(errno));
+	return (int64_t)r;
+}
+
+static size_t read_cb(char *buf, size_t size, size_t n, void *ud)
+{
+	dk_call *k = ud;
+	int64_t r = k->body_read(k->body_read_ud, buf, size * n);
+
+	if (r < 0) {
+		k->body_read_err = (int)r;
+		return CURL_READFUNC_ABORT;
+	}
+	if ((uint64_t)r > size * n) {
+		k->body_read_err = DK_EUSER;
+		return CURL_READFUNC_ABORT;
+	}
+	k->body_sent += (uint64_t)r;
+	return (size_t)r;
 }
 
 static size_t write_cb(char *data, size_t size, size_t n, void *ud)
@@ -234,6 +311,20 @@ int dk__call_setup_handle(dk_call *k, CURL *h, int streaming)
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	} else if (k->body_read) {
+		curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+		curl_easy_setopt(h, CURLOPT_READDATA, k);
+		if (!strcmp(k->method, "PUT")) {
+			curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+			curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)-1);
+			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, NULL);
+		} else {
+			curl_easy_setopt(h, CURLOPT_POST, 1L);
+			curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+			curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
+			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST,
+				strcmp(k->method, "POST") ? k->method : NULL);
+		}
 	} else {
 		if (k->has_body || !strcmp(k->method, "POST")) {
 			curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)k->body_len);
@@ -327,7 +418,16 @@ int dk__call_perform(dk_call *k)
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
 	if (!strcmp(k->method, "HEAD"))
 		curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
-	if (k->err)
+	if (k->body_read) {
+		curl_easy_setopt(h, CURLOPT_UPLOAD, 0L);
+		curl_easy_setopt(h, CURLOPT_READFUNCTION, NULL);
+		curl_easy_setopt(h, CURLOPT_READDATA, NULL);
+	}
+	if (k->body_read_err)
+		rc = k->body_read_err == DK_EUSER
+			? dk__err(DK_EUSER, 0, 0, "%s: the body source returned more than asked", k->op)
+			: k->body_read_err;
+	else if (k->err)
 		rc = dk__err(k->err, (int)k->status, 0, "%s: out of memory reading the answer", k->op);
 	else if (cc != CURLE_OK)
 		rc = dk__curl_error(cc, errbuf, k->op);

@@ -54,6 +54,10 @@ typedef struct dk_call {
 	size_t body_len;
 	int has_body;
 	dkbuf body_owned;
+	dk_read_fn body_read;      /* streamed body source, or NULL */
+	void *body_read_ud;
+	int body_read_err;         /* the source's error, if it failed */
+	uint64_t body_sent;
 	struct curl_slist *headers;  /* per-call extra headers, or NULL */
 	dkbuf trace_headers;         /* redacted copy for the trace */
 	int redact_body;           /* body may hold secrets */
@@ -94,6 +98,9 @@ int dk__call_query_int(dk_call *k, const char *name, int64_t value);
 int dk__call_require(dk_call *k, const char *since, const char *what);
 /* JSON request body, borrowed (must outlive the call). */
 int dk__call_json_body(dk_call *k, const char *json, size_t len, int secret);
+/* A streamed (chunked) request body read from `fn`, with its content type
+ * (e.g. "application/x-tar"). */
+int dk__call_stream_body(dk_call *k, dk_read_fn fn, void *ud, const char *content_type);
 /* An extra header; `secret` redacts its value in the trace. */
 int dk__call_header(dk_call *k, const char *name, const char *value, int secret);
 

@@ -45,6 +45,23 @@ typedef struct dk_value dk_value;
 /** An open response stream (opaque). See stream.h. */
 typedef struct dk_stream dk_stream;
 
+/**
+ * A source of request bytes for streamed request bodies (build contexts,
+ * archive uploads, image load/import, plugin create): the body is sent
+ * chunked as it is read, never buffered whole.
+ *
+ * @param userdata what the caller passed beside the function
+ * @param buf      where to put up to `len` bytes
+ * @return the number of bytes written to buf, 0 at the end of the body, or a
+ *         negative DK_E* code to abort the call (which then fails with it).
+ * Called on the calling thread, during the call.
+ */
+typedef int64_t (*dk_read_fn)(void *userdata, char *buf, size_t len);
+
+/** A ready-made dk_read_fn reading from a file descriptor: pass a pointer
+ * to the int descriptor as userdata. */
+DK_EXTERN(int64_t) dk_read_fd(void *userdata, char *buf, size_t len);
+
 /** The library's version string, e.g. "0.1.0". Static storage. */
 DK_EXTERN(const char *) dk_version(void);
 

@@ -6,6 +6,8 @@
 typedef struct dk_client dk_client;
 typedef struct dk_value dk_value;
 typedef struct dk_stream dk_stream;
+typedef int64_t (*dk_read_fn)(void *userdata, char *buf, size_t len);
+int64_t dk_read_fd(void *userdata, char *buf, size_t len);
 const char *dk_version(void);
 
 /* errors.h */

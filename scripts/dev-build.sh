@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Build the cffi extension in place (python/clibdocker/_native*.so) so that
+# `PYTHONPATH=python pytest` tests this checkout without pip. Incremental.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+py="${PYTHON:-python3}"
+bdir="${CLIBDOCKER_PYBUILD_DIR:-build-py}"
+if [ ! -f "$bdir/CMakeCache.txt" ]; then
+  cmake -S . -B "$bdir" -DCLIBDOCKER_PYTHON=ON -DCLIBDOCKER_TESTS=OFF -DPython_EXECUTABLE="$(command -v "$py")" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build "$bdir" -j"$(nproc)" --target _native >/dev/null
+so="$(find "$bdir" -maxdepth 1 -name '_native*.so' | head -n1)"
+cp -f "$so" python/clibdocker/
+echo "built $(basename "$so") into python/clibdocker/"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Run every test: the C tests (plain, then under ASan+UBSan), the Python
+# tests against the real engines, and the coverage-table check.
+# Needs the services from scripts/setup.sh.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+[ -f /run/clibdocker-test.env ] && . /run/clibdocker-test.env
+jobs="$(nproc)"
+
+echo "== C library and C tests"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs" >/dev/null
+ctest --test-dir build --output-on-failure
+
+echo "== C tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCLIBDOCKER_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs" >/dev/null
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure
+
+echo "== install check: a C program built with pkg-config against the installed library"
+rm -rf build/stage && cmake --install build --prefix "$root/build/stage" >/dev/null
+PKG_CONFIG_PATH="$root/build/stage/lib/pkgconfig:$root/build/stage/lib/x86_64-linux-gnu/pkgconfig" \
+  cc -std=c99 -Wall -Werror -o build/pkgconfig_example tests/c/example_ping.c \
+  $(PKG_CONFIG_PATH="$root/build/stage/lib/pkgconfig:$root/build/stage/lib/x86_64-linux-gnu/pkgconfig" pkg-config --cflags --libs clibdocker)
+LD_LIBRARY_PATH="$root/build/stage/lib:$root/build/stage/lib/x86_64-linux-gnu" ./build/pkgconfig_example
+
+echo "== Python extension (in place) and pytest"
+bash scripts/dev-build.sh
+PYTHONPATH="$root/python${PYTHONPATH:+:$PYTHONPATH}" python3 -m pytest -q -p no:cacheprovider tests "$@"
+
+echo "== API coverage table is current and its claims are real"
+python3 scripts/api_coverage.py --check
