@@ -229,7 +229,8 @@ static size_t read_cb(char *buf, size_t size, size_t n, void *ud)
 		return CURL_READFUNC_ABORT;
 	}
 	if ((uint64_t)r > size * n) {
-		k->body_read_err = DK_EUSER;
+		k->body_read_err = dk__err(DK_EINVAL, 0, 0,
+			"%s: the request body source returned more bytes than asked", k->op);
 		return CURL_READFUNC_ABORT;
 	}
 	k->body_sent += (uint64_t)r;
@@ -425,7 +426,7 @@ int dk__call_perform(dk_call *k)
 	}
 	if (k->body_read_err)
 		rc = k->body_read_err == DK_EUSER
-			? dk__err(DK_EUSER, 0, 0, "%s: the body source returned more than asked", k->op)
+			? dk__err(DK_EUSER, 0, 0, "%s: the request body source failed", k->op)
 			: k->body_read_err;
 	else if (k->err)
 		rc = dk__err(k->err, (int)k->status, 0, "%s: out of memory reading the answer", k->op);

@@ -9,6 +9,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "clibdocker/errors.h"
 #include "errors_int.h"
@@ -303,6 +305,30 @@ int dk_stream_foreach(dk_stream *s, dk_stream_cb cb, void *userdata)
 	while ((rc = dk_stream_next(s, &d, &n)) == 1) {
 		if (cb(d, n, userdata))
 			return dk__err(DK_EUSER, 0, 0, "stream consumer stopped");
+	}
+	return rc;
+}
+
+int dk_stream_copy_fd(dk_stream *s, int fd, uint64_t *copied)
+{
+	const char *d;
+	size_t n, off;
+	ssize_t w;
+	int rc;
+
+	if (copied)
+		*copied = 0;
+	while ((rc = dk_stream_next(s, &d, &n)) == 1) {
+		for (off = 0; off < n; off += (size_t)w) {
+			do {
+				w = write(fd, d + off, n - off);
+			} while (w < 0 && errno == EINTR);
+			if (w < 0)
+				return dk__err(DK_EINVAL, 0, 0, "%s: writing to fd %d: %s",
+					s->call.op, fd, strerror(errno));
+		}
+		if (copied)
+			*copied += n;
 	}
 	return rc;
 }

@@ -38,6 +38,17 @@ typedef int (*dk_stream_cb)(const char *data, size_t len, void *userdata);
  * DK_EUSER if `cb` stopped it, or the error dk_stream_next() gave. */
 DK_EXTERN(int) dk_stream_foreach(dk_stream *s, dk_stream_cb cb, void *userdata);
 
+/**
+ * Copy the rest of the stream's bytes to a file descriptor (raw streams:
+ * export, archives, image save). Memory stays bounded; nothing is
+ * buffered whole.
+ *
+ * @param copied out: bytes written (may be NULL)
+ * @return 0 at the clean end, DK_EINVAL if writing to fd failed, or the
+ *         error dk_stream_next() gave.
+ */
+DK_EXTERN(int) dk_stream_copy_fd(dk_stream *s, int fd, uint64_t *copied);
+
 /** Ask the stream to stop. Safe from any thread and from signal-free
  * contexts while another thread waits in dk_stream_next(), which then
  * returns DK_ECANCELED. The stream must still be freed. */

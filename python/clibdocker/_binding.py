@@ -111,6 +111,78 @@ def _dk_py_trace(t: Any, ud: Any) -> None:
         traceback.print_exc()
 
 
+class Reader:
+    """A request-body source for ``dk_read_fn``: bytes, a binary file object,
+    or an iterable of bytes chunks. Pass ``reader.fn, reader.handle`` to C.
+    An exception raised while reading is kept and re-raised by ``check()``
+    after the C call returns (the call itself fails with DK_EUSER)."""
+
+    __slots__ = ("_src", "_iter", "_pending", "handle", "error", "sent", "__weakref__")
+
+    def __init__(self, src: Any) -> None:
+        self._src = src
+        self._iter: Any = None
+        self._pending = b""
+        if isinstance(src, (bytes, bytearray, memoryview)):
+            self._pending = bytes(src)
+            self._src = None
+        elif not hasattr(src, "read"):
+            self._iter = iter(src)
+            self._src = None
+        self.handle = ffi.new_handle(self)
+        self.error: Optional[BaseException] = None
+        self.sent = 0
+
+    @property
+    def fn(self) -> Any:
+        return lib._dk_py_read
+
+    def fill(self, buf: Any, n: int) -> int:
+        if self._src is not None:
+            if hasattr(self._src, "readinto"):
+                mv = ffi.buffer(buf, n)
+                got = self._src.readinto(mv)
+                got = 0 if got is None else got
+            else:
+                data = self._src.read(n)
+                if isinstance(data, str):
+                    data = data.encode("utf-8")
+                got = len(data)
+                ffi.memmove(buf, data, got)
+            self.sent += got
+            return got
+        while not self._pending and self._iter is not None:
+            try:
+                chunk = next(self._iter)
+            except StopIteration:
+                self._iter = None
+                break
+            if isinstance(chunk, str):
+                chunk = chunk.encode("utf-8")
+            self._pending = bytes(chunk)
+        got = min(n, len(self._pending))
+        if got:
+            ffi.memmove(buf, self._pending[:got], got)
+            self._pending = self._pending[got:]
+        self.sent += got
+        return got
+
+    def check(self) -> None:
+        if self.error is not None:
+            err, self.error = self.error, None
+            raise err
+
+
+@ffi.def_extern()
+def _dk_py_read(ud: Any, buf: Any, n: int) -> int:
+    r = ffi.from_handle(ud)
+    try:
+        return r.fill(buf, n)
+    except BaseException as e:  # kept and re-raised after the C call
+        r.error = e
+        return int(lib.DK_EUSER)
+
+
 class Client:
     """Owns one ``dk_client``."""
 
@@ -266,6 +338,28 @@ class Stream:
         if p is not None and not self._busy:
             self._ptr = None
             ffi.release(p)
+
+    def copy_to_fd(self, fd: int) -> int:
+        """Write the rest of a raw stream to ``fd`` (GIL released, bounded
+        memory). Returns the number of bytes copied."""
+        with self._lock:
+            p = self._ptr
+            if p is None or self._closed:
+                return 0
+            self._busy = True
+        n = ffi.new("uint64_t *")
+        try:
+            rc = lib.dk_stream_copy_fd(p, fd, n)
+            exc = error_from_last(rc) if rc < 0 and rc != lib.DK_ECANCELED else None
+            self._closed = True
+        finally:
+            with self._lock:
+                self._busy = False
+                if self._closed:
+                    self._free_locked()
+        if exc is not None:
+            raise exc
+        return int(n[0])
 
     def close(self) -> None:
         """Stop the stream (from any thread) and free it."""

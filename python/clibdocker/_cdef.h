@@ -95,6 +95,7 @@ typedef enum {
 int dk_stream_next(dk_stream *s, const char **data, size_t *len);
 typedef int (*dk_stream_cb)(const char *data, size_t len, void *userdata);
 int dk_stream_foreach(dk_stream *s, dk_stream_cb cb, void *userdata);
+int dk_stream_copy_fd(dk_stream *s, int fd, uint64_t *copied);
 void dk_stream_cancel(dk_stream *s);
 int dk_stream_status(const dk_stream *s);
 void dk_stream_free(dk_stream *s);
@@ -111,3 +112,4 @@ int dk_system_events(dk_stream **out, dk_client *c, const char *since,
 
 /* Python-side callbacks (defined in _binding.py with @ffi.def_extern) */
 extern "Python" void _dk_py_trace(const dk_trace *trace, void *userdata);
+extern "Python" int64_t _dk_py_read(void *userdata, char *buf, size_t len);
