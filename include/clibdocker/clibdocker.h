@@ -14,5 +14,7 @@
 #include "client.h"
 #include "stream.h"
 #include "system.h"
+#include "container_io.h"
+#include "exec.h"
 
 #endif
