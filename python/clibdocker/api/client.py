@@ -8,13 +8,15 @@ from .. import errors
 from .._binding import Client
 from ..trace import TraceRecord
 from .system import SystemApiMixin
+from .container_io import ContainerIOMixin
+from .exec_api import ExecApiMixin
 
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MAX_POOL_SIZE = 10
 DEFAULT_USER_AGENT = "clibdocker/0.1.0"
 
 
-class APIClient(SystemApiMixin):
+class APIClient(SystemApiMixin, ContainerIOMixin, ExecApiMixin):
     """A low-level client for the Docker Engine API.
 
     :param base_url: ``unix:///var/run/docker.sock`` (the default),
