@@ -50,8 +50,11 @@ static int container_tty(dk_client *c, const char *op, const char *id, int *tty)
 }
 
 /* The stream kind for `tty` (-1: detect). Before API 1.42 the engine does
- * not say whether a stream is multiplexed, so we ask the container. */
-static int stream_kind(dk_client *c, const char *op, const char *id, int tty, int *kind)
+ * not say whether a stream is multiplexed, so we ask the container; from
+ * 1.42 logs name their kind in the Content-Type (`by_content_type`), while
+ * attach answers may call a multiplexed stream raw, so we still ask. */
+static int stream_kind(dk_client *c, const char *op, const char *id, int tty, int *kind,
+	int by_content_type)
 {
 	int num, rc;
 
@@ -62,7 +65,7 @@ static int stream_kind(dk_client *c, const char *op, const char *id, int tty, in
 	num = dk__client_version_num(c);
 	if (num < 0)
 		return num;
-	if (num < 1042) {
+	if (num < 1042 || !by_content_type) {
 		rc = container_tty(c, op, id, &tty);
 		if (rc)
 			return rc;
@@ -88,7 +91,7 @@ int dk_container_logs(dk_stream **out, dk_client *c, const char *id, const dk_lo
 		return dk__err(DK_EINVAL, 0, 0, "ContainerLogs: unknown options version %d", opts->version);
 	if (!id || !*id)
 		return dk__err(DK_EINVAL, 0, 0, "ContainerLogs: the container id is empty");
-	rc = stream_kind(c, "ContainerLogs", id, opts->tty, &kind);
+	rc = stream_kind(c, "ContainerLogs", id, opts->tty, &kind, 1);
 	if (rc)
 		return rc;
 	rc = dk__call_begin(&k, c, "GET", "ContainerLogs", 1, "/containers/{}/logs", id);
@@ -135,7 +138,7 @@ static int attach_prepare(dk_client *c, const char *id, const dk_attach_options 
 		return dk__err(DK_EINVAL, 0, 0, "ContainerAttach: unknown options version %d", (*opts)->version);
 	if (!id || !*id)
 		return dk__err(DK_EINVAL, 0, 0, "ContainerAttach: the container id is empty");
-	return stream_kind(c, "ContainerAttach", id, (*opts)->tty, kind);
+	return stream_kind(c, "ContainerAttach", id, (*opts)->tty, kind, 0);
 }
 
 int dk_container_attach(dk_stream **out, dk_client *c, const char *id, const dk_attach_options *opts)

@@ -49,22 +49,15 @@ int dk_exec_resize(dk_client *c, const char *id, int height, int width)
 	return dk__call_void(&k);
 }
 
-/* Resolve tty -1 into 0/1 (inspecting the exec before API 1.42) and the
- * stream kind. */
+/* Resolve tty -1 into 0/1 (inspecting the exec) and the stream kind. */
 static int exec_kind(dk_client *c, const char *id, int *tty, int *kind)
 {
 	dk_value *v = NULL;
-	int num, rc, t = 0;
+	int rc, t = 0;
 
+	/* Engines up to at least 26.1 call an exec's output raw-stream even
+	 * when it is multiplexed: ask the exec. */
 	if (*tty < 0) {
-		num = dk__client_version_num(c);
-		if (num < 0)
-			return num;
-		if (num >= 1042) {
-			*kind = DK_STREAM_MUX | DK__STREAM_AUTO;
-			*tty = 0; /* only echoed to the engine; it knows better */
-			return 0;
-		}
 		rc = dk_exec_inspect(&v, c, id);
 		if (rc)
 			return rc;

@@ -77,7 +77,9 @@ DK_EXTERN(void) dk_attach_options_init(dk_attach_options *o);
  *
  * Output of the running container (and with `logs` what it wrote before)
  * until it stops or the stream is canceled; demultiplexed as for
- * dk_container_logs(). `show_stdin` is ignored: use
+ * dk_container_logs() (with `tty` -1 the container is inspected first: the
+ * engine's Content-Type is not reliable for attach). `show_stdin` is
+ * ignored: use
  * dk_container_attach_hijack() to write to stdin.
  * @param out receives the stream, owned by the caller (dk_stream_free()).
  */

@@ -24,8 +24,8 @@ DK_EXTERN(int) dk_exec_create(dk_value **out, dk_client *c, const char *containe
  *
  * The stream ends when the command exits; then dk_exec_inspect() reports
  * its `ExitCode`. Output is demultiplexed as for dk_container_logs().
- * @param tty -1: detect (from the answer's Content-Type on API >= 1.42, by
- *        inspecting the exec before), 0: multiplexed, 1: raw
+ * @param tty -1: detect (by inspecting the exec: engines up to 26.1 call
+ *        every exec stream raw), 0: multiplexed, 1: raw
  * @param out receives the stream, owned by the caller (dk_stream_free()).
  * @return 0, DK_ENOTFOUND, DK_ECONFLICT (already started, or the container
  *         stopped).
