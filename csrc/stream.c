@@ -17,7 +17,7 @@
 #include "jsonsplit_int.h"
 
 #define DK_STREAM_HIGHWATER ((size_t)1 << 20)
-#define DK_STREAM_MAX_MSG ((size_t)64 << 20)
+#define DK_STREAM_MAX_MSG ((size_t)16 << 20)
 #define DK_RAW_CHUNK ((size_t)256 << 10)
 
 struct dk_stream {
