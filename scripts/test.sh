@@ -30,5 +30,8 @@ echo "== Python extension (in place) and pytest"
 bash scripts/dev-build.sh
 PYTHONPATH="$root/python${PYTHONPATH:+:$PYTHONPATH}" python3 -m pytest -q -p no:cacheprovider tests "$@"
 
+echo "== fuzzing the C parsers and builders (libFuzzer, ASan+UBSan, ${FUZZ_SECONDS:-30}s each)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+
 echo "== API coverage table is current and its claims are real"
 python3 scripts/api_coverage.py --check
