@@ -19,7 +19,7 @@
 #include "mux_int.h"
 
 #define DK_STREAM_HIGHWATER ((size_t)1 << 20)
-#define DK_STREAM_MAX_MSG ((size_t)64 << 20)
+#define DK_STREAM_MAX_MSG ((size_t)16 << 20)
 #define DK_RAW_CHUNK ((size_t)256 << 10)
 #define DK_BATCH_MAX ((size_t)1 << 20)   /* bytes per dk_stream_next_batch() */
 #define DK_BATCH_RUNS ((size_t)16384)    /* runs per dk_stream_next_batch() */

@@ -13,6 +13,15 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs" >/dev/null
 ctest --test-dir build --output-on-failure
 
+echo "== C tests under valgrind memcheck (no definite or indirect leaks, no errors)"
+for t in build/tests/c/test_*; do
+  [ -x "$t" ] || continue
+  valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    --show-leak-kinds=definite,indirect "$t" >"$t.valgrind.log" 2>&1 \
+    || { echo "valgrind: $(basename "$t") failed"; tail -40 "$t.valgrind.log"; exit 1; }
+  echo "valgrind: $(basename "$t") clean"
+done
+
 echo "== C tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCLIBDOCKER_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs" >/dev/null
@@ -29,6 +38,9 @@ LD_LIBRARY_PATH="$root/build/stage/lib:$root/build/stage/lib/x86_64-linux-gnu" .
 echo "== Python extension (in place) and pytest"
 bash scripts/dev-build.sh
 PYTHONPATH="$root/python${PYTHONPATH:+:$PYTHONPATH}" python3 -m pytest -q -p no:cacheprovider tests "$@"
+
+echo "== fuzzing the C parsers and builders (libFuzzer, ASan+UBSan, ${FUZZ_SECONDS:-30}s each)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 echo "== API coverage table is current and its claims are real"
 python3 scripts/api_coverage.py --check

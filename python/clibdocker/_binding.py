@@ -8,6 +8,7 @@ Everything above it is plain Python.
 from __future__ import annotations
 
 import sys
+from json import loads as _json_loads
 import threading
 import traceback
 from typing import Any, Callable, List, Optional, Tuple
@@ -51,6 +52,16 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
         return cls(msg, errors._Response(status, None, msg.encode()), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
     return cls2(msg)
+
+
+def loads(data: bytes) -> Any:
+    """json.loads for a response body; a body that is not JSON (or not
+    UTF-8) raises :class:`~clibdocker.errors.ProtocolError`."""
+    try:
+        return _json_loads(data)
+    except ValueError as e:
+        head = data[:80].decode("utf-8", "replace")
+        raise errors.ProtocolError(f"the engine's answer is not valid JSON ({e}): {head!r}") from None
 
 
 def check(rc: int) -> int:

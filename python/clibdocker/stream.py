@@ -1,10 +1,9 @@
 """Streams returned by the API methods."""
 from __future__ import annotations
 
-import json
 from typing import Any, BinaryIO, Callable, Generic, Iterator, List, Optional, Tuple, TypeVar, Union
 
-from ._binding import STDERR, Stream
+from ._binding import STDERR, Stream, loads
 
 T = TypeVar("T")
 
@@ -32,7 +31,7 @@ class CancellableStream(Generic[T]):
         if msg is None:
             raise StopIteration
         if self._decode:
-            return json.loads(msg)  # type: ignore[no-any-return]
+            return loads(msg)  # type: ignore[no-any-return]
         return msg  # type: ignore[return-value]
 
     next = __next__
@@ -58,7 +57,7 @@ def iter_json(stream: Stream) -> Iterator[Any]:
         msg = stream.next()
         if msg is None:
             return
-        yield json.loads(msg)
+        yield loads(msg)
 
 
 class FrameStream(CancellableStream[Any]):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from .. import errors
-from .._binding import Reader
+from .._binding import Reader, loads
 from ..hijack import HijackedSocket
 from ..stream import CancellableStream, FrameStream, RawStream
 from ._base import BaseMixin
@@ -169,7 +168,7 @@ class ContainerIOMixin(BaseMixin):
             raise errors.InvalidArgument(
                 "decode is only available in conjunction with stream=True")
         one = -1 if one_shot is None else (1 if one_shot else 0)
-        return json.loads(self._native.container_stats_once(cid, one))
+        return loads(self._native.container_stats_once(cid, one))
 
     def get_archive(self, container: ContainerRef, path: str,
                     chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE,
@@ -184,7 +183,7 @@ class ContainerIOMixin(BaseMixin):
         """
         s = self._native.container_archive_get(_cid(container), path, encode_stream)
         raw = s.archive_stat()
-        stat = json.loads(raw) if raw is not None else None
+        stat = loads(raw) if raw is not None else None
         return RawStream(s, chunk_size), stat
 
     def put_archive(self, container: ContainerRef, path: str,

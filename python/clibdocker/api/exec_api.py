@@ -6,6 +6,7 @@ import shlex
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from .. import errors
+from .._binding import loads
 from ..hijack import HijackedSocket
 from ..stream import FrameStream
 from ._base import BaseMixin
@@ -55,7 +56,7 @@ class ExecApiMixin(BaseMixin):
             data["WorkingDir"] = workdir
         if detach_keys:
             data["detachKeys"] = detach_keys
-        return json.loads(self._native.exec_create(_cid(container), json.dumps(data)))  # type: ignore[no-any-return]
+        return loads(self._native.exec_create(_cid(container), json.dumps(data)))  # type: ignore[no-any-return]
 
     def exec_inspect(self, exec_id: ExecRef) -> Dict[str, Any]:
         """GET /exec/{id}/json: the exec's state (``Running``, ``ExitCode``,
@@ -63,7 +64,7 @@ class ExecApiMixin(BaseMixin):
 
         :op: ExecInspect
         """
-        return json.loads(self._native.exec_inspect(_eid(exec_id)))  # type: ignore[no-any-return]
+        return loads(self._native.exec_inspect(_eid(exec_id)))  # type: ignore[no-any-return]
 
     def exec_resize(self, exec_id: ExecRef, height: Optional[int] = None,
                     width: Optional[int] = None) -> None:

@@ -5,6 +5,7 @@ import json
 from typing import Any, Dict, Optional, Sequence, Union
 
 from .. import errors
+from .._binding import loads
 from ..stream import CancellableStream
 from ..utils import convert_filters, time_param
 from ._base import BaseMixin
@@ -26,7 +27,7 @@ class SystemApiMixin(BaseMixin):
 
         :op: SystemPingHead
         """
-        return json.loads(self._native.ping_head())  # type: ignore[no-any-return]
+        return loads(self._native.ping_head())  # type: ignore[no-any-return]
 
     def version(self, api_version: bool = True) -> Dict[str, Any]:
         """GET /version: the engine's version information.
@@ -35,14 +36,14 @@ class SystemApiMixin(BaseMixin):
             asks the unversioned path, which works before negotiation.
         :op: SystemVersion
         """
-        return json.loads(self._native.version(api_version))  # type: ignore[no-any-return]
+        return loads(self._native.version(api_version))  # type: ignore[no-any-return]
 
     def info(self) -> Dict[str, Any]:
         """GET /info: system-wide information.
 
         :op: SystemInfo
         """
-        return json.loads(self._native.info())  # type: ignore[no-any-return]
+        return loads(self._native.info())  # type: ignore[no-any-return]
 
     def df(self, types: Union[None, str, Sequence[str]] = None) -> Dict[str, Any]:
         """GET /system/df: data usage.
@@ -54,7 +55,7 @@ class SystemApiMixin(BaseMixin):
         """
         if types is not None and not isinstance(types, str):
             types = ",".join(types)
-        return json.loads(self._native.df(types))  # type: ignore[no-any-return]
+        return loads(self._native.df(types))  # type: ignore[no-any-return]
 
     def events(self, since: Any = None, until: Any = None,
                filters: Optional[Dict[str, Any]] = None,
@@ -95,7 +96,7 @@ class SystemApiMixin(BaseMixin):
             return dict(cached)
         req = {"username": username, "password": password, "email": email,
                "serveraddress": registry}
-        res = json.loads(self._native.auth(json.dumps(req)))
+        res = loads(self._native.auth(json.dumps(req)))
         self._auth_configs[key] = {k: v for k, v in req.items() if v is not None}
         if isinstance(res, dict) and res.get("IdentityToken"):
             self._auth_configs[key]["identitytoken"] = res["IdentityToken"]

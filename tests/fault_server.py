@@ -1,0 +1,227 @@
+"""A FAULT-INJECTION server: a fake Docker endpoint on a unix socket that
+misbehaves on purpose, to test what a real engine won't do (truncated chunks,
+stalls, resets, oversized headers, garbage). It is never used to stand in for
+the engine's normal behaviour: the real engine tests do that.
+
+Usage::
+
+    with FaultServer(tmp_path) as fs:
+        fs.mode = "truncated-chunk"
+        c = clibdocker.APIClient(base_url=fs.url, version="1.41", timeout=2)
+"""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from typing import Callable, Dict, Optional
+
+
+def _chunk(data: bytes) -> bytes:
+    return b"%x\r\n%s\r\n" % (len(data), data)
+
+
+OK_JSON = b'{"ID":"fault","NCPU":1}'
+
+
+class FaultServer:
+    """Serves one behaviour (``mode``) for every request; keeps serving until
+    closed. Each connection is handled in its own thread."""
+
+    def __init__(self, directory: "os.PathLike[str] | str") -> None:
+        self.path = os.path.join(os.fspath(directory), "fault.sock")
+        self.mode = "ok"
+        self.requests: list = []
+        self._stop = threading.Event()
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._sock.bind(self.path)
+        self._sock.listen(16)
+        self._sock.settimeout(0.2)
+        self._threads: list = []
+        self._conns: list = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.path}"
+
+    def __enter__(self) -> "FaultServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        for conn in self._conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for t in self._threads:
+            t.join(5)
+        self._sock.close()
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self._conns.append(conn)
+            t = threading.Thread(target=self._handle, args=(conn,), daemon=True)
+            self._threads.append(t)
+            t.start()
+
+    def _read_head(self, conn: socket.socket) -> Optional[bytes]:
+        buf = b""
+        conn.settimeout(5)
+        while b"\r\n\r\n" not in buf:
+            try:
+                d = conn.recv(65536)
+            except OSError:
+                return None
+            if not d:
+                return None
+            buf += d
+        return buf.split(b"\r\n\r\n", 1)[0]
+
+    def _sleep(self, seconds: float) -> None:
+        self._stop.wait(seconds)
+
+    def _handle(self, conn: socket.socket) -> None:
+        try:
+            while not self._stop.is_set():
+                head = self._read_head(conn)
+                if head is None:
+                    return
+                self.requests.append(head)
+                handler: Callable[[socket.socket, bytes], bool] = getattr(
+                    self, "_m_" + self.mode.replace("-", "_"))
+                if not handler(conn, head):
+                    return
+        except OSError:
+            pass
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
+
+    # --- behaviours: return True to keep the connection for another request
+
+    def _m_ok(self, conn: socket.socket, head: bytes) -> bool:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(OK_JSON), OK_JSON))
+        return True
+
+    def _m_truncated_chunk(self, conn: socket.socket, head: bytes) -> bool:
+        # a chunk announced as 0x100 bytes, then the connection closes early
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n100\r\n{\"ID\":\"trunc")
+        return False
+
+    def _m_truncated_events(self, conn: socket.socket, head: bytes) -> bool:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n"
+                     + _chunk(b'{"Type":"container","Action":"start"}\n')
+                     + b"40\r\n{\"Type\":\"conta")
+        return False
+
+    def _m_bad_chunk_size(self, conn: socket.socket, head: bytes) -> bool:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n")
+        return False
+
+    def _m_stall_headers(self, conn: socket.socket, head: bytes) -> bool:
+        self._sleep(30)
+        return False
+
+    def _m_stall_body(self, conn: socket.socket, head: bytes) -> bool:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 1000\r\n\r\n{\"ID\":")
+        self._sleep(30)
+        return False
+
+    def _m_stall_stream(self, conn: socket.socket, head: bytes) -> bool:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n"
+                     + _chunk(b'{"Type":"container","Action":"start"}\n'))
+        self._sleep(30)
+        return False
+
+    def _m_reset_stream(self, conn: socket.socket, head: bytes) -> bool:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n"
+                     + _chunk(b'{"Type":"container","Action":"start"}\n'))
+        time.sleep(0.05)
+        # an abortive close: RST instead of FIN where the platform allows
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        return False
+
+    def _m_huge_json_message(self, conn: socket.socket, head: bytes) -> bool:
+        # one JSON message of 100 MB with no end: the client must give up at
+        # its bound, not buffer it all
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n" + _chunk(b'{"x":"'))
+        piece = _chunk(b"a" * (1 << 20))
+        try:
+            for _ in range(100):
+                if self._stop.is_set():
+                    break
+                conn.sendall(piece)
+        except OSError:
+            pass
+        return False
+
+    def _m_huge_header(self, conn: socket.socket, head: bytes) -> bool:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nX-Big: " + b"b" * (1 << 20) + b"\r\n"
+                     b"Content-Length: 2\r\n\r\n{}")
+        return False
+
+    def _m_invalid_utf8(self, conn: socket.socket, head: bytes) -> bool:
+        body = b'{"ID":"\xff\xfe\xfd"}'
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        return True
+
+    def _m_not_json(self, conn: socket.socket, head: bytes) -> bool:
+        body = b"<html>proxy error</html>"
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        return True
+
+    def _m_http10_no_length(self, conn: socket.socket, head: bytes) -> bool:
+        conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + OK_JSON)
+        return False
+
+    def _m_garbage_status(self, conn: socket.socket, head: bytes) -> bool:
+        conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+        return False
+
+    def _m_close_immediately(self, conn: socket.socket, head: bytes) -> bool:
+        return False
+
+    def _m_error_not_json(self, conn: socket.socket, head: bytes) -> bool:
+        body = b"page not found\n"
+        conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        return True
+
+    def _m_garbage_between_events(self, conn: socket.socket, head: bytes) -> bool:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n"
+                     + _chunk(b'{"Type":"container"}\nNOT JSON\n') + b"0\r\n\r\n")
+        return True
+
+
+MODES: Dict[str, str] = {name[3:].replace("_", "-"): (getattr(FaultServer, name).__doc__ or "")
+                         for name in dir(FaultServer) if name.startswith("_m_")}

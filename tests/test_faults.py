@@ -1,0 +1,144 @@
+"""Fault injection: a FAULT SERVER (tests/fault_server.py, on a unix socket in
+the test's temp dir) misbehaves in ways a real engine won't. Each fault must
+give a clear clibdocker error (a DockerException subclass) within the
+configured timeout, without crash or unbounded memory, and the same client
+must work for the next call."""
+from __future__ import annotations
+
+import resource
+import time
+
+import pytest
+
+import clibdocker
+from clibdocker import errors
+from fault_server import FaultServer
+
+
+@pytest.fixture
+def fs(tmp_path):
+    with FaultServer(tmp_path) as s:
+        yield s
+
+
+def _client(fs, timeout=2):
+    c = clibdocker.APIClient(base_url=fs.url, version="1.41", timeout=timeout)
+    c.set_timeouts(connect=2, total=timeout, stream_idle=1)
+    return c
+
+
+def _usable_after(fs, c):
+    fs.mode = "ok"
+    assert c.info()["ID"] == "fault"
+
+
+@pytest.mark.parametrize("mode, exc", [
+    ("truncated-chunk", errors.TransportError),
+    ("bad-chunk-size", errors.DockerException),
+    ("close-immediately", errors.TransportError),
+    ("garbage-status", errors.DockerException),
+    ("invalid-utf8", errors.ProtocolError),
+    ("not-json", errors.ProtocolError),
+    ("huge-header", errors.DockerException),
+])
+def test_plain_call_faults(fs, mode, exc):
+    c = _client(fs)
+    fs.mode = mode
+    t0 = time.monotonic()
+    with pytest.raises(exc) as ei:
+        c.info()
+    assert time.monotonic() - t0 < 5
+    assert isinstance(ei.value, errors.DockerException)
+    assert str(ei.value)
+    _usable_after(fs, c)
+    c.close()
+
+
+def test_http10_without_length_reads_to_close(fs):
+    c = _client(fs)
+    fs.mode = "http10-no-length"
+    assert c.info()["ID"] == "fault"
+    _usable_after(fs, c)
+
+
+def test_error_status_with_plain_text_body(fs):
+    c = _client(fs)
+    fs.mode = "error-not-json"
+    with pytest.raises(errors.NotFound) as ei:
+        c.info()
+    assert ei.value.status_code == 404
+    assert ei.value.explanation == "page not found"
+    _usable_after(fs, c)
+
+
+@pytest.mark.parametrize("mode", ["stall-headers", "stall-body"])
+def test_stalled_call_times_out_and_client_survives(fs, mode):
+    c = _client(fs, timeout=1)
+    fs.mode = mode
+    t0 = time.monotonic()
+    with pytest.raises(errors.DockerTimeout) as ei:
+        c.info()
+    took = time.monotonic() - t0
+    assert 0.9 < took < 4, took
+    assert isinstance(ei.value, TimeoutError)
+    _usable_after(fs, c)
+
+
+def test_stream_stall_hits_idle_timeout(fs):
+    c = _client(fs)
+    fs.mode = "stall-stream"
+    s = c.events(decode=True)
+    first = next(s)
+    assert first["Action"] == "start"
+    t0 = time.monotonic()
+    with pytest.raises(errors.DockerTimeout):
+        next(s)
+    assert time.monotonic() - t0 < 4
+    _usable_after(fs, c)
+
+
+def test_follow_stream_without_idle_timeout_keeps_waiting(fs):
+    c = clibdocker.APIClient(base_url=fs.url, version="1.41", timeout=1)
+    fs.mode = "stall-stream"
+    s = c.events(decode=True)
+    assert next(s)["Action"] == "start"
+    import threading
+    threading.Timer(2.0, s.close).start()   # longer than the call timeout
+    t0 = time.monotonic()
+    assert list(s) == []                     # ended by close(), not a timeout
+    assert time.monotonic() - t0 >= 1.5
+
+
+@pytest.mark.parametrize("mode", ["truncated-events", "reset-stream"])
+def test_cut_stream_is_an_error_not_a_clean_end(fs, mode):
+    c = _client(fs)
+    fs.mode = mode
+    s = c.events(decode=True)
+    assert next(s)["Action"] == "start"
+    with pytest.raises(errors.TransportError):
+        next(s)
+    _usable_after(fs, c)
+
+
+def test_garbage_between_messages_is_a_protocol_error(fs):
+    c = _client(fs)
+    fs.mode = "garbage-between-events"
+    s = c.events(decode=True)
+    assert next(s) == {"Type": "container"}
+    with pytest.raises(errors.ProtocolError):
+        next(s)
+    _usable_after(fs, c)
+
+
+def test_huge_json_message_is_refused_with_bounded_memory(fs):
+    c = _client(fs, timeout=30)
+    c.set_timeouts(connect=2, total=30, stream_idle=5)
+    fs.mode = "huge-json-message"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    s = c.events()
+    with pytest.raises(errors.ProtocolError) as ei:
+        next(s)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert "exceeds" in str(ei.value)
+    assert grown_mb < 48, grown_mb
+    _usable_after(fs, c)
