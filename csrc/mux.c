@@ -60,9 +60,11 @@ int dk_mux_next(dk_mux *m, int *stream_id, const char **data, size_t *len)
 			if (m->left == 0)
 				continue; /* empty frame: nothing to give */
 			m->in_frame = 1;
+			/* a big frame goes out piecewise to its end */
+			m->piecewise = m->left > m->max_piece;
 			continue;
 		}
-		if (m->left <= m->max_piece) {
+		if (!m->piecewise) {
 			if (avail < m->left)
 				return 0; /* a small frame comes out whole */
 			n = m->left;

@@ -26,6 +26,7 @@ typedef struct dk_mux {
 	size_t pos;
 	size_t max_piece;  /* frames up to this size come out whole */
 	int in_frame;      /* inside a frame's payload */
+	int piecewise;     /* the current frame is handed out as it arrives */
 	int stream;        /* the current frame's stream id */
 	uint32_t left;     /* payload bytes of the current frame not given yet */
 	int error;         /* sticky error code */

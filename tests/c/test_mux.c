@@ -135,6 +135,16 @@ int main(void)
 	CHECK(dk_mux_finish(&m) == DK_EPROTO);   /* ended inside the payload */
 	dk_mux_dispose(&m);
 
+	/* a frame that started piecewise stays piecewise: its tail is not held
+	 * back waiting for bytes that may never come */
+	dk_mux_init(&m, 16);
+	CHECK(dk_mux_feed(&m, "\x02\0\0\0\0\0\0\x14" "0123456789", 18) == 0);
+	CHECK(dk_mux_next(&m, &id, &d, &n) == 1 && id == 2 && n == 10);
+	CHECK(dk_mux_feed(&m, "abc", 3) == 0);
+	CHECK(dk_mux_next(&m, &id, &d, &n) == 1 && id == 2 && n == 3 && !memcmp(d, "abc", 3));
+	CHECK(dk_mux_next(&m, &id, &d, &n) == 0);
+	dk_mux_dispose(&m);
+
 	/* a bad stream id or padding is a protocol error, and sticky */
 	dk_mux_init(&m, 0);
 	CHECK(dk_mux_feed(&m, "\x05\0\0\0\0\0\0\1x", 9) == 0);
