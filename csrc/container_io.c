@@ -80,7 +80,7 @@ int dk_container_logs(dk_stream **out, dk_client *c, const char *id, const dk_lo
 {
 	static const dk_logs_options defaults = DK_LOGS_OPTIONS_INIT;
 	dk_call k;
-	int rc, kind;
+	int rc, kind = DK_STREAM_MUX;
 
 	if (!out)
 		return dk__err(DK_EINVAL, 0, 0, "ContainerLogs: out is NULL");
@@ -144,7 +144,7 @@ static int attach_prepare(dk_client *c, const char *id, const dk_attach_options 
 int dk_container_attach(dk_stream **out, dk_client *c, const char *id, const dk_attach_options *opts)
 {
 	dk_call k;
-	int rc, kind;
+	int rc, kind = DK_STREAM_MUX;
 
 	if (!out)
 		return dk__err(DK_EINVAL, 0, 0, "ContainerAttach: out is NULL");
@@ -161,7 +161,7 @@ int dk_container_attach_hijack(dk_hijack **out, dk_client *c, const char *id,
 	const dk_attach_options *opts)
 {
 	dk_call k;
-	int rc, kind;
+	int rc, kind = DK_STREAM_MUX;
 
 	if (!out)
 		return dk__err(DK_EINVAL, 0, 0, "ContainerAttach: out is NULL");

@@ -86,7 +86,7 @@ int dk_exec_start(dk_stream **out, dk_client *c, const char *id, int tty)
 {
 	dk_call k;
 	char body[64];
-	int rc, kind;
+	int rc, kind = DK_STREAM_MUX;
 
 	if (!out)
 		return dk__err(DK_EINVAL, 0, 0, "ExecStart: out is NULL");
@@ -115,7 +115,7 @@ int dk_exec_start_hijack(dk_hijack **out, dk_client *c, const char *id, int tty)
 {
 	dk_call k;
 	char body[64];
-	int rc, kind;
+	int rc, kind = DK_STREAM_MUX;
 
 	if (!out)
 		return dk__err(DK_EINVAL, 0, 0, "ExecStart: out is NULL");

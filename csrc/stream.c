@@ -37,6 +37,7 @@ struct dk_stream {
 	int done;          /* transfer finished */
 	CURLcode result;
 	int paused;
+	int kick;          /* brief polls left after an unpause */
 	int final_rc;      /* sticky outcome once reported */
 	int64_t last_data_us;
 	uint64_t total_bytes;
@@ -176,11 +177,13 @@ static size_t stream_header(char *data, size_t size, size_t n, void *ud)
 static int step(dk_stream *s, int wait_ms)
 {
 	int running = 0, left;
+	uint64_t before = s->total_bytes;
 	CURLMcode mc;
 	CURLMsg *m;
 
 	if (s->paused && pending(s) < DK_STREAM_HIGHWATER / 2) {
 		s->paused = 0;
+		s->kick = 50; /* at most 50 brief polls, then long ones again */
 		curl_easy_pause(s->easy, CURLPAUSE_CONT);
 	}
 	mc = curl_multi_perform(s->multi, &running);
@@ -196,7 +199,17 @@ static int step(dk_stream *s, int wait_ms)
 		return 0;
 	if (atomic_load(&s->canceled))
 		return 0;
-	mc = curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
+	if (s->total_bytes != before || s->paused) {
+		/* new bytes to hand out first (or the buffer is full) */
+		s->kick = 0;
+		return 0;
+	}
+	/* Just after an unpause libcurl (7.88) may not watch the socket again
+	 * until its next timeout, so data that is already waiting could stall
+	 * a long poll: poll briefly until bytes flow again. */
+	mc = curl_multi_poll(s->multi, NULL, 0, s->kick ? 2 : wait_ms, NULL);
+	if (s->kick)
+		s->kick--;
 	if (mc != CURLM_OK)
 		return dk__err(DK_ETRANSPORT, 0, 0, "stream: %s", curl_multi_strerror(mc));
 	return 0;
