@@ -33,6 +33,7 @@ struct dk_stream {
 	int paused;
 	int final_rc;      /* sticky outcome once reported */
 	int64_t last_data_us;
+	int progress;      /* the last perform delivered headers or data */
 	uint64_t total_bytes;
 	dkbuf trace_prefix; /* the first bytes, for the trace hook */
 
@@ -82,6 +83,7 @@ static size_t stream_write(char *data, size_t size, size_t n, void *ud)
 	}
 	s->total_bytes += len;
 	s->last_data_us = dk__now_us();
+	s->progress = 1;
 	return len;
 }
 
@@ -98,6 +100,7 @@ static size_t stream_header(char *data, size_t size, size_t n, void *ud)
 		s->call.status = st;
 		if (st >= 200)
 			s->headers_done = 1;
+		s->progress = 1;
 	}
 	return dk__header_cb(data, size, n, &s->call);
 }
@@ -113,6 +116,7 @@ static int step(dk_stream *s, int wait_ms)
 		s->paused = 0;
 		curl_easy_pause(s->easy, CURLPAUSE_CONT);
 	}
+	s->progress = 0;
 	mc = curl_multi_perform(s->multi, &running);
 	if (mc != CURLM_OK)
 		return dk__err(DK_ETRANSPORT, 0, 0, "stream: %s", curl_multi_strerror(mc));
@@ -122,8 +126,8 @@ static int step(dk_stream *s, int wait_ms)
 			s->result = m->data.result;
 		}
 	}
-	if (s->done || !running)
-		return 0;
+	if (s->done || !running || s->progress)
+		return 0; /* something to look at: do not wait */
 	if (atomic_load(&s->canceled))
 		return 0;
 	mc = curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
