@@ -9,8 +9,8 @@ grouped by tag. The marks come from the tree, never from a hand-kept list:
   operation as ``@op <operationId>`` in a doc comment (``/** ... */``) AND a
   Python source under ``python/clibdocker/`` names it as ``:op: <operationId>``
   in a docstring.
-- Documentation: a Markdown heading in ``docs/api/*.md`` contains
-  ``\\`<operationId>\\```.
+- Documentation: a Markdown heading in ``docs/api/*.md`` contains the
+  operationId in backticks (outside fenced code blocks).
 - Tests: a test function in ``tests/**/test_*.py`` (or a test method of a
   ``Test*`` class) is decorated ``@pytest.mark.op("<operationId>", ...)``
   (found with :mod:`ast`), or a C test ``tests/c/*.c`` built by
