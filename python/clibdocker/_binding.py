@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import traceback
 from typing import Any, Callable, Optional
 
 from . import errors
@@ -107,6 +106,7 @@ def _dk_py_trace(t: Any, ud: Any) -> None:
         r.streamed = bool(t.streamed)
         fn(r)
     except BaseException:  # a hook must never break the call
+        import traceback  # only here: importing it costs ~2 ms of start-up
         sys.stderr.write("clibdocker: exception in trace hook (ignored):\n")
         traceback.print_exc()
 
