@@ -120,7 +120,7 @@ def run_worker(client: str, op: str, n: int) -> Dict[str, Any]:
 
 # --- build ---------------------------------------------------------------------
 
-def build_c(log: Callable[[str], None]) -> Tuple[bool, str]:
+def build_c() -> Tuple[bool, str]:
     """Build the static library (Release) and bench_c. Returns (has image
     inspect, note)."""
     if not os.path.exists(os.path.join(BUILD, "CMakeCache.txt")):
@@ -152,11 +152,14 @@ def build_c(log: Callable[[str], None]) -> Tuple[bool, str]:
 
 # --- callgrind -------------------------------------------------------------------
 
-def callgrind_ir(cmd: List[str]) -> int:
+def callgrind_ir(cmd: List[str], env: Optional[Dict[str, str]] = None) -> int:
+    """Total instructions (Ir) of one run of `cmd` under callgrind."""
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "cg.out")
-        p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + cmd,
-                           env=child_env(), capture_output=True, text=True, timeout=600)
+        p = subprocess.run(["valgrind", "--tool=callgrind", "--dump-instr=no",
+                            "--callgrind-out-file=" + out] + cmd,
+                           env=child_env() if env is None else env, capture_output=True,
+                           text=True, timeout=600)
         if p.returncode != 0:
             raise RuntimeError(f"callgrind {cmd}: exit {p.returncode}: {p.stderr[-2000:]}")
         with open(out, encoding="utf-8") as f:
@@ -182,34 +185,81 @@ STARTUP = {
     "docker-py version='1.41'": "import docker; docker.APIClient(version='1.41').ping()",
     "docker-py (negotiates)": "import docker; docker.APIClient().ping()",
 }
+BASELINE = "pass"
 
 
-def startup_once(code: str) -> Tuple[float, float]:
-    """(CPU s = user+sys of the child, wall s) of one whole process."""
+def startup_cmd(code: str, no_site: bool) -> Tuple[List[str], Dict[str, str]]:
+    """The child's argv and environment. ``no_site`` runs ``python3 -S`` with
+    site-packages on PYTHONPATH instead: the same modules, but no ``.pth``
+    start-up hooks (this sandbox installs one that imports certifi)."""
     env = child_env()
+    env.pop("PYTHONHASHSEED", None)
+    argv = [sys.executable]
+    if no_site:
+        import sysconfig
+        paths = [p for p in (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"])
+                 if p]
+        env["PYTHONPATH"] = os.pathsep.join(
+            [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p] + paths)
+        argv.append("-S")
+    return argv + ["-c", code], env
+
+
+def startup_once(code: str, no_site: bool) -> Tuple[float, float]:
+    """(CPU s = user+sys of the child, wall s) of one whole process."""
+    argv, env = startup_cmd(code, no_site)
     t0 = time.perf_counter()
-    pid = os.posix_spawn(sys.executable, [sys.executable, "-c", code], env,
+    pid = os.posix_spawn(argv[0], argv, env,
                          file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
     _, status, ru = os.wait4(pid, 0)
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"start-up run failed: {code}")
+        raise RuntimeError(f"start-up run failed: {argv}")
     return ru.ru_utime + ru.ru_stime, wall
 
 
-def startup(runs: int) -> Dict[str, Dict[str, Any]]:
-    res: Dict[str, Dict[str, Any]] = {k: {"cpu": [], "wall": []} for k in STARTUP}
-    for code in STARTUP.values():
-        startup_once(code)  # warm the page cache
-    for _ in range(runs):  # interleaved, so drift hits all alike
-        for k, code in STARTUP.items():
-            cpu, wall = startup_once(code)
-            res[k]["cpu"].append(cpu)
-            res[k]["wall"].append(wall)
-    for v in res.values():
-        v["cpu_ms"] = statistics.median(v["cpu"]) * 1e3
-        v["wall_ms"] = statistics.median(v["wall"]) * 1e3
+def startup(runs: int, callgrind: bool) -> Dict[str, Dict[str, Any]]:
+    """Median CPU and wall of `runs` runs of each start-up command (runs
+    interleaved, so drift hits all alike), with and without site hooks, plus
+    the instructions of one run under callgrind."""
+    variants = [(k, code, ns) for ns in (False, True)
+                for k, code in list(STARTUP.items()) + [("python3 -c pass", BASELINE)]]
+    res: Dict[str, Dict[str, Any]] = {}
+    for k, code, ns in variants:
+        startup_once(code, ns)  # warm the page cache
+        res[k + (" [-S]" if ns else "")] = {"code": code, "no_site": ns, "cpu": [], "wall": []}
+    for _ in range(runs):
+        for k, code, ns in variants:
+            cpu, wall = startup_once(code, ns)
+            r = res[k + (" [-S]" if ns else "")]
+            r["cpu"].append(cpu)
+            r["wall"].append(wall)
+    for r in res.values():
+        r["cpu_ms"] = statistics.median(r["cpu"]) * 1e3
+        r["wall_ms"] = statistics.median(r["wall"]) * 1e3
+    if callgrind:
+        def ir(r: Dict[str, Any]) -> int:
+            argv, env = startup_cmd(r["code"], r["no_site"])
+            return callgrind_ir(argv, env)
+        with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as ex:
+            futs = {k: ex.submit(ir, r) for k, r in res.items()}
+            for k, f in futs.items():
+                res[k]["ir"] = f.result()
     return res
+
+
+def compile_checkout() -> Optional[str]:
+    """pip byte-compiles an installed package; a checkout run with
+    PYTHONDONTWRITEBYTECODE=1 would recompile clibdocker's sources in every
+    process. Compile them once so the start-up comparison is like for like."""
+    if not use_checkout():
+        return None
+    import compileall
+    compileall.compile_dir(os.path.join(PYDIR, "clibdocker"), quiet=1)
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return ("PYTHONDONTWRITEBYTECODE is set: byte-compiled python/clibdocker first "
+                "(as pip does on install)")
+    return None
 
 
 # --- main ------------------------------------------------------------------------
@@ -236,8 +286,11 @@ def main() -> int:
           f" ({'this checkout' if from_checkout else 'installed'}); docker-py {docker.__version__};"
           f" Python {platform.python_version()}; {os.cpu_count()} CPUs; engine {URL}, API {API}")
     has_valgrind = shutil.which("valgrind") is not None
-    c_image, c_note = build_c(print)
+    c_image, c_note = build_c()
     notes: List[str] = []
+    note = compile_checkout()
+    if note:
+        notes.append(note)
 
     # which (client, op) pairs run
     pairs = {(cl, op) for cl in CLIENTS for op in OPS}
@@ -252,8 +305,8 @@ def main() -> int:
     if ("py", "image") in pairs and not hasattr(clibdocker.APIClient, "inspect_image"):
         notes.append("inspect_image skipped for the Python API: clibdocker.APIClient has no inspect_image yet")
         pairs.discard(("py", "image"))
-    for n in notes:
-        print("NOTE:", n)
+    for note in notes:
+        print("NOTE:", note)
 
     # --- timed loops: each in a fresh process, repetitions interleaved --------
     scale = 0.2 if a.quick else 1.0
@@ -283,7 +336,7 @@ def main() -> int:
     elif not a.quick:
         notes.append("valgrind not found: no instruction counts")
 
-    st = startup(3 if a.quick else 9)
+    st = startup(3 if a.quick else 9, not a.quick and has_valgrind)
 
     # --- report ----------------------------------------------------------------
     print()
@@ -319,9 +372,13 @@ def main() -> int:
               f" Python/C calls/s {fmt(r['py_vs_c_calls'], '.2f')},"
               f" Python/C instr {fmt(r['py_vs_c_instr'], '.2f')}")
     print()
-    print(f"start-up, whole process (median of {len(next(iter(st.values()))['cpu'])} runs):")
-    for k, code in STARTUP.items():
-        print(f"  {k:<26} CPU {st[k]['cpu_ms']:7.1f} ms   wall {st[k]['wall_ms']:7.1f} ms   `{code}`")
+    print(f"start-up, whole process `{os.path.basename(sys.executable)} -c CODE`, CPU = user+sys"
+          f" of the child, median of {len(next(iter(st.values()))['cpu'])} runs"
+          " ([-S]: python3 -S, site-packages on PYTHONPATH, no .pth hooks):")
+    print(f"  {'':<34}{'CPU ms':>8}{'wall ms':>9}{'instr (M)':>11}")
+    for k, r in st.items():
+        print(f"  {k:<34}{r['cpu_ms']:>8.1f}{r['wall_ms']:>9.1f}"
+              f"{fmt(r['ir'] / 1e6 if 'ir' in r else None, '.1f'):>11}   {r['code']}")
 
     # --- targets ---------------------------------------------------------------
     print()
@@ -341,12 +398,16 @@ def main() -> int:
     v = pr.get("dockerpy_vs_py_instr")
     target("Python API instructions/call < 1/10 of docker-py's (docker-py ÷ Python > 10)",
            v, None if v is None else v > 10)
-    cd = st["clibdocker"]["cpu_ms"]
-    for k in ("docker-py version='1.41'", "docker-py (negotiates)"):
-        v = st[k]["cpu_ms"] / cd
-        target(f"start-up CPU < 1/3 of {k} (docker-py ÷ clibdocker > 3)", v, v > 3)
-    for n in notes:
-        print("NOTE:", n)
+    print("targets (start-up):")
+    for sfx in ("", " [-S]"):
+        cd = st["clibdocker" + sfx]
+        for k in ("docker-py version='1.41'", "docker-py (negotiates)"):
+            v = st[k + sfx]["cpu_ms"] / cd["cpu_ms"]
+            extra = (f"; instructions ratio {st[k + sfx]['ir'] / cd['ir']:.2f}"
+                     if "ir" in cd else "")
+            target(f"start-up CPU < 1/3 of {k}{sfx} (docker-py ÷ clibdocker > 3{extra})", v, v > 3)
+    for note in notes:
+        print("NOTE:", note)
     elapsed = time.time() - t_start
     print(f"\n({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {elapsed:.0f} s)")
 
