@@ -284,7 +284,8 @@ def main() -> int:
     import docker
     print(f"clibdocker {clibdocker.__version__} from {os.path.dirname(clibdocker.__file__)}"
           f" ({'this checkout' if from_checkout else 'installed'}); docker-py {docker.__version__};"
-          f" Python {platform.python_version()}; {os.cpu_count()} CPUs; engine {URL}, API {API}")
+          f" Python {platform.python_version()}; {os.cpu_count()} CPUs; engine {URL}, API {API};"
+          f" load average {os.getloadavg()[0]:.2f}")
     has_valgrind = shutil.which("valgrind") is not None
     c_image, c_note = build_c()
     notes: List[str] = []
@@ -303,7 +304,8 @@ def main() -> int:
         notes.append("inspect_image skipped for the C API: " + c_note)
         pairs.discard(("c", "image"))
     if ("py", "image") in pairs and not hasattr(clibdocker.APIClient, "inspect_image"):
-        notes.append("inspect_image skipped for the Python API: clibdocker.APIClient has no inspect_image yet")
+        notes.append("inspect_image skipped for the Python API: "
+                     "clibdocker.APIClient has no inspect_image yet")
         pairs.discard(("py", "image"))
     for note in notes:
         print("NOTE:", note)
@@ -317,7 +319,7 @@ def main() -> int:
         for op in OPS:
             for cl in CLIENTS:
                 if (cl, op) in pairs:
-                    n = max(20, int(n_timed.get((cl, op), 200 if op != "image" else 800) * scale))
+                    n = max(20, int(n_timed.get((cl, op), 150 if op != "image" else 600) * scale))
                     raw[(cl, op)].append(run_worker(cl, op, n))
     res: Dict[str, Dict[str, Dict[str, Any]]] = {op: {} for op in OPS}
     for (cl, op), runs in raw.items():
@@ -327,7 +329,7 @@ def main() -> int:
 
     # --- callgrind: instructions per call (2 at a time: counts do not care) ---
     if not a.quick and has_valgrind:
-        cg_n = {"c": (100, 1100), "py": (20, 220), "dockerpy": (20, 220)}
+        cg_n = {"c": (100, 600), "py": (20, 140), "dockerpy": (20, 140)}
         with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as ex:
             futs = {(cl, op): ex.submit(ir_per_call, cl, op, *cg_n[cl]) for (cl, op) in pairs}
             for (cl, op), f in futs.items():
@@ -409,11 +411,13 @@ def main() -> int:
     for note in notes:
         print("NOTE:", note)
     elapsed = time.time() - t_start
-    print(f"\n({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {elapsed:.0f} s)")
+    print(f"\n({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {elapsed:.0f} s,"
+          f" load average now {os.getloadavg()[0]:.2f})")
 
     if a.json:
         out = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "quick": a.quick,
-               "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+               "machine": {"cpus": os.cpu_count(), "loadavg_end": os.getloadavg()[0],
+                           "platform": platform.platform(),
                            "python": platform.python_version()},
                "clibdocker": clibdocker.__version__, "docker_py": docker.__version__,
                "results": res, "ratios": ratios, "startup": st, "targets": targets,
