@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from json import loads as _json_loads
 import threading
-import traceback
 from typing import Any, Callable, Optional
 
 from . import errors
@@ -118,6 +117,7 @@ def _dk_py_trace(t: Any, ud: Any) -> None:
         r.streamed = bool(t.streamed)
         fn(r)
     except BaseException:  # a hook must never break the call
+        import traceback  # only here: importing it costs ~2 ms of start-up
         sys.stderr.write("clibdocker: exception in trace hook (ignored):\n")
         traceback.print_exc()
 
