@@ -31,7 +31,8 @@ DK_EXTERN(int) dk_network_inspect(dk_value **out, dk_client *c, const char *id,
 /**
  * DELETE /networks/{id}. @op NetworkDelete
  * @return 0, DK_ENOTFOUND for an unknown network, or the daemon's error
- *         (e.g. DK_EAPI/DK_ECONFLICT while containers are attached).
+ *         (its 403 while containers are attached or for a predefined
+ *         network comes back as DK_EAUTH, the 403 mapping).
  */
 DK_EXTERN(int) dk_network_delete(dk_client *c, const char *id);
 
@@ -45,7 +46,8 @@ DK_EXTERN(int) dk_network_delete(dk_client *c, const char *id);
  *        "CheckDuplicate" (deprecated in API 1.44, where duplicates are
  *        always refused)}. Version checks of fields are the caller's.
  * @param out receives the answer ({"Id", "Warning"}), owned by the caller.
- * @return 0, or the daemon's error (DK_EAPI for a bad or overlapping subnet,
+ * @return 0, or the daemon's error (DK_EAPI for a malformed subnet; its
+ *         403 for an overlapping subnet comes back as DK_EAUTH;
  *         DK_ECONFLICT for a duplicate name, DK_ENOTFOUND for an unknown
  *         driver plugin).
  */
