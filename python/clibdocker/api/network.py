@@ -39,7 +39,8 @@ class NetworkApiMixin(BaseMixin):
             f["name"] = names
         if ids:
             f["id"] = ids
-        return json.loads(self._native.network_list(convert_filters(f)))  # type: ignore[no-any-return]
+        raw = self._native.network_list(convert_filters(f))
+        return json.loads(raw)  # type: ignore[no-any-return]
 
     def create_network(self, name: str, driver: Optional[str] = None,
                        options: Optional[Dict[str, str]] = None,
@@ -85,16 +86,17 @@ class NetworkApiMixin(BaseMixin):
             data["Options"] = options
         if ipam is not None:
             data["IPAM"] = ipam
-        if check_duplicate is not None and version_lt(self._native.api_version(), "1.44"):
+        api = self._native.api_version()
+        if check_duplicate is not None and version_lt(api, "1.44"):
             data["CheckDuplicate"] = bool(check_duplicate)
         if labels is not None:
             data["Labels"] = labels
         if enable_ipv6:
             data["EnableIPv6"] = True
         if enable_ipv4 is not None:
-            if version_lt(self._native.api_version(), "1.47"):
+            if version_lt(api, "1.47"):
                 raise errors.InvalidVersion(
-                    f"enable_ipv4 requires API version 1.47 or newer; this client uses {self._native.api_version()}")
+                    f"enable_ipv4 requires API version 1.47 or newer; this client uses {api}")
             data["EnableIPv4"] = bool(enable_ipv4)
         if internal:
             data["Internal"] = True
@@ -108,7 +110,8 @@ class NetworkApiMixin(BaseMixin):
             data["ConfigOnly"] = bool(config_only)
         if config_from is not None:
             data["ConfigFrom"] = {"Network": config_from}
-        return json.loads(self._native.network_create(json.dumps(data)))  # type: ignore[no-any-return]
+        raw = self._native.network_create(json.dumps(data))
+        return json.loads(raw)  # type: ignore[no-any-return]
 
     def prune_networks(self, filters: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """POST /networks/prune: remove unused networks.

@@ -48,7 +48,8 @@ class VolumeApiMixin(BaseMixin):
             data["DriverOpts"] = driver_opts
         if labels is not None:
             data["Labels"] = labels
-        return json.loads(self._native.volume_create(json.dumps(data)))  # type: ignore[no-any-return]
+        raw = self._native.volume_create(json.dumps(data))
+        return json.loads(raw)  # type: ignore[no-any-return]
 
     def inspect_volume(self, name: str) -> Dict[str, Any]:
         """GET /volumes/{name}: a volume's details.
