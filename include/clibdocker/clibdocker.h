@@ -14,5 +14,7 @@
 #include "client.h"
 #include "stream.h"
 #include "system.h"
+#include "networks.h"
+#include "volumes.h"
 
 #endif

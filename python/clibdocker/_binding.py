@@ -300,6 +300,68 @@ class Client:
             raise error_from_last(rc)
         return Stream(out[0], self)
 
+    # --- Networks ----------------------------------------------------------
+
+    def network_list(self, filters: Optional[str]) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_network_list(out, self._p(), _b(filters)))
+        return _take_value(out[0])
+
+    def network_inspect(self, net_id: str, verbose: Optional[bool],
+                        scope: Optional[str]) -> bytes:
+        out = ffi.new("dk_value **")
+        v = -1 if verbose is None else (1 if verbose else 0)
+        check(lib.dk_network_inspect(out, self._p(), _b(net_id), v, _b(scope)))
+        return _take_value(out[0])
+
+    def network_delete(self, net_id: str) -> None:
+        check(lib.dk_network_delete(self._p(), _b(net_id)))
+
+    def network_create(self, config_json: str) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_network_create(out, self._p(), _b(config_json)))
+        return _take_value(out[0])
+
+    def network_connect(self, net_id: str, container: str,
+                        endpoint_json: Optional[str]) -> None:
+        check(lib.dk_network_connect(self._p(), _b(net_id), _b(container), _b(endpoint_json)))
+
+    def network_disconnect(self, net_id: str, container: str, force: bool) -> None:
+        check(lib.dk_network_disconnect(self._p(), _b(net_id), _b(container),
+                                        1 if force else 0))
+
+    def network_prune(self, filters: Optional[str]) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_network_prune(out, self._p(), _b(filters)))
+        return _take_value(out[0])
+
+    # --- Volumes -----------------------------------------------------------
+
+    def volume_list(self, filters: Optional[str]) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_volume_list(out, self._p(), _b(filters)))
+        return _take_value(out[0])
+
+    def volume_create(self, config_json: str) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_volume_create(out, self._p(), _b(config_json)))
+        return _take_value(out[0])
+
+    def volume_inspect(self, name: str) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_volume_inspect(out, self._p(), _b(name)))
+        return _take_value(out[0])
+
+    def volume_update(self, name: str, spec_json: str, version: int) -> None:
+        check(lib.dk_volume_update(self._p(), _b(name), _b(spec_json), int(version)))
+
+    def volume_delete(self, name: str, force: bool) -> None:
+        check(lib.dk_volume_delete(self._p(), _b(name), 1 if force else 0))
+
+    def volume_prune(self, filters: Optional[str]) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_volume_prune(out, self._p(), _b(filters)))
+        return _take_value(out[0])
 
 class Stream:
     """Owns one ``dk_stream``. ``next()`` may run in one thread while

@@ -110,6 +110,27 @@ int dk_system_auth(dk_value **out, dk_client *c, const char *auth_json);
 int dk_system_events(dk_stream **out, dk_client *c, const char *since,
 	const char *until, const char *filters_json);
 
+/* networks.h */
+int dk_network_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_network_inspect(dk_value **out, dk_client *c, const char *id,
+	int verbose, const char *scope);
+int dk_network_delete(dk_client *c, const char *id);
+int dk_network_create(dk_value **out, dk_client *c, const char *config_json);
+int dk_network_connect(dk_client *c, const char *id, const char *container,
+	const char *endpoint_json);
+int dk_network_disconnect(dk_client *c, const char *id, const char *container,
+	int force);
+int dk_network_prune(dk_value **out, dk_client *c, const char *filters_json);
+
+/* volumes.h */
+int dk_volume_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_volume_create(dk_value **out, dk_client *c, const char *config_json);
+int dk_volume_inspect(dk_value **out, dk_client *c, const char *name);
+int dk_volume_update(dk_client *c, const char *name, const char *spec_json,
+	int64_t version);
+int dk_volume_delete(dk_client *c, const char *name, int force);
+int dk_volume_prune(dk_value **out, dk_client *c, const char *filters_json);
+
 /* Python-side callbacks (defined in _binding.py with @ffi.def_extern) */
 extern "Python" void _dk_py_trace(const dk_trace *trace, void *userdata);
 extern "Python" int64_t _dk_py_read(void *userdata, char *buf, size_t len);
