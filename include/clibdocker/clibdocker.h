@@ -14,5 +14,6 @@
 #include "client.h"
 #include "stream.h"
 #include "system.h"
+#include "containers.h"
 
 #endif

@@ -7,6 +7,7 @@ from typing import Any, Callable, Dict, Optional
 from .. import errors
 from .._binding import Client
 from ..trace import TraceRecord
+from .container import ContainerApiMixin
 from .system import SystemApiMixin
 
 DEFAULT_TIMEOUT_SECONDS = 60
@@ -14,7 +15,8 @@ DEFAULT_MAX_POOL_SIZE = 10
 DEFAULT_USER_AGENT = "clibdocker/0.1.0"
 
 
-class APIClient(SystemApiMixin):
+class APIClient(SystemApiMixin,
+                ContainerApiMixin):
     """A low-level client for the Docker Engine API.
 
     :param base_url: ``unix:///var/run/docker.sock`` (the default),
