@@ -66,12 +66,31 @@ static int check_object_arg(const char *op, const char *what, const char *json)
 	return 0;
 }
 
+/* A container id or name as a path segment: a leading '/' (as inspect
+ * shows names) is dropped; '/', "." and ".." would let the engine's router
+ * rewrite the path (it decodes %2F and answers 301), so they are refused. */
+static int container_ref(const char *op, const char **id)
+{
+	const char *s = *id;
+
+	if (!s || !*s)
+		return 0; /* dk__call_begin refuses it */
+	if (*s == '/')
+		s++;
+	if (!*s || strchr(s, '/') || !strcmp(s, ".") || !strcmp(s, ".."))
+		return dk__err(DK_EINVAL, 0, 0, "%s: '%s' is not a container id or name", op, *id);
+	*id = s;
+	return 0;
+}
+
 /* A plain POST on /containers/{id}/<verb> without parameters. */
 static int simple_post(dk_client *c, const char *op, const char *path, const char *id)
 {
 	dk_call k;
-	int rc = dk__call_begin(&k, c, "POST", op, 1, path, id);
+	int rc = container_ref(op, &id);
 
+	if (!rc)
+		rc = dk__call_begin(&k, c, "POST", op, 1, path, id);
 	return rc ? rc : dk__call_void(&k);
 }
 
@@ -124,8 +143,11 @@ int dk_container_create(dk_value **out, dk_client *c, const char *name,
 int dk_container_inspect(dk_value **out, dk_client *c, const char *id, int size)
 {
 	dk_call k;
-	int rc = dk__call_begin(&k, c, "GET", "ContainerInspect", 1, "/containers/{}/json", id);
+	int rc = container_ref("ContainerInspect", &id);
 
+	if (rc)
+		return rc;
+	rc = dk__call_begin(&k, c, "GET", "ContainerInspect", 1, "/containers/{}/json", id);
 	if (rc)
 		return rc;
 	if ((rc = dk__call_query_bool(&k, "size", size ? 1 : -1)))
@@ -136,8 +158,11 @@ int dk_container_inspect(dk_value **out, dk_client *c, const char *id, int size)
 int dk_container_top(dk_value **out, dk_client *c, const char *id, const char *ps_args)
 {
 	dk_call k;
-	int rc = dk__call_begin(&k, c, "GET", "ContainerTop", 1, "/containers/{}/top", id);
+	int rc = container_ref("ContainerTop", &id);
 
+	if (rc)
+		return rc;
+	rc = dk__call_begin(&k, c, "GET", "ContainerTop", 1, "/containers/{}/top", id);
 	if (rc)
 		return rc;
 	if ((rc = dk__call_query_str(&k, "ps_args", ps_args)))
@@ -148,8 +173,11 @@ int dk_container_top(dk_value **out, dk_client *c, const char *id, const char *p
 int dk_container_changes(dk_value **out, dk_client *c, const char *id)
 {
 	dk_call k;
-	int rc = dk__call_begin(&k, c, "GET", "ContainerChanges", 1, "/containers/{}/changes", id);
+	int rc = container_ref("ContainerChanges", &id);
 
+	if (rc)
+		return rc;
+	rc = dk__call_begin(&k, c, "GET", "ContainerChanges", 1, "/containers/{}/changes", id);
 	return rc ? rc : dk__call_value(&k, out);
 }
 
@@ -161,6 +189,8 @@ int dk_container_resize(dk_client *c, const char *id, int height, int width)
 	if (height < 0 || width < 0)
 		return dk__err(DK_EINVAL, 0, 0,
 			"ContainerResize: height and width must be >= 0 (got %d x %d)", height, width);
+	if ((rc = container_ref("ContainerResize", &id)))
+		return rc;
 	rc = dk__call_begin(&k, c, "POST", "ContainerResize", 1, "/containers/{}/resize", id);
 	if (rc)
 		return rc;
@@ -173,8 +203,11 @@ int dk_container_resize(dk_client *c, const char *id, int height, int width)
 int dk_container_start(dk_client *c, const char *id, const char *detach_keys)
 {
 	dk_call k;
-	int rc = dk__call_begin(&k, c, "POST", "ContainerStart", 1, "/containers/{}/start", id);
+	int rc = container_ref("ContainerStart", &id);
 
+	if (rc)
+		return rc;
+	rc = dk__call_begin(&k, c, "POST", "ContainerStart", 1, "/containers/{}/start", id);
 	if (rc)
 		return rc;
 	if ((rc = dk__call_query_str(&k, "detachKeys", detach_keys)))
@@ -193,6 +226,8 @@ static int stop_like(dk_client *c, const char *op, const char *path, const char 
 
 	if (signal && !*signal)
 		return dk__err(DK_EINVAL, 0, 0, "%s: the signal is empty", op);
+	if ((rc = container_ref(op, &id)))
+		return rc;
 	rc = dk__call_begin(&k, c, "POST", op, 1, path, id);
 	if (rc)
 		return rc;
@@ -226,6 +261,8 @@ int dk_container_kill(dk_client *c, const char *id, const char *signal)
 
 	if (signal && !*signal)
 		return dk__err(DK_EINVAL, 0, 0, "ContainerKill: the signal is empty");
+	if ((rc = container_ref("ContainerKill", &id)))
+		return rc;
 	rc = dk__call_begin(&k, c, "POST", "ContainerKill", 1, "/containers/{}/kill", id);
 	if (rc)
 		return rc;
@@ -240,6 +277,8 @@ int dk_container_update(dk_value **out, dk_client *c, const char *id, const char
 	int rc;
 
 	if ((rc = check_object_arg("ContainerUpdate", "the update", update_json)))
+		return rc;
+	if ((rc = container_ref("ContainerUpdate", &id)))
 		return rc;
 	rc = dk__call_begin(&k, c, "POST", "ContainerUpdate", 1, "/containers/{}/update", id);
 	if (rc)
@@ -257,6 +296,8 @@ int dk_container_rename(dk_client *c, const char *id, const char *name)
 		return dk__err(DK_EINVAL, 0, 0,
 			"ContainerRename: invalid container name '%s': only [a-zA-Z0-9][a-zA-Z0-9_.-]+ is allowed",
 			name ? name : "(null)");
+	if ((rc = container_ref("ContainerRename", &id)))
+		return rc;
 	rc = dk__call_begin(&k, c, "POST", "ContainerRename", 1, "/containers/{}/rename", id);
 	if (rc)
 		return rc;
@@ -286,6 +327,8 @@ int dk_container_wait(dk_value **out, dk_client *c, const char *id,
 		return dk__err(DK_EINVAL, 0, 0,
 			"ContainerWait: condition must be 'not-running', 'next-exit' or 'removed', not '%s'",
 			condition);
+	if ((rc = container_ref("ContainerWait", &id)))
+		return rc;
 	rc = dk__call_begin(&k, c, "POST", "ContainerWait", 1, "/containers/{}/wait", id);
 	if (rc)
 		return rc;
@@ -300,8 +343,34 @@ int dk_container_wait(dk_value **out, dk_client *c, const char *id,
 int dk_container_delete(dk_client *c, const char *id, int volumes, int force, int link)
 {
 	dk_call k;
-	int rc = dk__call_begin(&k, c, "DELETE", "ContainerDelete", 1, "/containers/{}", id);
+	char parent[256];
+	const char *s, *slash, *p1, *p2;
+	int rc;
 
+	if (link) {
+		/* "/parent/alias": the engine routes it with a literal '/', so the
+		 * two names are escaped one by one around it */
+		s = id && *id == '/' ? id + 1 : id;
+		slash = s ? strchr(s, '/') : NULL;
+		if (!slash || slash == s || !slash[1] || strchr(slash + 1, '/') ||
+		    (size_t)(slash - s) >= sizeof(parent))
+			return dk__err(DK_EINVAL, 0, 0,
+				"ContainerDelete: a link is named '/container/alias', not '%s'",
+				id ? id : "(null)");
+		memcpy(parent, s, (size_t)(slash - s));
+		parent[slash - s] = '\0';
+		p1 = parent;
+		p2 = slash + 1;
+		if ((rc = container_ref("ContainerDelete", &p1)) ||
+		    (rc = container_ref("ContainerDelete", &p2)))
+			return rc;
+		rc = dk__call_begin(&k, c, "DELETE", "ContainerDelete", 1, "/containers/{}/{}",
+			p1, p2);
+	} else {
+		if ((rc = container_ref("ContainerDelete", &id)))
+			return rc;
+		rc = dk__call_begin(&k, c, "DELETE", "ContainerDelete", 1, "/containers/{}", id);
+	}
 	if (rc)
 		return rc;
 	if ((rc = dk__call_query_bool(&k, "v", volumes ? 1 : -1)) ||
@@ -370,6 +439,8 @@ int dk_container_archive_info(dk_value **out, dk_client *c, const char *id, cons
 	*out = NULL;
 	if (!path || !*path)
 		return dk__err(DK_EINVAL, 0, 0, "ContainerArchiveInfo: the path is empty");
+	if ((rc = container_ref("ContainerArchiveInfo", &id)))
+		return rc;
 	rc = dk__call_begin(&k, c, "HEAD", "ContainerArchiveInfo", 1, "/containers/{}/archive", id);
 	if (rc)
 		return rc;
