@@ -194,7 +194,9 @@ def test_create_representative_spread(client, make):
         assert "svc-alias" in info["NetworkSettings"]["Networks"][net]["Aliases"]
         # the effects inside the running container
         assert docker_cli("exec", cid, "cat", "/hostdir/hello.txt") == "from the host"
-        assert docker_cli("exec", cid, "sh", "-c", "ulimit -n").strip() == "1024"
+        limits = docker_cli("exec", cid, "cat", "/proc/1/limits")
+        assert [ln.split()[3:5] for ln in limits.splitlines()
+                if ln.startswith("Max open files")] == [["1024", "2048"]]
         assert docker_cli("exec", cid, "id", "-u").strip() == "65534"
         assert docker_cli("exec", cid, "cat",
                           "/proc/sys/net/ipv4/ip_unprivileged_port_start").strip() == "1024"
