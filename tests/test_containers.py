@@ -683,3 +683,58 @@ def test_prune_by_label(client, make):
     with pytest.raises(errors.APIError) as ei:
         client.prune_containers(filters={"label": f"clibdocker-prune={tag}", "bogus": "1"})
     assert ei.value.status_code == 400
+
+
+# --- the configuration types, without an engine --------------------------------
+
+def test_types_convert_like_docker_py():
+    from clibdocker.types._util import parse_bytes
+    assert parse_bytes("64m") == 64 * 1024 ** 2 and parse_bytes("1gb") == 1024 ** 3
+    assert parse_bytes("512") == 512 and parse_bytes(1.5) == 1
+    with pytest.raises(errors.DockerException):
+        parse_bytes("12q")
+    hc = types.HostConfig("1.41", port_bindings={80: 8080, "53/udp": ("127.0.0.1", 53),
+                                                 22: [1111, ("0.0.0.0", 2222)]},
+                          binds={"/a": {"bind": "/b", "ro": True}, "/c": "/d",
+                                 "/e": {"bind": "/f", "mode": "rw", "propagation": "rshared"}},
+                          devices=["/dev/fuse", "/dev/sda:/dev/xvda:r"],
+                          tmpfs=["/run:size=1m", "/tmp"], links={"db": "alias", "cache": None},
+                          volumes_from="x,y", extra_hosts={"h": "1.2.3.4"},
+                          log_config={"type": "none"}, ulimits=[{"name": "core", "soft": 0}])
+    assert hc["PortBindings"] == {
+        "80/tcp": [{"HostIp": "", "HostPort": "8080"}],
+        "53/udp": [{"HostIp": "127.0.0.1", "HostPort": "53"}],
+        "22/tcp": [{"HostIp": "", "HostPort": "1111"}, {"HostIp": "0.0.0.0", "HostPort": "2222"}]}
+    assert hc["Binds"] == ["/a:/b:ro", "/c:/d:rw", "/e:/f:rw,rshared"]
+    assert hc["Devices"] == [
+        {"PathOnHost": "/dev/fuse", "PathInContainer": "/dev/fuse", "CgroupPermissions": "rwm"},
+        {"PathOnHost": "/dev/sda", "PathInContainer": "/dev/xvda", "CgroupPermissions": "r"}]
+    assert hc["Tmpfs"] == {"/run": "size=1m", "/tmp": ""}
+    assert hc["Links"] == ["cache", "db:alias"] and hc["VolumesFrom"] == ["x", "y"]
+    assert hc["ExtraHosts"] == ["h:1.2.3.4"] and hc["NetworkMode"] == "default"
+    assert isinstance(hc["LogConfig"], types.LogConfig) and hc["LogConfig"]["Type"] == "none"
+    assert hc["Ulimits"] == [{"Name": "core", "Soft": 0, "Hard": None}]
+    cc = types.ContainerConfig("1.41", "img", "sh -c 'echo a b'", ports=[80, (53, "udp")],
+                               labels=["x"], volumes="/v", environment={"A": None, "B": 1},
+                               stdin_open=True)
+    assert cc["Cmd"] == ["sh", "-c", "echo a b"] and cc["Labels"] == {"x": ""}
+    assert cc["ExposedPorts"] == {"80/tcp": {}, "53/udp": {}} and cc["Volumes"] == {"/v": {}}
+    assert cc["Env"] == ["A", "B=1"]
+    assert cc["AttachStdin"] and cc["StdinOnce"] and cc["AttachStdout"]
+    detached = types.ContainerConfig("1.41", "img", None, detach=True, stdin_open=True)
+    assert not detached["AttachStdout"] and not detached["AttachStdin"]
+    assert types.Healthcheck(test="true")["Test"] == ["CMD-SHELL", "true"]
+    with pytest.raises(errors.InvalidVersion):
+        types.ContainerConfig("1.41", "img", None, healthcheck={"test": "x", "start_interval": 1})
+    with pytest.raises(errors.InvalidVersion):
+        types.EndpointConfig("1.45", gw_priority=1)
+    assert types.EndpointConfig("1.48", aliases=["a"], ipv4_address="10.0.0.2", gw_priority=2) == {
+        "Aliases": ["a"], "IPAMConfig": {"IPv4Address": "10.0.0.2"}, "GwPriority": 2}
+    m = types.Mount.parse_mount_string("/host:/ctr:ro")
+    assert m["Type"] == "bind" and m["ReadOnly"] and m["Source"] == "/host"
+    assert types.Mount("/t", None, type="tmpfs", tmpfs_size="1m", tmpfs_mode=0o700)[
+        "TmpfsOptions"] == {"SizeBytes": 1024 * 1024, "Mode": 0o700}
+    with pytest.raises(errors.InvalidArgument):
+        types.Mount("/t", "v", type="volume", propagation="shared")
+    with pytest.raises(TypeError):
+        types.RestartPolicy(condition="sometimes")

@@ -54,7 +54,7 @@ class ContainerApiMixin(BaseMixin):
 
     def containers(self, quiet: bool = False, all: bool = False, trunc: bool = False,
                    latest: bool = False, since: Optional[str] = None,
-                   before: Optional[str] = None, limit: int = -1, size: bool = False,
+                   before: Optional[str] = None, limit: Optional[int] = -1, size: bool = False,
                    filters: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
         """GET /containers/json: list containers.
 
@@ -76,11 +76,13 @@ class ContainerApiMixin(BaseMixin):
             f["since"] = since
         if before is not None:
             f["before"] = before
+        if limit is None:
+            limit = -1
         if isinstance(limit, bool) or not isinstance(limit, int):
             raise errors.InvalidArgument(f"limit must be an int, not {limit!r}")
         n = 1 if latest else limit
         res: List[Dict[str, Any]] = json.loads(self._native.container_list(
-            all, n if n is not None and n >= 0 else -1, size,
+            all, n if n >= 0 else -1, size,
             convert_filters(f) if f else None))
         if quiet:
             return [{"Id": x["Id"]} for x in res]
@@ -136,7 +138,7 @@ class ContainerApiMixin(BaseMixin):
 
     def create_container_config(self, *args: Any, **kwargs: Any) -> ContainerConfig:
         """A :class:`~clibdocker.types.ContainerConfig` for this client's API version."""
-        return ContainerConfig(self.api_version, *args, **kwargs)
+        return ContainerConfig(self._native.api_version(), *args, **kwargs)
 
     def create_container_from_config(self, config: Mapping[str, Any], name: Optional[str] = None,
                                      platform: Optional[str] = None) -> Dict[str, Any]:
@@ -159,7 +161,7 @@ class ContainerApiMixin(BaseMixin):
         ``restart_policy``, ``mem_limit``, ``mounts``…)."""
         if "version" in kwargs:
             raise TypeError("create_host_config() got an unexpected keyword argument 'version'")
-        kwargs["version"] = self.api_version
+        kwargs["version"] = self._native.api_version()
         return HostConfig(*args, **kwargs)
 
     def create_networking_config(self, *args: Any, **kwargs: Any) -> NetworkingConfig:
@@ -169,7 +171,7 @@ class ContainerApiMixin(BaseMixin):
 
     def create_endpoint_config(self, *args: Any, **kwargs: Any) -> EndpointConfig:
         """An :class:`~clibdocker.types.EndpointConfig` for this client's API version."""
-        return EndpointConfig(self.api_version, *args, **kwargs)
+        return EndpointConfig(self._native.api_version(), *args, **kwargs)
 
     def inspect_container(self, container: ContainerRef, size: bool = False) -> Dict[str, Any]:
         """GET /containers/{id}/json: the container's full description.
