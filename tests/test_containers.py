@@ -113,6 +113,13 @@ def test_list_filters_all_size_limit(client, make):
     sized = client.containers(all=True, size=True, filters=flt)
     assert all(x.get("SizeRootFs", 0) > 0 for x in sized)  # SizeRw is omitted when 0
     assert all("SizeRootFs" not in x for x in every)
+    # exited / volume filters
+    d = make(["true"], labels=lab, volumes=["/listvol"], start=True)
+    assert client.wait(d, timeout=30)["StatusCode"] == 0
+    assert [x["Id"] for x in client.containers(all=True, filters={**flt, "exited": 0})] == [d]
+    assert [x["Id"] for x in client.containers(all=True,
+                                               filters={**flt, "volume": "/listvol"})] == [d]
+    assert [x["Id"] for x in client.containers(all=True, filters={**flt, "status": "exited"})] == [d]
     # a bad filter is the engine's error, a malformed limit is refused here
     with pytest.raises(errors.APIError) as ei:
         client.containers(filters={"no-such-filter": "x"})
