@@ -375,7 +375,7 @@ int dk__call_status_error(dk_call *k)
 		code = DK_ENOTFOUND;
 	else if (st == 409)
 		code = DK_ECONFLICT;
-	else if (st == 401 || st == 403)
+	else if (st == 401)
 		code = DK_EAUTH;
 	else
 		code = DK_EAPI;
@@ -432,8 +432,8 @@ int dk__call_perform(dk_call *k)
 		rc = dk__err(k->err, (int)k->status, 0, "%s: out of memory reading the answer", k->op);
 	else if (cc != CURLE_OK)
 		rc = dk__curl_error(cc, errbuf, k->op);
-	else if (k->status >= 400 || k->status < 100)
-		rc = dk__call_status_error(k);
+	else if ((k->status >= 300 && k->status != 304) || k->status < 100)
+		rc = dk__call_status_error(k); /* 3xx: a redirect we never follow */
 	if (rc && cc != CURLE_OK) {
 		/* the connection may be in a bad state: do not pool it */
 		curl_easy_cleanup(h);

@@ -96,32 +96,32 @@ def test_typo_in_marker_or_op_tag_fails(tmp_path):
 
 def test_markers_on_methods_and_several_ids(tmp_path):
     root = copy_tree(tmp_path)
-    write(root / "tests" / "area" / "test_volumes.py", """
+    write(root / "tests" / "area" / "test_secrets.py", """
         import pytest
         from pytest import mark
 
-        class TestVolumes:
-            @pytest.mark.op("VolumeList", "VolumeCreate")
+        class TestSecrets:
+            @pytest.mark.op("SecretList", "SecretCreate")
             def test_create_then_list(self):
                 pass
 
-            @mark.op("VolumeList")
+            @mark.op("SecretList")
             def test_list_filters(self):
                 pass
 
-        @pytest.mark.op("VolumeList")
+        @pytest.mark.op("SecretList")
         def test_a(): pass
 
-        @pytest.mark.op("VolumeList")
+        @pytest.mark.op("SecretList")
         async def test_b(): pass
         """)
     assert run(root).returncode == 0
     table = (root / "docs" / "api-coverage.md").read_text(encoding="utf-8")
-    create = row(table, "VolumeCreate")
+    create = row(table, "SecretCreate")
     assert create[7] == "✓" and create[5] == "✗"
-    assert create[8] == "tests: `tests/area/test_volumes.py::TestVolumes::test_create_then_list`"
-    notes = row(table, "VolumeList")[8]
-    assert notes.startswith("tests: `tests/area/test_volumes.py::TestVolumes::test_create_then_list`,")
+    assert create[8] == "tests: `tests/area/test_secrets.py::TestSecrets::test_create_then_list`"
+    notes = row(table, "SecretList")[8]
+    assert notes.startswith("tests: `tests/area/test_secrets.py::TestSecrets::test_create_then_list`,")
     assert notes.endswith(" +1 more")
 
 
@@ -130,12 +130,12 @@ def test_marker_on_non_test_fails(tmp_path):
     write(root / "tests" / "test_helpers.py", """
         import pytest
 
-        @pytest.mark.op("VolumeList")
+        @pytest.mark.op("SecretList")
         def helper():
             pass
 
         class Helper:
-            @pytest.mark.op("VolumeList")
+            @pytest.mark.op("SecretList")
             def test_in_non_test_class(self):
                 pass
         """)
@@ -144,60 +144,60 @@ def test_marker_on_non_test_fails(tmp_path):
     assert "op marker on helper" in res.stderr
     assert "op marker on Helper::test_in_non_test_class" in res.stderr
     table = (root / "docs" / "api-coverage.md").read_text(encoding="utf-8")
-    assert row(table, "VolumeList")[7] == "✗"
+    assert row(table, "SecretList")[7] == "✗"
 
 
 def test_impl_needs_both_halves_docs_need_a_heading(tmp_path):
     root = copy_tree(tmp_path)
     hdr = root / "include" / "clibdocker" / "system.h"
     # a plain (non-doc) comment does not count
-    hdr.write_text(hdr.read_text() + "/** GET /volumes. @op VolumeList */\n/* @op VolumeCreate */\n")
-    write(root / "python" / "clibdocker" / "api" / "volume.py", '''
+    hdr.write_text(hdr.read_text() + "/** GET /volumes. @op SecretList */\n/* @op SecretCreate */\n")
+    write(root / "python" / "clibdocker" / "api" / "secret.py", '''
         def create_volume():
             """Create.
 
-            :op: VolumeCreate
+            :op: SecretCreate
             """
-        # :op: VolumeList is only a comment here
+        # :op: SecretList is only a comment here
         ''')
-    write(root / "docs" / "api" / "volume.md", """
-        # Volumes
+    write(root / "docs" / "api" / "secret.md", """
+        # Secrets
 
-        List — `VolumeList` is not a heading here.
+        List — `SecretList` is not a heading here.
 
         ```
-        ## `VolumeCreate` inside a code fence
+        ## `SecretCreate` inside a code fence
         ```
 
-        ## Inspect — `VolumeInspect`
+        ## Inspect — `SecretInspect`
         """)
     assert run(root).returncode == 0
     table = (root / "docs" / "api-coverage.md").read_text(encoding="utf-8")
-    assert row(table, "VolumeList")[5:7] == ["✗", "✗"]
-    assert "C only" in row(table, "VolumeList")[8]
-    assert row(table, "VolumeCreate")[5:7] == ["✗", "✗"]
-    assert "Python only" in row(table, "VolumeCreate")[8]
-    assert row(table, "VolumeInspect")[5:7] == ["✗", "✓"]
+    assert row(table, "SecretList")[5:7] == ["✗", "✗"]
+    assert "C only" in row(table, "SecretList")[8]
+    assert row(table, "SecretCreate")[5:7] == ["✗", "✗"]
+    assert "Python only" in row(table, "SecretCreate")[8]
+    assert row(table, "SecretInspect")[5:7] == ["✗", "✓"]
 
 
 def test_c_tests_count_only_when_built(tmp_path):
     root = copy_tree(tmp_path)
-    write(root / "tests" / "c" / "test_volume_e2e.c", """
-        /* Volumes end to end. @op VolumeDelete */
-        static const char *s = "@op VolumeInspect in a string is not a claim";
-        int main(void) { return s[0] == 0; } // @op VolumePrune
+    write(root / "tests" / "c" / "test_secret_e2e.c", """
+        /* Volumes end to end. @op SecretDelete */
+        static const char *s = "@op SecretInspect in a string is not a claim";
+        int main(void) { return s[0] == 0; } // @op SecretUpdate
         """)
     res = run(root)
     assert res.returncode == 1
-    assert "tests/c/test_volume_e2e.c: claims VolumeDelete, VolumePrune but is not built" \
+    assert "tests/c/test_secret_e2e.c: claims SecretDelete, SecretUpdate but is not built" \
         in res.stderr
     cm = root / "tests" / "c" / "CMakeLists.txt"
-    cm.write_text(cm.read_text() + "dk_c_test(test_volume_e2e)\n")
+    cm.write_text(cm.read_text() + "dk_c_test(test_secret_e2e)\n")
     assert run(root).returncode == 0
     table = (root / "docs" / "api-coverage.md").read_text(encoding="utf-8")
-    for op in ("VolumeDelete", "VolumePrune"):
-        assert row(table, op)[7:] == ["✓", "tests: `tests/c/test_volume_e2e.c`"]
-    assert row(table, "VolumeInspect")[7] == "✗"
+    for op in ("SecretDelete", "SecretUpdate"):
+        assert row(table, op)[7:] == ["✓", "tests: `tests/c/test_secret_e2e.c`"]
+    assert row(table, "SecretInspect")[7] == "✗"
     assert run(root, "--check").returncode == 0
 
 

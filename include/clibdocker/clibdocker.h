@@ -16,5 +16,6 @@
 #include "system.h"
 #include "networks.h"
 #include "volumes.h"
+#include "containers.h"
 
 #endif

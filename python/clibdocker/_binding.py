@@ -362,6 +362,86 @@ class Client:
         out = ffi.new("dk_value **")
         check(lib.dk_volume_prune(out, self._p(), _b(filters)))
         return _take_value(out[0])
+    # --- Containers (non-streaming) ------------------------------------------
+
+    def _value(self, fn: Any, *args: Any, not_found: Optional[type] = None) -> bytes:
+        out = ffi.new("dk_value **")
+        rc = fn(out, self._p(), *args)
+        if rc:
+            raise error_from_last(rc, not_found)
+        return _take_value(out[0])
+
+    def _void(self, fn: Any, *args: Any) -> None:
+        rc = fn(self._p(), *args)
+        if rc:
+            raise error_from_last(rc)
+
+    def container_list(self, all: bool, limit: int, size: bool,
+                       filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_container_list, 1 if all else 0, limit,
+                           1 if size else 0, _b(filters))
+
+    def container_create(self, name: Optional[str], platform: Optional[str],
+                         config_json: str) -> bytes:
+        out = ffi.new("dk_value **")
+        rc = lib.dk_container_create(out, self._p(), _b(name), _b(platform), _b(config_json))
+        if rc:
+            e = error_from_last(rc)
+            msg = str(getattr(e, "explanation", "") or "")
+            if isinstance(e, errors.NotFound) and (
+                    "No such image" in msg or "does not exist or no pull access" in msg):
+                raise error_from_last(rc, errors.ImageNotFound)
+            raise e
+        return _take_value(out[0])
+
+    def container_inspect(self, cid: str, size: bool) -> bytes:
+        return self._value(lib.dk_container_inspect, _b(cid), 1 if size else 0)
+
+    def container_top(self, cid: str, ps_args: Optional[str]) -> bytes:
+        return self._value(lib.dk_container_top, _b(cid), _b(ps_args))
+
+    def container_changes(self, cid: str) -> bytes:
+        return self._value(lib.dk_container_changes, _b(cid))
+
+    def container_resize(self, cid: str, height: int, width: int) -> None:
+        self._void(lib.dk_container_resize, _b(cid), height, width)
+
+    def container_start(self, cid: str, detach_keys: Optional[str]) -> None:
+        self._void(lib.dk_container_start, _b(cid), _b(detach_keys))
+
+    def container_stop(self, cid: str, timeout: int, signal: Optional[str]) -> None:
+        self._void(lib.dk_container_stop, _b(cid), timeout, _b(signal))
+
+    def container_restart(self, cid: str, timeout: int, signal: Optional[str]) -> None:
+        self._void(lib.dk_container_restart, _b(cid), timeout, _b(signal))
+
+    def container_kill(self, cid: str, signal: Optional[str]) -> None:
+        self._void(lib.dk_container_kill, _b(cid), _b(signal))
+
+    def container_update(self, cid: str, update_json: str) -> bytes:
+        return self._value(lib.dk_container_update, _b(cid), _b(update_json))
+
+    def container_rename(self, cid: str, name: str) -> None:
+        self._void(lib.dk_container_rename, _b(cid), _b(name))
+
+    def container_pause(self, cid: str) -> None:
+        self._void(lib.dk_container_pause, _b(cid))
+
+    def container_unpause(self, cid: str) -> None:
+        self._void(lib.dk_container_unpause, _b(cid))
+
+    def container_wait(self, cid: str, condition: Optional[str], timeout_ms: int) -> bytes:
+        return self._value(lib.dk_container_wait, _b(cid), _b(condition), timeout_ms)
+
+    def container_delete(self, cid: str, v: bool, force: bool, link: bool) -> None:
+        self._void(lib.dk_container_delete, _b(cid), 1 if v else 0, 1 if force else 0,
+                   1 if link else 0)
+
+    def container_archive_info(self, cid: str, path: str) -> bytes:
+        return self._value(lib.dk_container_archive_info, _b(cid), _b(path))
+
+    def container_prune(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_container_prune, _b(filters))
 
 class Stream:
     """Owns one ``dk_stream``. ``next()`` may run in one thread while

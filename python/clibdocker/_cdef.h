@@ -130,6 +130,34 @@ int dk_volume_update(dk_client *c, const char *name, const char *spec_json,
 	int64_t version);
 int dk_volume_delete(dk_client *c, const char *name, int force);
 int dk_volume_prune(dk_value **out, dk_client *c, const char *filters_json);
+/* containers.h */
+int dk_container_list(dk_value **out, dk_client *c, int all, int limit,
+	int size, const char *filters_json);
+int dk_container_create(dk_value **out, dk_client *c, const char *name,
+	const char *platform, const char *config_json);
+int dk_container_inspect(dk_value **out, dk_client *c, const char *id, int size);
+int dk_container_top(dk_value **out, dk_client *c, const char *id,
+	const char *ps_args);
+int dk_container_changes(dk_value **out, dk_client *c, const char *id);
+int dk_container_resize(dk_client *c, const char *id, int height, int width);
+int dk_container_start(dk_client *c, const char *id, const char *detach_keys);
+int dk_container_stop(dk_client *c, const char *id, int timeout_s,
+	const char *signal);
+int dk_container_restart(dk_client *c, const char *id, int timeout_s,
+	const char *signal);
+int dk_container_kill(dk_client *c, const char *id, const char *signal);
+int dk_container_update(dk_value **out, dk_client *c, const char *id,
+	const char *update_json);
+int dk_container_rename(dk_client *c, const char *id, const char *name);
+int dk_container_pause(dk_client *c, const char *id);
+int dk_container_unpause(dk_client *c, const char *id);
+int dk_container_wait(dk_value **out, dk_client *c, const char *id,
+	const char *condition, long timeout_ms);
+int dk_container_delete(dk_client *c, const char *id, int volumes, int force,
+	int link);
+int dk_container_archive_info(dk_value **out, dk_client *c, const char *id,
+	const char *path);
+int dk_container_prune(dk_value **out, dk_client *c, const char *filters_json);
 
 /* Python-side callbacks (defined in _binding.py with @ffi.def_extern) */
 extern "Python" void _dk_py_trace(const dk_trace *trace, void *userdata);

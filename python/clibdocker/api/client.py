@@ -7,6 +7,7 @@ from typing import Any, Callable, Dict, Optional
 from .. import errors
 from .._binding import Client
 from ..trace import TraceRecord
+from .container import ContainerApiMixin
 from .network import NetworkApiMixin
 from .system import SystemApiMixin
 from .volume import VolumeApiMixin
@@ -16,7 +17,7 @@ DEFAULT_MAX_POOL_SIZE = 10
 DEFAULT_USER_AGENT = "clibdocker/0.1.0"
 
 
-class APIClient(SystemApiMixin, NetworkApiMixin, VolumeApiMixin):
+class APIClient(SystemApiMixin, ContainerApiMixin, NetworkApiMixin, VolumeApiMixin):
     """A low-level client for the Docker Engine API.
 
     :param base_url: ``unix:///var/run/docker.sock`` (the default),
