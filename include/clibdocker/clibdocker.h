@@ -14,5 +14,7 @@
 #include "client.h"
 #include "stream.h"
 #include "system.h"
+#include "images.h"
+#include "auth.h"
 
 #endif
