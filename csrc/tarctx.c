@@ -133,8 +133,14 @@ static int kept(const dk_tarctx *t, const char *rel, int as_dir)
 
 static void octal(char *field, size_t width, uint64_t v)
 {
-	/* width-1 octal digits and a NUL */
-	snprintf(field, width, "%0*llo", (int)(width - 1), (unsigned long long)v);
+	/* width-1 octal digits and a NUL (callers keep v in range) */
+	size_t i = width - 1;
+
+	field[i] = '\0';
+	while (i > 0) {
+		field[--i] = (char)('0' + (v & 7));
+		v >>= 3;
+	}
 }
 
 static int pax_record(dkbuf *b, const char *key, const char *val)

@@ -8,13 +8,15 @@ from .. import errors
 from .._binding import Client
 from ..trace import TraceRecord
 from .system import SystemApiMixin
+from .image import ImageApiMixin
+from .build import BuildApiMixin
 
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MAX_POOL_SIZE = 10
 DEFAULT_USER_AGENT = "clibdocker/0.1.0"
 
 
-class APIClient(SystemApiMixin):
+class APIClient(SystemApiMixin, ImageApiMixin, BuildApiMixin):
     """A low-level client for the Docker Engine API.
 
     :param base_url: ``unix:///var/run/docker.sock`` (the default),
