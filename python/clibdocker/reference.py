@@ -41,6 +41,12 @@ def split_reference(ref: str) -> Tuple[str, Optional[str], Optional[str]]:
             hint = " (repository names must be lowercase)"
         raise errors.InvalidRepository(f"invalid reference format: {ref!r}{hint}")
     name, tag, digest = m.group(1), m.group(2), m.group(3)
+    first = name.split("/", 1)[0]
+    if "/" in name and not ("." in first or ":" in first or first == "localhost"):
+        # not a registry host: then it is a path component, lowercase
+        if not re.match(rf"^{_PATH_COMPONENT}$", first):
+            raise errors.InvalidRepository(
+                f"invalid reference format: {ref!r} (repository names must be lowercase)")
     if len(name) > _NAME_MAX:
         raise errors.InvalidRepository(
             f"invalid reference format: repository name longer than {_NAME_MAX} characters")
@@ -48,7 +54,7 @@ def split_reference(ref: str) -> Tuple[str, Optional[str], Optional[str]]:
 
 
 def _looks_like_domain(part: str) -> bool:
-    return "." in part or ":" in part or part == "localhost" or part != part.lower()
+    return "." in part or ":" in part or part == "localhost"
 
 
 def parse_repository_tag(repo_name: str) -> Tuple[str, Optional[str]]:
