@@ -179,6 +179,8 @@ int main(void)
 		s = NULL;
 	}
 	CHECK(!strncmp(digest, "sha256:", 7));
+	dk_value_free(v);
+	v = NULL;
 	snprintf(ref, sizeof(ref), "%s:c1", repo);
 	CHECK_RC(dk_image_delete(&v, c, ref, 0, -1));
 	dk_value_free(v);

@@ -45,7 +45,7 @@ def as_auth_error(e: errors.APIError) -> errors.APIError:
 
 
 def iterate(stream: Stream, decode: bool, on_error: Callable[[str, List[Any]], Exception],
-            keep_log: bool = False, keep: Any = None) -> Iterator[Any]:
+            keep_log: bool = False) -> Iterator[Any]:
     """Yield each message (bytes, or a dict with ``decode``); after the end of
     a stream that carried an error message, raise ``on_error(text, log)``.
     ``log`` holds the decoded messages when ``keep_log``."""
@@ -53,7 +53,15 @@ def iterate(stream: Stream, decode: bool, on_error: Callable[[str, List[Any]], E
     log: List[Any] = []
     try:
         while True:
-            raw = stream.next()
+            try:
+                raw = stream.next()
+            except errors.DockerException:
+                # a request-body source (file object, iterable) that raised
+                # while the request ran: its own exception is the cause
+                reader = getattr(stream, "_keep", None)
+                if reader is not None and getattr(reader, "error", None) is not None:
+                    reader.check()
+                raise
             if raw is None:
                 break
             try:
@@ -68,7 +76,6 @@ def iterate(stream: Stream, decode: bool, on_error: Callable[[str, List[Any]], E
             yield msg if decode and msg is not None else raw
     finally:
         stream.close()
-        del keep
     if error is not None:
         raise on_error(error, log)
 
