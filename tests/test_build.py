@@ -215,3 +215,23 @@ def test_prune_builds(client, client2):
     assert isinstance(res["SpaceReclaimed"], int)
     res2 = client2.prune_builds(all=False, filters={"until": "87600h"})
     assert isinstance(res2["SpaceReclaimed"], int)
+
+
+def test_build_sends_registry_config_redacted(client, tmp_path, monkeypatch, tags):
+    from conftest import REGISTRY, REGISTRY_PASSWORD, REGISTRY_USER
+    import base64
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    enc = base64.b64encode(f"{REGISTRY_USER}:{REGISTRY_PASSWORD}".encode()).decode()
+    (cfg / "config.json").write_text(json.dumps({"auths": {REGISTRY: {"auth": enc}}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(cfg))
+    seen = []
+    client.set_trace_hook(seen.append)
+    log = list(client.build(fileobj=io.BytesIO(f"FROM {TEST_IMAGE}\n{LABEL}".encode()),
+                            rm=True, decode=True))
+    tags.append(_image_id(log))
+    client.set_trace_hook(None)
+    rec = [r for r in seen if "/build" in r.url][-1]
+    assert "X-Registry-Config: <redacted>" in rec.request_headers
+    assert REGISTRY_PASSWORD not in rec.request_headers
+    assert enc not in rec.request_headers

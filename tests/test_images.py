@@ -294,3 +294,28 @@ def test_attestations_gated(client, client2):
         with pytest.raises(errors.InvalidVersion) as ei:
             c.image_attestations(TEST_IMAGE)
         assert "1.55" in str(ei.value)
+
+
+@pytest.mark.op("ImageLoad")
+def test_load_source_error_is_raised(client, image):
+    data = b"".join(client.get_image(image["tag"]))
+
+    class Broken(io.RawIOBase):
+        def __init__(self):
+            self.pos = 0
+
+        def readable(self):
+            return True
+
+        def readinto(self, b):
+            if self.pos > len(data) // 2:
+                raise ValueError("the source broke")
+            n = min(len(b), 4096)
+            b[:n] = data[self.pos:self.pos + n]
+            self.pos += n
+            return n
+
+    with pytest.raises(ValueError, match="the source broke"):
+        list(client.load_image(Broken()))
+    # the client still works
+    assert client.inspect_image(image["tag"])["Id"] == image["id"]
