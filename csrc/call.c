@@ -527,6 +527,11 @@ void dk__call_dispose(dk_call *k)
 	dkbuf_dispose(&k->body_owned);
 	curl_slist_free_all(k->headers);
 	k->headers = NULL;
+	if (k->body_free) {
+		k->body_free(k->body_read_ud);
+		k->body_free = NULL;
+		k->body_read_ud = NULL;
+	}
 }
 
 int dk__call_finish(dk_call *k, int rc)

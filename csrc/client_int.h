@@ -58,6 +58,7 @@ typedef struct dk_call {
 	void *body_read_ud;
 	int body_read_err;         /* the source's error, if it failed */
 	uint64_t body_sent;
+	void (*body_free)(void *); /* frees body_read_ud with the call, or NULL */
 	struct curl_slist *headers;  /* per-call extra headers, or NULL */
 	dkbuf trace_headers;         /* redacted copy for the trace */
 	int redact_body;           /* body may hold secrets */

@@ -112,7 +112,10 @@ static int step(dk_stream *s, int wait_ms)
 	CURLMcode mc;
 	CURLMsg *m;
 
-	if (s->paused && pending(s) < DK_STREAM_HIGHWATER / 2) {
+	/* resume once the consumer drained enough, or when nothing complete is
+	 * left to hand out (a JSON message still arriving must be completed) */
+	if (s->paused && (pending(s) < DK_STREAM_HIGHWATER / 2 ||
+	    (s->kind == DK_STREAM_JSON && !dk_jsplit_has_message(&s->js)))) {
 		s->paused = 0;
 		curl_easy_pause(s->easy, CURLPAUSE_CONT);
 	}
@@ -129,6 +132,10 @@ static int step(dk_stream *s, int wait_ms)
 	if (s->done || !running || s->progress)
 		return 0; /* something to look at: do not wait */
 	if (atomic_load(&s->canceled))
+		return 0;
+	/* something to hand out already (or paused on a full buffer): do not
+	 * wait for more socket activity first */
+	if (s->paused || (s->kind == DK_STREAM_JSON ? dk_jsplit_has_message(&s->js) : pending(s) > 0))
 		return 0;
 	mc = curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
 	if (mc != CURLM_OK)
@@ -202,6 +209,10 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 	curl_easy_setopt(s->easy, CURLOPT_PROXY, "");
 	curl_easy_setopt(s->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, s->errbuf);
+	/* big raw payloads (image save, export): read in large pieces, so the
+	 * engine refills the socket less often */
+	if (kind == DK_STREAM_RAW)
+		curl_easy_setopt(s->easy, CURLOPT_BUFFERSIZE, (long)DK_RAW_CHUNK);
 	dk__call_setup_handle(&s->call, s->easy, 1);
 	curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, stream_write);
 	curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);

@@ -18,4 +18,7 @@
 #include "volumes.h"
 #include "containers.h"
 
+#include "images.h"
+#include "auth.h"
+
 #endif

@@ -442,13 +442,137 @@ class Client:
 
     def container_prune(self, filters: Optional[str]) -> bytes:
         return self._value(lib.dk_container_prune, _b(filters))
+    # --- Images ------------------------------------------------------------
+
+    def _stream_op(self, fn: Any, *args: Any, not_found: Optional[type] = None,
+                   reader: Optional[Reader] = None) -> "Stream":
+        out = ffi.new("dk_stream **")
+        rc = fn(out, self._p(), *args)
+        if reader is not None:
+            reader.check()
+        if rc:
+            raise error_from_last(rc, not_found)
+        return Stream(out[0], self)
+
+    def image_list(self, all: int, filters: Optional[str], digests: int,
+                   shared_size: int) -> bytes:
+        return self._value(lib.dk_image_list, all, _b(filters), digests, shared_size)
+
+    def image_inspect(self, name: str) -> bytes:
+        return self._value(lib.dk_image_inspect, _b(name), not_found=errors.ImageNotFound)
+
+    def image_history(self, name: str) -> bytes:
+        return self._value(lib.dk_image_history, _b(name), not_found=errors.ImageNotFound)
+
+    def image_attestations(self, name: str, platform: Optional[str], type_: Optional[str],
+                           statement: Optional[str]) -> bytes:
+        return self._value(lib.dk_image_attestations, _b(name), _b(platform), _b(type_),
+                              _b(statement), not_found=errors.ImageNotFound)
+
+    def image_tag(self, name: str, repo: str, tag: Optional[str]) -> None:
+        rc = lib.dk_image_tag(self._p(), _b(name), _b(repo), _b(tag))
+        if rc:
+            raise error_from_last(rc, errors.ImageNotFound)
+
+    def image_delete(self, name: str, force: int, noprune: int) -> bytes:
+        return self._value(lib.dk_image_delete, _b(name), force, noprune,
+                              not_found=errors.ImageNotFound)
+
+    def image_search(self, term: str, limit: int, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_image_search, _b(term), limit, _b(filters))
+
+    def image_prune(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_image_prune, _b(filters))
+
+    def image_commit(self, container: str, repo: Optional[str], tag: Optional[str],
+                     comment: Optional[str], author: Optional[str], pause: int,
+                     changes: Optional[str], config: Optional[str]) -> bytes:
+        return self._value(lib.dk_image_commit, _b(container), _b(repo), _b(tag),
+                              _b(comment), _b(author), pause, _b(changes), _b(config))
+
+    def image_pull(self, image: str, tag: Optional[str], platform: Optional[str],
+                   auth: Optional[str]) -> "Stream":
+        return self._stream_op(lib.dk_image_pull, _b(image), _b(tag), _b(platform), _b(auth),
+                               not_found=errors.ImageNotFound)
+
+    def image_import(self, src: str, repo: Optional[str], tag: Optional[str],
+                     message: Optional[str], changes: Optional[str],
+                     platform: Optional[str], body: Any) -> "Stream":
+        reader = Reader(body) if body is not None else None
+        fn = reader.fn if reader is not None else _NULL
+        ud = reader.handle if reader is not None else _NULL
+        st = self._stream_op(lib.dk_image_import, _b(src), _b(repo), _b(tag), _b(message),
+                             _b(changes), _b(platform), fn, ud, reader=reader)
+        st.keep(reader)
+        return st
+
+    def image_push(self, name: str, tag: Optional[str], auth: Optional[str]) -> "Stream":
+        return self._stream_op(lib.dk_image_push, _b(name), _b(tag), _b(auth),
+                               not_found=errors.ImageNotFound)
+
+    def image_get(self, name: str) -> "Stream":
+        return self._stream_op(lib.dk_image_get, _b(name), not_found=errors.ImageNotFound)
+
+    def image_get_all(self, names: "list[str]") -> "Stream":
+        bufs = [ffi.new("char[]", _b(n)) for n in names]
+        arr = ffi.new("const char *[]", bufs)
+        return self._stream_op(lib.dk_image_get_all, arr, len(bufs),
+                               not_found=errors.ImageNotFound)
+
+    def image_load(self, body: Any, quiet: int) -> "Stream":
+        reader = Reader(body)
+        st = self._stream_op(lib.dk_image_load, reader.fn, reader.handle, quiet, reader=reader)
+        st.keep(reader)
+        return st
+
+    def image_build(self, opts: "dict[str, Any]", context_dir: Optional[str],
+                    body: Any) -> "Stream":
+        o = ffi.new("dk_build_options *")
+        lib.dk_build_options_init(o)
+        keep: "list[Any]" = []
+
+        def cstr(v: Any) -> Any:
+            b = ffi.new("char[]", _b(v))
+            keep.append(b)
+            return b
+
+        for key, value in opts.items():
+            if value is None:
+                continue
+            if key in ("tags", "extra_hosts"):
+                bufs = [cstr(v) for v in value]
+                arr = ffi.new("const char *[]", bufs)
+                keep.append(arr)
+                setattr(o, key, arr)
+                setattr(o, "n" + key, len(bufs))
+            elif isinstance(value, bool):
+                setattr(o, key, 1 if value else 0)
+            elif isinstance(value, int):
+                setattr(o, key, value)
+            else:
+                setattr(o, key, cstr(value))
+        if context_dir is not None:
+            return self._stream_op(lib.dk_image_build_dir, o, _b(context_dir))
+        reader = Reader(body) if body is not None else None
+        st = self._stream_op(lib.dk_image_build, o,
+                             reader.fn if reader is not None else _NULL,
+                             reader.handle if reader is not None else _NULL, reader=reader)
+        st.keep(reader)
+        return st
+
+    def build_prune(self, all: int, filters: Optional[str], keep_storage: int) -> bytes:
+        return self._value(lib.dk_build_prune, all, _b(filters), keep_storage)
+
+    def distribution_inspect(self, name: str, auth: Optional[str]) -> bytes:
+        return self._value(lib.dk_distribution_inspect, _b(name), _b(auth))
+
 
 class Stream:
     """Owns one ``dk_stream``. ``next()`` may run in one thread while
     ``close()`` is called from another: close cancels, and the stream is freed
     by whichever of the two finishes last."""
 
-    __slots__ = ("_ptr", "_lock", "_busy", "_closed", "_client", "_data", "_len")
+    __slots__ = ("_ptr", "_lock", "_busy", "_closed", "_client", "_data", "_len", "_keep")
 
     def __init__(self, ptr: Any, client: Client) -> None:
         self._ptr = ffi.gc(ptr, lib.dk_stream_free)
@@ -458,6 +582,11 @@ class Stream:
         self._client = client  # keep the client alive while the stream is
         self._data = ffi.new("const char **")
         self._len = ffi.new("size_t *")
+        self._keep: Any = None
+
+    def keep(self, obj: Any) -> None:
+        """Keep ``obj`` (a request-body Reader) alive as long as the stream."""
+        self._keep = obj
 
     def next(self) -> Optional[bytes]:
         """The next message, or None at the end (or after close())."""
@@ -533,3 +662,32 @@ class Stream:
 
 def library_version() -> str:
     return ffi.string(lib.dk_version()).decode()
+
+
+# --- registry credentials (auth.h) -------------------------------------------
+
+def _auth_value(fn: Any, *args: Any) -> Optional[bytes]:
+    out = ffi.new("dk_value **")
+    rc = fn(out, *args)
+    if rc:
+        raise error_from_last(rc)
+    if out[0] == _NULL:
+        return None
+    return _take_value(out[0])
+
+
+def auth_registry_of(reference: str) -> str:
+    v = _auth_value(lib.dk_auth_registry_of, _b(reference))
+    return (v or b"").decode()
+
+
+def auth_lookup(config_dir: Optional[str], reference: str) -> Optional[bytes]:
+    return _auth_value(lib.dk_auth_lookup, _b(config_dir), _b(reference))
+
+
+def auth_lookup_all(config_dir: Optional[str]) -> bytes:
+    return _auth_value(lib.dk_auth_lookup_all, _b(config_dir)) or b"{}"
+
+
+def auth_encode(auth_json: str) -> str:
+    return (_auth_value(lib.dk_auth_encode, _b(auth_json)) or b"").decode()

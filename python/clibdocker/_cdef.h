@@ -159,6 +159,71 @@ int dk_container_archive_info(dk_value **out, dk_client *c, const char *id,
 	const char *path);
 int dk_container_prune(dk_value **out, dk_client *c, const char *filters_json);
 
+/* images.h */
+int dk_image_list(dk_value **out, dk_client *c, int all,
+	const char *filters_json, int digests, int shared_size);
+int dk_image_inspect(dk_value **out, dk_client *c, const char *name);
+int dk_image_history(dk_value **out, dk_client *c, const char *name);
+int dk_image_attestations(dk_value **out, dk_client *c, const char *name,
+	const char *platform, const char *type, const char *statement);
+int dk_image_tag(dk_client *c, const char *name, const char *repo, const char *tag);
+int dk_image_delete(dk_value **out, dk_client *c, const char *name,
+	int force, int noprune);
+int dk_image_search(dk_value **out, dk_client *c, const char *term,
+	int limit, const char *filters_json);
+int dk_image_prune(dk_value **out, dk_client *c, const char *filters_json);
+int dk_image_commit(dk_value **out, dk_client *c, const char *container,
+	const char *repo, const char *tag, const char *comment, const char *author,
+	int pause, const char *changes, const char *config_json);
+int dk_image_pull(dk_stream **out, dk_client *c, const char *image,
+	const char *tag, const char *platform, const char *auth_json);
+int dk_image_import(dk_stream **out, dk_client *c, const char *from_src,
+	const char *repo, const char *tag, const char *message, const char *changes,
+	const char *platform, dk_read_fn fn, void *userdata);
+int dk_image_push(dk_stream **out, dk_client *c, const char *name,
+	const char *tag, const char *auth_json);
+int dk_image_get(dk_stream **out, dk_client *c, const char *name);
+int dk_image_get_all(dk_stream **out, dk_client *c, const char *const *names,
+	size_t n);
+int dk_image_load(dk_stream **out, dk_client *c, dk_read_fn fn, void *userdata,
+	int quiet);
+typedef struct dk_build_options {
+	unsigned version;
+	const char *dockerfile;
+	const char *const *tags;
+	size_t ntags;
+	const char *const *extra_hosts;
+	size_t nextra_hosts;
+	const char *remote;
+	int quiet, nocache, pull, rm, forcerm, squash;
+	int64_t memory, memswap, cpushares, cpuperiod, cpuquota, shmsize;
+	const char *cpusetcpus;
+	const char *buildargs_json;
+	const char *labels_json;
+	const char *cachefrom_json;
+	const char *networkmode;
+	const char *platform;
+	const char *target;
+	const char *outputs;
+	const char *content_encoding;
+	const char *registry_config_json;
+} dk_build_options;
+void dk_build_options_init(dk_build_options *o);
+int dk_image_build(dk_stream **out, dk_client *c, const dk_build_options *o,
+	dk_read_fn fn, void *userdata);
+int dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
+	const char *context_dir);
+int dk_build_prune(dk_value **out, dk_client *c, int all,
+	const char *filters_json, int64_t keep_storage);
+int dk_distribution_inspect(dk_value **out, dk_client *c, const char *name,
+	const char *auth_json);
+
+/* auth.h */
+int dk_auth_registry_of(dk_value **out, const char *reference);
+int dk_auth_lookup(dk_value **out, const char *config_dir, const char *reference);
+int dk_auth_lookup_all(dk_value **out, const char *config_dir);
+int dk_auth_encode(dk_value **out, const char *auth_json);
+
 /* Python-side callbacks (defined in _binding.py with @ffi.def_extern) */
 extern "Python" void _dk_py_trace(const dk_trace *trace, void *userdata);
 extern "Python" int64_t _dk_py_read(void *userdata, char *buf, size_t len);

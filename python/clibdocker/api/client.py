@@ -11,13 +11,16 @@ from .container import ContainerApiMixin
 from .network import NetworkApiMixin
 from .system import SystemApiMixin
 from .volume import VolumeApiMixin
+from .image import ImageApiMixin
+from .build import BuildApiMixin
 
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MAX_POOL_SIZE = 10
 DEFAULT_USER_AGENT = "clibdocker/0.1.0"
 
 
-class APIClient(SystemApiMixin, ContainerApiMixin, NetworkApiMixin, VolumeApiMixin):
+class APIClient(SystemApiMixin, ContainerApiMixin, ImageApiMixin, BuildApiMixin,
+                NetworkApiMixin, VolumeApiMixin):
     """A low-level client for the Docker Engine API.
 
     :param base_url: ``unix:///var/run/docker.sock`` (the default),
