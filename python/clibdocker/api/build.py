@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import tarfile
 import time
 from typing import IO, Any, Dict, Iterator, List, Optional, Sequence, Union
 
@@ -23,6 +22,7 @@ def _dockerfile_tar(fileobj: Any) -> bytes:
     if isinstance(data, str):
         data = data.encode("utf-8")
     buf = io.BytesIO()
+    import tarfile  # lazily: only a Dockerfile-object build needs it
     with tarfile.open(fileobj=buf, mode="w") as t:
         info = tarfile.TarInfo("Dockerfile")
         info.size = len(data)

@@ -2,7 +2,6 @@
 ``docker.utils.utils`` helpers of the same names)."""
 from __future__ import annotations
 
-import shlex
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from .. import errors
@@ -189,4 +188,5 @@ def normalize_links(links: Union[Mapping[str, Optional[str]], Iterable[Any]]) ->
 
 def split_command(command: str) -> List[str]:
     """Split a command string as a POSIX shell would."""
+    import shlex  # lazily: rarely needed, costs start-up
     return shlex.split(command)
