@@ -138,6 +138,7 @@ start_main_engine() {
       log "main engine: dockerd (pid $(cat /var/run/docker.pid)) running but not answering yet; waiting"
     else
       log "main engine: starting dockerd (log $MAIN_LOG)"
+      rm -f /var/run/docker.pid   # left by a killed dockerd
       start_bg /run/clibdocker-dockerd.launcher.pid "$MAIN_LOG" \
         /usr/sbin/dockerd --host "$MAIN_HOST" --pidfile /var/run/docker.pid
     fi
@@ -376,6 +377,9 @@ start_engine2() {
     if pid_alive "$E2_PIDFILE" clibdocker-engine2; then
       log "engine2: dockerd (pid $(cat "$E2_PIDFILE")) running but not answering yet; waiting"
     else
+      # a killed dockerd may leave its pidfile (and a zombie), which makes
+      # the next dockerd refuse to start
+      rm -f "$E2_PIDFILE"
       e2_start_daemon
     fi
     if ! wait_for 60 e2_ready; then
