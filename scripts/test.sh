@@ -34,6 +34,10 @@ PKG_CONFIG_PATH="$root/build/stage/lib/pkgconfig:$root/build/stage/lib/x86_64-li
   cc -std=c99 -Wall -Werror -o build/pkgconfig_example tests/c/example_ping.c \
   $(PKG_CONFIG_PATH="$root/build/stage/lib/pkgconfig:$root/build/stage/lib/x86_64-linux-gnu/pkgconfig" pkg-config --cflags --libs clibdocker)
 LD_LIBRARY_PATH="$root/build/stage/lib:$root/build/stage/lib/x86_64-linux-gnu" ./build/pkgconfig_example
+echo "== install check: a CMake project using find_package(clibdocker)"
+cmake -S tests/c/consumer -B build/consumer -DCMAKE_PREFIX_PATH="$root/build/stage" >/dev/null
+cmake --build build/consumer >/dev/null
+LD_LIBRARY_PATH="$root/build/stage/lib:$root/build/stage/lib/x86_64-linux-gnu" ./build/consumer/consumer
 
 echo "== Python extension (in place) and pytest"
 bash scripts/dev-build.sh
