@@ -460,11 +460,11 @@ setup_images() {
 # ============================================================================
 setup_python() {
   if skip "${CLIBDOCKER_SKIP_PIP:-0}"; then log "pip: skipped (CLIBDOCKER_SKIP_PIP=1)"; return; fi
-  if "$PYTHON" -c 'import pytest, docker' >/dev/null 2>&1; then
-    log "pip: pytest and docker (docker-py) already installed"
+  if "$PYTHON" -c 'import pytest, docker, mypy, cffi' >/dev/null 2>&1; then
+    log "pip: pytest, docker (docker-py), mypy and cffi already installed"
   else
-    log "pip: installing pytest docker"
-    "$PYTHON" -m pip install -q pytest docker
+    log "pip: installing pytest docker mypy cffi"
+    "$PYTHON" -m pip install -q pytest docker mypy 'cffi>=1.17'
   fi
   if [ -f "$REPO_ROOT/pyproject.toml" ]; then
     log "pip: installing project from $REPO_ROOT"

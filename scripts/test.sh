@@ -46,5 +46,12 @@ PYTHONPATH="$root/python${PYTHONPATH:+:$PYTHONPATH}" python3 -m pytest -q -p no:
 echo "== fuzzing the C parsers and builders (libFuzzer, ASan+UBSan, ${FUZZ_SECONDS:-30}s each)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
+echo "== mypy --strict (outside the cffi boundary module)"
+if python3 -m mypy --version >/dev/null 2>&1; then
+  python3 -m mypy
+else
+  echo "mypy not installed (scripts/setup.sh installs it); skipped"
+fi
+
 echo "== API coverage table is current and its claims are real"
 python3 scripts/api_coverage.py --check
