@@ -50,6 +50,77 @@ def engine2_restored():
         c.close()
 
 
+def _consume_until_death(stream, outcome):
+    def run():
+        try:
+            for _ in stream:
+                pass
+            outcome["end"] = "clean"
+        except BaseException as e:          # noqa: BLE001 - recorded for the assert
+            outcome["end"] = e
+    t = threading.Thread(target=run)
+    t.start()
+    return t
+
+
+@pytest.fixture
+def registry_in_engine2_netns(tmp_path):
+    """A plain registry inside the second engine's network namespace (its
+    own 127.0.0.1:5000), so that engine can push to it."""
+    conf = tmp_path / "registry.yml"
+    conf.write_text("version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\n"
+                    "http:\n  addr: 127.0.0.1:5000\n" % (tmp_path / "data"))
+    proc = subprocess.Popen(["nsenter", "--net=/run/netns/clibdocker2", "docker-registry",
+                             "serve", str(conf)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        r = subprocess.run(["nsenter", "--net=/run/netns/clibdocker2", "curl", "-s", "-o",
+                            "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:5000/v2/"],
+                           capture_output=True, text=True)
+        if r.stdout == "200":
+            break
+        time.sleep(0.2)
+    try:
+        yield "127.0.0.1:5000"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_engine_killed_during_push(engine2_restored, registry_in_engine2_netns, tmp_path):
+    import io
+    import tarfile
+    c = clibdocker.APIClient(base_url=ENGINE2, timeout=120)
+    repo = f"{registry_in_engine2_netns}/clibdocker-test/death-{os.getpid()}"
+    # an image with a 256 MB incompressible layer, so the push takes a while
+    layer = tmp_path / "layer.tar"
+    with tarfile.open(layer, "w") as t:
+        info = tarfile.TarInfo("blob")
+        info.size = 256 << 20
+        with open("/dev/urandom", "rb") as rnd:
+            t.addfile(info, io.BufferedReader(rnd, 1 << 20))   # type: ignore[arg-type]
+    c.import_image_from_file(str(layer), repository=repo, tag="1")
+    try:
+        stream = c.push(repo, tag="1", stream=True, decode=True)
+        outcome = {}
+        t = _consume_until_death(stream, outcome)
+        time.sleep(0.5)
+        assert t.is_alive(), "the push finished before the engine could be killed"
+        _kill_engine2()
+        t.join(30)
+        assert not t.is_alive()
+        assert isinstance(outcome["end"], errors.TransportError), outcome
+        _restart_engine2()
+        assert c.ping()                       # the same client again
+    finally:
+        try:
+            c.remove_image(f"{repo}:1", force=True)
+        except errors.DockerException:
+            pass
+        c.close()
+
+
 def test_engine_killed_during_events_then_back(engine2_restored):
     c = clibdocker.APIClient(base_url=ENGINE2, timeout=10)
     assert c.ping()
