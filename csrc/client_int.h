@@ -25,6 +25,9 @@ struct dk_client {
 	char *url;          /* normalised, as given */
 	char *base;         /* "http://localhost" or "http://host:port" */
 	char *unix_path;    /* NULL for TCP */
+	int tls;            /* 1: https */
+	int tls_verify;
+	char *tls_ca, *tls_cert, *tls_key;
 	long connect_ms;
 	long total_ms;
 	long idle_ms;
@@ -82,6 +85,10 @@ int64_t dk__now_us(void);
 
 /* Negotiate if needed; return the version number (e.g. 1041) or <0. */
 int dk__client_version_num(dk_client *c);
+
+/* Set the client's transport options (socket path, TLS, ...) on a new
+ * easy handle; used for pooled handles and stream handles alike. */
+void dk__client_setup_easy(dk_client *c, CURL *h);
 
 /* Take/return a pooled easy handle configured for this client. */
 CURL *dk__client_acquire(dk_client *c);

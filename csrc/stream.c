@@ -202,12 +202,7 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 		stream_destroy(s);
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory (curl handles)");
 	}
-	if (s->call.c->unix_path)
-		curl_easy_setopt(s->easy, CURLOPT_UNIX_SOCKET_PATH, s->call.c->unix_path);
-	curl_easy_setopt(s->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(s->easy, CURLOPT_USERAGENT, "clibdocker/" DK_VERSION);
-	curl_easy_setopt(s->easy, CURLOPT_PROXY, "");
-	curl_easy_setopt(s->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	dk__client_setup_easy(s->call.c, s->easy);
 	curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, s->errbuf);
 	/* big raw payloads (image save, export): read in large pieces, so the
 	 * engine refills the socket less often */

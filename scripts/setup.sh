@@ -61,7 +61,7 @@ APT_PACKAGES=(
   docker.io containerd runc tini busybox-static docker-registry apache2-utils
   iproute2 iptables util-linux
   # tooling used by this script
-  curl ca-certificates tar gzip gpgv
+  curl ca-certificates tar gzip gpgv socat openssl
 )
 
 log()  { printf '[setup] %s\n' "$*"; }

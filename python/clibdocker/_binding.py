@@ -235,6 +235,15 @@ class Client:
         check(lib.dk_client_api_version(out, self._p()))
         return ffi.string(out[0]).decode()
 
+    def set_tls(self, ca_cert: Optional[str], cert: Optional[str], key: Optional[str],
+                verify: bool) -> None:
+        o = ffi.new("dk_tls_options *")
+        lib.dk_tls_options_init(o)
+        keep = [_NULL if v is None else ffi.new("char[]", _b(v)) for v in (ca_cert, cert, key)]
+        o.ca_cert, o.client_cert, o.client_key = keep
+        o.verify = 1 if verify else 0
+        check(lib.dk_client_set_tls(self._p(), o))
+
     def set_timeouts(self, connect: float, total: float, idle: float) -> None:
         check(lib.dk_client_set_timeouts(self._p(), int(connect * 1000), int(total * 1000),
                                          int(idle * 1000)))

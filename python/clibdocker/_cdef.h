@@ -66,6 +66,15 @@ void dk_client_free(dk_client *c);
 int dk_client_set_api_version(dk_client *c, const char *version);
 int dk_client_api_version(const char **out, dk_client *c);
 int dk_client_set_timeouts(dk_client *c, long connect_ms, long total_ms, long stream_idle_ms);
+typedef struct dk_tls_options {
+	unsigned version;
+	const char *ca_cert;
+	const char *client_cert;
+	const char *client_key;
+	int verify;
+} dk_tls_options;
+void dk_tls_options_init(dk_tls_options *o);
+int dk_client_set_tls(dk_client *c, const dk_tls_options *tls);
 const char *dk_client_url(const dk_client *c);
 typedef struct dk_trace {
 	const char *method;

@@ -28,6 +28,8 @@ class APIClient(SystemApiMixin, ContainerApiMixin, ImageApiMixin, BuildApiMixin,
     :param version: an API version like ``"1.41"``; None or ``"auto"``
         negotiates it on the first call: min(the newest this client speaks,
         the engine's).
+    :param tls: a :class:`~clibdocker.tls.TLSConfig` (or True: TLS verified
+        against the system's CAs) for a ``tcp://`` engine.
     :param timeout: seconds for each non-streaming call (None: no limit).
         Streams (``events``, follow-logs) have no read timeout.
 
@@ -41,13 +43,20 @@ class APIClient(SystemApiMixin, ContainerApiMixin, ImageApiMixin, BuildApiMixin,
                  credstore_env: Optional[Dict[str, str]] = None,
                  use_ssh_client: bool = False,
                  max_pool_size: int = DEFAULT_MAX_POOL_SIZE) -> None:
-        if tls:
-            raise errors.TLSParameterError("TLS connections are not supported yet by clibdocker")
         if use_ssh_client:
             raise errors.UnsupportedError("ssh connections are not supported yet by clibdocker")
         if isinstance(version, str) and version.lower() == "auto":
             version = None
         self._native = Client(base_url, version, timeout)
+        if tls:
+            from ..tls import TLSConfig
+            cfg = tls if isinstance(tls, TLSConfig) else TLSConfig(verify=True)
+            cert, key = cfg.cert if cfg.cert else (None, None)
+            try:
+                self._native.set_tls(cfg.ca_cert, cert, key, bool(cfg.verify))
+            except errors.InvalidArgument as e:
+                self._native.close()
+                raise errors.TLSParameterError(str(e)) from None
         self._timeout = timeout
         self._auth_configs: Dict[str, Dict[str, Any]] = {}
         self.credstore_env = credstore_env
