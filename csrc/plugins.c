@@ -60,9 +60,8 @@ int dk_plugin_privileges(dk_value **out, dk_client *c, const char *remote,
 	rc = dk__call_begin(&k, c, "GET", "GetPluginPrivileges", 1, "/plugins/privileges");
 	if (rc)
 		return rc;
-	/* API < 1.27 called the parameter `name` */
-	if ((rc = dk__call_query_str(&k, dk__client_version_num(c) < 1027 ? "name" : "remote",
-	    remote)) || (auth_json && (rc = auth_header(&k, auth_json))))
+	if ((rc = dk__call_query_str(&k, "remote", remote)) ||
+	    (auth_json && (rc = auth_header(&k, auth_json))))
 		return dk__call_abort(&k, rc);
 	return dk__call_value(&k, out);
 }

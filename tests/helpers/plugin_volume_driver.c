@@ -4,14 +4,17 @@
  * the plugin's entrypoint: it serves the plugin protocol (HTTP over the unix
  * socket named in config.json `interface.socket`, which the engine expects
  * under /run/docker/plugins) and answers Plugin.Activate and the
- * VolumeDriver calls, keeping its volumes in memory. Each volume's `Status`
+ * VolumeDriver calls. A volume is a directory under /data (the plugin's
+ * propagated mount, kept across restarts of the plugin). Each volume's `Status`
  * carries the plugin's GREETING environment setting, so a test can see a
  * PluginSet change take effect inside the running plugin.
  *
  * usage: plugin_volume_driver [socket path]
  *        (default /run/docker/plugins/clibdocker-test.sock) */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,21 +27,27 @@
 #define MAXVOL 64
 #define MAXNAME 200
 #define MAXREQ 65536
+#define ROOT "/data"
 
-static char vols[MAXVOL][MAXNAME + 1];
-
-static int find_vol(const char *name)
+static int vol_exists(const char *name)
 {
-	int i;
+	char p[MAXNAME + 16];
+	struct stat st;
 
-	for (i = 0; i < MAXVOL; i++)
-		if (vols[i][0] && !strcmp(vols[i], name))
-			return i;
-	return -1;
+	snprintf(p, sizeof(p), ROOT "/%s", name);
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(path);
 }
 
 /* The string value of "Name" in a JSON body (no escapes expected: volume
- * names are [a-zA-Z0-9_.-]). */
+ * names are [a-zA-Z0-9_.-]); a name that could leave /data is refused. */
 static int json_name(const char *body, char *out, size_t cap)
 {
 	const char *p = strstr(body, "\"Name\"");
@@ -52,11 +61,11 @@ static int json_name(const char *body, char *out, size_t cap)
 	if (*p++ != '"')
 		return -1;
 	while (*p && *p != '"' && n + 1 < cap) {
-		if (*p == '\\' || (unsigned char)*p < 0x20)
+		if (*p == '\\' || *p == '/' || (unsigned char)*p < 0x20)
 			return -1;
 		out[n++] = *p++;
 	}
-	if (*p != '"' || n == 0)
+	if (*p != '"' || n == 0 || out[0] == '.')
 		return -1;
 	out[n] = '\0';
 	return 0;
@@ -85,7 +94,7 @@ static void volume_json(char *out, size_t cap, const char *name)
 {
 	const char *g = getenv("GREETING");
 
-	snprintf(out, cap, "{\"Name\":\"%s\",\"Mountpoint\":\"/data/%s\","
+	snprintf(out, cap, "{\"Name\":\"%s\",\"Mountpoint\":\"" ROOT "/%s\","
 		"\"Status\":{\"greeting\":\"%s\"}}", name, name, g ? g : "");
 }
 
@@ -104,16 +113,23 @@ static void handle(int fd, const char *path, const char *body)
 		return;
 	}
 	if (!strcmp(path, "/VolumeDriver.List")) {
+		DIR *d = opendir(ROOT);
+		struct dirent *de;
+
 		strcpy(out, "{\"Volumes\":[");
-		for (i = 0, first = 1; i < MAXVOL; i++) {
-			if (!vols[i][0])
+		for (i = 0, first = 1; d && (de = readdir(d)) != NULL && i < MAXVOL; ) {
+			if (de->d_name[0] == '.' || strlen(de->d_name) > MAXNAME ||
+			    !vol_exists(de->d_name))
 				continue;
-			volume_json(one, sizeof(one), vols[i]);
+			volume_json(one, sizeof(one), de->d_name);
 			if (!first)
 				strcat(out, ",");
 			strcat(out, one);
 			first = 0;
+			i++;
 		}
+		if (d)
+			closedir(d);
 		strcat(out, "],\"Err\":\"\"}");
 		reply(fd, out);
 		return;
@@ -127,31 +143,23 @@ static void handle(int fd, const char *path, const char *body)
 		return;
 	}
 	path += 14;
-	i = find_vol(name);
+	snprintf(one, sizeof(one), ROOT "/%s", name);
 	if (!strcmp(path, "Create")) {
-		if (i < 0) {
-			for (i = 0; i < MAXVOL && vols[i][0]; i++)
-				;
-			if (i == MAXVOL) {
-				reply(fd, "{\"Err\":\"too many volumes\"}");
-				return;
-			}
-			strcpy(vols[i], name);
-		}
-		reply(fd, "{\"Err\":\"\"}");
-	} else if (i < 0) {
+		mkdir(ROOT, 0755);
+		if (mkdir(one, 0755) != 0 && errno != EEXIST)
+			reply(fd, "{\"Err\":\"cannot create the volume directory\"}");
+		else
+			reply(fd, "{\"Err\":\"\"}");
+	} else if (!vol_exists(name)) {
 		reply(fd, "{\"Err\":\"no such volume\"}");
 	} else if (!strcmp(path, "Remove")) {
-		vols[i][0] = '\0';
+		nftw(one, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 		reply(fd, "{\"Err\":\"\"}");
 	} else if (!strcmp(path, "Get")) {
 		volume_json(one, sizeof(one), name);
 		snprintf(out, sizeof(out), "{\"Volume\":%s,\"Err\":\"\"}", one);
 		reply(fd, out);
 	} else if (!strcmp(path, "Path") || !strcmp(path, "Mount")) {
-		snprintf(one, sizeof(one), "/data/%s", name);
-		mkdir("/data", 0755);
-		mkdir(one, 0755);
 		snprintf(out, sizeof(out), "{\"Mountpoint\":\"%s\",\"Err\":\"\"}", one);
 		reply(fd, out);
 	} else if (!strcmp(path, "Unmount")) {
@@ -198,6 +206,12 @@ static int read_request(int fd, char *buf, size_t cap, char **path, char **body)
 	return 0;
 }
 
+static void on_term(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	static char buf[MAXREQ];
@@ -207,6 +221,10 @@ int main(int argc, char **argv)
 	int s, fd;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* PID 1 of the plugin's namespace: without a handler, the engine's
+	 * SIGTERM would be ignored and disabling would wait for its SIGKILL */
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
 	memset(&a, 0, sizeof(a));
 	a.sun_family = AF_UNIX;
 	if (strlen(sock) >= sizeof(a.sun_path)) {

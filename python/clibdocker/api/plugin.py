@@ -127,7 +127,7 @@ class PluginApiMixin(BaseMixin):
 
         :op: PluginDisable
         """
-        self._native.plugin_disable(_need(name), 1 if force else 0)
+        self._native.plugin_disable(_need(name), 1 if force else -1)
         return True
 
     def upgrade_plugin(self, name: str, remote: str,
