@@ -20,5 +20,6 @@
 
 #include "images.h"
 #include "auth.h"
+#include "plugins.h"
 
 #endif

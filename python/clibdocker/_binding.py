@@ -575,6 +575,52 @@ class Client:
     def distribution_inspect(self, name: str, auth: Optional[str]) -> bytes:
         return self._value(lib.dk_distribution_inspect, _b(name), _b(auth))
 
+    # --- Plugins -------------------------------------------------------------
+
+    def plugin_list(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_plugin_list, _b(filters))
+
+    def plugin_privileges(self, remote: str, auth: Optional[str]) -> bytes:
+        return self._value(lib.dk_plugin_privileges, _b(remote), _b(auth))
+
+    def plugin_pull(self, remote: str, name: Optional[str], privileges: Optional[str],
+                    auth: Optional[str]) -> "Stream":
+        return self._stream_op(lib.dk_plugin_pull, _b(remote), _b(name), _b(privileges),
+                               _b(auth))
+
+    def plugin_inspect(self, name: str) -> bytes:
+        return self._value(lib.dk_plugin_inspect, _b(name))
+
+    def plugin_delete(self, name: str, force: int) -> None:
+        self._void(lib.dk_plugin_delete, _b(name), force)
+
+    def plugin_enable(self, name: str, timeout: int) -> None:
+        self._void(lib.dk_plugin_enable, _b(name), timeout)
+
+    def plugin_disable(self, name: str, force: int) -> None:
+        self._void(lib.dk_plugin_disable, _b(name), force)
+
+    def plugin_upgrade(self, name: str, remote: str, privileges: Optional[str],
+                       auth: Optional[str]) -> "Stream":
+        return self._stream_op(lib.dk_plugin_upgrade, _b(name), _b(remote), _b(privileges),
+                               _b(auth))
+
+    def plugin_create(self, name: str, body: Any) -> None:
+        reader = Reader(body)
+        rc = lib.dk_plugin_create(self._p(), _b(name), reader.fn, reader.handle)
+        reader.check()
+        if rc:
+            raise error_from_last(rc)
+
+    def plugin_create_dir(self, name: str, directory: str) -> None:
+        self._void(lib.dk_plugin_create_dir, _b(name), _b(directory))
+
+    def plugin_push(self, name: str, auth: Optional[str]) -> "Stream":
+        return self._stream_op(lib.dk_plugin_push, _b(name), _b(auth))
+
+    def plugin_set(self, name: str, settings: str) -> None:
+        self._void(lib.dk_plugin_set, _b(name), _b(settings))
+
 
 class Stream:
     """Owns one ``dk_stream``. ``next()`` may run in one thread while

@@ -233,6 +233,25 @@ int dk_auth_lookup(dk_value **out, const char *config_dir, const char *reference
 int dk_auth_lookup_all(dk_value **out, const char *config_dir);
 int dk_auth_encode(dk_value **out, const char *auth_json);
 
+/* plugins.h */
+int dk_plugin_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_plugin_privileges(dk_value **out, dk_client *c, const char *remote,
+	const char *auth_json);
+int dk_plugin_pull(dk_stream **out, dk_client *c, const char *remote,
+	const char *name, const char *privileges_json, const char *auth_json);
+int dk_plugin_inspect(dk_value **out, dk_client *c, const char *name);
+int dk_plugin_delete(dk_client *c, const char *name, int force);
+int dk_plugin_enable(dk_client *c, const char *name, int timeout);
+int dk_plugin_disable(dk_client *c, const char *name, int force);
+int dk_plugin_upgrade(dk_stream **out, dk_client *c, const char *name,
+	const char *remote, const char *privileges_json, const char *auth_json);
+int dk_plugin_create(dk_client *c, const char *name, dk_read_fn fn,
+	void *userdata);
+int dk_plugin_create_dir(dk_client *c, const char *name, const char *dir);
+int dk_plugin_push(dk_stream **out, dk_client *c, const char *name,
+	const char *auth_json);
+int dk_plugin_set(dk_client *c, const char *name, const char *settings_json);
+
 /* Python-side callbacks (defined in _binding.py with @ffi.def_extern) */
 extern "Python" void _dk_py_trace(const dk_trace *trace, void *userdata);
 extern "Python" int64_t _dk_py_read(void *userdata, char *buf, size_t len);
