@@ -20,5 +20,8 @@
 
 #include "images.h"
 #include "auth.h"
+#include "swarm.h"
+#include "services.h"
+#include "secrets.h"
 
 #endif
