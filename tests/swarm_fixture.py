@@ -50,12 +50,30 @@ def _state(c: clibdocker.APIClient) -> Any:
     return c.info()["Swarm"]
 
 
+def _network(c: clibdocker.APIClient, name: str) -> Optional[Any]:
+    for n in c.networks(names=[name]):
+        if n["Name"] == name:
+            return c.inspect_network(n["Id"])
+    return None
+
+
+def ingress_ready(c: clibdocker.APIClient) -> bool:
+    """The swarm's routing mesh is set up. Leaving before that leaves a
+    stale ``ingress`` network in the engine (Docker 20.10), so the fixture
+    waits for it after init."""
+    n = _network(c, "ingress")
+    return n is not None and "ingress-sbox" in (n.get("Containers") or {})
+
+
 def _leave(c: clibdocker.APIClient, had_gwbridge: bool) -> None:
     if _state(c)["LocalNodeState"] != "inactive":
         c.leave_swarm(force=True)
     wait_for(lambda: _state(c)["LocalNodeState"] == "inactive", 30, what="leaving the swarm")
+    wait_for(lambda: _network(c, "ingress") is None, 30, what="the ingress network to go")
     if not had_gwbridge:
-        # the swarm's gateway bridge outlives it; remove it if it is unused
+        # the swarm's gateway bridge outlives it; remove it once unused
+        wait_for(lambda: not (_network(c, "docker_gwbridge") or {}).get("Containers"), 30,
+                 what="docker_gwbridge to be unused")
         subprocess.run(["docker", "network", "rm", "docker_gwbridge"], capture_output=True,
                        timeout=60)
 
@@ -65,7 +83,7 @@ def swarm() -> Iterator[Swarm]:
     c = clibdocker.APIClient(base_url=os.environ.get("DOCKER_HOST") or None)
     try:
         st = _state(c)
-        had_gwbridge = any(n["Name"] == "docker_gwbridge" for n in c.networks())
+        had_gwbridge = _network(c, "docker_gwbridge") is not None
         if st["LocalNodeState"] == "active":
             if not st.get("ControlAvailable"):
                 pytest.skip("the main engine is a swarm worker; these tests need a manager")
@@ -76,6 +94,7 @@ def swarm() -> Iterator[Swarm]:
         node_id = c.init_swarm(advertise_addr=ADVERTISE_ADDR, listen_addr=LISTEN_ADDR)
         try:
             wait_for(lambda: _state(c)["ControlAvailable"], 30, what="the swarm manager")
+            wait_for(lambda: ingress_ready(c), 60, what="the ingress network")
             yield Swarm(c, node_id, True, node_id)
         finally:
             try:
