@@ -185,4 +185,5 @@ class ServiceApiMixin(BaseMixin):
         raw = self._native.service_update(sid, int(version), body_json(data),
                                           registry_auth_from, rollback,
                                           self._service_auth(data))
-        return json.loads(raw) if raw.strip() else {}  # type: ignore[no-any-return]
+        res: Dict[str, Any] = json.loads(raw) if raw.strip() else {}
+        return res
