@@ -448,7 +448,11 @@ int dk__call_perform(dk_call *k)
 static int secret_key(const char *key)
 {
 	return !strcasecmp(key, "password") || !strcasecmp(key, "auth") ||
-	       !strcasecmp(key, "identitytoken") || !strcasecmp(key, "registrytoken");
+	       !strcasecmp(key, "identitytoken") || !strcasecmp(key, "registrytoken") ||
+	       /* swarm: secret/config content, join tokens, unlock and CA keys */
+	       !strcasecmp(key, "data") || !strcasecmp(key, "jointoken") ||
+	       !strcasecmp(key, "jointokens") || !strcasecmp(key, "unlockkey") ||
+	       !strcasecmp(key, "signingcakey");
 }
 
 static void redact_json(json_object *o)
@@ -473,7 +477,7 @@ void dk__call_trace(dk_call *k, int code, const char *body, size_t shown,
 	uint64_t total, int streamed)
 {
 	dk_trace t;
-	json_object *req = NULL;
+	json_object *req = NULL, *resp = NULL;
 	const char *rb = NULL;
 	size_t rblen = 0;
 	int rbtrunc = 0;
@@ -509,6 +513,20 @@ void dk__call_trace(dk_call *k, int code, const char *body, size_t shown,
 	t.request_body = rb;
 	t.request_body_len = rblen;
 	t.request_body_truncated = rbtrunc;
+	if (k->redact_response && body && shown) {
+		/* an answer that holds secrets: show it with them redacted */
+		json_tokener *tok = json_tokener_new();
+		resp = tok ? json_tokener_parse_ex(tok, body, (int)shown) : NULL;
+		json_tokener_free(tok);
+		if (resp) {
+			redact_json(resp);
+			body = json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN);
+		} else {
+			body = "<redacted>";
+		}
+		shown = strlen(body);
+		total = shown;
+	}
 	t.response_body = body;
 	t.response_body_len = shown > k->trace_cap ? k->trace_cap : shown;
 	t.response_body_truncated = total > t.response_body_len;
@@ -516,6 +534,7 @@ void dk__call_trace(dk_call *k, int code, const char *body, size_t shown,
 	t.streamed = streamed;
 	k->trace(&t, k->trace_ud);
 	json_object_put(req);
+	json_object_put(resp);
 }
 
 void dk__call_dispose(dk_call *k)

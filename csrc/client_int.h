@@ -65,6 +65,7 @@ typedef struct dk_call {
 	struct curl_slist *headers;  /* per-call extra headers, or NULL */
 	dkbuf trace_headers;         /* redacted copy for the trace */
 	int redact_body;           /* body may hold secrets */
+	int redact_response;       /* the answer may hold secrets (traced redacted) */
 	int want_headers;          /* collect response headers */
 	long total_ms;             /* -1: client default */
 

@@ -21,5 +21,8 @@
 #include "images.h"
 #include "auth.h"
 #include "plugins.h"
+#include "swarm.h"
+#include "services.h"
+#include "secrets.h"
 
 #endif

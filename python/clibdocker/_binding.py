@@ -622,6 +622,102 @@ class Client:
         self._void(lib.dk_plugin_set, _b(name), _b(settings))
 
 
+    # --- Swarm and nodes -----------------------------------------------------
+
+    def swarm_init(self, request_json: str) -> bytes:
+        return self._value(lib.dk_swarm_init, _b(request_json))
+
+    def swarm_join(self, request_json: str) -> None:
+        self._void(lib.dk_swarm_join, _b(request_json))
+
+    def swarm_leave(self, force: bool) -> None:
+        self._void(lib.dk_swarm_leave, 1 if force else 0)
+
+    def swarm_update(self, spec_json: str, version: int, rotate_worker_token: bool,
+                     rotate_manager_token: bool, rotate_manager_unlock_key: bool) -> None:
+        self._void(lib.dk_swarm_update, _b(spec_json), int(version),
+                   1 if rotate_worker_token else 0, 1 if rotate_manager_token else 0,
+                   1 if rotate_manager_unlock_key else 0)
+
+    def swarm_inspect(self) -> bytes:
+        return self._value(lib.dk_swarm_inspect)
+
+    def swarm_unlockkey(self) -> bytes:
+        return self._value(lib.dk_swarm_unlockkey)
+
+    def swarm_unlock(self, key: str) -> None:
+        self._void(lib.dk_swarm_unlock, _b(key))
+
+    def node_list(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_node_list, _b(filters))
+
+    def node_inspect(self, node_id: str) -> bytes:
+        return self._value(lib.dk_node_inspect, _b(node_id))
+
+    def node_delete(self, node_id: str, force: bool) -> None:
+        self._void(lib.dk_node_delete, _b(node_id), 1 if force else 0)
+
+    def node_update(self, node_id: str, version: int, spec_json: str) -> None:
+        self._void(lib.dk_node_update, _b(node_id), int(version), _b(spec_json))
+
+    # --- Services and tasks ----------------------------------------------------
+
+    def service_list(self, filters: Optional[str], status: int) -> bytes:
+        return self._value(lib.dk_service_list, _b(filters), status)
+
+    def service_create(self, spec_json: str, auth: Optional[str]) -> bytes:
+        return self._value(lib.dk_service_create, _b(spec_json), _b(auth))
+
+    def service_inspect(self, service: str, insert_defaults: int) -> bytes:
+        return self._value(lib.dk_service_inspect, _b(service), insert_defaults)
+
+    def service_delete(self, service: str) -> None:
+        self._void(lib.dk_service_delete, _b(service))
+
+    def service_update(self, service: str, version: int, spec_json: str,
+                       registry_auth_from: Optional[str], rollback: Optional[str],
+                       auth: Optional[str]) -> bytes:
+        return self._value(lib.dk_service_update, _b(service), int(version), _b(spec_json),
+                           _b(registry_auth_from), _b(rollback), _b(auth))
+
+    def task_list(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_task_list, _b(filters))
+
+    def task_inspect(self, task: str) -> bytes:
+        return self._value(lib.dk_task_inspect, _b(task))
+
+    # --- Secrets and configs ---------------------------------------------------
+
+    def secret_list(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_secret_list, _b(filters))
+
+    def secret_create(self, spec_json: str) -> bytes:
+        return self._value(lib.dk_secret_create, _b(spec_json))
+
+    def secret_inspect(self, secret_id: str) -> bytes:
+        return self._value(lib.dk_secret_inspect, _b(secret_id))
+
+    def secret_delete(self, secret_id: str) -> None:
+        self._void(lib.dk_secret_delete, _b(secret_id))
+
+    def secret_update(self, secret_id: str, version: int, spec_json: str) -> None:
+        self._void(lib.dk_secret_update, _b(secret_id), int(version), _b(spec_json))
+
+    def config_list(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_config_list, _b(filters))
+
+    def config_create(self, spec_json: str) -> bytes:
+        return self._value(lib.dk_config_create, _b(spec_json))
+
+    def config_inspect(self, config_id: str) -> bytes:
+        return self._value(lib.dk_config_inspect, _b(config_id))
+
+    def config_delete(self, config_id: str) -> None:
+        self._void(lib.dk_config_delete, _b(config_id))
+
+    def config_update(self, config_id: str, version: int, spec_json: str) -> None:
+        self._void(lib.dk_config_update, _b(config_id), int(version), _b(spec_json))
+
 class Stream:
     """Owns one ``dk_stream``. ``next()`` may run in one thread while
     ``close()`` is called from another: close cancels, and the stream is freed

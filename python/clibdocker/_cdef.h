@@ -252,6 +252,49 @@ int dk_plugin_push(dk_stream **out, dk_client *c, const char *name,
 	const char *auth_json);
 int dk_plugin_set(dk_client *c, const char *name, const char *settings_json);
 
+/* swarm.h */
+int dk_swarm_init(dk_value **out, dk_client *c, const char *request_json);
+int dk_swarm_join(dk_client *c, const char *request_json);
+int dk_swarm_leave(dk_client *c, int force);
+int dk_swarm_update(dk_client *c, const char *spec_json, int64_t version,
+	int rotate_worker_token, int rotate_manager_token, int rotate_manager_unlock_key);
+int dk_swarm_inspect(dk_value **out, dk_client *c);
+int dk_swarm_unlockkey(dk_value **out, dk_client *c);
+int dk_swarm_unlock(dk_client *c, const char *key);
+int dk_node_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_node_inspect(dk_value **out, dk_client *c, const char *id);
+int dk_node_delete(dk_client *c, const char *id, int force);
+int dk_node_update(dk_client *c, const char *id, int64_t version,
+	const char *spec_json);
+
+/* services.h */
+int dk_service_list(dk_value **out, dk_client *c, const char *filters_json,
+	int status);
+int dk_service_create(dk_value **out, dk_client *c, const char *spec_json,
+	const char *auth_json);
+int dk_service_inspect(dk_value **out, dk_client *c, const char *id,
+	int insert_defaults);
+int dk_service_delete(dk_client *c, const char *id);
+int dk_service_update(dk_value **out, dk_client *c, const char *id,
+	int64_t version, const char *spec_json, const char *registry_auth_from,
+	const char *rollback, const char *auth_json);
+int dk_task_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_task_inspect(dk_value **out, dk_client *c, const char *id);
+
+/* secrets.h */
+int dk_secret_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_secret_create(dk_value **out, dk_client *c, const char *spec_json);
+int dk_secret_inspect(dk_value **out, dk_client *c, const char *id);
+int dk_secret_delete(dk_client *c, const char *id);
+int dk_secret_update(dk_client *c, const char *id, int64_t version,
+	const char *spec_json);
+int dk_config_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_config_create(dk_value **out, dk_client *c, const char *spec_json);
+int dk_config_inspect(dk_value **out, dk_client *c, const char *id);
+int dk_config_delete(dk_client *c, const char *id);
+int dk_config_update(dk_client *c, const char *id, int64_t version,
+	const char *spec_json);
+
 /* Python-side callbacks (defined in _binding.py with @ffi.def_extern) */
 extern "Python" void _dk_py_trace(const dk_trace *trace, void *userdata);
 extern "Python" int64_t _dk_py_read(void *userdata, char *buf, size_t len);

@@ -14,6 +14,10 @@ from .volume import VolumeApiMixin
 from .image import ImageApiMixin
 from .build import BuildApiMixin
 from .plugin import PluginApiMixin
+from .swarm import SwarmApiMixin
+from .service import ServiceApiMixin
+from .secret import SecretApiMixin
+from .config import ConfigApiMixin
 
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MAX_POOL_SIZE = 10
@@ -21,7 +25,8 @@ DEFAULT_USER_AGENT = "clibdocker/0.1.0"
 
 
 class APIClient(SystemApiMixin, ContainerApiMixin, ImageApiMixin, BuildApiMixin,
-                NetworkApiMixin, VolumeApiMixin, PluginApiMixin):
+                NetworkApiMixin, VolumeApiMixin, PluginApiMixin, SwarmApiMixin,
+                ServiceApiMixin, SecretApiMixin, ConfigApiMixin):
     """A low-level client for the Docker Engine API.
 
     :param base_url: ``unix:///var/run/docker.sock`` (the default),
