@@ -375,7 +375,7 @@ int dk__call_status_error(dk_call *k)
 		code = DK_ENOTFOUND;
 	else if (st == 409)
 		code = DK_ECONFLICT;
-	else if (st == 401 || st == 403)
+	else if (st == 401)
 		code = DK_EAUTH;
 	else
 		code = DK_EAPI;
@@ -432,8 +432,8 @@ int dk__call_perform(dk_call *k)
 		rc = dk__err(k->err, (int)k->status, 0, "%s: out of memory reading the answer", k->op);
 	else if (cc != CURLE_OK)
 		rc = dk__curl_error(cc, errbuf, k->op);
-	else if (k->status >= 400 || k->status < 100)
-		rc = dk__call_status_error(k);
+	else if ((k->status >= 300 && k->status != 304) || k->status < 100)
+		rc = dk__call_status_error(k); /* 3xx: a redirect we never follow */
 	if (rc && cc != CURLE_OK) {
 		/* the connection may be in a bad state: do not pool it */
 		curl_easy_cleanup(h);
@@ -448,7 +448,11 @@ int dk__call_perform(dk_call *k)
 static int secret_key(const char *key)
 {
 	return !strcasecmp(key, "password") || !strcasecmp(key, "auth") ||
-	       !strcasecmp(key, "identitytoken") || !strcasecmp(key, "registrytoken");
+	       !strcasecmp(key, "identitytoken") || !strcasecmp(key, "registrytoken") ||
+	       /* swarm: secret/config content, join tokens, unlock and CA keys */
+	       !strcasecmp(key, "data") || !strcasecmp(key, "jointoken") ||
+	       !strcasecmp(key, "jointokens") || !strcasecmp(key, "unlockkey") ||
+	       !strcasecmp(key, "signingcakey");
 }
 
 static void redact_json(json_object *o)
@@ -473,7 +477,7 @@ void dk__call_trace(dk_call *k, int code, const char *body, size_t shown,
 	uint64_t total, int streamed)
 {
 	dk_trace t;
-	json_object *req = NULL;
+	json_object *req = NULL, *resp = NULL;
 	const char *rb = NULL;
 	size_t rblen = 0;
 	int rbtrunc = 0;
@@ -509,6 +513,20 @@ void dk__call_trace(dk_call *k, int code, const char *body, size_t shown,
 	t.request_body = rb;
 	t.request_body_len = rblen;
 	t.request_body_truncated = rbtrunc;
+	if (k->redact_response && body && shown) {
+		/* an answer that holds secrets: show it with them redacted */
+		json_tokener *tok = json_tokener_new();
+		resp = tok ? json_tokener_parse_ex(tok, body, (int)shown) : NULL;
+		json_tokener_free(tok);
+		if (resp) {
+			redact_json(resp);
+			body = json_object_to_json_string_ext(resp, JSON_C_TO_STRING_PLAIN);
+		} else {
+			body = "<redacted>";
+		}
+		shown = strlen(body);
+		total = shown;
+	}
 	t.response_body = body;
 	t.response_body_len = shown > k->trace_cap ? k->trace_cap : shown;
 	t.response_body_truncated = total > t.response_body_len;
@@ -516,6 +534,7 @@ void dk__call_trace(dk_call *k, int code, const char *body, size_t shown,
 	t.streamed = streamed;
 	k->trace(&t, k->trace_ud);
 	json_object_put(req);
+	json_object_put(resp);
 }
 
 void dk__call_dispose(dk_call *k)
@@ -527,6 +546,11 @@ void dk__call_dispose(dk_call *k)
 	dkbuf_dispose(&k->body_owned);
 	curl_slist_free_all(k->headers);
 	k->headers = NULL;
+	if (k->body_free) {
+		k->body_free(k->body_read_ud);
+		k->body_free = NULL;
+		k->body_read_ud = NULL;
+	}
 }
 
 int dk__call_finish(dk_call *k, int rc)

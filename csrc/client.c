@@ -5,8 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <unistd.h>
 
+#include "clibdocker/context.h"
 #include "clibdocker/errors.h"
+#include "clibdocker/value.h"
 #include "errors_int.h"
 
 static pthread_once_t g_curl_once = PTHREAD_ONCE_INIT;
@@ -95,7 +99,21 @@ static int set_url(dk_client *c, const char *url)
 			goto nomem;
 		c->url = dkbuf_detach(&b, NULL);
 	} else if (!strncmp(url, "https://", 8)) {
-		return dk__err(DK_EUNSUPPORTED, 0, 0, "TLS hosts ('%s') are not supported yet", url);
+		rest = url + 8;
+		while (*rest == '/')
+			rest++;
+		if (!*rest)
+			return dk__err(DK_EINVAL, 0, 0, "invalid Docker host URL '%s': no host", url);
+		if (dkbuf_puts(&b, "https://") || dkbuf_puts(&b, rest))
+			goto nomem;
+		while (b.len > 8 && b.ptr[b.len - 1] == '/')
+			b.ptr[--b.len] = '\0';
+		c->base = dkbuf_detach(&b, NULL);
+		if (dkbuf_puts(&b, "tcp://") || dkbuf_puts(&b, c->base + 8))
+			goto nomem;
+		c->url = dkbuf_detach(&b, NULL);
+		c->tls = 1;
+		c->tls_verify = 1;
 	} else if (!strncmp(url, "ssh://", 6)) {
 		return dk__err(DK_EUNSUPPORTED, 0, 0, "ssh hosts ('%s') are not supported yet", url);
 	} else {
@@ -146,10 +164,63 @@ int dk_client_new(dk_client **out, const char *url)
 
 int dk_client_new_from_env(dk_client **out)
 {
+	const char *ctx = getenv("DOCKER_CONTEXT");
+
+	/* the docker CLI's order: DOCKER_CONTEXT, then DOCKER_HOST, then the
+	 * config's currentContext (dk_client_new_from_context() decides) */
+	if (!getenv("DOCKER_HOST") || (ctx && *ctx)) {
+		dk_value *v = NULL;
+		int rc = dk_context_resolve(&v, NULL, NULL);
+		int named = rc == 0 && dk_value_get_string(v, "/Host") != NULL;
+
+		dk_value_free(v);
+		if (rc)
+			return rc;
+		if (named)
+			return dk_client_new_from_context(out, NULL, NULL);
+	}
+	return dk__client_new_from_host_env(out);
+}
+
+int dk__client_new_from_host_env(dk_client **out)
+{
 	const char *host = getenv("DOCKER_HOST");
 	const char *ver = getenv("DOCKER_API_VERSION");
+	const char *tls_verify = getenv("DOCKER_TLS_VERIFY");
+	const char *cert_path = getenv("DOCKER_CERT_PATH");
 	int rc = dk_client_new(out, host && *host ? host : NULL);
 
+	if (rc == 0 && !(*out)->unix_path &&
+	    ((tls_verify && *tls_verify) || (cert_path && *cert_path))) {
+		dkbuf dir = DKBUF_INIT, ca = DKBUF_INIT, cert = DKBUF_INIT, key = DKBUF_INIT;
+		dk_tls_options o = DK_TLS_OPTIONS_INIT;
+		const char *home = getenv("HOME");
+
+		if (cert_path && *cert_path)
+			rc = dkbuf_puts(&dir, cert_path);
+		else
+			rc = dkbuf_printf(&dir, "%s/.docker", home ? home : "");
+		if (!rc && !(rc = dkbuf_printf(&ca, "%s/ca.pem", dir.ptr)) &&
+		    !(rc = dkbuf_printf(&cert, "%s/cert.pem", dir.ptr)) &&
+		    !(rc = dkbuf_printf(&key, "%s/key.pem", dir.ptr))) {
+			o.verify = tls_verify && *tls_verify ? 1 : 0;
+			o.ca_cert = access(ca.ptr, R_OK) == 0 ? ca.ptr : NULL;
+			o.client_cert = access(cert.ptr, R_OK) == 0 ? cert.ptr : NULL;
+			o.client_key = o.client_cert && access(key.ptr, R_OK) == 0 ? key.ptr : NULL;
+			rc = dk_client_set_tls(*out, &o);
+		} else {
+			rc = dk__err(DK_ENOMEM, 0, 0, "out of memory");
+		}
+		dkbuf_dispose(&dir);
+		dkbuf_dispose(&ca);
+		dkbuf_dispose(&cert);
+		dkbuf_dispose(&key);
+		if (rc) {
+			dk_client_free(*out);
+			*out = NULL;
+			return rc;
+		}
+	}
 	if (rc == 0 && ver && *ver) {
 		rc = dk_client_set_api_version(*out, ver);
 		if (rc) {
@@ -173,6 +244,9 @@ void dk_client_free(dk_client *c)
 	free(c->url);
 	free(c->base);
 	free(c->unix_path);
+	free(c->tls_ca);
+	free(c->tls_cert);
+	free(c->tls_key);
 	free(c);
 }
 
@@ -222,6 +296,62 @@ int dk_client_set_timeouts(dk_client *c, long connect_ms, long total_ms, long st
 	return 0;
 }
 
+void dk_tls_options_init(dk_tls_options *o)
+{
+	dk_tls_options d = DK_TLS_OPTIONS_INIT;
+
+	if (o)
+		*o = d;
+}
+
+static int dup_path(char **dst, const char *src, const char *what)
+{
+	free(*dst);
+	*dst = NULL;
+	if (!src)
+		return 0;
+	if (access(src, R_OK) != 0)
+		return dk__err(DK_EINVAL, 0, 0, "TLS %s '%s' cannot be read: %s", what, src, strerror(errno));
+	*dst = strdup(src);
+	return *dst ? 0 : dk__err(DK_ENOMEM, 0, 0, "out of memory");
+}
+
+int dk_client_set_tls(dk_client *c, const dk_tls_options *tls)
+{
+	char *base;
+	int rc;
+
+	if (!c)
+		return dk__err(DK_EINVAL, 0, 0, "client is NULL");
+	if (c->unix_path)
+		return dk__err(DK_EINVAL, 0, 0, "TLS applies to tcp:// hosts, not to %s", c->url);
+	if (tls && tls->version != DK_TLS_OPTIONS_VERSION)
+		return dk__err(DK_EINVAL, 0, 0, "dk_tls_options: unknown version %u", tls->version);
+	if (tls && tls->client_key && !tls->client_cert)
+		return dk__err(DK_EINVAL, 0, 0, "TLS: a client key needs a client certificate");
+	if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_SSL))
+		return dk__err(DK_EUNSUPPORTED, 0, 0, "this libcurl has no TLS support");
+	if ((rc = dup_path(&c->tls_ca, tls ? tls->ca_cert : NULL, "CA certificate")) ||
+	    (rc = dup_path(&c->tls_cert, tls ? tls->client_cert : NULL, "client certificate")) ||
+	    (rc = dup_path(&c->tls_key, tls ? tls->client_key : NULL, "client key")))
+		return rc;
+	c->tls_verify = tls ? (tls->verify ? 1 : 0) : 0;
+	if (!!tls != c->tls) {
+		/* switch the scheme of the base URL: http://h:p <-> https://h:p */
+		const char *hostport = c->base + (c->tls ? 8 : 7);
+		size_t n = strlen(hostport);
+		base = malloc(n + 9);
+		if (!base)
+			return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+		memcpy(base, tls ? "https://" : "http://", tls ? 8 : 7);
+		memcpy(base + (tls ? 8 : 7), hostport, n + 1);
+		free(c->base);
+		c->base = base;
+		c->tls = tls ? 1 : 0;
+	}
+	return 0;
+}
+
 int dk_client_set_trace(dk_client *c, dk_trace_fn fn, void *userdata, size_t body_cap)
 {
 	if (!c)
@@ -247,6 +377,12 @@ CURL *dk__client_acquire(dk_client *c)
 	h = curl_easy_init();
 	if (!h)
 		return NULL;
+	dk__client_setup_easy(c, h);
+	return h;
+}
+
+void dk__client_setup_easy(dk_client *c, CURL *h)
+{
 	if (c->unix_path)
 		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->unix_path);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -254,7 +390,20 @@ CURL *dk__client_acquire(dk_client *c)
 	curl_easy_setopt(h, CURLOPT_PROXY, "");
 	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	return h;
+	if (c->tls) {
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->tls_verify ? 1L : 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->tls_verify ? 2L : 0L);
+		if (c->tls_ca)
+			curl_easy_setopt(h, CURLOPT_CAINFO, c->tls_ca);
+		if (c->tls_cert) {
+			curl_easy_setopt(h, CURLOPT_SSLCERT, c->tls_cert);
+			curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+		}
+		if (c->tls_key) {
+			curl_easy_setopt(h, CURLOPT_SSLKEY, c->tls_key);
+			curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+		}
+	}
 }
 
 void dk__client_release(dk_client *c, CURL *h)

@@ -25,6 +25,9 @@ struct dk_client {
 	char *url;          /* normalised, as given */
 	char *base;         /* "http://localhost" or "http://host:port" */
 	char *unix_path;    /* NULL for TCP */
+	int tls;            /* 1: https */
+	int tls_verify;
+	char *tls_ca, *tls_cert, *tls_key;
 	long connect_ms;
 	long total_ms;
 	long idle_ms;
@@ -58,9 +61,11 @@ typedef struct dk_call {
 	void *body_read_ud;
 	int body_read_err;         /* the source's error, if it failed */
 	uint64_t body_sent;
+	void (*body_free)(void *); /* frees body_read_ud with the call, or NULL */
 	struct curl_slist *headers;  /* per-call extra headers, or NULL */
 	dkbuf trace_headers;         /* redacted copy for the trace */
 	int redact_body;           /* body may hold secrets */
+	int redact_response;       /* the answer may hold secrets (traced redacted) */
 	int want_headers;          /* collect response headers */
 	long total_ms;             /* -1: client default */
 
@@ -79,8 +84,15 @@ typedef struct dk_call {
 
 int64_t dk__now_us(void);
 
+/* DOCKER_HOST, DOCKER_API_VERSION and DOCKER_TLS_* only (no contexts). */
+int dk__client_new_from_host_env(dk_client **out);
+
 /* Negotiate if needed; return the version number (e.g. 1041) or <0. */
 int dk__client_version_num(dk_client *c);
+
+/* Set the client's transport options (socket path, TLS, ...) on a new
+ * easy handle; used for pooled handles and stream handles alike. */
+void dk__client_setup_easy(dk_client *c, CURL *h);
 
 /* Take/return a pooled easy handle configured for this client. */
 CURL *dk__client_acquire(dk_client *c);

@@ -84,6 +84,17 @@ int dk_mux_next(dk_mux *m, int *stream_id, const char **data, size_t *len)
 	}
 }
 
+int dk_mux_ready(const dk_mux *m)
+{
+	size_t avail = m->buf.len - m->pos;
+
+	if (m->error)
+		return 1;
+	if (!m->in_frame)
+		return avail >= DK_MUX_HEADER;
+	return m->piecewise ? avail > 0 : avail >= m->left;
+}
+
 size_t dk_mux_pending(const dk_mux *m)
 {
 	return m->buf.len - m->pos;

@@ -40,6 +40,9 @@ int dk_mux_feed(dk_mux *m, const char *data, size_t len);
  * until the next feed; len > 0); 0: more input needed; <0: DK_EPROTO for a
  * bad header (unknown stream id or non-zero padding), sticky. */
 int dk_mux_next(dk_mux *m, int *stream_id, const char **data, size_t *len);
+/* Whether dk_mux_next() would make progress now (a piece, an error, or a
+ * header to parse) without more input. */
+int dk_mux_ready(const dk_mux *m);
 /* Bytes held that have not been handed out (headers included). */
 size_t dk_mux_pending(const dk_mux *m);
 /* At the end of input: 0 at a frame boundary, DK_EPROTO if the input ended

@@ -40,6 +40,7 @@ struct dk_stream {
 	int kick;          /* brief polls left after an unpause */
 	int final_rc;      /* sticky outcome once reported */
 	int64_t last_data_us;
+	int progress;      /* the last perform delivered headers or data */
 	uint64_t total_bytes;
 	dkbuf trace_prefix; /* the first bytes, for the trace hook */
 
@@ -128,7 +129,18 @@ static size_t stream_write(char *data, size_t size, size_t n, void *ud)
 	}
 	s->total_bytes += len;
 	s->last_data_us = dk__now_us();
+	s->progress = 1;
 	return len;
+}
+
+/* Whether a message (or an error to report) is ready to be taken. */
+static int ready(dk_stream *s)
+{
+	if (s->kind == DK_STREAM_JSON)
+		return dk_jsplit_has_message(&s->js);
+	if (s->kind == DK_STREAM_MUX)
+		return dk_mux_ready(&s->mux);
+	return pending(s) > 0;
 }
 
 static int header_is(dk_stream *s, const char *name, const char *value)
@@ -169,6 +181,7 @@ static size_t stream_header(char *data, size_t size, size_t n, void *ud)
 			s->headers_done = 1;
 		if (st >= 200 && st < 300 && (s->kind & DK__STREAM_AUTO))
 			resolve_kind(s);
+		s->progress = 1;
 	}
 	return dk__header_cb(data, size, n, &s->call);
 }
@@ -177,15 +190,18 @@ static size_t stream_header(char *data, size_t size, size_t n, void *ud)
 static int step(dk_stream *s, int wait_ms)
 {
 	int running = 0, left;
-	uint64_t before = s->total_bytes;
 	CURLMcode mc;
 	CURLMsg *m;
 
-	if (s->paused && pending(s) < DK_STREAM_HIGHWATER / 2) {
+	/* resume once the consumer drained enough, or when nothing complete is
+	 * left to hand out (a JSON message still arriving must be completed) */
+	if (s->paused && (pending(s) < DK_STREAM_HIGHWATER / 2 ||
+	    (s->kind == DK_STREAM_JSON && !dk_jsplit_has_message(&s->js)))) {
 		s->paused = 0;
 		s->kick = 50; /* at most 50 brief polls, then long ones again */
 		curl_easy_pause(s->easy, CURLPAUSE_CONT);
 	}
+	s->progress = 0;
 	mc = curl_multi_perform(s->multi, &running);
 	if (mc != CURLM_OK)
 		return dk__err(DK_ETRANSPORT, 0, 0, "stream: %s", curl_multi_strerror(mc));
@@ -195,15 +211,16 @@ static int step(dk_stream *s, int wait_ms)
 			s->result = m->data.result;
 		}
 	}
-	if (s->done || !running)
-		return 0;
+	if (s->done || !running || s->progress) {
+		s->kick = 0;
+		return 0; /* something to look at: do not wait */
+	}
 	if (atomic_load(&s->canceled))
 		return 0;
-	if (s->total_bytes != before || s->paused) {
-		/* new bytes to hand out first (or the buffer is full) */
-		s->kick = 0;
+	/* something to hand out already (or paused on a full buffer): do not
+	 * wait for more socket activity first */
+	if (s->paused || ready(s))
 		return 0;
-	}
 	/* Just after an unpause libcurl (7.88) may not watch the socket again
 	 * until its next timeout, so data that is already waiting could stall
 	 * a long poll: poll briefly until bytes flow again. */
@@ -278,15 +295,13 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 		stream_destroy(s);
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory (curl handles)");
 	}
-	if (s->call.c->unix_path)
-		curl_easy_setopt(s->easy, CURLOPT_UNIX_SOCKET_PATH, s->call.c->unix_path);
-	curl_easy_setopt(s->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(s->easy, CURLOPT_USERAGENT, "clibdocker/" DK_VERSION);
-	curl_easy_setopt(s->easy, CURLOPT_PROXY, "");
-	curl_easy_setopt(s->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	dk__client_setup_easy(s->call.c, s->easy);
 	curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, s->errbuf);
-	/* bigger reads: fewer write callbacks per megabyte of logs or tar */
-	curl_easy_setopt(s->easy, CURLOPT_BUFFERSIZE, (long)DK_RAW_CHUNK);
+	/* big raw payloads (image save, export) and container output: read in
+	 * large pieces, so the engine refills the socket less often and fewer
+	 * write callbacks run per megabyte */
+	if ((kind & ~DK__STREAM_AUTO) != DK_STREAM_JSON)
+		curl_easy_setopt(s->easy, CURLOPT_BUFFERSIZE, (long)DK_RAW_CHUNK);
 	dk__call_setup_handle(&s->call, s->easy, 1);
 	curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, stream_write);
 	curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);

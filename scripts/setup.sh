@@ -61,7 +61,7 @@ APT_PACKAGES=(
   docker.io containerd runc tini busybox-static docker-registry apache2-utils
   iproute2 iptables util-linux
   # tooling used by this script
-  curl ca-certificates tar gzip gpgv
+  curl ca-certificates tar gzip gpgv socat openssl
 )
 
 log()  { printf '[setup] %s\n' "$*"; }
@@ -138,6 +138,7 @@ start_main_engine() {
       log "main engine: dockerd (pid $(cat /var/run/docker.pid)) running but not answering yet; waiting"
     else
       log "main engine: starting dockerd (log $MAIN_LOG)"
+      rm -f /var/run/docker.pid   # left by a killed dockerd
       start_bg /run/clibdocker-dockerd.launcher.pid "$MAIN_LOG" \
         /usr/sbin/dockerd --host "$MAIN_HOST" --pidfile /var/run/docker.pid
     fi
@@ -376,6 +377,9 @@ start_engine2() {
     if pid_alive "$E2_PIDFILE" clibdocker-engine2; then
       log "engine2: dockerd (pid $(cat "$E2_PIDFILE")) running but not answering yet; waiting"
     else
+      # a killed dockerd may leave its pidfile (and a zombie), which makes
+      # the next dockerd refuse to start
+      rm -f "$E2_PIDFILE"
       e2_start_daemon
     fi
     if ! wait_for 60 e2_ready; then
@@ -456,11 +460,11 @@ setup_images() {
 # ============================================================================
 setup_python() {
   if skip "${CLIBDOCKER_SKIP_PIP:-0}"; then log "pip: skipped (CLIBDOCKER_SKIP_PIP=1)"; return; fi
-  if "$PYTHON" -c 'import pytest, docker' >/dev/null 2>&1; then
-    log "pip: pytest and docker (docker-py) already installed"
+  if "$PYTHON" -c 'import pytest, docker, mypy, cffi' >/dev/null 2>&1; then
+    log "pip: pytest, docker (docker-py), mypy and cffi already installed"
   else
-    log "pip: installing pytest docker"
-    "$PYTHON" -m pip install -q pytest docker
+    log "pip: installing pytest docker mypy cffi"
+    "$PYTHON" -m pip install -q pytest docker mypy 'cffi>=1.17'
   fi
   if [ -f "$REPO_ROOT/pyproject.toml" ]; then
     log "pip: installing project from $REPO_ROOT"

@@ -34,6 +34,10 @@ PKG_CONFIG_PATH="$root/build/stage/lib/pkgconfig:$root/build/stage/lib/x86_64-li
   cc -std=c99 -Wall -Werror -o build/pkgconfig_example tests/c/example_ping.c \
   $(PKG_CONFIG_PATH="$root/build/stage/lib/pkgconfig:$root/build/stage/lib/x86_64-linux-gnu/pkgconfig" pkg-config --cflags --libs clibdocker)
 LD_LIBRARY_PATH="$root/build/stage/lib:$root/build/stage/lib/x86_64-linux-gnu" ./build/pkgconfig_example
+echo "== install check: a CMake project using find_package(clibdocker)"
+cmake -S tests/c/consumer -B build/consumer -DCMAKE_PREFIX_PATH="$root/build/stage" >/dev/null
+cmake --build build/consumer >/dev/null
+LD_LIBRARY_PATH="$root/build/stage/lib:$root/build/stage/lib/x86_64-linux-gnu" ./build/consumer/consumer
 
 echo "== Python extension (in place) and pytest"
 bash scripts/dev-build.sh
@@ -41,6 +45,13 @@ PYTHONPATH="$root/python${PYTHONPATH:+:$PYTHONPATH}" python3 -m pytest -q -p no:
 
 echo "== fuzzing the C parsers and builders (libFuzzer, ASan+UBSan, ${FUZZ_SECONDS:-30}s each)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+
+echo "== mypy --strict (outside the cffi boundary module)"
+if python3 -m mypy --version >/dev/null 2>&1; then
+  python3 -m mypy
+else
+  echo "mypy not installed (scripts/setup.sh installs it); skipped"
+fi
 
 echo "== API coverage table is current and its claims are real"
 python3 scripts/api_coverage.py --check

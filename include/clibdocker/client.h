@@ -12,7 +12,8 @@ DK_BEGIN_DECL
  *
  * Accepted forms: `unix:///var/run/docker.sock` (also docker-py's
  * `unix://var/run/docker.sock`), `tcp://host:port`, `http://host:port`,
- * `host:port`. NULL means the default `unix:///var/run/docker.sock`.
+ * `host:port`, `https://host:port` (TLS, verified against the system's CAs
+ * unless dk_client_set_tls() says otherwise). NULL means the default `unix:///var/run/docker.sock`.
  * No connection is made until the first call; the API version is negotiated
  * lazily from `/_ping` unless set with dk_client_set_api_version().
  *
@@ -24,8 +25,11 @@ DK_EXTERN(int) dk_client_new(dk_client **out, const char *url);
 
 /**
  * Create a client configured like the docker CLI from the environment:
- * `DOCKER_HOST` (default unix:///var/run/docker.sock) and
- * `DOCKER_API_VERSION`. The environment is read once, here.
+ * `DOCKER_HOST` (default unix:///var/run/docker.sock), `DOCKER_API_VERSION`,
+ * and TLS: `DOCKER_TLS_VERIFY` (non-empty: TLS, verifying the engine) and
+ * `DOCKER_CERT_PATH` (ca.pem, cert.pem, key.pem; default ~/.docker; set
+ * alone it turns TLS on without verification, as docker-py does). The
+ * environment is read once, here.
  *
  * @param out receives the client, owned by the caller (dk_client_free()).
  */
@@ -61,6 +65,31 @@ DK_EXTERN(int) dk_client_api_version(const char **out, dk_client *c);
  * follow-stream waits forever unless asked). Set before sharing the client.
  */
 DK_EXTERN(int) dk_client_set_timeouts(dk_client *c, long connect_ms, long total_ms, long stream_idle_ms);
+
+/** TLS settings for tcp:// and https:// hosts (see dk_client_set_tls()). */
+typedef struct dk_tls_options {
+	unsigned version;          /**< DK_TLS_OPTIONS_VERSION */
+	const char *ca_cert;       /**< CA bundle (PEM file) to verify the engine; NULL: the system's */
+	const char *client_cert;   /**< client certificate (PEM file), or NULL */
+	const char *client_key;    /**< its private key (PEM file), or NULL */
+	int verify;                /**< 1: verify the engine's certificate and name; 0: do not */
+} dk_tls_options;
+
+#define DK_TLS_OPTIONS_VERSION 1
+#define DK_TLS_OPTIONS_INIT {DK_TLS_OPTIONS_VERSION, NULL, NULL, NULL, 1}
+
+/** Initialise `o` like DK_TLS_OPTIONS_INIT (for bindings that cannot use
+ * macros). */
+DK_EXTERN(void) dk_tls_options_init(dk_tls_options *o);
+
+/**
+ * Speak TLS to a tcp:// host (an https:// URL implies TLS with verification).
+ * The paths are copied. NULL `tls` turns TLS off again for tcp:// hosts.
+ * Set before the first call and before sharing the client.
+ * @return 0, DK_EINVAL (a unix:// client, a key without a certificate, a
+ *         file that cannot be read), DK_EUNSUPPORTED (no TLS in this libcurl).
+ */
+DK_EXTERN(int) dk_client_set_tls(dk_client *c, const dk_tls_options *tls);
 
 /** The base URL the client was made from, normalised (borrowed). */
 DK_EXTERN(const char *) dk_client_url(const dk_client *c);

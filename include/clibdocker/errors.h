@@ -21,7 +21,7 @@ typedef enum {
 	DK_EAPI = -8,       /**< the engine answered with an error status */
 	DK_ENOTFOUND = -9,  /**< the engine answered 404 */
 	DK_ECONFLICT = -10, /**< the engine answered 409 */
-	DK_EAUTH = -11,     /**< the engine answered 401 or 403 */
+	DK_EAUTH = -11,     /**< the engine answered 401 */
 	DK_EVERSION = -12,  /**< not available in the negotiated API version */
 	DK_ECANCELED = -13, /**< the call or stream was canceled */
 	DK_ESTREAM = -14,   /**< the engine reported an error inside a stream */

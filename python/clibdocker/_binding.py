@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from json import loads as _json_loads
 import threading
-import traceback
 from typing import Any, Callable, List, Optional, Tuple
 
 from . import errors
@@ -125,6 +124,7 @@ def _dk_py_trace(t: Any, ud: Any) -> None:
         r.streamed = bool(t.streamed)
         fn(r)
     except BaseException:  # a hook must never break the call
+        import traceback  # only here: importing it costs ~2 ms of start-up
         sys.stderr.write("clibdocker: exception in trace hook (ignored):\n")
         traceback.print_exc()
 
@@ -242,6 +242,15 @@ class Client:
         check(lib.dk_client_api_version(out, self._p()))
         return ffi.string(out[0]).decode()
 
+    def set_tls(self, ca_cert: Optional[str], cert: Optional[str], key: Optional[str],
+                verify: bool) -> None:
+        o = ffi.new("dk_tls_options *")
+        lib.dk_tls_options_init(o)
+        keep = [_NULL if v is None else ffi.new("char[]", _b(v)) for v in (ca_cert, cert, key)]
+        o.ca_cert, o.client_cert, o.client_key = keep
+        o.verify = 1 if verify else 0
+        check(lib.dk_client_set_tls(self._p(), o))
+
     def set_timeouts(self, connect: float, total: float, idle: float) -> None:
         check(lib.dk_client_set_timeouts(self._p(), int(connect * 1000), int(total * 1000),
                                          int(idle * 1000)))
@@ -306,6 +315,415 @@ class Client:
         if rc:
             raise error_from_last(rc)
         return Stream(out[0], self)
+
+    # --- Networks ----------------------------------------------------------
+
+    def network_list(self, filters: Optional[str]) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_network_list(out, self._p(), _b(filters)))
+        return _take_value(out[0])
+
+    def network_inspect(self, net_id: str, verbose: Optional[bool],
+                        scope: Optional[str]) -> bytes:
+        out = ffi.new("dk_value **")
+        v = -1 if verbose is None else (1 if verbose else 0)
+        check(lib.dk_network_inspect(out, self._p(), _b(net_id), v, _b(scope)))
+        return _take_value(out[0])
+
+    def network_delete(self, net_id: str) -> None:
+        check(lib.dk_network_delete(self._p(), _b(net_id)))
+
+    def network_create(self, config_json: str) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_network_create(out, self._p(), _b(config_json)))
+        return _take_value(out[0])
+
+    def network_connect(self, net_id: str, container: str,
+                        endpoint_json: Optional[str]) -> None:
+        check(lib.dk_network_connect(self._p(), _b(net_id), _b(container), _b(endpoint_json)))
+
+    def network_disconnect(self, net_id: str, container: str, force: bool) -> None:
+        check(lib.dk_network_disconnect(self._p(), _b(net_id), _b(container),
+                                        1 if force else 0))
+
+    def network_prune(self, filters: Optional[str]) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_network_prune(out, self._p(), _b(filters)))
+        return _take_value(out[0])
+
+    # --- Volumes -----------------------------------------------------------
+
+    def volume_list(self, filters: Optional[str]) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_volume_list(out, self._p(), _b(filters)))
+        return _take_value(out[0])
+
+    def volume_create(self, config_json: str) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_volume_create(out, self._p(), _b(config_json)))
+        return _take_value(out[0])
+
+    def volume_inspect(self, name: str) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_volume_inspect(out, self._p(), _b(name)))
+        return _take_value(out[0])
+
+    def volume_update(self, name: str, spec_json: str, version: int) -> None:
+        check(lib.dk_volume_update(self._p(), _b(name), _b(spec_json), int(version)))
+
+    def volume_delete(self, name: str, force: bool) -> None:
+        check(lib.dk_volume_delete(self._p(), _b(name), 1 if force else 0))
+
+    def volume_prune(self, filters: Optional[str]) -> bytes:
+        out = ffi.new("dk_value **")
+        check(lib.dk_volume_prune(out, self._p(), _b(filters)))
+        return _take_value(out[0])
+    # --- Containers (non-streaming) ------------------------------------------
+
+    def _value(self, fn: Any, *args: Any, not_found: Optional[type] = None) -> bytes:
+        out = ffi.new("dk_value **")
+        rc = fn(out, self._p(), *args)
+        if rc:
+            raise error_from_last(rc, not_found)
+        return _take_value(out[0])
+
+    def _void(self, fn: Any, *args: Any) -> None:
+        rc = fn(self._p(), *args)
+        if rc:
+            raise error_from_last(rc)
+
+    def container_list(self, all: bool, limit: int, size: bool,
+                       filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_container_list, 1 if all else 0, limit,
+                           1 if size else 0, _b(filters))
+
+    def container_create(self, name: Optional[str], platform: Optional[str],
+                         config_json: str) -> bytes:
+        out = ffi.new("dk_value **")
+        rc = lib.dk_container_create(out, self._p(), _b(name), _b(platform), _b(config_json))
+        if rc:
+            e = error_from_last(rc)
+            msg = str(getattr(e, "explanation", "") or "")
+            if isinstance(e, errors.NotFound) and (
+                    "No such image" in msg or "does not exist or no pull access" in msg):
+                raise error_from_last(rc, errors.ImageNotFound)
+            raise e
+        return _take_value(out[0])
+
+    def container_inspect(self, cid: str, size: bool) -> bytes:
+        return self._value(lib.dk_container_inspect, _b(cid), 1 if size else 0)
+
+    def container_top(self, cid: str, ps_args: Optional[str]) -> bytes:
+        return self._value(lib.dk_container_top, _b(cid), _b(ps_args))
+
+    def container_changes(self, cid: str) -> bytes:
+        return self._value(lib.dk_container_changes, _b(cid))
+
+    def container_resize(self, cid: str, height: int, width: int) -> None:
+        self._void(lib.dk_container_resize, _b(cid), height, width)
+
+    def container_start(self, cid: str, detach_keys: Optional[str]) -> None:
+        self._void(lib.dk_container_start, _b(cid), _b(detach_keys))
+
+    def container_stop(self, cid: str, timeout: int, signal: Optional[str]) -> None:
+        self._void(lib.dk_container_stop, _b(cid), timeout, _b(signal))
+
+    def container_restart(self, cid: str, timeout: int, signal: Optional[str]) -> None:
+        self._void(lib.dk_container_restart, _b(cid), timeout, _b(signal))
+
+    def container_kill(self, cid: str, signal: Optional[str]) -> None:
+        self._void(lib.dk_container_kill, _b(cid), _b(signal))
+
+    def container_update(self, cid: str, update_json: str) -> bytes:
+        return self._value(lib.dk_container_update, _b(cid), _b(update_json))
+
+    def container_rename(self, cid: str, name: str) -> None:
+        self._void(lib.dk_container_rename, _b(cid), _b(name))
+
+    def container_pause(self, cid: str) -> None:
+        self._void(lib.dk_container_pause, _b(cid))
+
+    def container_unpause(self, cid: str) -> None:
+        self._void(lib.dk_container_unpause, _b(cid))
+
+    def container_wait(self, cid: str, condition: Optional[str], timeout_ms: int) -> bytes:
+        return self._value(lib.dk_container_wait, _b(cid), _b(condition), timeout_ms)
+
+    def container_delete(self, cid: str, v: bool, force: bool, link: bool) -> None:
+        self._void(lib.dk_container_delete, _b(cid), 1 if v else 0, 1 if force else 0,
+                   1 if link else 0)
+
+    def container_archive_info(self, cid: str, path: str) -> bytes:
+        return self._value(lib.dk_container_archive_info, _b(cid), _b(path))
+
+    def container_prune(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_container_prune, _b(filters))
+    # --- Images ------------------------------------------------------------
+
+    def _stream_op(self, fn: Any, *args: Any, not_found: Optional[type] = None,
+                   reader: Optional[Reader] = None) -> "Stream":
+        out = ffi.new("dk_stream **")
+        rc = fn(out, self._p(), *args)
+        if reader is not None:
+            reader.check()
+        if rc:
+            raise error_from_last(rc, not_found)
+        return Stream(out[0], self)
+
+    def image_list(self, all: int, filters: Optional[str], digests: int,
+                   shared_size: int) -> bytes:
+        return self._value(lib.dk_image_list, all, _b(filters), digests, shared_size)
+
+    def image_inspect(self, name: str) -> bytes:
+        return self._value(lib.dk_image_inspect, _b(name), not_found=errors.ImageNotFound)
+
+    def image_history(self, name: str) -> bytes:
+        return self._value(lib.dk_image_history, _b(name), not_found=errors.ImageNotFound)
+
+    def image_attestations(self, name: str, platform: Optional[str], type_: Optional[str],
+                           statement: Optional[str]) -> bytes:
+        return self._value(lib.dk_image_attestations, _b(name), _b(platform), _b(type_),
+                              _b(statement), not_found=errors.ImageNotFound)
+
+    def image_tag(self, name: str, repo: str, tag: Optional[str]) -> None:
+        rc = lib.dk_image_tag(self._p(), _b(name), _b(repo), _b(tag))
+        if rc:
+            raise error_from_last(rc, errors.ImageNotFound)
+
+    def image_delete(self, name: str, force: int, noprune: int) -> bytes:
+        return self._value(lib.dk_image_delete, _b(name), force, noprune,
+                              not_found=errors.ImageNotFound)
+
+    def image_search(self, term: str, limit: int, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_image_search, _b(term), limit, _b(filters))
+
+    def image_prune(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_image_prune, _b(filters))
+
+    def image_commit(self, container: str, repo: Optional[str], tag: Optional[str],
+                     comment: Optional[str], author: Optional[str], pause: int,
+                     changes: Optional[str], config: Optional[str]) -> bytes:
+        return self._value(lib.dk_image_commit, _b(container), _b(repo), _b(tag),
+                              _b(comment), _b(author), pause, _b(changes), _b(config))
+
+    def image_pull(self, image: str, tag: Optional[str], platform: Optional[str],
+                   auth: Optional[str]) -> "Stream":
+        return self._stream_op(lib.dk_image_pull, _b(image), _b(tag), _b(platform), _b(auth),
+                               not_found=errors.ImageNotFound)
+
+    def image_import(self, src: str, repo: Optional[str], tag: Optional[str],
+                     message: Optional[str], changes: Optional[str],
+                     platform: Optional[str], body: Any) -> "Stream":
+        reader = Reader(body) if body is not None else None
+        fn = reader.fn if reader is not None else _NULL
+        ud = reader.handle if reader is not None else _NULL
+        st = self._stream_op(lib.dk_image_import, _b(src), _b(repo), _b(tag), _b(message),
+                             _b(changes), _b(platform), fn, ud, reader=reader)
+        st.keep(reader)
+        return st
+
+    def image_push(self, name: str, tag: Optional[str], auth: Optional[str]) -> "Stream":
+        return self._stream_op(lib.dk_image_push, _b(name), _b(tag), _b(auth),
+                               not_found=errors.ImageNotFound)
+
+    def image_get(self, name: str) -> "Stream":
+        return self._stream_op(lib.dk_image_get, _b(name), not_found=errors.ImageNotFound)
+
+    def image_get_all(self, names: "list[str]") -> "Stream":
+        bufs = [ffi.new("char[]", _b(n)) for n in names]
+        arr = ffi.new("const char *[]", bufs)
+        return self._stream_op(lib.dk_image_get_all, arr, len(bufs),
+                               not_found=errors.ImageNotFound)
+
+    def image_load(self, body: Any, quiet: int) -> "Stream":
+        reader = Reader(body)
+        st = self._stream_op(lib.dk_image_load, reader.fn, reader.handle, quiet, reader=reader)
+        st.keep(reader)
+        return st
+
+    def image_build(self, opts: "dict[str, Any]", context_dir: Optional[str],
+                    body: Any) -> "Stream":
+        o = ffi.new("dk_build_options *")
+        lib.dk_build_options_init(o)
+        keep: "list[Any]" = []
+
+        def cstr(v: Any) -> Any:
+            b = ffi.new("char[]", _b(v))
+            keep.append(b)
+            return b
+
+        for key, value in opts.items():
+            if value is None:
+                continue
+            if key in ("tags", "extra_hosts"):
+                bufs = [cstr(v) for v in value]
+                arr = ffi.new("const char *[]", bufs)
+                keep.append(arr)
+                setattr(o, key, arr)
+                setattr(o, "n" + key, len(bufs))
+            elif isinstance(value, bool):
+                setattr(o, key, 1 if value else 0)
+            elif isinstance(value, int):
+                setattr(o, key, value)
+            else:
+                setattr(o, key, cstr(value))
+        if context_dir is not None:
+            return self._stream_op(lib.dk_image_build_dir, o, _b(context_dir))
+        reader = Reader(body) if body is not None else None
+        st = self._stream_op(lib.dk_image_build, o,
+                             reader.fn if reader is not None else _NULL,
+                             reader.handle if reader is not None else _NULL, reader=reader)
+        st.keep(reader)
+        return st
+
+    def build_prune(self, all: int, filters: Optional[str], keep_storage: int) -> bytes:
+        return self._value(lib.dk_build_prune, all, _b(filters), keep_storage)
+
+    def distribution_inspect(self, name: str, auth: Optional[str]) -> bytes:
+        return self._value(lib.dk_distribution_inspect, _b(name), _b(auth))
+
+    # --- Plugins -------------------------------------------------------------
+
+    def plugin_list(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_plugin_list, _b(filters))
+
+    def plugin_privileges(self, remote: str, auth: Optional[str]) -> bytes:
+        return self._value(lib.dk_plugin_privileges, _b(remote), _b(auth))
+
+    def plugin_pull(self, remote: str, name: Optional[str], privileges: Optional[str],
+                    auth: Optional[str]) -> "Stream":
+        return self._stream_op(lib.dk_plugin_pull, _b(remote), _b(name), _b(privileges),
+                               _b(auth))
+
+    def plugin_inspect(self, name: str) -> bytes:
+        return self._value(lib.dk_plugin_inspect, _b(name))
+
+    def plugin_delete(self, name: str, force: int) -> None:
+        self._void(lib.dk_plugin_delete, _b(name), force)
+
+    def plugin_enable(self, name: str, timeout: int) -> None:
+        self._void(lib.dk_plugin_enable, _b(name), timeout)
+
+    def plugin_disable(self, name: str, force: int) -> None:
+        self._void(lib.dk_plugin_disable, _b(name), force)
+
+    def plugin_upgrade(self, name: str, remote: str, privileges: Optional[str],
+                       auth: Optional[str]) -> "Stream":
+        return self._stream_op(lib.dk_plugin_upgrade, _b(name), _b(remote), _b(privileges),
+                               _b(auth))
+
+    def plugin_create(self, name: str, body: Any) -> None:
+        reader = Reader(body)
+        rc = lib.dk_plugin_create(self._p(), _b(name), reader.fn, reader.handle)
+        reader.check()
+        if rc:
+            raise error_from_last(rc)
+
+    def plugin_create_dir(self, name: str, directory: str) -> None:
+        self._void(lib.dk_plugin_create_dir, _b(name), _b(directory))
+
+    def plugin_push(self, name: str, auth: Optional[str]) -> "Stream":
+        return self._stream_op(lib.dk_plugin_push, _b(name), _b(auth))
+
+    def plugin_set(self, name: str, settings: str) -> None:
+        self._void(lib.dk_plugin_set, _b(name), _b(settings))
+
+
+    # --- Swarm and nodes -----------------------------------------------------
+
+    def swarm_init(self, request_json: str) -> bytes:
+        return self._value(lib.dk_swarm_init, _b(request_json))
+
+    def swarm_join(self, request_json: str) -> None:
+        self._void(lib.dk_swarm_join, _b(request_json))
+
+    def swarm_leave(self, force: bool) -> None:
+        self._void(lib.dk_swarm_leave, 1 if force else 0)
+
+    def swarm_update(self, spec_json: str, version: int, rotate_worker_token: bool,
+                     rotate_manager_token: bool, rotate_manager_unlock_key: bool) -> None:
+        self._void(lib.dk_swarm_update, _b(spec_json), int(version),
+                   1 if rotate_worker_token else 0, 1 if rotate_manager_token else 0,
+                   1 if rotate_manager_unlock_key else 0)
+
+    def swarm_inspect(self) -> bytes:
+        return self._value(lib.dk_swarm_inspect)
+
+    def swarm_unlockkey(self) -> bytes:
+        return self._value(lib.dk_swarm_unlockkey)
+
+    def swarm_unlock(self, key: str) -> None:
+        self._void(lib.dk_swarm_unlock, _b(key))
+
+    def node_list(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_node_list, _b(filters))
+
+    def node_inspect(self, node_id: str) -> bytes:
+        return self._value(lib.dk_node_inspect, _b(node_id))
+
+    def node_delete(self, node_id: str, force: bool) -> None:
+        self._void(lib.dk_node_delete, _b(node_id), 1 if force else 0)
+
+    def node_update(self, node_id: str, version: int, spec_json: str) -> None:
+        self._void(lib.dk_node_update, _b(node_id), int(version), _b(spec_json))
+
+    # --- Services and tasks ----------------------------------------------------
+
+    def service_list(self, filters: Optional[str], status: int) -> bytes:
+        return self._value(lib.dk_service_list, _b(filters), status)
+
+    def service_create(self, spec_json: str, auth: Optional[str]) -> bytes:
+        return self._value(lib.dk_service_create, _b(spec_json), _b(auth))
+
+    def service_inspect(self, service: str, insert_defaults: int) -> bytes:
+        return self._value(lib.dk_service_inspect, _b(service), insert_defaults)
+
+    def service_delete(self, service: str) -> None:
+        self._void(lib.dk_service_delete, _b(service))
+
+    def service_update(self, service: str, version: int, spec_json: str,
+                       registry_auth_from: Optional[str], rollback: Optional[str],
+                       auth: Optional[str]) -> bytes:
+        return self._value(lib.dk_service_update, _b(service), int(version), _b(spec_json),
+                           _b(registry_auth_from), _b(rollback), _b(auth))
+
+    def task_list(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_task_list, _b(filters))
+
+    def task_inspect(self, task: str) -> bytes:
+        return self._value(lib.dk_task_inspect, _b(task))
+
+    # --- Secrets and configs ---------------------------------------------------
+
+    def secret_list(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_secret_list, _b(filters))
+
+    def secret_create(self, spec_json: str) -> bytes:
+        return self._value(lib.dk_secret_create, _b(spec_json))
+
+    def secret_inspect(self, secret_id: str) -> bytes:
+        return self._value(lib.dk_secret_inspect, _b(secret_id))
+
+    def secret_delete(self, secret_id: str) -> None:
+        self._void(lib.dk_secret_delete, _b(secret_id))
+
+    def secret_update(self, secret_id: str, version: int, spec_json: str) -> None:
+        self._void(lib.dk_secret_update, _b(secret_id), int(version), _b(spec_json))
+
+    def config_list(self, filters: Optional[str]) -> bytes:
+        return self._value(lib.dk_config_list, _b(filters))
+
+    def config_create(self, spec_json: str) -> bytes:
+        return self._value(lib.dk_config_create, _b(spec_json))
+
+    def config_inspect(self, config_id: str) -> bytes:
+        return self._value(lib.dk_config_inspect, _b(config_id))
+
+    def config_delete(self, config_id: str) -> None:
+        self._void(lib.dk_config_delete, _b(config_id))
+
+    def config_update(self, config_id: str, version: int, spec_json: str) -> None:
+        self._void(lib.dk_config_update, _b(config_id), int(version), _b(spec_json))
 
     # --- Container streams (container_io.h) -------------------------------------
 
@@ -419,8 +837,8 @@ class Stream:
     ``close()`` is called from another: close cancels, and the stream is freed
     by whichever of the two finishes last."""
 
-    __slots__ = ("_ptr", "_lock", "_busy", "_closed", "_client", "_data", "_len", "_runs",
-                 "_nruns")
+    __slots__ = ("_ptr", "_lock", "_busy", "_closed", "_client", "_data", "_len", "_keep",
+                 "_runs", "_nruns")
 
     def __init__(self, ptr: Any, client: Client) -> None:
         self._ptr = ffi.gc(ptr, lib.dk_stream_free)
@@ -432,6 +850,11 @@ class Stream:
         self._len = ffi.new("size_t *")
         self._runs = ffi.new("const dk_stream_run **")
         self._nruns = ffi.new("size_t *")
+        self._keep: Any = None
+
+    def keep(self, obj: Any) -> None:
+        """Keep ``obj`` (a request-body Reader) alive as long as the stream."""
+        self._keep = obj
 
     def next(self) -> Optional[bytes]:
         """The next message, or None at the end (or after close())."""
@@ -699,5 +1122,41 @@ class Hijack:
         return self._ptr is None or self._closed
 
 
+def context_resolve(name: Optional[str], config_dir: Optional[str]) -> bytes:
+    """The docker CLI context ``name`` ("" = config.json's currentContext)."""
+    out = ffi.new("dk_value **")
+    check(lib.dk_context_resolve(out, _b(config_dir), _b(name)))
+    return _take_value(out[0])
+
+
 def library_version() -> str:
     return ffi.string(lib.dk_version()).decode()
+
+
+# --- registry credentials (auth.h) -------------------------------------------
+
+def _auth_value(fn: Any, *args: Any) -> Optional[bytes]:
+    out = ffi.new("dk_value **")
+    rc = fn(out, *args)
+    if rc:
+        raise error_from_last(rc)
+    if out[0] == _NULL:
+        return None
+    return _take_value(out[0])
+
+
+def auth_registry_of(reference: str) -> str:
+    v = _auth_value(lib.dk_auth_registry_of, _b(reference))
+    return (v or b"").decode()
+
+
+def auth_lookup(config_dir: Optional[str], reference: str) -> Optional[bytes]:
+    return _auth_value(lib.dk_auth_lookup, _b(config_dir), _b(reference))
+
+
+def auth_lookup_all(config_dir: Optional[str]) -> bytes:
+    return _auth_value(lib.dk_auth_lookup_all, _b(config_dir)) or b"{}"
+
+
+def auth_encode(auth_json: str) -> str:
+    return (_auth_value(lib.dk_auth_encode, _b(auth_json)) or b"").decode()

@@ -66,6 +66,15 @@ void dk_client_free(dk_client *c);
 int dk_client_set_api_version(dk_client *c, const char *version);
 int dk_client_api_version(const char **out, dk_client *c);
 int dk_client_set_timeouts(dk_client *c, long connect_ms, long total_ms, long stream_idle_ms);
+typedef struct dk_tls_options {
+	unsigned version;
+	const char *ca_cert;
+	const char *client_cert;
+	const char *client_key;
+	int verify;
+} dk_tls_options;
+void dk_tls_options_init(dk_tls_options *o);
+int dk_client_set_tls(dk_client *c, const dk_tls_options *tls);
 const char *dk_client_url(const dk_client *c);
 typedef struct dk_trace {
 	const char *method;
@@ -86,6 +95,10 @@ typedef struct dk_trace {
 } dk_trace;
 typedef void (*dk_trace_fn)(const dk_trace *trace, void *userdata);
 int dk_client_set_trace(dk_client *c, dk_trace_fn fn, void *userdata, size_t body_cap);
+
+/* context.h */
+int dk_context_resolve(dk_value **out, const char *config_dir, const char *name);
+int dk_client_new_from_context(dk_client **out, const char *config_dir, const char *name);
 
 /* stream.h */
 typedef enum {
@@ -119,6 +132,182 @@ int dk_system_df(dk_value **out, dk_client *c, const char *types);
 int dk_system_auth(dk_value **out, dk_client *c, const char *auth_json);
 int dk_system_events(dk_stream **out, dk_client *c, const char *since,
 	const char *until, const char *filters_json);
+
+/* networks.h */
+int dk_network_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_network_inspect(dk_value **out, dk_client *c, const char *id,
+	int verbose, const char *scope);
+int dk_network_delete(dk_client *c, const char *id);
+int dk_network_create(dk_value **out, dk_client *c, const char *config_json);
+int dk_network_connect(dk_client *c, const char *id, const char *container,
+	const char *endpoint_json);
+int dk_network_disconnect(dk_client *c, const char *id, const char *container,
+	int force);
+int dk_network_prune(dk_value **out, dk_client *c, const char *filters_json);
+
+/* volumes.h */
+int dk_volume_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_volume_create(dk_value **out, dk_client *c, const char *config_json);
+int dk_volume_inspect(dk_value **out, dk_client *c, const char *name);
+int dk_volume_update(dk_client *c, const char *name, const char *spec_json,
+	int64_t version);
+int dk_volume_delete(dk_client *c, const char *name, int force);
+int dk_volume_prune(dk_value **out, dk_client *c, const char *filters_json);
+/* containers.h */
+int dk_container_list(dk_value **out, dk_client *c, int all, int limit,
+	int size, const char *filters_json);
+int dk_container_create(dk_value **out, dk_client *c, const char *name,
+	const char *platform, const char *config_json);
+int dk_container_inspect(dk_value **out, dk_client *c, const char *id, int size);
+int dk_container_top(dk_value **out, dk_client *c, const char *id,
+	const char *ps_args);
+int dk_container_changes(dk_value **out, dk_client *c, const char *id);
+int dk_container_resize(dk_client *c, const char *id, int height, int width);
+int dk_container_start(dk_client *c, const char *id, const char *detach_keys);
+int dk_container_stop(dk_client *c, const char *id, int timeout_s,
+	const char *signal);
+int dk_container_restart(dk_client *c, const char *id, int timeout_s,
+	const char *signal);
+int dk_container_kill(dk_client *c, const char *id, const char *signal);
+int dk_container_update(dk_value **out, dk_client *c, const char *id,
+	const char *update_json);
+int dk_container_rename(dk_client *c, const char *id, const char *name);
+int dk_container_pause(dk_client *c, const char *id);
+int dk_container_unpause(dk_client *c, const char *id);
+int dk_container_wait(dk_value **out, dk_client *c, const char *id,
+	const char *condition, long timeout_ms);
+int dk_container_delete(dk_client *c, const char *id, int volumes, int force,
+	int link);
+int dk_container_archive_info(dk_value **out, dk_client *c, const char *id,
+	const char *path);
+int dk_container_prune(dk_value **out, dk_client *c, const char *filters_json);
+
+/* images.h */
+int dk_image_list(dk_value **out, dk_client *c, int all,
+	const char *filters_json, int digests, int shared_size);
+int dk_image_inspect(dk_value **out, dk_client *c, const char *name);
+int dk_image_history(dk_value **out, dk_client *c, const char *name);
+int dk_image_attestations(dk_value **out, dk_client *c, const char *name,
+	const char *platform, const char *type, const char *statement);
+int dk_image_tag(dk_client *c, const char *name, const char *repo, const char *tag);
+int dk_image_delete(dk_value **out, dk_client *c, const char *name,
+	int force, int noprune);
+int dk_image_search(dk_value **out, dk_client *c, const char *term,
+	int limit, const char *filters_json);
+int dk_image_prune(dk_value **out, dk_client *c, const char *filters_json);
+int dk_image_commit(dk_value **out, dk_client *c, const char *container,
+	const char *repo, const char *tag, const char *comment, const char *author,
+	int pause, const char *changes, const char *config_json);
+int dk_image_pull(dk_stream **out, dk_client *c, const char *image,
+	const char *tag, const char *platform, const char *auth_json);
+int dk_image_import(dk_stream **out, dk_client *c, const char *from_src,
+	const char *repo, const char *tag, const char *message, const char *changes,
+	const char *platform, dk_read_fn fn, void *userdata);
+int dk_image_push(dk_stream **out, dk_client *c, const char *name,
+	const char *tag, const char *auth_json);
+int dk_image_get(dk_stream **out, dk_client *c, const char *name);
+int dk_image_get_all(dk_stream **out, dk_client *c, const char *const *names,
+	size_t n);
+int dk_image_load(dk_stream **out, dk_client *c, dk_read_fn fn, void *userdata,
+	int quiet);
+typedef struct dk_build_options {
+	unsigned version;
+	const char *dockerfile;
+	const char *const *tags;
+	size_t ntags;
+	const char *const *extra_hosts;
+	size_t nextra_hosts;
+	const char *remote;
+	int quiet, nocache, pull, rm, forcerm, squash;
+	int64_t memory, memswap, cpushares, cpuperiod, cpuquota, shmsize;
+	const char *cpusetcpus;
+	const char *buildargs_json;
+	const char *labels_json;
+	const char *cachefrom_json;
+	const char *networkmode;
+	const char *platform;
+	const char *target;
+	const char *outputs;
+	const char *content_encoding;
+	const char *registry_config_json;
+} dk_build_options;
+void dk_build_options_init(dk_build_options *o);
+int dk_image_build(dk_stream **out, dk_client *c, const dk_build_options *o,
+	dk_read_fn fn, void *userdata);
+int dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
+	const char *context_dir);
+int dk_build_prune(dk_value **out, dk_client *c, int all,
+	const char *filters_json, int64_t keep_storage);
+int dk_distribution_inspect(dk_value **out, dk_client *c, const char *name,
+	const char *auth_json);
+
+/* auth.h */
+int dk_auth_registry_of(dk_value **out, const char *reference);
+int dk_auth_lookup(dk_value **out, const char *config_dir, const char *reference);
+int dk_auth_lookup_all(dk_value **out, const char *config_dir);
+int dk_auth_encode(dk_value **out, const char *auth_json);
+
+/* plugins.h */
+int dk_plugin_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_plugin_privileges(dk_value **out, dk_client *c, const char *remote,
+	const char *auth_json);
+int dk_plugin_pull(dk_stream **out, dk_client *c, const char *remote,
+	const char *name, const char *privileges_json, const char *auth_json);
+int dk_plugin_inspect(dk_value **out, dk_client *c, const char *name);
+int dk_plugin_delete(dk_client *c, const char *name, int force);
+int dk_plugin_enable(dk_client *c, const char *name, int timeout);
+int dk_plugin_disable(dk_client *c, const char *name, int force);
+int dk_plugin_upgrade(dk_stream **out, dk_client *c, const char *name,
+	const char *remote, const char *privileges_json, const char *auth_json);
+int dk_plugin_create(dk_client *c, const char *name, dk_read_fn fn,
+	void *userdata);
+int dk_plugin_create_dir(dk_client *c, const char *name, const char *dir);
+int dk_plugin_push(dk_stream **out, dk_client *c, const char *name,
+	const char *auth_json);
+int dk_plugin_set(dk_client *c, const char *name, const char *settings_json);
+
+/* swarm.h */
+int dk_swarm_init(dk_value **out, dk_client *c, const char *request_json);
+int dk_swarm_join(dk_client *c, const char *request_json);
+int dk_swarm_leave(dk_client *c, int force);
+int dk_swarm_update(dk_client *c, const char *spec_json, int64_t version,
+	int rotate_worker_token, int rotate_manager_token, int rotate_manager_unlock_key);
+int dk_swarm_inspect(dk_value **out, dk_client *c);
+int dk_swarm_unlockkey(dk_value **out, dk_client *c);
+int dk_swarm_unlock(dk_client *c, const char *key);
+int dk_node_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_node_inspect(dk_value **out, dk_client *c, const char *id);
+int dk_node_delete(dk_client *c, const char *id, int force);
+int dk_node_update(dk_client *c, const char *id, int64_t version,
+	const char *spec_json);
+
+/* services.h */
+int dk_service_list(dk_value **out, dk_client *c, const char *filters_json,
+	int status);
+int dk_service_create(dk_value **out, dk_client *c, const char *spec_json,
+	const char *auth_json);
+int dk_service_inspect(dk_value **out, dk_client *c, const char *id,
+	int insert_defaults);
+int dk_service_delete(dk_client *c, const char *id);
+int dk_service_update(dk_value **out, dk_client *c, const char *id,
+	int64_t version, const char *spec_json, const char *registry_auth_from,
+	const char *rollback, const char *auth_json);
+int dk_task_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_task_inspect(dk_value **out, dk_client *c, const char *id);
+
+/* secrets.h */
+int dk_secret_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_secret_create(dk_value **out, dk_client *c, const char *spec_json);
+int dk_secret_inspect(dk_value **out, dk_client *c, const char *id);
+int dk_secret_delete(dk_client *c, const char *id);
+int dk_secret_update(dk_client *c, const char *id, int64_t version,
+	const char *spec_json);
+int dk_config_list(dk_value **out, dk_client *c, const char *filters_json);
+int dk_config_create(dk_value **out, dk_client *c, const char *spec_json);
+int dk_config_inspect(dk_value **out, dk_client *c, const char *id);
+int dk_config_delete(dk_client *c, const char *id);
+int dk_config_update(dk_client *c, const char *id, int64_t version,
+	const char *spec_json);
 
 /* container_io.h */
 typedef struct dk_hijack dk_hijack;

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 from . import errors
 from .client import DockerClient
@@ -33,7 +33,7 @@ def _status(dc: DockerClient) -> int:
 
 
 def _events(dc: DockerClient, args: argparse.Namespace) -> int:
-    filters: dict = {}
+    filters: Dict[str, List[str]] = {}
     for f in args.filter or []:
         k, _, val = f.partition("=")
         filters.setdefault(k, []).append(val)

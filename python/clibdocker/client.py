@@ -26,14 +26,23 @@ class DockerClient:
                  credstore_env: Optional[Dict[str, str]] = None) -> "DockerClient":
         """A client configured like the docker CLI from the environment:
         ``DOCKER_HOST`` (default ``unix:///var/run/docker.sock``) and
-        ``DOCKER_API_VERSION`` (else negotiated)."""
+        ``DOCKER_API_VERSION`` (else negotiated), ``DOCKER_TLS_VERIFY`` and
+        ``DOCKER_CERT_PATH`` (TLS material, as docker-py reads them); and,
+        beyond docker-py, the CLI's contexts: ``DOCKER_CONTEXT`` or
+        config.json's ``currentContext`` (with the context's TLS files)."""
+        from .context import context_from_env
+        from .tls import tls_from_env
         env = os.environ if environment is None else environment
-        if env.get("DOCKER_TLS_VERIFY") or env.get("DOCKER_CERT_PATH"):
-            raise errors.TLSParameterError("TLS (DOCKER_TLS_VERIFY/DOCKER_CERT_PATH) is not supported yet")
-        host = env.get("DOCKER_HOST") or None
+        ctx = context_from_env(env)
+        if ctx is not None:      # DOCKER_CONTEXT, or config.json's currentContext
+            host: Optional[str] = ctx.host
+            tls = ctx.tls_config()
+        else:
+            tls = tls_from_env(env)  # type: ignore[arg-type]
+            host = env.get("DOCKER_HOST") or None
         if version is None:
             version = env.get("DOCKER_API_VERSION") or None
-        return cls(base_url=host, version=version, timeout=timeout,
+        return cls(base_url=host, version=version, timeout=timeout, tls=tls or False,
                    max_pool_size=max_pool_size, use_ssh_client=use_ssh_client,
                    credstore_env=credstore_env)
 

@@ -96,7 +96,7 @@ class Conflict(APIError):
 
 
 class Unauthorized(APIError):
-    """The engine answered 401 or 403 (e.g. wrong registry credentials)."""
+    """The engine answered 401 (e.g. wrong registry credentials)."""
 
 
 class InvalidVersion(DockerException):

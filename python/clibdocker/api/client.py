@@ -7,7 +7,17 @@ from typing import Any, Callable, Dict, Optional
 from .. import errors
 from .._binding import Client
 from ..trace import TraceRecord
+from .container import ContainerApiMixin
+from .network import NetworkApiMixin
 from .system import SystemApiMixin
+from .volume import VolumeApiMixin
+from .image import ImageApiMixin
+from .build import BuildApiMixin
+from .plugin import PluginApiMixin
+from .swarm import SwarmApiMixin
+from .service import ServiceApiMixin
+from .secret import SecretApiMixin
+from .config import ConfigApiMixin
 from .container_io import ContainerIOMixin
 from .exec_api import ExecApiMixin
 
@@ -16,7 +26,10 @@ DEFAULT_MAX_POOL_SIZE = 10
 DEFAULT_USER_AGENT = "clibdocker/0.1.0"
 
 
-class APIClient(SystemApiMixin, ContainerIOMixin, ExecApiMixin):
+class APIClient(SystemApiMixin, ContainerApiMixin, ImageApiMixin, BuildApiMixin,
+                NetworkApiMixin, VolumeApiMixin, PluginApiMixin, SwarmApiMixin,
+                ServiceApiMixin, SecretApiMixin, ConfigApiMixin,
+                ContainerIOMixin, ExecApiMixin):
     """A low-level client for the Docker Engine API.
 
     :param base_url: ``unix:///var/run/docker.sock`` (the default),
@@ -24,6 +37,8 @@ class APIClient(SystemApiMixin, ContainerIOMixin, ExecApiMixin):
     :param version: an API version like ``"1.41"``; None or ``"auto"``
         negotiates it on the first call: min(the newest this client speaks,
         the engine's).
+    :param tls: a :class:`~clibdocker.tls.TLSConfig` (or True: TLS verified
+        against the system's CAs) for a ``tcp://`` engine.
     :param timeout: seconds for each non-streaming call (None: no limit).
         Streams (``events``, follow-logs) have no read timeout.
 
@@ -37,13 +52,20 @@ class APIClient(SystemApiMixin, ContainerIOMixin, ExecApiMixin):
                  credstore_env: Optional[Dict[str, str]] = None,
                  use_ssh_client: bool = False,
                  max_pool_size: int = DEFAULT_MAX_POOL_SIZE) -> None:
-        if tls:
-            raise errors.TLSParameterError("TLS connections are not supported yet by clibdocker")
         if use_ssh_client:
             raise errors.UnsupportedError("ssh connections are not supported yet by clibdocker")
         if isinstance(version, str) and version.lower() == "auto":
             version = None
         self._native = Client(base_url, version, timeout)
+        if tls:
+            from ..tls import TLSConfig
+            cfg = tls if isinstance(tls, TLSConfig) else TLSConfig(verify=True)
+            cert, key = cfg.cert if cfg.cert else (None, None)
+            try:
+                self._native.set_tls(cfg.ca_cert, cert, key, bool(cfg.verify))
+            except errors.InvalidArgument as e:
+                self._native.close()
+                raise errors.TLSParameterError(str(e)) from None
         self._timeout = timeout
         self._auth_configs: Dict[str, Dict[str, Any]] = {}
         self.credstore_env = credstore_env

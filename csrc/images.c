@@ -1,0 +1,543 @@
+/* The Image API: list, inspect, history, attestations, tag, delete, search,
+ * prune, commit, pull/import (create), push, get, get-all, load, build,
+ * build-cache prune, and DistributionInspect. */
+#include "clibdocker/images.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <errno.h>
+
+#include "clibdocker/errors.h"
+#include "clibdocker/stream.h"
+#include "auth_int.h"
+#include "client_int.h"
+#include "dockerignore_int.h"
+#include "errors_int.h"
+#include "stream_int.h"
+#include "tarctx_int.h"
+
+/* An auth header: base64url of the AuthConfig JSON, redacted in traces. */
+static int auth_header(dk_call *k, const char *name, const char *json)
+{
+	dkbuf b = DKBUF_INIT;
+	int rc;
+
+	if (dk__b64url(&b, json, strlen(json))) {
+		dkbuf_dispose(&b);
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	}
+	rc = dk__call_header(k, name, b.ptr, 1);
+	memset(b.ptr, 0, b.len);
+	dkbuf_dispose(&b);
+	return rc;
+}
+
+/* Each '\n'-separated line of `lines` as one value of `name`. */
+static int query_lines(dk_call *k, const char *name, const char *lines)
+{
+	const char *p, *e;
+	char *one;
+	int rc;
+
+	if (!lines)
+		return 0;
+	for (p = lines; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		if (e == p)
+			continue;
+		one = strndup(p, (size_t)(e - p));
+		if (!one)
+			return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+		rc = dk__call_query_str(k, name, one);
+		free(one);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int need(const char *what, const char *op, const char *v)
+{
+	if (!v || !*v)
+		return dk__err(DK_EINVAL, 0, 0, "%s: %s is required", op, what);
+	return 0;
+}
+
+int dk_image_list(dk_value **out, dk_client *c, int all, const char *filters_json,
+	int digests, int shared_size)
+{
+	dk_call k;
+	int rc = dk__call_begin(&k, c, "GET", "ImageList", 1, "/images/json");
+
+	if (rc)
+		return rc;
+	if (shared_size >= 0 && (rc = dk__call_require(&k, "1.42", "the 'shared-size' parameter")))
+		return dk__call_abort(&k, rc);
+	if ((rc = dk__call_query_bool(&k, "all", all)) ||
+	    (rc = dk__call_query_str(&k, "filters", filters_json)) ||
+	    (rc = dk__call_query_bool(&k, "digests", digests)) ||
+	    (rc = dk__call_query_bool(&k, "shared-size", shared_size)))
+		return dk__call_abort(&k, rc);
+	return dk__call_value(&k, out);
+}
+
+int dk_image_inspect(dk_value **out, dk_client *c, const char *name)
+{
+	dk_call k;
+	int rc = dk__call_begin(&k, c, "GET", "ImageInspect", 1, "/images/{}/json", name);
+
+	return rc ? rc : dk__call_value(&k, out);
+}
+
+int dk_image_history(dk_value **out, dk_client *c, const char *name)
+{
+	dk_call k;
+	int rc = dk__call_begin(&k, c, "GET", "ImageHistory", 1, "/images/{}/history", name);
+
+	return rc ? rc : dk__call_value(&k, out);
+}
+
+int dk_image_attestations(dk_value **out, dk_client *c, const char *name,
+	const char *platform, const char *type, const char *statement)
+{
+	dk_call k;
+	int rc = dk__call_begin(&k, c, "GET", "ImageAttestations", 1, "/images/{}/attestations", name);
+
+	if (rc)
+		return rc;
+	if ((rc = dk__call_require(&k, "1.55", "this operation")) ||
+	    (rc = dk__call_query_str(&k, "platform", platform)) ||
+	    (rc = dk__call_query_str(&k, "type", type)) ||
+	    (rc = dk__call_query_str(&k, "statement", statement)))
+		return dk__call_abort(&k, rc);
+	return dk__call_value(&k, out);
+}
+
+int dk_image_tag(dk_client *c, const char *name, const char *repo, const char *tag)
+{
+	dk_call k;
+	int rc;
+
+	if ((rc = need("the repository", "ImageTag", repo)))
+		return rc;
+	rc = dk__call_begin(&k, c, "POST", "ImageTag", 1, "/images/{}/tag", name);
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_str(&k, "repo", repo)) ||
+	    (rc = dk__call_query_str(&k, "tag", tag)))
+		return dk__call_abort(&k, rc);
+	return dk__call_void(&k);
+}
+
+int dk_image_delete(dk_value **out, dk_client *c, const char *name, int force, int noprune)
+{
+	dk_call k;
+	int rc = dk__call_begin(&k, c, "DELETE", "ImageDelete", 1, "/images/{}", name);
+
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_bool(&k, "force", force)) ||
+	    (rc = dk__call_query_bool(&k, "noprune", noprune)))
+		return dk__call_abort(&k, rc);
+	return dk__call_value(&k, out);
+}
+
+int dk_image_search(dk_value **out, dk_client *c, const char *term, int limit,
+	const char *filters_json)
+{
+	dk_call k;
+	int rc;
+
+	if ((rc = need("the search term", "ImageSearch", term)))
+		return rc;
+	rc = dk__call_begin(&k, c, "GET", "ImageSearch", 1, "/images/search");
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_str(&k, "term", term)) ||
+	    (limit > 0 && (rc = dk__call_query_int(&k, "limit", limit))) ||
+	    (rc = dk__call_query_str(&k, "filters", filters_json)))
+		return dk__call_abort(&k, rc);
+	return dk__call_value(&k, out);
+}
+
+int dk_image_prune(dk_value **out, dk_client *c, const char *filters_json)
+{
+	dk_call k;
+	int rc = dk__call_begin(&k, c, "POST", "ImagePrune", 1, "/images/prune");
+
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_str(&k, "filters", filters_json)))
+		return dk__call_abort(&k, rc);
+	return dk__call_value(&k, out);
+}
+
+int dk_image_commit(dk_value **out, dk_client *c, const char *container,
+	const char *repo, const char *tag, const char *comment, const char *author,
+	int pause, const char *changes, const char *config_json)
+{
+	dk_call k;
+	int rc;
+
+	if ((rc = need("the container", "ImageCommit", container)))
+		return rc;
+	rc = dk__call_begin(&k, c, "POST", "ImageCommit", 1, "/commit");
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_str(&k, "container", container)) ||
+	    (rc = dk__call_query_str(&k, "repo", repo)) ||
+	    (rc = dk__call_query_str(&k, "tag", tag)) ||
+	    (rc = dk__call_query_str(&k, "comment", comment)) ||
+	    (rc = dk__call_query_str(&k, "author", author)) ||
+	    (rc = dk__call_query_bool(&k, "pause", pause)) ||
+	    (rc = query_lines(&k, "changes", changes)))
+		return dk__call_abort(&k, rc);
+	dk__call_json_body(&k, config_json ? config_json : "{}",
+		config_json ? strlen(config_json) : 2, 0);
+	return dk__call_value(&k, out);
+}
+
+int dk_image_pull(dk_stream **out, dk_client *c, const char *image, const char *tag,
+	const char *platform, const char *auth_json)
+{
+	dk_call k;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "ImageCreate: out is NULL");
+	*out = NULL;
+	if ((rc = need("the image", "ImageCreate", image)))
+		return rc;
+	rc = dk__call_begin(&k, c, "POST", "ImageCreate", 1, "/images/create");
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_str(&k, "fromImage", image)) ||
+	    (rc = dk__call_query_str(&k, "tag", tag && *tag ? tag : NULL)) ||
+	    (rc = dk__call_query_str(&k, "platform", platform && *platform ? platform : NULL)) ||
+	    (auth_json && (rc = auth_header(&k, "X-Registry-Auth", auth_json))))
+		return dk__call_abort(&k, rc);
+	return dk__stream_open(out, &k, DK_STREAM_JSON);
+}
+
+int dk_image_import(dk_stream **out, dk_client *c, const char *from_src,
+	const char *repo, const char *tag, const char *message, const char *changes,
+	const char *platform, dk_read_fn fn, void *userdata)
+{
+	dk_call k;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "ImageCreate: out is NULL");
+	*out = NULL;
+	if ((rc = need("the source", "ImageCreate", from_src)))
+		return rc;
+	if (!strcmp(from_src, "-") != (fn != NULL))
+		return dk__err(DK_EINVAL, 0, 0,
+			"ImageCreate: a body source goes with fromSrc \"-\", and only with it");
+	rc = dk__call_begin(&k, c, "POST", "ImageCreate", 1, "/images/create");
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_str(&k, "fromSrc", from_src)) ||
+	    (rc = dk__call_query_str(&k, "repo", repo)) ||
+	    (rc = dk__call_query_str(&k, "tag", tag)) ||
+	    (rc = dk__call_query_str(&k, "message", message)) ||
+	    (rc = dk__call_query_str(&k, "platform", platform)) ||
+	    (rc = query_lines(&k, "changes", changes)) ||
+	    (fn && (rc = dk__call_stream_body(&k, fn, userdata, "application/x-tar"))))
+		return dk__call_abort(&k, rc);
+	return dk__stream_open(out, &k, DK_STREAM_JSON);
+}
+
+int dk_image_push(dk_stream **out, dk_client *c, const char *name, const char *tag,
+	const char *auth_json)
+{
+	dk_call k;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "ImagePush: out is NULL");
+	*out = NULL;
+	rc = dk__call_begin(&k, c, "POST", "ImagePush", 1, "/images/{}/push", name);
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_str(&k, "tag", tag && *tag ? tag : NULL)) ||
+	    (rc = auth_header(&k, "X-Registry-Auth", auth_json ? auth_json : "{}")))
+		return dk__call_abort(&k, rc);
+	return dk__stream_open(out, &k, DK_STREAM_JSON);
+}
+
+int dk_image_get(dk_stream **out, dk_client *c, const char *name)
+{
+	dk_call k;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "ImageGet: out is NULL");
+	*out = NULL;
+	rc = dk__call_begin(&k, c, "GET", "ImageGet", 1, "/images/{}/get", name);
+	return rc ? rc : dk__stream_open(out, &k, DK_STREAM_RAW);
+}
+
+int dk_image_get_all(dk_stream **out, dk_client *c, const char *const *names, size_t n)
+{
+	dk_call k;
+	size_t i;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "ImageGetAll: out is NULL");
+	*out = NULL;
+	if (!names || !n)
+		return dk__err(DK_EINVAL, 0, 0, "ImageGetAll: no image names");
+	for (i = 0; i < n; i++)
+		if ((rc = need("every name", "ImageGetAll", names[i])))
+			return rc;
+	rc = dk__call_begin(&k, c, "GET", "ImageGetAll", 1, "/images/get");
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = dk__call_query_str(&k, "names", names[i])))
+			return dk__call_abort(&k, rc);
+	return dk__stream_open(out, &k, DK_STREAM_RAW);
+}
+
+int dk_image_load(dk_stream **out, dk_client *c, dk_read_fn fn, void *userdata, int quiet)
+{
+	dk_call k;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "ImageLoad: out is NULL");
+	*out = NULL;
+	if (!fn)
+		return dk__err(DK_EINVAL, 0, 0, "ImageLoad: the tar source is NULL");
+	rc = dk__call_begin(&k, c, "POST", "ImageLoad", 1, "/images/load");
+	if (rc)
+		return rc;
+	if ((rc = dk__call_stream_body(&k, fn, userdata, "application/x-tar")) ||
+	    (rc = dk__call_query_bool(&k, "quiet", quiet)))
+		return dk__call_abort(&k, rc);
+	return dk__stream_open(out, &k, DK_STREAM_JSON);
+}
+
+void dk_build_options_init(dk_build_options *o)
+{
+	static const dk_build_options init = DK_BUILD_OPTIONS_INIT;
+
+	if (o)
+		*o = init;
+}
+
+static int bool_or_skip(dk_call *k, const char *name, int v)
+{
+	return v < 0 ? 0 : dk__call_query_bool(k, name, v);
+}
+
+static int int_or_skip(dk_call *k, const char *name, int64_t v)
+{
+	return v < 0 ? 0 : dk__call_query_int(k, name, v);
+}
+
+/* Everything of a build but the body. */
+static int build_begin(dk_call *k, dk_client *c, const dk_build_options *o)
+{
+	static const dk_build_options none = DK_BUILD_OPTIONS_INIT;
+	size_t i;
+	int rc;
+
+	if (!o)
+		o = &none;
+	if (o->version != DK_BUILD_OPTIONS_VERSION)
+		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: options not initialised "
+			"(dk_build_options_init)");
+	rc = dk__call_begin(k, c, "POST", "ImageBuild", 1, "/build");
+	if (rc)
+		return rc;
+	if (o->target && (rc = dk__call_require(k, "1.37", "the 'target' parameter")))
+		goto fail;
+	if (o->platform && (rc = dk__call_require(k, "1.34", "the 'platform' parameter")))
+		goto fail;
+	if (o->outputs && (rc = dk__call_require(k, "1.40", "the 'outputs' parameter")))
+		goto fail;
+	if ((rc = dk__call_query_str(k, "dockerfile", o->dockerfile)))
+		goto fail;
+	for (i = 0; i < o->ntags; i++)
+		if (o->tags[i] && (rc = dk__call_query_str(k, "t", o->tags[i])))
+			goto fail;
+	for (i = 0; i < o->nextra_hosts; i++)
+		if (o->extra_hosts[i] && (rc = dk__call_query_str(k, "extrahosts", o->extra_hosts[i])))
+			goto fail;
+	if ((rc = dk__call_query_str(k, "remote", o->remote)) ||
+	    (rc = bool_or_skip(k, "q", o->quiet)) ||
+	    (rc = bool_or_skip(k, "nocache", o->nocache)) ||
+	    (rc = dk__call_query_str(k, "cachefrom", o->cachefrom_json)) ||
+	    (rc = bool_or_skip(k, "pull", o->pull)) ||
+	    (rc = bool_or_skip(k, "rm", o->rm)) ||
+	    (rc = bool_or_skip(k, "forcerm", o->forcerm)) ||
+	    (rc = int_or_skip(k, "memory", o->memory)) ||
+	    (rc = int_or_skip(k, "memswap", o->memswap)) ||
+	    (rc = int_or_skip(k, "cpushares", o->cpushares)) ||
+	    (rc = dk__call_query_str(k, "cpusetcpus", o->cpusetcpus)) ||
+	    (rc = int_or_skip(k, "cpuperiod", o->cpuperiod)) ||
+	    (rc = int_or_skip(k, "cpuquota", o->cpuquota)) ||
+	    (rc = dk__call_query_str(k, "buildargs", o->buildargs_json)) ||
+	    (rc = int_or_skip(k, "shmsize", o->shmsize)) ||
+	    (rc = bool_or_skip(k, "squash", o->squash)) ||
+	    (rc = dk__call_query_str(k, "labels", o->labels_json)) ||
+	    (rc = dk__call_query_str(k, "networkmode", o->networkmode)) ||
+	    (rc = dk__call_query_str(k, "platform", o->platform)) ||
+	    (rc = dk__call_query_str(k, "target", o->target)) ||
+	    (rc = dk__call_query_str(k, "outputs", o->outputs)))
+		goto fail;
+	return 0;
+fail:
+	return dk__call_abort(k, rc);
+}
+
+/* Headers after the body (dk__call_stream_body must come first). */
+static int build_headers(dk_call *k, const dk_build_options *o)
+{
+	int rc = 0;
+
+	if (!o)
+		return 0;
+	if (o->content_encoding && (rc = dk__call_header(k, "Content-Encoding", o->content_encoding, 0)))
+		return rc;
+	if (o->registry_config_json)
+		rc = auth_header(k, "X-Registry-Config", o->registry_config_json);
+	return rc;
+}
+
+int dk_image_build(dk_stream **out, dk_client *c, const dk_build_options *o,
+	dk_read_fn fn, void *userdata)
+{
+	dk_call k;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: out is NULL");
+	*out = NULL;
+	if (!fn && !(o && o->remote))
+		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: no context (a tar source or `remote`)");
+	rc = build_begin(&k, c, o);
+	if (rc)
+		return rc;
+	if ((fn && (rc = dk__call_stream_body(&k, fn, userdata, "application/x-tar"))) ||
+	    (rc = build_headers(&k, o)))
+		return dk__call_abort(&k, rc);
+	return dk__stream_open(out, &k, DK_STREAM_JSON);
+}
+
+/* The .dockerignore of dir, or NULL if it has none. */
+static int read_ignore(dk_ignore **ig, const char *dir)
+{
+	dkbuf path = DKBUF_INIT, text = DKBUF_INIT;
+	char chunk[8192];
+	ssize_t r;
+	int fd, rc = 0;
+
+	*ig = NULL;
+	if (dkbuf_printf(&path, "%s/.dockerignore", dir))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = errno == ENOENT ? 0 : dk__err(DK_EINVAL, 0, 0, "cannot read %s: %s",
+			path.ptr, strerror(errno));
+		dkbuf_dispose(&path);
+		return rc;
+	}
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0) {
+		if (dkbuf_put(&text, chunk, (size_t)r)) {
+			rc = dk__err(DK_ENOMEM, 0, 0, "out of memory");
+			break;
+		}
+	}
+	if (r < 0 && !rc)
+		rc = dk__err(DK_EINVAL, 0, 0, "cannot read %s: %s", path.ptr, strerror(errno));
+	close(fd);
+	if (!rc)
+		rc = dk__ignore_parse(ig, text.ptr ? text.ptr : "", text.len);
+	dkbuf_dispose(&path);
+	dkbuf_dispose(&text);
+	return rc;
+}
+
+int dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
+	const char *context_dir)
+{
+	dk_ignore *ig = NULL;
+	dk_tarctx *t = NULL;
+	const char *keep[2];
+	char *df = NULL;
+	dk_call k;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: out is NULL");
+	*out = NULL;
+	if (!context_dir || !*context_dir)
+		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: the context directory is required");
+	if (o && o->dockerfile) {
+		df = strdup(o->dockerfile);
+		if (!df)
+			return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+		dk__path_clean(df);
+		if (df[0] == '/' || !strcmp(df, "..") || !strncmp(df, "../", 3)) {
+			free(df);
+			return dk__err(DK_EINVAL, 0, 0,
+				"ImageBuild: the Dockerfile '%s' is outside the build context", o->dockerfile);
+		}
+	}
+	keep[0] = df ? df : "Dockerfile";
+	keep[1] = ".dockerignore";
+	rc = read_ignore(&ig, context_dir);
+	if (!rc)
+		rc = dk__tarctx_open(&t, context_dir, ig, keep, 2);  /* takes ig */
+	free(df);
+	if (rc)
+		return rc;
+	rc = build_begin(&k, c, o);
+	if (rc) {
+		dk__tarctx_free(t);
+		return rc;
+	}
+	k.body_free = dk__tarctx_free_v;  /* the call owns the context now */
+	if ((rc = dk__call_stream_body(&k, dk__tarctx_read, t, "application/x-tar")) ||
+	    (rc = build_headers(&k, o))) {
+		k.body_read_ud = t;
+		return dk__call_abort(&k, rc);
+	}
+	return dk__stream_open(out, &k, DK_STREAM_JSON);
+}
+
+int dk_build_prune(dk_value **out, dk_client *c, int all, const char *filters_json,
+	int64_t keep_storage)
+{
+	dk_call k;
+	int rc = dk__call_begin(&k, c, "POST", "BuildPrune", 1, "/build/prune");
+
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_bool(&k, "all", all)) ||
+	    (rc = dk__call_query_str(&k, "filters", filters_json)) ||
+	    (keep_storage >= 0 && (rc = dk__call_query_int(&k, "keep-storage", keep_storage))))
+		return dk__call_abort(&k, rc);
+	return dk__call_value(&k, out);
+}
+
+int dk_distribution_inspect(dk_value **out, dk_client *c, const char *name,
+	const char *auth_json)
+{
+	dk_call k;
+	int rc = dk__call_begin(&k, c, "GET", "DistributionInspect", 1, "/distribution/{}/json", name);
+
+	if (rc)
+		return rc;
+	if (auth_json && (rc = auth_header(&k, "X-Registry-Auth", auth_json)))
+		return dk__call_abort(&k, rc);
+	return dk__call_value(&k, out);
+}

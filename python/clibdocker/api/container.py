@@ -1,0 +1,395 @@
+"""Container API methods, non-streaming part (docker-py's
+``ContainerApiMixin``): list, create, inspect, top, diff, resize, start,
+stop, restart, kill, update, rename, pause, unpause, wait, remove, archive
+stat and prune."""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Dict, List, Mapping, Optional, Union
+
+from .. import errors
+from ..types import ContainerConfig, EndpointConfig, HostConfig, NetworkingConfig
+from ..types._util import format_environment, parse_bytes
+from ..utils import convert_filters
+from ._base import BaseMixin
+
+ContainerRef = Union[str, Mapping[str, Any]]
+
+
+def _cid(container: ContainerRef) -> str:
+    """A container id/name from a string or an object with ``Id``/``ID``
+    (as docker-py's ``check_resource`` takes it)."""
+    if isinstance(container, Mapping):
+        container = container.get("Id") or container.get("ID") or ""
+    if not isinstance(container, str) or not container:
+        raise errors.NullResource("Resource ID was not provided")
+    return container
+
+
+def _timeout_s(name: str, value: Optional[int]) -> int:
+    """Seconds for stop/restart: None -> -1 (the engine's default)."""
+    if value is None:
+        return -1
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise errors.InvalidArgument(f"{name} must be a number of seconds >= 0, not {value!r}")
+    return int(value)
+
+
+def _signal(value: Union[None, str, int]) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise errors.InvalidArgument("a signal must be a name or a number")
+    if isinstance(value, int):
+        return str(value)
+    if not isinstance(value, str) or not value:
+        raise errors.InvalidArgument(f"a signal must be a name or a number, not {value!r}")
+    return value
+
+
+class ContainerApiMixin(BaseMixin):
+
+    # --- list, create, inspect -------------------------------------------------
+
+    def containers(self, quiet: bool = False, all: bool = False, trunc: bool = False,
+                   latest: bool = False, since: Optional[str] = None,
+                   before: Optional[str] = None, limit: Optional[int] = -1, size: bool = False,
+                   filters: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """GET /containers/json: list containers.
+
+        :param quiet: only the ``Id`` of each.
+        :param all: also stopped ones (default: running only).
+        :param trunc: truncate ids to 12 characters.
+        :param latest: only the most recently created one.
+        :param since, before: only containers created after/before this one
+            (id or name); sent as the ``since``/``before`` filters.
+        :param limit: at most this many (-1: all).
+        :param size: add ``SizeRw`` / ``SizeRootFs``.
+        :param filters: ``exited``, ``status``, ``label``, ``id``, ``name``,
+            ``ancestor``, ``before``, ``since``, ``volume``, ``network``,
+            ``health``, ``isolation``, ``publish``, ``expose``, ``is-task``.
+        :op: ContainerList
+        """
+        f: Dict[str, Any] = dict(filters or {})
+        if since is not None:
+            f["since"] = since
+        if before is not None:
+            f["before"] = before
+        if limit is None:
+            limit = -1
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise errors.InvalidArgument(f"limit must be an int, not {limit!r}")
+        n = 1 if latest else limit
+        res: List[Dict[str, Any]] = json.loads(self._native.container_list(
+            all, n if n >= 0 else -1, size,
+            convert_filters(f) if f else None))
+        if quiet:
+            return [{"Id": x["Id"]} for x in res]
+        if trunc:
+            for x in res:
+                x["Id"] = x["Id"][:12]
+        return res
+
+    def create_container(self, image: str, command: Any = None, hostname: Optional[str] = None,
+                         user: Any = None, detach: bool = False, stdin_open: bool = False,
+                         tty: bool = False, ports: Any = None, environment: Any = None,
+                         volumes: Any = None, network_disabled: bool = False,
+                         name: Optional[str] = None, entrypoint: Any = None,
+                         working_dir: Optional[str] = None, domainname: Optional[str] = None,
+                         host_config: Optional[Dict[str, Any]] = None,
+                         mac_address: Optional[str] = None, labels: Any = None,
+                         stop_signal: Optional[str] = None,
+                         networking_config: Optional[Dict[str, Any]] = None,
+                         healthcheck: Optional[Dict[str, Any]] = None,
+                         stop_timeout: Optional[int] = None, runtime: Optional[str] = None,
+                         use_config_proxy: bool = True, platform: Optional[str] = None,
+                         *, shell: Optional[List[str]] = None,
+                         on_build: Optional[List[str]] = None,
+                         args_escaped: Optional[bool] = None) -> Dict[str, Any]:
+        """POST /containers/create: create a container (not started).
+
+        Arguments as docker-py's: ``host_config`` from
+        :meth:`create_host_config`, ``networking_config`` from
+        :meth:`create_networking_config`, ``healthcheck`` a
+        :class:`~clibdocker.types.Healthcheck` or dict, ``environment`` a dict
+        or ``["K=V"]``, ``ports`` the exposed ports, ``volumes`` anonymous
+        volume paths. ``platform`` (``"linux/amd64"``) needs API 1.41.
+        ``use_config_proxy`` is accepted for compatibility; the proxy settings
+        of the Docker CLI's config file are not read (nothing is injected).
+        Beyond docker-py: ``shell``, ``on_build``, ``args_escaped``; any other
+        field can be sent with :meth:`create_container_from_config`.
+
+        :returns: ``{"Id": ..., "Warnings": [...]}``.
+        :raises ImageNotFound: the image is not on the engine (nothing is pulled).
+        :raises Conflict: the name is in use.
+        :op: ContainerCreate
+        """
+        if isinstance(volumes, str):
+            volumes = [volumes]
+        if isinstance(environment, dict):
+            environment = format_environment(environment)
+        config = self.create_container_config(
+            image, command, hostname, user, detach, stdin_open, tty, ports, environment,
+            volumes, network_disabled, entrypoint, working_dir, domainname, host_config,
+            mac_address, labels, stop_signal, networking_config, healthcheck, stop_timeout,
+            runtime, shell=shell, on_build=on_build, args_escaped=args_escaped)
+        return self.create_container_from_config(config, name, platform)
+
+    def create_container_config(self, *args: Any, **kwargs: Any) -> ContainerConfig:
+        """A :class:`~clibdocker.types.ContainerConfig` for this client's API version."""
+        return ContainerConfig(self._native.api_version(), *args, **kwargs)
+
+    def create_container_from_config(self, config: Mapping[str, Any], name: Optional[str] = None,
+                                     platform: Optional[str] = None) -> Dict[str, Any]:
+        """POST /containers/create with a complete body (ContainerConfig
+        fields plus ``HostConfig`` and ``NetworkingConfig``), sent as given.
+
+        :op: ContainerCreate
+        """
+        if not isinstance(config, Mapping):
+            raise errors.InvalidArgument("the container configuration must be a dict")
+        image = config.get("Image")
+        if not isinstance(image, str) or not image:
+            raise errors.InvalidArgument("create_container: an image is required")
+        body = json.dumps(config)
+        return json.loads(self._native.container_create(name, platform, body))  # type: ignore[no-any-return]
+
+    def create_host_config(self, *args: Any, **kwargs: Any) -> HostConfig:
+        """A :class:`~clibdocker.types.HostConfig` for this client's API
+        version (docker-py's arguments: ``binds``, ``port_bindings``,
+        ``restart_policy``, ``mem_limit``, ``mounts``…)."""
+        if "version" in kwargs:
+            raise TypeError("create_host_config() got an unexpected keyword argument 'version'")
+        kwargs["version"] = self._native.api_version()
+        return HostConfig(*args, **kwargs)
+
+    def create_networking_config(self, *args: Any, **kwargs: Any) -> NetworkingConfig:
+        """A :class:`~clibdocker.types.NetworkingConfig`:
+        ``create_networking_config({"net": create_endpoint_config(aliases=[...])})``."""
+        return NetworkingConfig(*args, **kwargs)
+
+    def create_endpoint_config(self, *args: Any, **kwargs: Any) -> EndpointConfig:
+        """An :class:`~clibdocker.types.EndpointConfig` for this client's API version."""
+        return EndpointConfig(self._native.api_version(), *args, **kwargs)
+
+    def inspect_container(self, container: ContainerRef, size: bool = False) -> Dict[str, Any]:
+        """GET /containers/{id}/json: the container's full description.
+
+        :param size: beyond docker-py: add ``SizeRw`` and ``SizeRootFs``.
+        :raises NotFound: no such container.
+        :op: ContainerInspect
+        """
+        return json.loads(self._native.container_inspect(_cid(container), size))  # type: ignore[no-any-return]
+
+    def port(self, container: ContainerRef, private_port: Union[int, str]
+             ) -> Optional[List[Dict[str, str]]]:
+        """The host bindings of a container port (``80``, ``"53/udp"``), from
+        inspect: ``[{"HostIp": ..., "HostPort": ...}]`` or None."""
+        info = self.inspect_container(container)
+        ports = (info.get("NetworkSettings") or {}).get("Ports")
+        if ports is None:
+            return None
+        key = str(private_port)
+        if "/" in key:
+            return ports.get(key)  # type: ignore[no-any-return]
+        for proto in ("tcp", "udp", "sctp"):
+            found = ports.get(f"{key}/{proto}")
+            if found:
+                return found  # type: ignore[no-any-return]
+        return None
+
+    def top(self, container: ContainerRef, ps_args: Optional[str] = None) -> Dict[str, Any]:
+        """GET /containers/{id}/top: the processes running in it.
+
+        :param ps_args: arguments for ``ps`` (default ``-ef``).
+        :returns: ``{"Titles": [...], "Processes": [[...], ...]}``.
+        :op: ContainerTop
+        """
+        return json.loads(self._native.container_top(_cid(container), ps_args))  # type: ignore[no-any-return]
+
+    def diff(self, container: ContainerRef) -> Optional[List[Dict[str, Any]]]:
+        """GET /containers/{id}/changes: filesystem changes,
+        ``[{"Path": ..., "Kind": 0|1|2}]`` (modified, added, deleted) or None.
+
+        :op: ContainerChanges
+        """
+        return json.loads(self._native.container_changes(_cid(container)))  # type: ignore[no-any-return]
+
+    # --- lifecycle ---------------------------------------------------------------
+
+    def resize(self, container: ContainerRef, height: int, width: int) -> None:
+        """POST /containers/{id}/resize: resize its TTY.
+
+        :op: ContainerResize
+        """
+        for n, v in (("height", height), ("width", width)):
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise errors.InvalidArgument(f"{n} must be an int >= 0, not {v!r}")
+        self._native.container_resize(_cid(container), height, width)
+
+    def start(self, container: ContainerRef, *args: Any, **kwargs: Any) -> None:
+        """POST /containers/{id}/start.
+
+        Configuration belongs in :meth:`create_container` (any other argument
+        raises :class:`~clibdocker.errors.DeprecatedMethod`, as in
+        docker-py); beyond docker-py, ``detach_keys="ctrl-p,ctrl-q"`` is
+        accepted.
+        :op: ContainerStart
+        """
+        detach_keys = kwargs.pop("detach_keys", None)
+        if args or kwargs:
+            raise errors.DeprecatedMethod(
+                "Providing configuration in the start() method is no longer supported. "
+                "Use the host_config param in create_container instead.")
+        self._native.container_start(_cid(container), detach_keys)
+
+    def stop(self, container: ContainerRef, timeout: Optional[int] = None,
+             signal: Union[None, str, int] = None) -> None:
+        """POST /containers/{id}/stop.
+
+        :param timeout: seconds to wait before killing it (default: the
+            container's StopTimeout, 10 s). The call's own timeout grows by it.
+        :param signal: beyond docker-py: the signal to send first (API 1.42,
+            else :class:`~clibdocker.errors.InvalidVersion`).
+        :op: ContainerStop
+        """
+        self._native.container_stop(_cid(container), _timeout_s("timeout", timeout),
+                                    _signal(signal))
+
+    def restart(self, container: ContainerRef, timeout: Optional[int] = 10,
+                signal: Union[None, str, int] = None) -> None:
+        """POST /containers/{id}/restart.
+
+        :param timeout: seconds to wait for it to stop before killing it.
+        :param signal: beyond docker-py: the stop signal (API 1.42).
+        :op: ContainerRestart
+        """
+        self._native.container_restart(_cid(container), _timeout_s("timeout", timeout),
+                                       _signal(signal))
+
+    def kill(self, container: ContainerRef, signal: Union[None, str, int] = None) -> None:
+        """POST /containers/{id}/kill: send a signal (default SIGKILL).
+
+        :raises Conflict: it is not running.
+        :op: ContainerKill
+        """
+        self._native.container_kill(_cid(container), _signal(signal))
+
+    def update_container(self, container: ContainerRef, blkio_weight: Optional[int] = None,
+                         cpu_period: Optional[int] = None, cpu_quota: Optional[int] = None,
+                         cpu_shares: Optional[int] = None, cpuset_cpus: Optional[str] = None,
+                         cpuset_mems: Optional[str] = None, mem_limit: Any = None,
+                         mem_reservation: Any = None, memswap_limit: Any = None,
+                         kernel_memory: Any = None,
+                         restart_policy: Optional[Dict[str, Any]] = None, *,
+                         pids_limit: Optional[int] = None, nano_cpus: Optional[int] = None,
+                         resources: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """POST /containers/{id}/update: change resources and restart policy.
+
+        Beyond docker-py: ``pids_limit``, ``nano_cpus`` and ``resources``, a
+        dict of any other Resources fields in the API's names
+        (``{"CpuRealtimeRuntime": 0}``).
+        :returns: ``{"Warnings": [...]}``.
+        :op: ContainerUpdate
+        """
+        data: Dict[str, Any] = dict(resources or {})
+        for key, val in (("BlkioWeight", blkio_weight), ("CpuPeriod", cpu_period),
+                         ("CpuShares", cpu_shares), ("CpuQuota", cpu_quota),
+                         ("CpusetCpus", cpuset_cpus), ("CpusetMems", cpuset_mems),
+                         ("PidsLimit", pids_limit), ("NanoCpus", nano_cpus)):
+            if val:
+                data[key] = val
+        for key, val in (("Memory", mem_limit), ("MemoryReservation", mem_reservation),
+                         ("MemorySwap", memswap_limit), ("KernelMemory", kernel_memory)):
+            if val:
+                data[key] = parse_bytes(val)
+        if restart_policy:
+            if not isinstance(restart_policy, dict):
+                raise errors.InvalidArgument("restart_policy must be a dict")
+            data["RestartPolicy"] = restart_policy
+        return json.loads(self._native.container_update(_cid(container), json.dumps(data)))  # type: ignore[no-any-return]
+
+    def rename(self, container: ContainerRef, name: str) -> None:
+        """POST /containers/{id}/rename.
+
+        :raises Conflict: the name is in use.
+        :op: ContainerRename
+        """
+        if not isinstance(name, str) or not name:
+            raise errors.InvalidArgument("rename: a new name is required")
+        self._native.container_rename(_cid(container), name)
+
+    def pause(self, container: ContainerRef) -> None:
+        """POST /containers/{id}/pause: freeze all its processes.
+
+        :op: ContainerPause
+        """
+        self._native.container_pause(_cid(container))
+
+    def unpause(self, container: ContainerRef) -> None:
+        """POST /containers/{id}/unpause.
+
+        :op: ContainerUnpause
+        """
+        self._native.container_unpause(_cid(container))
+
+    def wait(self, container: ContainerRef, timeout: Optional[float] = None,
+             condition: Optional[str] = None) -> Dict[str, Any]:
+        """POST /containers/{id}/wait: block until the container stops.
+
+        :param timeout: seconds; when they pass
+            :class:`~clibdocker.errors.DockerTimeout` (a ``TimeoutError``) is
+            raised and the client stays usable. None: wait as long as it takes.
+        :param condition: ``"not-running"`` (default), ``"next-exit"`` or
+            ``"removed"``.
+        :returns: ``{"StatusCode": int, "Error": None | {"Message": str}}``.
+        :op: ContainerWait
+        """
+        if timeout is None:
+            ms = 0
+        elif isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise errors.InvalidArgument(f"timeout must be seconds > 0 or None, not {timeout!r}")
+        else:
+            ms = max(1, int(math.ceil(timeout * 1000)))
+        res: Dict[str, Any] = json.loads(
+            self._native.container_wait(_cid(container), condition, ms))
+        res.setdefault("Error", None)
+        return res
+
+    def remove_container(self, container: ContainerRef, v: bool = False, link: bool = False,
+                         force: bool = False) -> None:
+        """DELETE /containers/{id}.
+
+        :param v: also remove its anonymous volumes.
+        :param link: remove the legacy link ``"/container/alias"`` instead.
+        :param force: kill it first if it is running.
+        :raises Conflict: it is running and ``force`` is False.
+        :op: ContainerDelete
+        """
+        self._native.container_delete(_cid(container), v, force, link)
+
+    def stat_archive(self, container: ContainerRef, path: str) -> Dict[str, Any]:
+        """HEAD /containers/{id}/archive: stat a path in the container
+        (beyond docker-py, whose ``get_archive`` returns the same dict as its
+        second value).
+
+        :returns: ``{"name", "size", "mode", "mtime", "linkTarget"}``, the
+            decoded ``X-Docker-Container-Path-Stat`` header.
+        :raises NotFound: no such container, or no such path in it.
+        :op: ContainerArchiveInfo
+        """
+        if not isinstance(path, str) or not path:
+            raise errors.InvalidArgument("stat_archive: a path is required")
+        return json.loads(self._native.container_archive_info(_cid(container), path))  # type: ignore[no-any-return]
+
+    def prune_containers(self, filters: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """POST /containers/prune: remove stopped containers.
+
+        :param filters: ``until`` (``"10m"``, a timestamp) and ``label``
+            (``"k"``, ``"k=v"``, ``"label!=..."``).
+        :returns: ``{"ContainersDeleted": [...] | None, "SpaceReclaimed": int}``.
+        :op: ContainerPrune
+        """
+        return json.loads(self._native.container_prune(  # type: ignore[no-any-return]
+            convert_filters(filters) if filters else None))

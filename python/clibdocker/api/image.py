@@ -1,0 +1,387 @@
+"""Image API methods (docker-py's ``ImageApiMixin``) and
+``inspect_distribution``."""
+from __future__ import annotations
+
+import json
+import os
+from typing import (IO, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
+                    Union)
+
+from .. import auth, errors
+from ..reference import check_reference, check_repository_tag, parse_repository_tag
+from ..utils import convert_filters
+from ._base import BaseMixin
+from ._progress import as_auth_error, collect, iterate, stream_error
+
+DEFAULT_DATA_CHUNK_SIZE = 1024 * 2048
+
+
+def _tri(v: Optional[bool]) -> int:
+    return -1 if v is None else (1 if v else 0)
+
+
+def _changes(changes: Union[None, str, Sequence[str]]) -> Optional[str]:
+    if changes is None:
+        return None
+    if isinstance(changes, str):
+        return changes
+    return "\n".join(changes)
+
+
+def _name(image: Any, what: str = "image") -> str:
+    """An image argument: a name/id string or a dict with ``Id``."""
+    if isinstance(image, dict):
+        image = image.get("Id") or image.get("id")
+    if not image or not isinstance(image, str):
+        raise errors.NullResource(f"{what}: a name or id is required")
+    return image
+
+
+class ImageApiMixin(BaseMixin):
+
+    # --- config -------------------------------------------------------------
+
+    def _auth_for(self, reference: str, auth_config: Optional[Mapping[str, Any]]) -> Optional[str]:
+        return auth.auth_json_for(self._auth_configs, reference, auth_config)
+
+    # --- list, inspect, history ---------------------------------------------
+
+    def images(self, name: Optional[str] = None, quiet: bool = False, all: bool = False,
+               filters: Optional[Dict[str, Any]] = None, digests: bool = False,
+               shared_size: bool = False) -> List[Any]:
+        """GET /images/json: list images.
+
+        :param name: only images of this reference (a ``reference`` filter).
+        :param quiet: return only the ids.
+        :param all: include intermediate images.
+        :param filters: ``dangling``, ``label``, ``before``, ``since``,
+            ``reference``.
+        :param digests: beyond docker-py: ask for digest details.
+        :param shared_size: beyond docker-py: compute ``SharedSize`` (API
+            1.42; refused with :class:`~clibdocker.errors.InvalidVersion`
+            on older engines).
+        :op: ImageList
+        """
+        f = dict(filters or {})
+        if name:
+            f["reference"] = name
+        res = json.loads(self._native.image_list(
+            1 if all else 0, convert_filters(f) if f else None,
+            1 if digests else -1, 1 if shared_size else -1))
+        if quiet:
+            return [x["Id"] for x in res]
+        return res  # type: ignore[no-any-return]
+
+    def inspect_image(self, image: Any) -> Dict[str, Any]:
+        """GET /images/{name}/json. Raises
+        :class:`~clibdocker.errors.ImageNotFound` for an unknown image.
+
+        :op: ImageInspect
+        """
+        return json.loads(self._native.image_inspect(_name(image)))  # type: ignore[no-any-return]
+
+    def history(self, image: Any) -> List[Dict[str, Any]]:
+        """GET /images/{name}/history: the layers, newest first.
+
+        :op: ImageHistory
+        """
+        return json.loads(self._native.image_history(_name(image)))  # type: ignore[no-any-return]
+
+    def image_attestations(self, image: Any, platform: Optional[str] = None,
+                           type: Optional[str] = None,
+                           statement: Optional[str] = None) -> Any:
+        """GET /images/{name}/attestations (beyond docker-py; API 1.55, else
+        :class:`~clibdocker.errors.InvalidVersion` before any request).
+
+        :op: ImageAttestations
+        """
+        return json.loads(self._native.image_attestations(_name(image), platform, type,
+                                                           statement))
+
+    # --- tag, remove, search, prune, commit ------------------------------------
+
+    def tag(self, image: Any, repository: str, tag: Optional[str] = None,
+            force: bool = False) -> bool:
+        """POST /images/{name}/tag. Returns True once tagged. A malformed
+        repository or tag is refused before any request
+        (:class:`~clibdocker.errors.InvalidRepository`).
+
+        :op: ImageTag
+        """
+        check_repository_tag(repository, tag)
+        self._native.image_tag(_name(image), repository, tag)
+        return True
+
+    def remove_image(self, image: Any, force: bool = False,
+                     noprune: bool = False) -> List[Dict[str, Any]]:
+        """DELETE /images/{name}: returns the ``Untagged``/``Deleted`` list.
+
+        :op: ImageDelete
+        """
+        return json.loads(self._native.image_delete(  # type: ignore[no-any-return]
+            _name(image), 1 if force else 0, 1 if noprune else 0))
+
+    def search(self, term: str, limit: Optional[int] = None,
+               filters: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """GET /images/search: search Docker Hub (or the registry named in
+        ``term``). Registries without the v1 search API answer with an error
+        (:class:`~clibdocker.errors.APIError`).
+
+        :op: ImageSearch
+        """
+        if not term:
+            raise errors.InvalidArgument("search: the term is required")
+        return json.loads(self._native.image_search(  # type: ignore[no-any-return]
+            term, int(limit or 0), convert_filters(filters) if filters else None))
+
+    def prune_images(self, filters: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """POST /images/prune: delete unused images (``dangling``, ``until``,
+        ``label`` filters). Returns ``ImagesDeleted`` and ``SpaceReclaimed``.
+
+        :op: ImagePrune
+        """
+        res = json.loads(self._native.image_prune(convert_filters(filters) if filters else None))
+        return res  # type: ignore[no-any-return]
+
+    def commit(self, container: Any, repository: Optional[str] = None,
+               tag: Optional[str] = None, message: Optional[str] = None,
+               author: Optional[str] = None, pause: bool = True,
+               changes: Union[None, str, Sequence[str]] = None,
+               conf: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """POST /commit: a new image from a container's changes. ``changes``
+        are Dockerfile instructions (a string or a list); ``conf`` a container
+        config. Returns ``{"Id": ...}``.
+
+        :op: ImageCommit
+        """
+        if isinstance(container, dict):
+            container = container.get("Id")
+        if not container:
+            raise errors.NullResource("commit: a container is required")
+        if repository:
+            check_repository_tag(repository, tag)
+        return json.loads(self._native.image_commit(  # type: ignore[no-any-return]
+            container, repository, tag, message, author, 1 if pause else 0,
+            _changes(changes), json.dumps(conf) if conf is not None else None))
+
+    # --- pull, push --------------------------------------------------------------
+
+    def pull(self, repository: str, tag: Optional[str] = None, stream: bool = False,
+             auth_config: Optional[Dict[str, Any]] = None, decode: bool = False,
+             platform: Optional[str] = None, all_tags: bool = False) -> Any:
+        """POST /images/create?fromImage=: pull an image.
+
+        ``repository`` may carry a tag or digest (``app:1``,
+        ``app@sha256:...``); ``tag`` may be a tag or a digest; ``all_tags``
+        pulls every tag. Credentials: ``auth_config``, else those of
+        :meth:`login`, else the docker CLI's config and credential helpers.
+
+        :returns: the progress text (one JSON message per line), or with
+            ``stream=True`` an iterator of messages (dicts with ``decode``).
+        :raises: :class:`~clibdocker.errors.Unauthorized` for rejected
+            credentials, :class:`~clibdocker.errors.InvalidRepository` for a
+            malformed reference (before any request), ``APIError`` /
+            ``StreamError`` for other failures (at the end of the iteration
+            when streaming).
+        :op: ImageCreate
+        """
+        repo, image_tag = parse_repository_tag(repository)
+        tag = tag or image_tag or "latest"
+        if all_tags:
+            tag = None
+        check_repository_tag(repo, tag)
+        auth_json = self._auth_for(repo, auth_config)
+        try:
+            st = self._native.image_pull(repo, tag, platform, auth_json)
+        except errors.APIError as e:
+            raise as_auth_error(e) from None
+        on_error = lambda text, log: stream_error("pull", text)  # noqa: E731
+        if stream:
+            return iterate(st, decode, on_error)
+        return collect(st, on_error)
+
+    def push(self, repository: str, tag: Optional[str] = None, stream: bool = False,
+             auth_config: Optional[Dict[str, Any]] = None, decode: bool = False) -> Any:
+        """POST /images/{name}/push: push an image (all its tags when no tag
+        is given). Credentials as for :meth:`pull`.
+
+        :returns: the progress text, or with ``stream=True`` an iterator of
+            messages; the last ones carry ``aux.Digest``.
+        :raises: :class:`~clibdocker.errors.Unauthorized` for rejected
+            credentials, :class:`~clibdocker.errors.StreamError` for other
+            failures reported in the stream.
+        :op: ImagePush
+        """
+        repo, image_tag = parse_repository_tag(repository)
+        tag = tag or image_tag
+        check_repository_tag(repo, tag)
+        auth_json = self._auth_for(repo, auth_config)
+        try:
+            st = self._native.image_push(repo, tag, auth_json)
+        except errors.APIError as e:
+            raise as_auth_error(e) from None
+        on_error = lambda text, log: stream_error("push", text)  # noqa: E731
+        if stream:
+            return iterate(st, decode, on_error)
+        return collect(st, on_error)
+
+    def inspect_distribution(self, image: str,
+                             auth_config: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """GET /distribution/{name}/json: the descriptor (digest, media type,
+        size) and platforms the registry has for ``image``.
+
+        :op: DistributionInspect
+        """
+        check_reference(image)
+        auth_json = self._auth_for(image, auth_config)
+        try:
+            return json.loads(self._native.distribution_inspect(  # type: ignore[no-any-return]
+                image, auth_json))
+        except errors.APIError as e:
+            raise as_auth_error(e) from None
+
+    # --- save, load, import ---------------------------------------------------
+
+    def get_image(self, image: Any,
+                  chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE) -> Iterator[bytes]:
+        """GET /images/{name}/get: the image as a tar, as an iterator of
+        chunks (at most ``chunk_size`` bytes each). Memory stays bounded.
+
+        :op: ImageGet
+        """
+        return self._chunks(self._native.image_get(_name(image)), chunk_size)
+
+    def get_images(self, images: Sequence[Any],
+                   chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE) -> Iterator[bytes]:
+        """GET /images/get?names=...: several images in one tar, as chunks
+        (beyond docker-py, whose high-level ``save`` uses it).
+
+        :op: ImageGetAll
+        """
+        if isinstance(images, str) or not images:
+            raise errors.InvalidArgument("get_images: a non-empty list of images is required")
+        return self._chunks(self._native.image_get_all([_name(i) for i in images]), chunk_size)
+
+    def save_image(self, images: Union[Any, Sequence[Any]],
+                   dest: Union[str, "os.PathLike[str]", IO[bytes]]) -> int:
+        """Beyond docker-py: write one image (``ImageGet``) or several
+        (``ImageGetAll``) as a tar straight to a path or a binary file object
+        with a file descriptor, with the GIL released and bounded memory.
+        Returns the number of bytes written.
+
+        :op: ImageGet
+        """
+        if isinstance(images, (list, tuple)):
+            st = self._native.image_get_all([_name(i) for i in images])
+        else:
+            st = self._native.image_get(_name(images))
+        if isinstance(dest, (str, os.PathLike)):
+            with open(dest, "wb") as f:
+                return st.copy_to_fd(f.fileno())
+        dest.flush()
+        return st.copy_to_fd(dest.fileno())
+
+    @staticmethod
+    def _chunks(st: Any, chunk_size: Optional[int]) -> Iterator[bytes]:
+        try:
+            while True:
+                data = st.next()
+                if data is None:
+                    return
+                if chunk_size and len(data) > chunk_size:
+                    for i in range(0, len(data), chunk_size):
+                        yield data[i:i + chunk_size]
+                else:
+                    yield data
+        finally:
+            st.close()
+
+    def load_image(self, data: Union[bytes, IO[bytes], Iterable[bytes]],
+                   quiet: Optional[bool] = None) -> Iterator[Dict[str, Any]]:
+        """POST /images/load: load images from a tar made by
+        :meth:`get_image`. ``data`` is bytes, a binary file object or an
+        iterable of chunks, sent as it is read (never whole in memory).
+
+        :returns: an iterator of the decoded progress messages (e.g.
+            ``{"stream": "Loaded image: ..."}``); a load error raises
+            :class:`~clibdocker.errors.ImageLoadError` at its end.
+        :op: ImageLoad
+        """
+        st = self._native.image_load(data, _tri(quiet))
+        return iterate(st, True, lambda text, log: errors.ImageLoadError(text))
+
+    def import_image(self, src: Any = None, repository: Optional[str] = None,
+                     tag: Optional[str] = None, image: Optional[str] = None,
+                     changes: Union[None, str, Sequence[str]] = None,
+                     stream_src: bool = False) -> str:
+        """POST /images/create?fromSrc=: an image from a root filesystem
+        tarball: ``src`` is a path to a tar file, a URL the engine fetches,
+        bytes, or a file object / iterable of chunks (streamed). Returns the
+        progress text; an error in it raises
+        :class:`~clibdocker.errors.StreamError`.
+
+        :op: ImageCreate
+        """
+        if image is not None:
+            raise errors.UnsupportedError(
+                "import_image(image=...) (import from another image) is not supported; "
+                "use tag()")
+        if repository:
+            check_repository_tag(repository, tag)
+        body: Any = None
+        if isinstance(src, (str, os.PathLike)):
+            path = os.fspath(src)
+            if os.path.isfile(path):
+                with open(path, "rb") as f:
+                    return self._import("-", repository, tag, changes, f)
+            if "://" not in path:
+                raise errors.InvalidArgument(f"import_image: {path!r} is neither a file nor a URL")
+            return self._import(path, repository, tag, changes, None)
+        if src is None:
+            raise errors.InvalidArgument("import_image: src is required")
+        body = src
+        return self._import("-", repository, tag, changes, body)
+
+    def _import(self, from_src: str, repository: Optional[str], tag: Optional[str],
+                changes: Any, body: Any) -> str:
+        st = self._native.image_import(from_src, repository, tag, None, _changes(changes),
+                                       None, body)
+        return collect(st, lambda text, log: stream_error("import", text))
+
+    def import_image_from_data(self, data: Any, repository: Optional[str] = None,
+                               tag: Optional[str] = None,
+                               changes: Union[None, str, Sequence[str]] = None) -> str:
+        """Import from bytes (or any body :meth:`import_image` takes).
+
+        :op: ImageCreate
+        """
+        return self.import_image(data, repository, tag, changes=changes)
+
+    def import_image_from_file(self, filename: str, repository: Optional[str] = None,
+                               tag: Optional[str] = None,
+                               changes: Union[None, str, Sequence[str]] = None) -> str:
+        """Import from a tar file (streamed from disk).
+
+        :op: ImageCreate
+        """
+        if not os.path.isfile(filename):
+            raise errors.InvalidArgument(f"import_image_from_file: no file {filename!r}")
+        return self.import_image(filename, repository, tag, changes=changes)
+
+    def import_image_from_stream(self, stream: Any, repository: Optional[str] = None,
+                                 tag: Optional[str] = None,
+                                 changes: Union[None, str, Sequence[str]] = None) -> str:
+        """Import from a binary file object or an iterable of chunks.
+
+        :op: ImageCreate
+        """
+        return self.import_image(stream, repository, tag, changes=changes, stream_src=True)
+
+    def import_image_from_url(self, url: str, repository: Optional[str] = None,
+                              tag: Optional[str] = None,
+                              changes: Union[None, str, Sequence[str]] = None) -> str:
+        """Import from a URL the engine fetches.
+
+        :op: ImageCreate
+        """
+        return self._import(url, repository, tag, changes, None)

@@ -1,0 +1,189 @@
+"""Service and Task API methods (docker-py's ``ServiceApiMixin``).
+
+``service_logs`` (ServiceLogs) and task logs (TaskLogs) come with the
+multiplexed log streams, next to the container logs."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional
+
+from .. import auth, errors
+from ..types.services import ServiceMode, convert_service_networks
+from ..utils import convert_filters
+from ._base import BaseMixin
+from .swarm import body_json, resource_id
+
+
+def _merge_task_template(current: Dict[str, Any],
+                         override: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """The current TaskTemplate with ``override``'s set members on top
+    (ContainerSpec member by member)."""
+    merged = dict(current)
+    if override is None:
+        return merged
+    for key, value in override.items():
+        if key == "ContainerSpec":
+            spec = dict(merged.get("ContainerSpec") or {})
+            spec.update({k: v for k, v in value.items() if v is not None})
+            merged["ContainerSpec"] = spec
+        elif value is not None:
+            merged[key] = value
+    return merged
+
+
+class ServiceApiMixin(BaseMixin):
+
+    def _service_auth(self, spec: Dict[str, Any]) -> Optional[str]:
+        image = ((spec.get("TaskTemplate") or {}).get("ContainerSpec") or {}).get("Image")
+        if not image:
+            return None
+        return auth.auth_json_for(self._auth_configs, image)
+
+    def create_service(self, task_template: Dict[str, Any], name: Optional[str] = None,
+                       labels: Optional[Dict[str, str]] = None, mode: Any = None,
+                       update_config: Optional[Dict[str, Any]] = None,
+                       networks: Optional[List[Any]] = None, endpoint_config: Any = None,
+                       endpoint_spec: Optional[Dict[str, Any]] = None,
+                       rollback_config: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """POST /services/create: create a swarm service.
+
+        :param task_template: a :class:`~clibdocker.types.TaskTemplate` (its
+            ContainerSpec needs an ``Image``).
+        :param name, labels: the service's name and labels.
+        :param mode: a :class:`~clibdocker.types.ServiceMode` or a mode name
+            (``"replicated"``, ``"global"``...); default: 1 replica.
+        :param update_config, rollback_config: :class:`UpdateConfig` /
+            :class:`RollbackConfig`.
+        :param networks: network names/IDs or NetworkAttachmentConfig dicts.
+        :param endpoint_spec: an :class:`~clibdocker.types.EndpointSpec`.
+        :param endpoint_config: ignored (as in docker-py).
+
+        The registry credentials for the image (``login()`` or the Docker
+        config) go in X-Registry-Auth. The engine does not pull here: each
+        node pulls (or uses its local image) when it starts a task.
+        :returns: ``{"ID": ..., "Warnings": [...]}``.
+        :op: ServiceCreate
+        """
+        image = (task_template.get("ContainerSpec") or {}).get("Image")
+        if image is None:
+            raise errors.DockerException("Missing mandatory Image key in ContainerSpec")
+        if mode and not isinstance(mode, dict):
+            mode = ServiceMode(mode)
+        if networks is not None:
+            # the API's place for them since 1.25 (top-level Networks is deprecated)
+            task_template = dict(task_template)
+            task_template["Networks"] = convert_service_networks(networks)
+        data = {"Name": name, "Labels": labels, "TaskTemplate": task_template, "Mode": mode,
+                "EndpointSpec": endpoint_spec, "UpdateConfig": update_config,
+                "RollbackConfig": rollback_config}
+        raw = self._native.service_create(body_json(data), self._service_auth(data))
+        return json.loads(raw)  # type: ignore[no-any-return]
+
+    def inspect_service(self, service: Any,
+                        insert_defaults: Optional[bool] = None) -> Dict[str, Any]:
+        """GET /services/{id}: a service's details.
+
+        :param service: its name or ID.
+        :param insert_defaults: fill in the engine's defaults in ``Spec``.
+        Raises :class:`~clibdocker.errors.NotFound` for an unknown service.
+        :op: ServiceInspect
+        """
+        sid = resource_id(service, "service")
+        d = -1 if insert_defaults is None else (1 if insert_defaults else 0)
+        return json.loads(self._native.service_inspect(sid, d))  # type: ignore[no-any-return]
+
+    def remove_service(self, service: Any) -> bool:
+        """DELETE /services/{id}: stop and remove a service.
+
+        :returns: True.
+        :op: ServiceDelete
+        """
+        self._native.service_delete(resource_id(service, "service"))
+        return True
+
+    def services(self, filters: Optional[Dict[str, Any]] = None,
+                 status: Optional[bool] = None) -> List[Dict[str, Any]]:
+        """GET /services: the services.
+
+        :param filters: ``id``, ``name``, ``label``, ``mode``.
+        :param status: add ``ServiceStatus`` (running/desired tasks).
+        :op: ServiceList
+        """
+        f = convert_filters(filters) if filters else None
+        st = -1 if status is None else (1 if status else 0)
+        return json.loads(self._native.service_list(f, st))  # type: ignore[no-any-return]
+
+    def tasks(self, filters: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """GET /tasks: the tasks.
+
+        :param filters: ``id``, ``name``, ``service``, ``node``, ``label``,
+            ``desired-state`` (running/shutdown/accepted).
+        :op: TaskList
+        """
+        f = convert_filters(filters) if filters else None
+        return json.loads(self._native.task_list(f))  # type: ignore[no-any-return]
+
+    def inspect_task(self, task: Any) -> Dict[str, Any]:
+        """GET /tasks/{id}: a task's details.
+
+        Raises :class:`~clibdocker.errors.NotFound` for an unknown task.
+        :op: TaskInspect
+        """
+        tid = resource_id(task, "task")
+        return json.loads(self._native.task_inspect(tid))  # type: ignore[no-any-return]
+
+    def update_service(self, service: Any, version: int,
+                       task_template: Optional[Dict[str, Any]] = None,
+                       name: Optional[str] = None, labels: Optional[Dict[str, str]] = None,
+                       mode: Any = None, update_config: Optional[Dict[str, Any]] = None,
+                       networks: Optional[List[Any]] = None, endpoint_config: Any = None,
+                       endpoint_spec: Optional[Dict[str, Any]] = None,
+                       fetch_current_spec: bool = False,
+                       rollback_config: Optional[Dict[str, Any]] = None, *,
+                       rollback: Optional[str] = None,
+                       registry_auth_from: Optional[str] = None) -> Dict[str, Any]:
+        """POST /services/{id}/update: replace a service's spec.
+
+        :param version: the service's ``Version.Index``; a stale one raises
+            APIError ("update out of sequence").
+        :param task_template, name, labels, mode, update_config,
+            rollback_config, networks, endpoint_spec: the new spec's parts;
+            the rest is reset unless ``fetch_current_spec`` takes it from the
+            current spec (the TaskTemplate is then merged member by member).
+        :param rollback: beyond docker-py: ``"previous"`` rolls back to the
+            previous spec.
+        :param registry_auth_from: beyond docker-py: ``"spec"`` or
+            ``"previous-spec"``, where the engine takes registry credentials
+            from when none are sent.
+        :returns: ``{"Warnings": [...]}`` (may be None).
+        :op: ServiceUpdate
+        """
+        sid = resource_id(service, "service")
+        current: Dict[str, Any] = {}
+        if fetch_current_spec:
+            current = self.inspect_service(sid, insert_defaults=True)["Spec"]
+        data: Dict[str, Any] = {
+            "Name": current.get("Name") if name is None else name,
+            "Labels": current.get("Labels") if labels is None else labels,
+        }
+        if mode is not None:
+            data["Mode"] = mode if isinstance(mode, dict) else ServiceMode(mode)
+        else:
+            data["Mode"] = current.get("Mode")
+        template = _merge_task_template(current.get("TaskTemplate") or {}, task_template)
+        if networks is not None:
+            template["Networks"] = convert_service_networks(networks)
+        elif template.get("Networks") is None and current.get("Networks") is not None:
+            template["Networks"] = current.get("Networks")
+        data["TaskTemplate"] = template
+        data["UpdateConfig"] = (current.get("UpdateConfig") if update_config is None
+                                else update_config)
+        data["RollbackConfig"] = (current.get("RollbackConfig") if rollback_config is None
+                                  else rollback_config)
+        data["EndpointSpec"] = (current.get("EndpointSpec") if endpoint_spec is None
+                                else endpoint_spec)
+        raw = self._native.service_update(sid, int(version), body_json(data),
+                                          registry_auth_from, rollback,
+                                          self._service_auth(data))
+        res: Dict[str, Any] = json.loads(raw) if raw.strip() else {}
+        return res

@@ -1,0 +1,142 @@
+"""TLS to a real engine: the main engine's API served over TLS on
+127.0.0.1 by socat (a TLS terminator in front of its unix socket, with
+client-certificate verification), certificates made by the test with the
+openssl CLI. Checks verification both ways, client certificates, and the
+environment variables docker-py users set."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+import clibdocker
+from clibdocker import errors
+from clibdocker.tls import TLSConfig
+
+pytestmark = pytest.mark.skipif(shutil.which("socat") is None,
+                                reason="socat is installed by scripts/setup.sh")
+
+
+def _openssl(*args: str, cwd: str) -> None:
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+def _make_pki(d: str) -> None:
+    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+             "/CN=clibdocker test CA", "-keyout", "ca-key.pem", "-out", "ca.pem", cwd=d)
+    with open(os.path.join(d, "san.cnf"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
+    with open(os.path.join(d, "client.cnf"), "w") as f:
+        f.write("extendedKeyUsage=clientAuth\n")
+    for name, ext in (("server", "san.cnf"), ("cert", "client.cnf")):
+        key = "server-key.pem" if name == "server" else "key.pem"
+        _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
+                 "-keyout", key, "-out", f"{name}.csr", cwd=d)
+        _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
+                 "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", f"{name}.pem", cwd=d)
+    # a second CA the engine's certificate does not chain to
+    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+             "/CN=other CA", "-keyout", "other-key.pem", "-out", "other-ca.pem", cwd=d)
+
+
+def _free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+@pytest.fixture(scope="module")
+def tls_engine(tmp_path_factory):
+    d = str(tmp_path_factory.mktemp("pki"))
+    _make_pki(d)
+    port = _free_port()
+    proc = subprocess.Popen([
+        "socat",
+        f"OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,cert={d}/server.pem,"
+        f"key={d}/server-key.pem,cafile={d}/ca.pem,verify=1",
+        "UNIX-CONNECT:/var/run/docker.sock"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        yield f"tcp://127.0.0.1:{port}", d
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_tls_with_client_cert_and_verification(tls_engine):
+    url, d = tls_engine
+    tls = TLSConfig(client_cert=(f"{d}/cert.pem", f"{d}/key.pem"), ca_cert=f"{d}/ca.pem",
+                    verify=True)
+    seen = []
+    with clibdocker.APIClient(base_url=url, tls=tls) as c:
+        c.set_trace_hook(seen.append)
+        assert c.ping()
+        assert c.version()["ApiVersion"] == "1.41"
+        # a stream over TLS too
+        evs = list(c.events(since=0, until=int(time.time()) + 1, decode=True))
+        assert isinstance(evs, list)
+    assert seen and all(r.url.startswith("https://127.0.0.1:") for r in seen)
+
+
+def test_tls_verify_refuses_an_unknown_ca(tls_engine):
+    url, d = tls_engine
+    tls = TLSConfig(client_cert=(f"{d}/cert.pem", f"{d}/key.pem"), ca_cert=f"{d}/other-ca.pem",
+                    verify=True)
+    with clibdocker.APIClient(base_url=url, tls=tls, timeout=10) as c:
+        with pytest.raises(errors.TransportError) as ei:
+            c.ping()
+    assert "certificate" in str(ei.value).lower() or "ssl" in str(ei.value).lower()
+
+
+def test_tls_without_verification_still_needs_the_client_cert(tls_engine):
+    url, d = tls_engine
+    with clibdocker.APIClient(base_url=url, tls=TLSConfig(
+            client_cert=(f"{d}/cert.pem", f"{d}/key.pem"), verify=False)) as c:
+        assert c.ping()          # unknown CA, but verification is off
+    with clibdocker.APIClient(base_url=url, tls=TLSConfig(verify=False), timeout=10) as c:
+        with pytest.raises(errors.TransportError):
+            c.ping()             # the engine side demands a client certificate
+
+
+def test_plain_http_to_a_tls_port_is_a_clear_error(tls_engine):
+    url, _ = tls_engine
+    with clibdocker.APIClient(base_url=url, timeout=5) as c:
+        with pytest.raises(errors.DockerException):
+            c.ping()
+
+
+def test_from_env_reads_docker_tls_verify_and_cert_path(tls_engine):
+    url, d = tls_engine
+    env = {"DOCKER_HOST": url, "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": d}
+    with clibdocker.from_env(environment=env) as dc:
+        assert dc.ping()
+        assert dc.api.base_url == url
+    # the C library reads the same variables (example built by scripts/test.sh)
+    exe = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "tests", "c",
+                       "example_ping")
+    if os.path.exists(exe):
+        out = subprocess.run([exe], env=dict(os.environ, **env), capture_output=True, text=True,
+                             timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert "API 1.41" in out.stdout
+
+
+def test_bad_tls_parameters():
+    with pytest.raises(errors.TLSParameterError):
+        TLSConfig(client_cert=("/nonexistent/cert.pem", "/nonexistent/key.pem"))
+    with pytest.raises(errors.TLSParameterError):
+        TLSConfig(ca_cert="/nonexistent/ca.pem")
+    with pytest.raises(errors.TLSParameterError):
+        clibdocker.APIClient(base_url="unix:///var/run/docker.sock", tls=True)
