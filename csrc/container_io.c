@@ -91,6 +91,8 @@ int dk_container_logs(dk_stream **out, dk_client *c, const char *id, const dk_lo
 		return dk__err(DK_EINVAL, 0, 0, "ContainerLogs: unknown options version %d", opts->version);
 	if (!id || !*id)
 		return dk__err(DK_EINVAL, 0, 0, "ContainerLogs: the container id is empty");
+	if (opts->details)
+		return dk__err(DK_EINVAL, 0, 0, "ContainerLogs: 'details' is for service and task logs");
 	rc = stream_kind(c, "ContainerLogs", id, opts->tty, &kind, 1);
 	if (rc)
 		return rc;
@@ -109,6 +111,75 @@ int dk_container_logs(dk_stream **out, dk_client *c, const char *id, const dk_lo
 	    (rc = dk__call_query_str(&k, "tail", opts->tail ? opts->tail : "all")))
 		return dk__call_abort(&k, rc);
 	return dk__stream_open(out, &k, kind);
+}
+
+/* A boolean at `pointer` of GET `path` (0 when absent). */
+static int get_bool(dk_client *c, const char *op, const char *path, const char *id,
+	const char *pointer, int *val)
+{
+	dk_call k;
+	dk_value *v = NULL;
+	int rc = dk__call_begin(&k, c, "GET", op, 1, path, id);
+
+	if (rc)
+		return rc;
+	rc = dk__call_value(&k, &v);
+	if (rc)
+		return rc;
+	if (dk_value_get_bool(v, pointer, val))
+		*val = 0;
+	dk_value_free(v);
+	return 0;
+}
+
+static int swarm_logs(dk_stream **out, dk_client *c, const char *op, const char *inspect,
+	const char *tty_pointer, const char *logs_path, const char *id, const dk_logs_options *opts)
+{
+	static const dk_logs_options defaults = DK_LOGS_OPTIONS_INIT;
+	dk_call k;
+	int rc, tty;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "%s: out is NULL", op);
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	if (opts->version != DK_LOGS_OPTIONS_VERSION)
+		return dk__err(DK_EINVAL, 0, 0, "%s: unknown options version %d", op, opts->version);
+	if (!id || !*id)
+		return dk__err(DK_EINVAL, 0, 0, "%s: the id is empty", op);
+	tty = opts->tty;
+	if (tty < 0) {
+		rc = get_bool(c, op, inspect, id, tty_pointer, &tty);
+		if (rc)
+			return rc;
+	}
+	rc = dk__call_begin(&k, c, "GET", op, 1, logs_path, id);
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_bool(&k, "details", opts->details ? 1 : 0)) ||
+	    (rc = dk__call_query_bool(&k, "stdout", opts->show_stdout ? 1 : 0)) ||
+	    (rc = dk__call_query_bool(&k, "stderr", opts->show_stderr ? 1 : 0)) ||
+	    (rc = dk__call_query_bool(&k, "follow", opts->follow ? 1 : 0)) ||
+	    (rc = dk__call_query_bool(&k, "timestamps", opts->timestamps ? 1 : 0)) ||
+	    (rc = dk__call_query_str(&k, "since", opts->since)) ||
+	    (rc = dk__call_query_str(&k, "tail", opts->tail ? opts->tail : "all")))
+		return dk__call_abort(&k, rc);
+	if (opts->until)
+		return dk__call_abort(&k, dk__err(DK_EINVAL, 0, 0, "%s: 'until' is for container logs", op));
+	return dk__stream_open(out, &k, tty ? DK_STREAM_RAW : DK_STREAM_MUX);
+}
+
+int dk_service_logs(dk_stream **out, dk_client *c, const char *id, const dk_logs_options *opts)
+{
+	return swarm_logs(out, c, "ServiceLogs", "/services/{}", "/Spec/TaskTemplate/ContainerSpec/TTY",
+		"/services/{}/logs", id, opts);
+}
+
+int dk_task_logs(dk_stream **out, dk_client *c, const char *id, const dk_logs_options *opts)
+{
+	return swarm_logs(out, c, "TaskLogs", "/tasks/{}", "/Spec/ContainerSpec/TTY",
+		"/tasks/{}/logs", id, opts);
 }
 
 static int attach_call(dk_call *k, dk_client *c, const char *op, const char *id,

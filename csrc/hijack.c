@@ -186,6 +186,12 @@ int dk__hijack_open(dk_hijack **out, dk_call *k, int kind)
 	*out = NULL;
 	dk_httphead_init(&head);
 	k->start_us = dk__now_us();
+	if (c->tls || strncmp(c->base, "http://", 7)) {
+		rc = dk__err(DK_EUNSUPPORTED, 0, 0,
+			"%s: writing to stdin (a hijacked connection) is not supported over TLS yet; "
+			"read the output with the non-hijacked call instead", k->op);
+		goto fail;
+	}
 	if (dkbuf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: clibdocker/%s\r\n"
 		"Connection: Upgrade\r\nUpgrade: tcp\r\n",
 		k->method, path, c->unix_path ? "docker" : c->base + 7, DK_VERSION) ||

@@ -26,10 +26,13 @@ typedef struct dk_logs_options {
 	const char *until;  /**< Unix time or NULL (API >= 1.35) */
 	const char *tail;   /**< "all" or a number of lines; NULL is "all" */
 	int tty;            /**< -1: detect (default), 0: multiplexed, 1: raw (TTY) */
+	int details;        /**< service and task logs: prefix each line with its
+	                         labels and task details (default 0); containers
+	                         refuse it (DK_EINVAL) */
 } dk_logs_options;
 
 #define DK_LOGS_OPTIONS_VERSION 1
-#define DK_LOGS_OPTIONS_INIT {DK_LOGS_OPTIONS_VERSION, 1, 1, 0, 0, NULL, NULL, NULL, -1}
+#define DK_LOGS_OPTIONS_INIT {DK_LOGS_OPTIONS_VERSION, 1, 1, 0, 0, NULL, NULL, NULL, -1, 0}
 
 /** Set `o` to the defaults (for bindings, which cannot use the macro). */
 DK_EXTERN(void) dk_logs_options_init(dk_logs_options *o);
@@ -50,6 +53,25 @@ DK_EXTERN(void) dk_logs_options_init(dk_logs_options *o);
  * @return 0, DK_ENOTFOUND, DK_EVERSION for `until` before API 1.35, DK_EINVAL.
  */
 DK_EXTERN(int) dk_container_logs(dk_stream **out, dk_client *c, const char *id,
+	const dk_logs_options *opts);
+
+/**
+ * GET /services/{id}/logs: the logs of a swarm service's tasks, as a stream
+ * demultiplexed like dk_container_logs(). @op ServiceLogs
+ *
+ * With `tty` -1 the service's spec is inspected for a TTY. Needs a swarm
+ * manager; at least one of show_stdout / show_stderr.
+ * @param out receives the stream, owned by the caller (dk_stream_free()).
+ * @return 0, DK_ENOTFOUND, DK_EAPI (e.g. not a swarm manager).
+ */
+DK_EXTERN(int) dk_service_logs(dk_stream **out, dk_client *c, const char *id,
+	const dk_logs_options *opts);
+
+/**
+ * GET /tasks/{id}/logs: the logs of one swarm task, as dk_service_logs().
+ * @op TaskLogs
+ */
+DK_EXTERN(int) dk_task_logs(dk_stream **out, dk_client *c, const char *id,
 	const dk_logs_options *opts);
 
 /* --- attach --------------------------------------------------------------- */
@@ -101,7 +123,8 @@ DK_EXTERN(int) dk_container_attach_hijack(dk_hijack **out, dk_client *c, const c
 	const dk_attach_options *opts);
 
 /**
- * GET /containers/{id}/attach/ws. @op ContainerAttachWebsocket
+ * GET /containers/{id}/attach/ws (operation ContainerAttachWebsocket: not
+ * implemented, so not claimed in the coverage table).
  *
  * Not supported: the libcurl this library is built on has no WebSocket
  * client. Always returns DK_EUNSUPPORTED (no request is made); use

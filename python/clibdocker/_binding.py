@@ -750,7 +750,10 @@ class Client:
 
     def container_logs(self, cid: str, stdout: bool, stderr: bool, follow: bool,
                        timestamps: bool, since: Optional[str], until: Optional[str],
-                       tail: Optional[str], tty: int) -> "Stream":
+                       tail: Optional[str], tty: int, details: bool = False,
+                       which: str = "container") -> "Stream":
+        """Logs of a container, or with ``which`` "service"/"task" a swarm
+        service's or task's."""
         o = ffi.new("dk_logs_options *")
         lib.dk_logs_options_init(o)
         keep = [_cstr(since), _cstr(until), _cstr(tail)]
@@ -760,7 +763,10 @@ class Client:
         o.timestamps = int(timestamps)
         o.since, o.until, o.tail = keep
         o.tty = tty
-        return self._stream_call(lib.dk_container_logs, _b(cid), o)
+        o.details = int(details)
+        fn = {"container": lib.dk_container_logs, "service": lib.dk_service_logs,
+              "task": lib.dk_task_logs}[which]
+        return self._stream_call(fn, _b(cid), o)
 
     @staticmethod
     def _attach_opts(stdin: bool, stdout: bool, stderr: bool, logs: bool, stream: bool,

@@ -321,9 +321,14 @@ typedef struct dk_logs_options {
 	const char *until;
 	const char *tail;
 	int tty;
+	int details;
 } dk_logs_options;
 void dk_logs_options_init(dk_logs_options *o);
 int dk_container_logs(dk_stream **out, dk_client *c, const char *id,
+	const dk_logs_options *opts);
+int dk_service_logs(dk_stream **out, dk_client *c, const char *id,
+	const dk_logs_options *opts);
+int dk_task_logs(dk_stream **out, dk_client *c, const char *id,
 	const dk_logs_options *opts);
 typedef struct dk_attach_options {
 	int version;

@@ -9,6 +9,7 @@ from .. import errors
 from .._binding import Reader, loads
 from ..hijack import HijackedSocket
 from ..stream import CancellableStream, FrameStream, RawStream
+from ..utils import time_param
 from ._base import BaseMixin
 
 DEFAULT_DATA_CHUNK_SIZE = 1024 * 2048
@@ -81,6 +82,44 @@ class ContainerIOMixin(BaseMixin):
             return fs
         return fs.read_all()
 
+    def service_logs(self, service: ContainerRef, details: bool = False, follow: bool = False,
+                     stdout: bool = False, stderr: bool = False, since: Any = 0,
+                     timestamps: bool = False, tail: Union[str, int] = "all",
+                     is_tty: Optional[bool] = None, demux: bool = False) -> FrameStream:
+        """GET /services/{id}/logs: the logs of a swarm service's tasks.
+
+        As docker-py, always a stream: a :class:`~clibdocker.stream.FrameStream`
+        of bytes per frame (``(stdout, stderr)`` tuples with ``demux``, beyond
+        docker-py). Ask for ``stdout`` and/or ``stderr`` (both off by default,
+        as in docker-py, which the engine refuses).
+
+        :param details: prefix each line with its labels and task details.
+        :param is_tty: None inspects the service's spec for a TTY.
+        :op: ServiceLogs
+        """
+        return self._swarm_logs("service", service, details, follow, stdout, stderr, since,
+                                timestamps, tail, is_tty, demux)
+
+    def task_logs(self, task: ContainerRef, details: bool = False, follow: bool = False,
+                  stdout: bool = False, stderr: bool = False, since: Any = 0,
+                  timestamps: bool = False, tail: Union[str, int] = "all",
+                  is_tty: Optional[bool] = None, demux: bool = False) -> FrameStream:
+        """GET /tasks/{id}/logs: the logs of one swarm task (beyond docker-py,
+        with :meth:`service_logs`'s arguments).
+
+        :op: TaskLogs
+        """
+        return self._swarm_logs("task", task, details, follow, stdout, stderr, since,
+                                timestamps, tail, is_tty, demux)
+
+    def _swarm_logs(self, which: str, ref: ContainerRef, details: bool, follow: bool,
+                    stdout: bool, stderr: bool, since: Any, timestamps: bool,
+                    tail: Union[str, int], is_tty: Optional[bool], demux: bool) -> FrameStream:
+        s = self._native.container_logs(_cid(ref), stdout, stderr, follow, timestamps,
+                                        time_param(since), None, str(tail), _tty_arg(is_tty),
+                                        details=details, which=which)
+        return FrameStream(s, demux)
+
     def attach(self, container: ContainerRef, stdout: bool = True, stderr: bool = True,
                stream: bool = False, logs: bool = False, demux: bool = False,
                detach_keys: Optional[str] = None, tty: Optional[bool] = None) -> Any:
@@ -130,8 +169,7 @@ class ContainerIOMixin(BaseMixin):
         """GET /containers/{id}/attach/ws: not supported by clibdocker (its
         libcurl has no WebSocket client); always raises
         :class:`~clibdocker.errors.UnsupportedError`. Use :meth:`attach_socket`.
-
-        :op: ContainerAttachWebsocket
+        (Not claimed as an implementation of ContainerAttachWebsocket.)
         """
         return self.attach_socket(container, params, ws=True)
 
