@@ -16,7 +16,7 @@ core=(csrc/buf.c csrc/errors.c)
 libs=($(pkg-config --libs libcurl json-c) -lpthread)
 declare -A srcs=(
   [jsonsplit]="csrc/jsonsplit.c"
-  [url]="csrc/call.c csrc/client.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/mux.c"
+  [url]="csrc/call.c csrc/client.c csrc/context.c csrc/sha256.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/mux.c"
   [mux]="csrc/mux.c"
   [httphead]="csrc/httphead.c"
 )
