@@ -17,6 +17,9 @@ libs=($(pkg-config --libs libcurl json-c) -lpthread)
 declare -A srcs=(
   [jsonsplit]="csrc/jsonsplit.c"
   [url]="csrc/call.c csrc/client.c csrc/value.c csrc/jsonsplit.c csrc/stream.c"
+  [dockerignore]="csrc/dockerignore.c"
+  [auth]="csrc/auth.c csrc/value.c"
+  [archivestat]="csrc/containers.c csrc/call.c csrc/client.c csrc/value.c csrc/jsonsplit.c csrc/stream.c"
 )
 for t in "${!srcs[@]}"; do
   # shellcheck disable=SC2086
