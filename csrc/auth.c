@@ -388,6 +388,8 @@ static int from_auths_entry(json_object **res, json_object *entry, const char *s
 	a = json_object_new_object();
 	if (b64 && *b64) {
 		if (dk__b64decode(&d, b64, strlen(b64)) || !(colon = strchr(d.ptr, ':'))) {
+			if (d.ptr)
+				memset(d.ptr, 0, d.len);
 			dkbuf_dispose(&d);
 			json_object_put(a);
 			return dk__err(DK_EINVAL, 0, 0, "config.json: the `auth` for %s is malformed", server);
