@@ -49,6 +49,14 @@ static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
 	return 0;
 }
 
+static void cleanup(void)
+{
+	if (g_root[0]) {
+		nftw(g_root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+		rmdir(g_root);
+	}
+}
+
 static unsigned char content_byte(const struct obj *o, size_t i)
 {
 	return (unsigned char)(o->name[0] + i * 7 + (i >> 9));
@@ -205,6 +213,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(g_root, sizeof(g_root), "/tmp/fuzz_tarctx.XXXXXX");
 		if (!mkdtemp(g_root))
 			abort();
+		atexit(cleanup);
 	}
 	nftw(g_root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 	g_n = 0;
