@@ -811,7 +811,7 @@ class Client:
     def container_stats(self, cid: str) -> "Stream":
         return self._stream_call(lib.dk_container_stats, _b(cid))
 
-    def container_stats_once(self, cid: str, one_shot: int) -> bytes:
+    def container_stats_once(self, cid: str, one_shot: int) -> bytes:  # one_shot: -1/0/1
         return self._value_call(lib.dk_container_stats_once, _b(cid), one_shot)
 
     def container_archive_get(self, cid: str, path: str, compressed: bool) -> "Stream":
@@ -835,7 +835,7 @@ class Client:
         return self._value_call(lib.dk_exec_inspect, _b(exec_id))
 
     def exec_resize(self, exec_id: str, height: int, width: int) -> None:
-        check(lib.dk_exec_resize(self._p(), _b(exec_id), height, width))
+        check(_int_args(lib.dk_exec_resize, self._p(), _b(exec_id), height, width))
 
     def exec_start(self, exec_id: str, tty: int) -> "Stream":
         return self._stream_call(lib.dk_exec_start, _b(exec_id), tty)
