@@ -8,7 +8,9 @@ from clibdocker import errors
 from swarm_fixture import swarm, wait_for  # noqa: F401
 from test_swarm_services import make_service, wait_running  # noqa: F401
 
-SCRIPT = "echo svc-out-1; echo svc-err-1 >&2; echo svc-out-2; sleep 300"
+# stdout and stderr are separate pipes: their relative order in the log is
+# only certain with a pause between them
+SCRIPT = "echo svc-err-1 >&2; echo svc-out-1; sleep 1; echo svc-out-2; sleep 300"
 
 
 def _collect(stream):
@@ -31,13 +33,13 @@ def test_service_and_task_logs_demultiplexed(client, make_service):
     out, err = wait_for(logs_complete, 60, what="the service's output in its logs")
     assert out == b"svc-out-1\nsvc-out-2\n"
     assert err == b"svc-err-1\n"
-    # stdout only, last line only
-    assert _collect(client.service_logs(svc["Name"], stdout=True, tail=1, demux=True)) == \
-        (b"svc-out-2\n", b"")
+    # the last line only (tail counts lines of both streams)
+    assert _collect(client.service_logs(svc["Name"], stdout=True, stderr=True, tail=1,
+                                        demux=True)) == (b"svc-out-2\n", b"")
     # details prefix each line with the task's labels
     lines = b"".join(client.service_logs(svc["ID"], stdout=True, details=True)).splitlines()
     assert len(lines) == 2 and all(b"com.docker.swarm" in ln for ln in lines)
-    assert lines[0].endswith(b"svc-out-1")
+    assert lines[0].endswith(b"svc-out-1") and lines[1].endswith(b"svc-out-2")
     # the one task's logs
     tid = tasks[0]["ID"]
     assert _collect(client.task_logs(tid, stdout=True, stderr=True, demux=True)) == \
