@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -549,6 +550,8 @@ static int loop_pair(int *curl_end, int *child_end)
 		a = -1;
 	}
 	close(l);
+	r = 1; /* ssh's small writes must not wait for delayed ACKs */
+	setsockopt(a, IPPROTO_TCP, TCP_NODELAY, &r, sizeof(r));
 	*curl_end = c;
 	*child_end = a;
 	return 0;
@@ -763,7 +766,6 @@ void dk__ssh_setup_easy(dk_client *c, CURL *h)
 	curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, s);
 	/* "localhost" stands for the far end: one address, one child */
 	curl_easy_setopt(h, CURLOPT_IPRESOLVE, (long)CURL_IPRESOLVE_V4);
-	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 0L);
 }
 
 void dk__ssh_free(dk_ssh *s)
