@@ -16,7 +16,7 @@ core=(csrc/buf.c csrc/errors.c)
 libs=($(pkg-config --libs libcurl json-c) -lpthread)
 declare -A srcs=(
   [jsonsplit]="csrc/jsonsplit.c"
-  [url]="csrc/call.c csrc/client.c csrc/value.c csrc/jsonsplit.c csrc/stream.c"
+  [url]="csrc/call.c csrc/client.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/ssh.c csrc/context.c csrc/sha256.c"
 )
 for t in "${!srcs[@]}"; do
   # shellcheck disable=SC2086
