@@ -5,6 +5,7 @@
  *     ssh [CLIBDOCKER_SSH_COMMAND words] -o ConnectTimeout=N -o BatchMode=yes
  *         -T [-l user] [-p port] -- host docker system dial-stdio
  * handed to libcurl through CURLOPT_OPENSOCKETFUNCTION (one end of a
+ * connected loopback TCP pair, see loop_pair() in ssh.c for why not a
  * socketpair; CURLOPT_SOCKOPTFUNCTION says it is already connected) and
  * taken back through CURLOPT_CLOSESOCKETFUNCTION, which closes it and reaps
  * the child. The client keeps a mutex-guarded fd -> pid table, so that
