@@ -186,10 +186,11 @@ int dk__hijack_open(dk_hijack **out, dk_call *k, int kind)
 	*out = NULL;
 	dk_httphead_init(&head);
 	k->start_us = dk__now_us();
-	if (c->tls || strncmp(c->base, "http://", 7)) {
+	if (c->tls || c->ssh || strncmp(c->base, "http://", 7)) {
 		rc = dk__err(DK_EUNSUPPORTED, 0, 0,
-			"%s: writing to stdin (a hijacked connection) is not supported over TLS yet; "
-			"read the output with the non-hijacked call instead", k->op);
+			"%s: writing to stdin (a hijacked connection) is not supported over %s yet; "
+			"read the output with the non-hijacked call instead", k->op,
+			c->ssh ? "ssh" : "TLS");
 		goto fail;
 	}
 	if (dkbuf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: clibdocker/%s\r\n"

@@ -17,6 +17,7 @@
 #include "errors_int.h"
 #include "jsonsplit_int.h"
 #include "mux_int.h"
+#include "ssh_int.h"
 
 #define DK_STREAM_HIGHWATER ((size_t)1 << 20)
 #define DK_STREAM_MAX_MSG ((size_t)16 << 20)
@@ -246,6 +247,8 @@ static int done_rc(dk_stream *s)
 {
 	if (s->result == CURLE_OK)
 		return 0;
+	if (dk__ssh_error(s->headers_done ? DK_ETRANSPORT : DK_ECONNECT, (int)s->result, s->errbuf, s->call.op))
+		return dk_error_last()->code; /* an ssh child failed: its own words */
 	if (s->result == CURLE_PARTIAL_FILE || s->result == CURLE_RECV_ERROR ||
 	    s->result == CURLE_GOT_NOTHING)
 		return dk__err(DK_ETRANSPORT, (int)s->call.status, (int)s->result,
