@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
-import socket as _socket
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
+
+if TYPE_CHECKING:
+    import socket as _socket
 
 from ._binding import KIND_MUX, STDERR, Hijack
 
@@ -48,6 +50,7 @@ class HijackedSocket:
     def shutdown(self, how: int) -> None:
         """``socket.SHUT_WR`` closes stdin; ``SHUT_RD``/``SHUT_RDWR`` close
         the connection."""
+        import socket as _socket  # lazily: start-up
         if how == _socket.SHUT_WR:
             self._h.close_write()
         else:
@@ -69,6 +72,7 @@ class HijackedSocket:
         """A ``socket.socket`` on a duplicate of the descriptor, for code
         written against docker-py's ``sock._sock``."""
         if self._sock_obj is None:
+            import socket as _socket  # lazily: start-up
             self._sock_obj = _socket.socket(fileno=os.dup(self.fileno()))
         return self._sock_obj
 
@@ -105,8 +109,8 @@ class HijackedSocket:
 
     def read_all(self, demux: bool = False) -> Any:
         """All output until the end: bytes, or ``(stdout, stderr)``."""
-        out = []
-        err = []
+        out: "list[bytes]" = []
+        err: "list[bytes]" = []
         while True:
             f = self._h.next_frame()
             if f is None:

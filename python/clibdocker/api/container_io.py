@@ -2,7 +2,6 @@
 (the streaming half of docker-py's ``ContainerApiMixin``)."""
 from __future__ import annotations
 
-import datetime
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from .. import errors
@@ -31,6 +30,7 @@ def _log_time(value: Any, what: str) -> Optional[str]:
     """docker-py's since/until rules: datetime, positive int or float."""
     if value is None:
         return None
+    import datetime  # lazily: start-up
     if isinstance(value, datetime.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=datetime.timezone.utc)

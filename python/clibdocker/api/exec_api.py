@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from .. import errors
@@ -46,6 +45,7 @@ class ExecApiMixin(BaseMixin):
         :op: ContainerExec
         """
         if isinstance(cmd, str):
+            import shlex  # lazily: start-up
             cmd = shlex.split(cmd)
         data: Dict[str, Any] = {
             "User": user, "Privileged": privileged, "Tty": tty, "AttachStdin": stdin,

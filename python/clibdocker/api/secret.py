@@ -1,7 +1,6 @@
 """Secret API methods (docker-py's ``SecretApiMixin``)."""
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any, Dict, List, Optional, Union
 
@@ -13,6 +12,7 @@ from .swarm import body_json, resource_id
 def encode_data(data: Union[bytes, str]) -> str:
     """Secret/config content -> the API's base64 ``Data``."""
     raw = data if isinstance(data, bytes) else str(data).encode("utf-8")
+    import base64  # lazily: start-up
     return base64.b64encode(raw).decode("ascii")
 
 
