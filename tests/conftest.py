@@ -65,3 +65,13 @@ def client2() -> Iterator[clibdocker.APIClient]:
 @pytest.fixture
 def name() -> str:
     return unique()
+
+
+@pytest.fixture
+def dclient() -> Iterator[clibdocker.DockerClient]:
+    """A high-level client for the main engine (``clibdocker.from_env()``)."""
+    c = clibdocker.from_env()
+    try:
+        yield c
+    finally:
+        c.close()
