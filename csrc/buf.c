@@ -5,7 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "clibdocker/errors.h"
+#include "errors_int.h"
 
 int dkbuf_grow(dkbuf *b, size_t need)
 {
@@ -133,4 +138,32 @@ char *dkbuf_detach(dkbuf *b, size_t *len)
 	b->ptr = NULL;
 	b->len = b->cap = 0;
 	return p;
+}
+
+int dkbuf_read_file(dkbuf *b, const char *path, size_t max)
+{
+	char chunk[8192];
+	ssize_t r;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;
+		return dk__err(DK_EINVAL, 0, 0, "cannot read %s: %s", path, strerror(errno));
+	}
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0) {
+		if (b->len + (size_t)r > max) {
+			rc = dk__err(DK_EINVAL, 0, 0, "%s: larger than %zu bytes", path, max);
+			break;
+		}
+		if (dkbuf_put(b, chunk, (size_t)r)) {
+			rc = dk__err(DK_ENOMEM, 0, 0, "out of memory");
+			break;
+		}
+	}
+	if (r < 0 && !rc)
+		rc = dk__err(DK_EINVAL, 0, 0, "cannot read %s: %s", path, strerror(errno));
+	close(fd);
+	return rc;
 }

@@ -20,6 +20,9 @@ int dkbuf_putc(dkbuf *b, char c);
 int dkbuf_printf(dkbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append `s` percent-escaped: only RFC 3986 unreserved bytes stay as they are. */
 int dkbuf_put_escaped(dkbuf *b, const char *s, size_t len);
+/* Read a whole (small) file into b: 0, 1 if it does not exist, or a
+ * negative code with the error recorded (unreadable, larger than max). */
+int dkbuf_read_file(dkbuf *b, const char *path, size_t max);
 void dkbuf_consume(dkbuf *b, size_t n);         /* drop the first n bytes */
 void dkbuf_clear(dkbuf *b);
 void dkbuf_dispose(dkbuf *b);

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "clibdocker/context.h"
 #include "clibdocker/errors.h"
+#include "clibdocker/value.h"
 #include "errors_int.h"
 
 static pthread_once_t g_curl_once = PTHREAD_ONCE_INIT;
@@ -161,6 +163,26 @@ int dk_client_new(dk_client **out, const char *url)
 }
 
 int dk_client_new_from_env(dk_client **out)
+{
+	const char *ctx = getenv("DOCKER_CONTEXT");
+
+	/* the docker CLI's order: DOCKER_CONTEXT, then DOCKER_HOST, then the
+	 * config's currentContext (dk_client_new_from_context() decides) */
+	if (!getenv("DOCKER_HOST") || (ctx && *ctx)) {
+		dk_value *v = NULL;
+		int rc = dk_context_resolve(&v, NULL, NULL);
+		int named = rc == 0 && dk_value_get_string(v, "/Host") != NULL;
+
+		dk_value_free(v);
+		if (rc)
+			return rc;
+		if (named)
+			return dk_client_new_from_context(out, NULL, NULL);
+	}
+	return dk__client_new_from_host_env(out);
+}
+
+int dk__client_new_from_host_env(dk_client **out)
 {
 	const char *host = getenv("DOCKER_HOST");
 	const char *ver = getenv("DOCKER_API_VERSION");

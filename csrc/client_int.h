@@ -84,6 +84,9 @@ typedef struct dk_call {
 
 int64_t dk__now_us(void);
 
+/* DOCKER_HOST, DOCKER_API_VERSION and DOCKER_TLS_* only (no contexts). */
+int dk__client_new_from_host_env(dk_client **out);
+
 /* Negotiate if needed; return the version number (e.g. 1041) or <0. */
 int dk__client_version_num(dk_client *c);
 

@@ -811,6 +811,13 @@ class Stream:
         return self._ptr is None or self._closed
 
 
+def context_resolve(name: Optional[str], config_dir: Optional[str]) -> bytes:
+    """The docker CLI context ``name`` ("" = config.json's currentContext)."""
+    out = ffi.new("dk_value **")
+    check(lib.dk_context_resolve(out, _b(config_dir), _b(name)))
+    return _take_value(out[0])
+
+
 def library_version() -> str:
     return ffi.string(lib.dk_version()).decode()
 

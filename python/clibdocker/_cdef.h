@@ -96,6 +96,10 @@ typedef struct dk_trace {
 typedef void (*dk_trace_fn)(const dk_trace *trace, void *userdata);
 int dk_client_set_trace(dk_client *c, dk_trace_fn fn, void *userdata, size_t body_cap);
 
+/* context.h */
+int dk_context_resolve(dk_value **out, const char *config_dir, const char *name);
+int dk_client_new_from_context(dk_client **out, const char *config_dir, const char *name);
+
 /* stream.h */
 typedef enum {
 	DK_STREAM_JSON = ...,

@@ -38,11 +38,19 @@ class DockerClient:
         """A client configured like the docker CLI from the environment:
         ``DOCKER_HOST`` (default ``unix:///var/run/docker.sock``) and
         ``DOCKER_API_VERSION`` (else negotiated), ``DOCKER_TLS_VERIFY`` and
-        ``DOCKER_CERT_PATH`` (TLS material, as docker-py reads them)."""
+        ``DOCKER_CERT_PATH`` (TLS material, as docker-py reads them); and,
+        beyond docker-py, the CLI's contexts: ``DOCKER_CONTEXT`` or
+        config.json's ``currentContext`` (with the context's TLS files)."""
+        from .context import context_from_env
         from .tls import tls_from_env
         env = os.environ if environment is None else environment
-        tls = tls_from_env(env)  # type: ignore[arg-type]
-        host = env.get("DOCKER_HOST") or None
+        ctx = context_from_env(env)
+        if ctx is not None:      # DOCKER_CONTEXT, or config.json's currentContext
+            host: Optional[str] = ctx.host
+            tls = ctx.tls_config()
+        else:
+            tls = tls_from_env(env)  # type: ignore[arg-type]
+            host = env.get("DOCKER_HOST") or None
         if version is None:
             version = env.get("DOCKER_API_VERSION") or None
         return cls(base_url=host, version=version, timeout=timeout, tls=tls or False,
