@@ -209,3 +209,27 @@ def test_run_detached_remove_is_auto_remove(dclient: clibdocker.DockerClient,
                                name=name, labels=LABELS)
     assert c.attrs["HostConfig"]["AutoRemove"] is True
     assert wait_for(lambda: not docker_cli("ps", "-aq", "-f", f"name=^{name}$").strip())
+
+
+def test_run_pulls_a_missing_image(dclient: clibdocker.DockerClient,
+                                   cleanup: List[str]) -> None:
+    from conftest import REGISTRY, REGISTRY_PASSWORD, REGISTRY_USER
+    ref = f"{REGISTRY}/clibdocker-test/{unique('models-run')}:x"
+    good = {"username": REGISTRY_USER, "password": REGISTRY_PASSWORD, "serveraddress": REGISTRY}
+    name = unique()
+    cleanup.append(name)
+    dclient.images.get(TEST_IMAGE).tag(ref)
+    try:
+        list(dclient.images.push(ref, stream=True, auth_config=good))
+        docker_cli("rmi", ref)
+        with pytest.raises(errors.ImageNotFound):
+            dclient.images.get(ref)
+        dclient.api.login(REGISTRY_USER, REGISTRY_PASSWORD, registry=REGISTRY)
+        c = dclient.containers.run(ref, SLEEP, detach=True, name=name, labels=LABELS)
+        assert dclient.images.get(ref).id == c.attrs["Image"]
+        assert dclient.api.inspect_container(name)["State"]["Running"] is True
+    finally:
+        try:
+            docker_cli("rmi", "-f", ref)
+        except Exception:
+            pass
