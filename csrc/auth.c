@@ -176,6 +176,25 @@ int dk_auth_registry_of(dk_value **out, const char *reference)
 
 /* --- config.json ------------------------------------------------------- */
 
+int dk__auth_config_parse(json_object **cfg, const char *text, size_t len, const char *name)
+{
+	json_tokener *tok = json_tokener_new();
+	int rc = 0;
+
+	*cfg = NULL;
+	if (len > ((size_t)16 << 20))
+		return dk__err(DK_EINVAL, 0, 0, "%s: too large", name);
+	*cfg = tok ? json_tokener_parse_ex(tok, text ? text : "", (int)len) : NULL;
+	if (!*cfg || !json_object_is_type(*cfg, json_type_object)) {
+		json_object_put(*cfg);
+		*cfg = NULL;
+		rc = dk__err(DK_EINVAL, 0, 0, "%s: not a JSON object", name);
+	}
+	if (tok)
+		json_tokener_free(tok);
+	return rc;
+}
+
 static int load_config(json_object **cfg, const char *config_dir)
 {
 	dkbuf path = DKBUF_INIT, text = DKBUF_INIT;
@@ -211,17 +230,8 @@ static int load_config(json_object **cfg, const char *config_dir)
 		}
 	}
 	close(fd);
-	if (!rc) {
-		json_tokener *tok = json_tokener_new();
-		*cfg = tok ? json_tokener_parse_ex(tok, text.ptr ? text.ptr : "", (int)text.len) : NULL;
-		if (!*cfg || !json_object_is_type(*cfg, json_type_object)) {
-			json_object_put(*cfg);
-			*cfg = NULL;
-			rc = dk__err(DK_EINVAL, 0, 0, "%s: not a JSON object", path.ptr);
-		}
-		if (tok)
-			json_tokener_free(tok);
-	}
+	if (!rc)
+		rc = dk__auth_config_parse(cfg, text.ptr, text.len, path.ptr);
 	dkbuf_dispose(&path);
 	dkbuf_dispose(&text);
 	return rc;
@@ -240,6 +250,9 @@ static const char *obj_str(json_object *o, const char *key)
 
 /* Run docker-credential-<helper> <verb> with `input` on stdin; its stdout
  * into out. Returns 0, 1 for "credentials not found", or <0. */
+int (*dk__auth_helper_hook)(dkbuf *out, const char *helper, const char *verb,
+	const char *input);
+
 static int run_helper(dkbuf *out, const char *helper, const char *verb, const char *input)
 {
 	char prog[256];
@@ -253,6 +266,8 @@ static int run_helper(dkbuf *out, const char *helper, const char *verb, const ch
 
 	if (!*helper || strchr(helper, '/') || strlen(helper) > 200)
 		return dk__err(DK_EINVAL, 0, 0, "bad credential helper name '%s'", helper);
+	if (dk__auth_helper_hook)
+		return dk__auth_helper_hook(out, helper, verb, input);
 	snprintf(prog, sizeof(prog), "docker-credential-%s", helper);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) || pipe2(outp, O_CLOEXEC)) {
 		rc = dk__err(DK_ERROR, 0, 0, "%s: %s", prog, strerror(errno));
@@ -373,6 +388,8 @@ static int from_auths_entry(json_object **res, json_object *entry, const char *s
 	a = json_object_new_object();
 	if (b64 && *b64) {
 		if (dk__b64decode(&d, b64, strlen(b64)) || !(colon = strchr(d.ptr, ':'))) {
+			if (d.ptr)
+				memset(d.ptr, 0, d.len);
 			dkbuf_dispose(&d);
 			json_object_put(a);
 			return dk__err(DK_EINVAL, 0, 0, "config.json: the `auth` for %s is malformed", server);
@@ -445,41 +462,47 @@ static int take_json(dk_value **out, json_object *o)
 	return *out ? 0 : dk__err(DK_ENOMEM, 0, 0, "out of memory");
 }
 
+int dk__auth_lookup_cfg(dk_value **out, json_object *cfg, const char *reference)
+{
+	json_object *res = NULL;
+	dkbuf reg = DKBUF_INIT;
+	int rc = 0;
+
+	*out = NULL;
+	if (registry_of(&reg, reference))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	if (cfg)
+		rc = lookup_in(&res, cfg, reg.ptr);
+	if (!rc && res)
+		rc = take_json(out, res);
+	json_object_put(res);
+	dkbuf_dispose(&reg);
+	return rc;
+}
+
 int dk_auth_lookup(dk_value **out, const char *config_dir, const char *reference)
 {
-	json_object *cfg = NULL, *res = NULL;
-	dkbuf reg = DKBUF_INIT;
+	json_object *cfg = NULL;
 	int rc;
 
 	if (!out || !reference || !*reference)
 		return dk__err(DK_EINVAL, 0, 0, "dk_auth_lookup: empty reference");
 	*out = NULL;
-	if (registry_of(&reg, reference))
-		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
 	rc = load_config(&cfg, config_dir);
-	if (!rc && cfg)
-		rc = lookup_in(&res, cfg, reg.ptr);
-	if (!rc && res)
-		rc = take_json(out, res);
-	json_object_put(res);
+	if (!rc)
+		rc = dk__auth_lookup_cfg(out, cfg, reference);
 	json_object_put(cfg);
-	dkbuf_dispose(&reg);
 	return rc;
 }
 
-int dk_auth_lookup_all(dk_value **out, const char *config_dir)
+int dk__auth_lookup_all_cfg(dk_value **out, json_object *cfg)
 {
-	json_object *cfg = NULL, *all, *res, *sect;
+	json_object *all, *res, *sect;
 	dkbuf kh = DKBUF_INIT, o = DKBUF_INIT;
 	const char *store;
-	int rc;
+	int rc = 0;
 
-	if (!out)
-		return dk__err(DK_EINVAL, 0, 0, "dk_auth_lookup_all: out is NULL");
 	*out = NULL;
-	rc = load_config(&cfg, config_dir);
-	if (rc)
-		return rc;
 	all = json_object_new_object();
 	if (cfg && json_object_object_get_ex(cfg, "auths", &sect) &&
 	    json_object_is_type(sect, json_type_object)) {
@@ -535,9 +558,23 @@ int dk_auth_lookup_all(dk_value **out, const char *config_dir)
 	rc = take_json(out, all);
 out:
 	json_object_put(all);
-	json_object_put(cfg);
 	dkbuf_dispose(&kh);
 	dkbuf_dispose(&o);
+	return rc;
+}
+
+int dk_auth_lookup_all(dk_value **out, const char *config_dir)
+{
+	json_object *cfg = NULL;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "dk_auth_lookup_all: out is NULL");
+	*out = NULL;
+	rc = load_config(&cfg, config_dir);
+	if (!rc)
+		rc = dk__auth_lookup_all_cfg(out, cfg);
+	json_object_put(cfg);
 	return rc;
 }
 

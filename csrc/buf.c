@@ -28,6 +28,7 @@ int dkbuf_grow(dkbuf *b, size_t need)
 	p = realloc(b->ptr, ncap);
 	if (!p)
 		return DK_ENOMEM;
+	p[b->len] = '\0';  /* a first allocation too is a (empty) string */
 	b->ptr = p;
 	b->cap = ncap;
 	return 0;

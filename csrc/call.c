@@ -15,6 +15,15 @@
 #include "errors_int.h"
 #include "value_int.h"
 
+/* 1 if s is "." or "..": sent as they are (both bytes are unreserved),
+ * libcurl and the engine's router resolve them as dot segments, so the
+ * request would reach another route (GET /networks/. is the network list).
+ * Inside a longer parameter a '/' is escaped, so no segment is formed. */
+static int is_dot_segment(const char *s)
+{
+	return !strcmp(s, ".") || !strcmp(s, "..");
+}
+
 int dk__call_begin(dk_call *k, dk_client *c, const char *method, const char *op,
 	int versioned, const char *path, ...)
 {
@@ -46,6 +55,13 @@ int dk__call_begin(dk_call *k, dk_client *c, const char *method, const char *op,
 				va_end(ap);
 				dkbuf_dispose(&k->url);
 				return dk__err(DK_EINVAL, 0, 0, "%s: a path parameter is empty", op);
+			}
+			if (is_dot_segment(arg)) {
+				va_end(ap);
+				dkbuf_dispose(&k->url);
+				return dk__err(DK_EINVAL, 0, 0,
+					"%s: '%s' is not a valid id or name (a dot path segment)",
+					op, arg);
 			}
 			if (dkbuf_put_escaped(&k->url, arg, strlen(arg))) {
 				va_end(ap);

@@ -8,6 +8,7 @@
 
 #include "clibdocker/errors.h"
 #include "client_int.h"
+#include "containers_int.h"
 #include "errors_int.h"
 #include "value_int.h"
 
@@ -426,6 +427,18 @@ bad:
 	return NULL;
 }
 
+char *dk__archive_stat_decode(const char *h, size_t n, size_t *len)
+{
+	char *json = b64_decode(h, n, len);
+
+	/* a NUL byte inside would hide what follows it from is_json_object */
+	if (json && (strlen(json) != *len || !is_json_object(json))) {
+		free(json);
+		return NULL;
+	}
+	return json;
+}
+
 int dk_container_archive_info(dk_value **out, dk_client *c, const char *id, const char *path)
 {
 	dk_call k;
@@ -456,9 +469,8 @@ int dk_container_archive_info(dk_value **out, dk_client *c, const char *id, cons
 			"ContainerArchiveInfo: the engine refused %s:%s (HTTP %ld)", id, path, k.status);
 	if (rc == 0) {
 		h = dk__find_header(&k.resp_headers, "X-Docker-Container-Path-Stat", &n);
-		json = h ? b64_decode(h, n, &jlen) : NULL;
-		if (!json || !is_json_object(json)) {
-			free(json);
+		json = h ? dk__archive_stat_decode(h, n, &jlen) : NULL;
+		if (!json) {
 			rc = dk__err(DK_EPROTO, (int)k.status, 0,
 				"ContainerArchiveInfo: %s X-Docker-Container-Path-Stat header",
 				h ? "malformed" : "no");

@@ -101,40 +101,66 @@ static int class_match(const char *p, unsigned char c, const char **end)
 	return hit != neg;
 }
 
-static int match_here(const char *p, const char *s)
+/* Matching state: every (pattern offset, path offset) pair is tried at most
+ * once (a bit set in `seen` once it was reached), so a match costs at most
+ * O(len(pattern) * len(path)) steps however many stars there are. Without
+ * it, backtracking over patterns like "*a*a*a*a*b" took exponential time. */
+struct mstate {
+	const char *p0, *s0;
+	size_t slen1;           /* strlen(path) + 1 */
+	unsigned char *seen;    /* NULL: no memo (allocation failed) */
+};
+
+static int seen_before(struct mstate *st, const char *p, const char *s)
 {
-	const char *end;
+	size_t i;
+
+	if (!st->seen)
+		return 0;
+	i = (size_t)(p - st->p0) * st->slen1 + (size_t)(s - st->s0);
+	if (st->seen[i / 8] & (1u << (i % 8)))
+		return 1;
+	st->seen[i / 8] |= (unsigned char)(1u << (i % 8));
+	return 0;
+}
+
+static int match_here(struct mstate *st, const char *p, const char *s)
+{
+	const char *end, *pa;
 	int m;
 
 	for (;;) {
+		/* a state reached before failed then (a success or an error
+		 * ends the whole match), so it fails again */
+		if (seen_before(st, p, s))
+			return 0;
 		switch (*p) {
 		case '\0':
 			return *s == '\0';
 		case '*':
 			if (p[1] == '*') {
-				p += 2;
-				if (*p == '/')
-					p++;
-				if (!*p)
+				pa = p + 2;
+				if (*pa == '/')
+					pa++;
+				if (!*pa)
 					return 1;  /* "**" at the end: anything */
 				/* nothing, or anything up to and including a slash */
-				if ((m = match_here(p, s)) != 0)
+				if ((m = match_here(st, pa, s)) != 0)
 					return m;
-				for (; *s; s++) {
-					if (*s == '/' && (m = match_here(p, s + 1)) != 0)
-						return m;
-				}
-				return 0;
-			}
-			p++;
-			/* any run of non-'/' bytes */
-			for (;;) {
-				if ((m = match_here(p, s)) != 0)
-					return m;
-				if (!*s || *s == '/')
+				while (*s && *s != '/')
+					s++;
+				if (!*s)
 					return 0;
-				s++;
+				s++;     /* the same "**" after the slash */
+				break;
 			}
+			/* nothing, or one more non-'/' byte for the same star */
+			if ((m = match_here(st, p + 1, s)) != 0)
+				return m;
+			if (!*s || *s == '/')
+				return 0;
+			s++;
+			break;
 		case '?':
 			if (!*s || *s == '/')
 				return 0;
@@ -166,9 +192,32 @@ static int match_here(const char *p, const char *s)
 	}
 }
 
+static int match_path(const char *pattern, const char *path)
+{
+	struct mstate st;
+	unsigned char small[512];
+	size_t bits;
+	int m;
+
+	st.p0 = pattern;
+	st.s0 = path;
+	st.slen1 = strlen(path) + 1;
+	bits = (strlen(pattern) + 1) * st.slen1;
+	if (bits / 8 + 1 <= sizeof(small)) {
+		st.seen = small;
+		memset(small, 0, bits / 8 + 1);
+	} else {
+		st.seen = calloc(bits / 8 + 1, 1);
+	}
+	m = match_here(&st, pattern, path);
+	if (st.seen != small)
+		free(st.seen);
+	return m;
+}
+
 int dk__ignore_match(const char *pattern, const char *path)
 {
-	return match_here(pattern, path);
+	return match_path(pattern, path);
 }
 
 static int check_pattern(const char *p)
@@ -295,12 +344,12 @@ int dk__ignore_excluded(const dk_ignore *ig, const char *path)
 		/* an inclusion already matched, or an exception not yet: skip */
 		if (ig->p[i].exception != matched)
 			continue;
-		m = match_here(ig->p[i].text, path) > 0;
+		m = match_path(ig->p[i].text, path) > 0;
 		/* or one of the parent directories */
 		for (slash = strchr(path, '/'); !m && slash; slash = strchr(slash + 1, '/')) {
 			memcpy(tmp, path, (size_t)(slash - path));
 			tmp[slash - path] = '\0';
-			m = match_here(ig->p[i].text, tmp) > 0;
+			m = match_path(ig->p[i].text, tmp) > 0;
 		}
 		if (m)
 			matched = !ig->p[i].exception;

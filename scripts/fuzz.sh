@@ -17,6 +17,10 @@ libs=($(pkg-config --libs libcurl json-c) -lpthread)
 declare -A srcs=(
   [jsonsplit]="csrc/jsonsplit.c"
   [url]="csrc/call.c csrc/client.c csrc/value.c csrc/jsonsplit.c csrc/stream.c"
+  [dockerignore]="csrc/dockerignore.c"
+  [auth]="csrc/auth.c csrc/value.c"
+  [tarctx]="csrc/tarctx.c csrc/dockerignore.c"
+  [archivestat]="csrc/containers.c csrc/call.c csrc/client.c csrc/value.c csrc/jsonsplit.c csrc/stream.c"
 )
 for t in "${!srcs[@]}"; do
   # shellcheck disable=SC2086
@@ -27,7 +31,7 @@ for t in $(printf '%s\n' "${!srcs[@]}" | sort); do
   work="$out/corpus-$t"
   mkdir -p "$work"
   log="$out/fuzz_$t.log"
-  if "$out/fuzz_$t" -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 \
+  if "$out/fuzz_$t" -max_total_time="$secs" -max_len=4096 -rss_limit_mb=2048 -timeout=25 \
       -artifact_prefix="fuzz/crashes/$t-" -print_final_stats=1 \
       "$work" "fuzz/corpus/$t" >"$log" 2>&1; then
     execs="$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')"

@@ -83,6 +83,15 @@ def _b(s: Optional[str]) -> Any:
     return data
 
 
+def _int_args(fn: Any, *args: Any) -> int:
+    """fn(*args), with an integer too large for its C type refused as
+    InvalidArgument (cffi raises OverflowError) before anything is sent."""
+    try:
+        return int(fn(*args))
+    except OverflowError as e:
+        raise errors.InvalidArgument(f"an integer argument is out of range: {e}") from None
+
+
 def _take_value(v: Any) -> bytes:
     n = ffi.new("size_t *")
     p = lib.dk_value_body(v, n)
@@ -375,13 +384,13 @@ class Client:
 
     def _value(self, fn: Any, *args: Any, not_found: Optional[type] = None) -> bytes:
         out = ffi.new("dk_value **")
-        rc = fn(out, self._p(), *args)
+        rc = _int_args(fn, out, self._p(), *args)
         if rc:
             raise error_from_last(rc, not_found)
         return _take_value(out[0])
 
     def _void(self, fn: Any, *args: Any) -> None:
-        rc = fn(self._p(), *args)
+        rc = _int_args(fn, self._p(), *args)
         if rc:
             raise error_from_last(rc)
 
@@ -456,7 +465,7 @@ class Client:
     def _stream_op(self, fn: Any, *args: Any, not_found: Optional[type] = None,
                    reader: Optional[Reader] = None) -> "Stream":
         out = ffi.new("dk_stream **")
-        rc = fn(out, self._p(), *args)
+        rc = _int_args(fn, out, self._p(), *args)
         if reader is not None:
             reader.check()
         if rc:

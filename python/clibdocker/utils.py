@@ -2,12 +2,24 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Dict, Mapping, Optional, Union
+
+
+def filters_dict(filters: Any) -> Dict[str, Any]:
+    """A copy of a filters mapping (None -> {}); anything but a mapping is
+    refused with InvalidArgument before a request is made."""
+    if filters is None:
+        return {}
+    if not isinstance(filters, Mapping):
+        from .errors import InvalidArgument
+        raise InvalidArgument(f"filters must be a dict, not {type(filters).__name__}")
+    return dict(filters)
 
 
 def convert_filters(filters: Mapping[str, Any]) -> str:
     """docker-py's filter encoding: values become lists of strings, booleans
     ``"true"``/``"false"``; the result is the JSON the API takes."""
+    filters = filters_dict(filters)
     result = {}
     for k, v in filters.items():
         if isinstance(v, bool):

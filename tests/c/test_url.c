@@ -38,6 +38,13 @@ int main(void)
 	/* an empty path parameter is refused before any request */
 	CHECK(dk__call_begin(&k, c, "GET", "Test", 1, "/containers/{}/json", "") == DK_EINVAL);
 	CHECK(dk__call_begin(&k, c, "GET", "Test", 1, "/containers/{}/json", (const char *)NULL) == DK_EINVAL);
+	/* so are "." and "..", which libcurl and the engine resolve as dot
+	 * segments (GET /v1.41/networks/. would list the networks) */
+	CHECK(dk__call_begin(&k, c, "GET", "Test", 1, "/networks/{}", ".") == DK_EINVAL);
+	CHECK(dk__call_begin(&k, c, "GET", "Test", 1, "/images/{}/json", "..") == DK_EINVAL);
+	CHECK_RC(dk__call_begin(&k, c, "GET", "Test", 1, "/images/{}/json", "a/.."));
+	CHECK(!strcmp(k.url.ptr, "http://localhost/v1.41/images/a%2F../json"));
+	dk__call_abort(&k, 0);
 
 	/* header values with line breaks are refused */
 	CHECK_RC(dk__call_begin(&k, c, "GET", "Test", 1, "/x"));

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 from .. import errors
 from ..types import ContainerConfig, EndpointConfig, HostConfig, NetworkingConfig
 from ..types._util import format_environment, parse_bytes
-from ..utils import convert_filters
+from ..utils import convert_filters, filters_dict
 from ._base import BaseMixin
 
 ContainerRef = Union[str, Mapping[str, Any]]
@@ -71,7 +71,7 @@ class ContainerApiMixin(BaseMixin):
             ``health``, ``isolation``, ``publish``, ``expose``, ``is-task``.
         :op: ContainerList
         """
-        f: Dict[str, Any] = dict(filters or {})
+        f: Dict[str, Any] = filters_dict(filters)
         if since is not None:
             f["since"] = since
         if before is not None:

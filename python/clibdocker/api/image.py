@@ -9,7 +9,7 @@ from typing import (IO, Any, Dict, Iterable, Iterator, List, Mapping, Optional, 
 
 from .. import auth, errors
 from ..reference import check_reference, check_repository_tag, parse_repository_tag
-from ..utils import convert_filters
+from ..utils import convert_filters, filters_dict
 from ._base import BaseMixin
 from ._progress import as_auth_error, collect, iterate, stream_error
 
@@ -62,7 +62,7 @@ class ImageApiMixin(BaseMixin):
             on older engines).
         :op: ImageList
         """
-        f = dict(filters or {})
+        f = filters_dict(filters)
         if name:
             f["reference"] = name
         res = json.loads(self._native.image_list(

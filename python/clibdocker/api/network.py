@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional
 
 from .. import errors
 from ..types.networks import EndpointConfig, version_lt
-from ..utils import convert_filters
+from ..utils import convert_filters, filters_dict
 from ._base import BaseMixin
 
 
@@ -34,7 +34,7 @@ class NetworkApiMixin(BaseMixin):
         :returns: a list of network objects.
         :op: NetworkList
         """
-        f: Dict[str, Any] = dict(filters or {})
+        f: Dict[str, Any] = filters_dict(filters)
         if names:
             f["name"] = names
         if ids:
