@@ -199,9 +199,7 @@ static int load_config(json_object **cfg, const char *config_dir)
 {
 	dkbuf path = DKBUF_INIT, text = DKBUF_INIT;
 	const char *dir = config_dir;
-	char chunk[8192];
-	ssize_t r;
-	int fd, rc = 0;
+	int rc = 0;
 
 	*cfg = NULL;
 	if (!dir || !*dir)
@@ -216,22 +214,11 @@ static int load_config(json_object **cfg, const char *config_dir)
 	}
 	if (rc)
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
-	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = errno == ENOENT ? 0 : dk__err(DK_EINVAL, 0, 0, "cannot read %s: %s",
-			path.ptr, strerror(errno));
-		dkbuf_dispose(&path);
-		return rc;
-	}
-	while ((r = read(fd, chunk, sizeof(chunk))) > 0) {
-		if (text.len + (size_t)r > ((size_t)16 << 20) || dkbuf_put(&text, chunk, (size_t)r)) {
-			rc = dk__err(DK_EINVAL, 0, 0, "%s: too large", path.ptr);
-			break;
-		}
-	}
-	close(fd);
-	if (!rc)
+	rc = dkbuf_read_file(&text, path.ptr, (size_t)16 << 20);
+	if (rc == 0)
 		rc = dk__auth_config_parse(cfg, text.ptr, text.len, path.ptr);
+	else if (rc == 1)
+		rc = 0; /* no config file: no credentials */
 	dkbuf_dispose(&path);
 	dkbuf_dispose(&text);
 	return rc;

@@ -436,31 +436,16 @@ int dk_image_build(dk_stream **out, dk_client *c, const dk_build_options *o,
 static int read_ignore(dk_ignore **ig, const char *dir)
 {
 	dkbuf path = DKBUF_INIT, text = DKBUF_INIT;
-	char chunk[8192];
-	ssize_t r;
-	int fd, rc = 0;
+	int rc;
 
 	*ig = NULL;
 	if (dkbuf_printf(&path, "%s/.dockerignore", dir))
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
-	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = errno == ENOENT ? 0 : dk__err(DK_EINVAL, 0, 0, "cannot read %s: %s",
-			path.ptr, strerror(errno));
-		dkbuf_dispose(&path);
-		return rc;
-	}
-	while ((r = read(fd, chunk, sizeof(chunk))) > 0) {
-		if (dkbuf_put(&text, chunk, (size_t)r)) {
-			rc = dk__err(DK_ENOMEM, 0, 0, "out of memory");
-			break;
-		}
-	}
-	if (r < 0 && !rc)
-		rc = dk__err(DK_EINVAL, 0, 0, "cannot read %s: %s", path.ptr, strerror(errno));
-	close(fd);
-	if (!rc)
+	rc = dkbuf_read_file(&text, path.ptr, (size_t)16 << 20);
+	if (rc == 0)
 		rc = dk__ignore_parse(ig, text.ptr ? text.ptr : "", text.len);
+	else if (rc == 1)
+		rc = 0; /* no .dockerignore */
 	dkbuf_dispose(&path);
 	dkbuf_dispose(&text);
 	return rc;
