@@ -14,6 +14,7 @@
 #include "clibdocker/errors.h"
 #include "errors_int.h"
 #include "value_int.h"
+#include "ssh_int.h"
 
 /* 1 if s is "." or "..": sent as they are (both bytes are unreserved),
  * libcurl and the engine's router resolve them as dot segments, so the
@@ -358,7 +359,10 @@ int dk__call_setup_handle(dk_call *k, CURL *h, int streaming)
 int dk__curl_error(CURLcode cc, const char *errbuf, const char *what)
 {
 	const char *detail = errbuf && *errbuf ? errbuf : curl_easy_strerror(cc);
+	int ssh_rc = cc == CURLE_ABORTED_BY_CALLBACK ? 0 : dk__ssh_error(DK_ECONNECT, (int)cc, detail, what);
 
+	if (ssh_rc)
+		return ssh_rc; /* an ssh child failed: its own words */
 	switch (cc) {
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:

@@ -12,6 +12,7 @@
 #include "clibdocker/errors.h"
 #include "clibdocker/value.h"
 #include "errors_int.h"
+#include "ssh_int.h"
 
 static pthread_once_t g_curl_once = PTHREAD_ONCE_INIT;
 static CURLcode g_curl_init_rc = CURLE_OK;
@@ -115,7 +116,11 @@ static int set_url(dk_client *c, const char *url)
 		c->tls = 1;
 		c->tls_verify = 1;
 	} else if (!strncmp(url, "ssh://", 6)) {
-		return dk__err(DK_EUNSUPPORTED, 0, 0, "ssh hosts ('%s') are not supported yet", url);
+		int rc = dk__ssh_new(&c->ssh, &c->url, url); /* HTTP over `ssh host docker system dial-stdio` */
+
+		if (rc)
+			return rc;
+		c->base = dupstr("http://localhost", 16);
 	} else {
 		return dk__err(DK_EINVAL, 0, 0, "invalid Docker host URL '%s': unknown scheme", url);
 	}
@@ -190,7 +195,7 @@ int dk__client_new_from_host_env(dk_client **out)
 	const char *cert_path = getenv("DOCKER_CERT_PATH");
 	int rc = dk_client_new(out, host && *host ? host : NULL);
 
-	if (rc == 0 && !(*out)->unix_path &&
+	if (rc == 0 && !(*out)->unix_path && !(*out)->ssh &&
 	    ((tls_verify && *tls_verify) || (cert_path && *cert_path))) {
 		dkbuf dir = DKBUF_INIT, ca = DKBUF_INIT, cert = DKBUF_INIT, key = DKBUF_INIT;
 		dk_tls_options o = DK_TLS_OPTIONS_INIT;
@@ -237,6 +242,7 @@ void dk_client_free(dk_client *c)
 
 	if (!c)
 		return;
+	dk__ssh_free(c->ssh); /* ends its children; the pool's sockets close below */
 	for (i = 0; i < c->npool; i++)
 		curl_easy_cleanup(c->pool[i]);
 	curl_slist_free_all(c->json_headers);
@@ -323,7 +329,7 @@ int dk_client_set_tls(dk_client *c, const dk_tls_options *tls)
 
 	if (!c)
 		return dk__err(DK_EINVAL, 0, 0, "client is NULL");
-	if (c->unix_path)
+	if (c->unix_path || c->ssh)
 		return dk__err(DK_EINVAL, 0, 0, "TLS applies to tcp:// hosts, not to %s", c->url);
 	if (tls && tls->version != DK_TLS_OPTIONS_VERSION)
 		return dk__err(DK_EINVAL, 0, 0, "dk_tls_options: unknown version %u", tls->version);
@@ -404,6 +410,8 @@ void dk__client_setup_easy(dk_client *c, CURL *h)
 			curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
 		}
 	}
+	if (c->ssh)
+		dk__ssh_setup_easy(c, h);
 }
 
 void dk__client_release(dk_client *c, CURL *h)

@@ -31,6 +31,7 @@ struct dk_client {
 	long connect_ms;
 	long total_ms;
 	long idle_ms;
+	struct dk_ssh *ssh; /* ssh:// transport state (ssh_int.h), or NULL */
 
 	pthread_mutex_t lock; /* guards pool, trace, version */
 	CURL *pool[DK_POOL_MAX];

@@ -1,5 +1,6 @@
 /* The Service API (list, create, inspect, delete, update) and the Task API
- * (list, inspect). ServiceLogs/TaskLogs come with the log streams. */
+ * (list, inspect). ServiceLogs/TaskLogs live with the log streams
+ * (container_io.c). */
 #include "clibdocker/services.h"
 
 #include <string.h>

@@ -9,16 +9,23 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <errno.h>
 #include <unistd.h>
 
 #include "clibdocker/errors.h"
 #include "errors_int.h"
 #include "jsonsplit_int.h"
+#include "mux_int.h"
+#include "ssh_int.h"
 
 #define DK_STREAM_HIGHWATER ((size_t)1 << 20)
 #define DK_STREAM_MAX_MSG ((size_t)16 << 20)
 #define DK_RAW_CHUNK ((size_t)256 << 10)
+#define DK_BATCH_MAX ((size_t)1 << 20)   /* bytes per dk_stream_next_batch() */
+#define DK_BATCH_RUNS ((size_t)16384)    /* runs per dk_stream_next_batch() */
+#define DK_CT_MUX "application/vnd.docker.multiplexed-stream"
+#define DK_CT_RAW "application/vnd.docker.raw-stream"
 
 struct dk_stream {
 	dk_call call;
@@ -31,6 +38,7 @@ struct dk_stream {
 	int done;          /* transfer finished */
 	CURLcode result;
 	int paused;
+	int kick;          /* brief polls left after an unpause */
 	int final_rc;      /* sticky outcome once reported */
 	int64_t last_data_us;
 	int progress;      /* the last perform delivered headers or data */
@@ -40,11 +48,41 @@ struct dk_stream {
 	dk_jsplit js;      /* DK_STREAM_JSON */
 	dkbuf raw;         /* DK_STREAM_RAW: bytes not yet handed out */
 	size_t raw_given;  /* bytes handed out at the front of raw */
+	dk_mux mux;        /* DK_STREAM_MUX */
+
+	dkbuf batch;       /* dk_stream_next_batch(): payload bytes */
+	dk_stream_run *runs;
+	size_t nruns, runs_cap;
+	char final_msg[512]; /* the message of the error in final_rc */
 };
+
+/* Record the stream's sticky outcome (and the message, to repeat it). */
+static int set_final(dk_stream *s, int rc)
+{
+	const char *m = dk_error_last()->message;
+	size_t n = strlen(m);
+
+	if (n >= sizeof(s->final_msg))
+		n = sizeof(s->final_msg) - 1;
+	memcpy(s->final_msg, m, n);
+	s->final_msg[n] = '\0';
+	s->final_rc = rc;
+	return rc;
+}
+
+/* Repeat the sticky error. */
+static int final_error(dk_stream *s)
+{
+	return dk__err_msg(s->final_rc, (int)s->call.status, 0, s->final_msg, strlen(s->final_msg));
+}
 
 static size_t pending(dk_stream *s)
 {
-	return s->kind == DK_STREAM_JSON ? dk_jsplit_pending(&s->js) : s->raw.len - s->raw_given;
+	if (s->kind == DK_STREAM_JSON)
+		return dk_jsplit_pending(&s->js);
+	if (s->kind == DK_STREAM_MUX)
+		return dk_mux_pending(&s->mux);
+	return s->raw.len - s->raw_given;
 }
 
 static size_t stream_write(char *data, size_t size, size_t n, void *ud)
@@ -64,6 +102,15 @@ static size_t stream_write(char *data, size_t size, size_t n, void *ud)
 			return CURL_WRITEFUNC_PAUSE;
 		}
 		if (dk_jsplit_feed(&s->js, data, len))
+			return 0;
+	} else if (s->kind == DK_STREAM_MUX) {
+		/* a full buffer always holds a deliverable piece: frames beyond
+		 * the piece bound come out in pieces */
+		if (pending(s) >= DK_STREAM_HIGHWATER) {
+			s->paused = 1;
+			return CURL_WRITEFUNC_PAUSE;
+		}
+		if (dk_mux_feed(&s->mux, data, len))
 			return 0;
 	} else {
 		if (pending(s) >= DK_STREAM_HIGHWATER) {
@@ -87,6 +134,39 @@ static size_t stream_write(char *data, size_t size, size_t n, void *ud)
 	return len;
 }
 
+/* Whether a message (or an error to report) is ready to be taken. */
+static int ready(dk_stream *s)
+{
+	if (s->kind == DK_STREAM_JSON)
+		return dk_jsplit_has_message(&s->js);
+	if (s->kind == DK_STREAM_MUX)
+		return dk_mux_ready(&s->mux);
+	return pending(s) > 0;
+}
+
+static int header_is(dk_stream *s, const char *name, const char *value)
+{
+	size_t n = 0, vl = strlen(value);
+	const char *v = dk__find_header(&s->call.resp_headers, name, &n);
+
+	return v && n >= vl && !strncasecmp(v, value, vl);
+}
+
+/* An auto kind becomes MUX or RAW from the Content-Type the engine sends
+ * (decisive from API 1.42: it names the multiplexed stream explicitly; older
+ * engines call every stream raw), else the caller's fallback. */
+static void resolve_kind(dk_stream *s)
+{
+	int fallback = s->kind & ~DK__STREAM_AUTO;
+
+	if (header_is(s, "Content-Type", DK_CT_MUX))
+		s->kind = DK_STREAM_MUX;
+	else if (header_is(s, "Content-Type", DK_CT_RAW) && s->call.c->version_num >= 1042)
+		s->kind = DK_STREAM_RAW;
+	else
+		s->kind = fallback;
+}
+
 static size_t stream_header(char *data, size_t size, size_t n, void *ud)
 {
 	dk_stream *s = ud;
@@ -100,6 +180,8 @@ static size_t stream_header(char *data, size_t size, size_t n, void *ud)
 		s->call.status = st;
 		if (st >= 200)
 			s->headers_done = 1;
+		if (st >= 200 && st < 300 && (s->kind & DK__STREAM_AUTO))
+			resolve_kind(s);
 		s->progress = 1;
 	}
 	return dk__header_cb(data, size, n, &s->call);
@@ -117,6 +199,7 @@ static int step(dk_stream *s, int wait_ms)
 	if (s->paused && (pending(s) < DK_STREAM_HIGHWATER / 2 ||
 	    (s->kind == DK_STREAM_JSON && !dk_jsplit_has_message(&s->js)))) {
 		s->paused = 0;
+		s->kick = 50; /* at most 50 brief polls, then long ones again */
 		curl_easy_pause(s->easy, CURLPAUSE_CONT);
 	}
 	s->progress = 0;
@@ -129,15 +212,22 @@ static int step(dk_stream *s, int wait_ms)
 			s->result = m->data.result;
 		}
 	}
-	if (s->done || !running || s->progress)
+	if (s->done || !running || s->progress) {
+		s->kick = 0;
 		return 0; /* something to look at: do not wait */
+	}
 	if (atomic_load(&s->canceled))
 		return 0;
 	/* something to hand out already (or paused on a full buffer): do not
 	 * wait for more socket activity first */
-	if (s->paused || (s->kind == DK_STREAM_JSON ? dk_jsplit_has_message(&s->js) : pending(s) > 0))
+	if (s->paused || ready(s))
 		return 0;
-	mc = curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
+	/* Just after an unpause libcurl (7.88) may not watch the socket again
+	 * until its next timeout, so data that is already waiting could stall
+	 * a long poll: poll briefly until bytes flow again. */
+	mc = curl_multi_poll(s->multi, NULL, 0, s->kick ? 2 : wait_ms, NULL);
+	if (s->kick)
+		s->kick--;
 	if (mc != CURLM_OK)
 		return dk__err(DK_ETRANSPORT, 0, 0, "stream: %s", curl_multi_strerror(mc));
 	return 0;
@@ -157,6 +247,8 @@ static int done_rc(dk_stream *s)
 {
 	if (s->result == CURLE_OK)
 		return 0;
+	if (dk__ssh_error(s->headers_done ? DK_ETRANSPORT : DK_ECONNECT, (int)s->result, s->errbuf, s->call.op))
+		return dk_error_last()->code; /* an ssh child failed: its own words */
 	if (s->result == CURLE_PARTIAL_FILE || s->result == CURLE_RECV_ERROR ||
 	    s->result == CURLE_GOT_NOTHING)
 		return dk__err(DK_ETRANSPORT, (int)s->call.status, (int)s->result,
@@ -177,6 +269,9 @@ static void stream_destroy(dk_stream *s)
 	}
 	dk_jsplit_dispose(&s->js);
 	dkbuf_dispose(&s->raw);
+	dk_mux_dispose(&s->mux);
+	dkbuf_dispose(&s->batch);
+	free(s->runs);
 	dkbuf_dispose(&s->trace_prefix);
 	dk__call_dispose(&s->call);
 	free(s);
@@ -195,6 +290,7 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 	memset(k, 0, sizeof(*k));
 	s->kind = kind;
 	dk_jsplit_init(&s->js, DK_STREAM_MAX_MSG);
+	dk_mux_init(&s->mux, 0);
 	atomic_init(&s->canceled, 0);
 	s->easy = curl_easy_init();
 	s->multi = curl_multi_init();
@@ -204,9 +300,10 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 	}
 	dk__client_setup_easy(s->call.c, s->easy);
 	curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, s->errbuf);
-	/* big raw payloads (image save, export): read in large pieces, so the
-	 * engine refills the socket less often */
-	if (kind == DK_STREAM_RAW)
+	/* big raw payloads (image save, export) and container output: read in
+	 * large pieces, so the engine refills the socket less often and fewer
+	 * write callbacks run per megabyte */
+	if ((kind & ~DK__STREAM_AUTO) != DK_STREAM_JSON)
 		curl_easy_setopt(s->easy, CURLOPT_BUFFERSIZE, (long)DK_RAW_CHUNK);
 	dk__call_setup_handle(&s->call, s->easy, 1);
 	curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, stream_write);
@@ -258,43 +355,73 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 	return 0;
 }
 
-int dk_stream_next(dk_stream *s, const char **data, size_t *len)
+/* A message already parsed, without driving the transfer: 1 with one, 0
+ * if none is ready yet, <0 on an error. */
+static int take(dk_stream *s, int *id, const char **data, size_t *len)
 {
 	int rc;
 
-	if (!s || !data || !len)
-		return dk__err(DK_EINVAL, 0, 0, "dk_stream_next: NULL argument");
-	if (s->final_rc <= 0 && s->final_rc != 0)
-		return dk__err(s->final_rc, (int)s->call.status, 0, "%s: the stream already failed", s->call.op);
-	for (;;) {
-		if (atomic_load(&s->canceled)) {
-			s->final_rc = DK_ECANCELED;
-			return dk__err(DK_ECANCELED, 0, 0, "%s: stream canceled", s->call.op);
+	switch (s->kind) {
+	case DK_STREAM_JSON:
+		*id = 0;
+		return dk_jsplit_next(&s->js, data, len);
+	case DK_STREAM_MUX:
+		rc = dk_mux_next(&s->mux, id, data, len);
+		if (rc == 1 && *id == DK_MUX_SYSERR) {
+			/* the engine's own error, sent inside the stream */
+			size_t n = *len;
+			while (n && ((*data)[n - 1] == '\n' || (*data)[n - 1] == '\r'))
+				n--;
+			return dk__err_msg(DK_ESTREAM, (int)s->call.status, 0, *data, n);
 		}
-		if (s->kind == DK_STREAM_JSON) {
-			rc = dk_jsplit_next(&s->js, data, len);
-			if (rc < 0)
-				return s->final_rc = rc;
-			if (rc == 1)
-				return 1;
-		} else if (s->raw.len > s->raw_given) {
+		return rc;
+	default:
+		if (s->raw.len > s->raw_given) {
+			/* hand out everything buffered in one piece */
 			size_t n = s->raw.len - s->raw_given;
-			if (s->raw_given == 0 || 1) {
-				/* hand out everything buffered in one piece */
-				dkbuf_consume(&s->raw, s->raw_given);
-				s->raw_given = 0;
-				*data = s->raw.ptr;
-				*len = n;
-				s->raw_given = n;
-				return 1;
-			}
+			dkbuf_consume(&s->raw, s->raw_given);
+			*id = DK_MUX_STDOUT;
+			*data = s->raw.ptr;
+			*len = n;
+			s->raw_given = n;
+			return 1;
 		}
+		return 0;
+	}
+}
+
+/* At the end of the transfer: 0 for a clean end, else the error. */
+static int end_rc(dk_stream *s)
+{
+	int rc = done_rc(s);
+
+	if (!rc && s->kind == DK_STREAM_JSON)
+		rc = dk_jsplit_finish(&s->js);
+	if (!rc && s->kind == DK_STREAM_MUX)
+		rc = dk_mux_finish(&s->mux);
+	return rc;
+}
+
+static int next_any(dk_stream *s, int *id, const char **data, size_t *len)
+{
+	int rc;
+
+	if (s->final_rc < 0)
+		return final_error(s);
+	if (s->final_rc == 1)
+		return 0;
+	for (;;) {
+		if (atomic_load(&s->canceled))
+			return set_final(s, dk__err(DK_ECANCELED, 0, 0, "%s: stream canceled", s->call.op));
+		rc = take(s, id, data, len);
+		if (rc < 0)
+			return set_final(s, rc);
+		if (rc == 1)
+			return 1;
 		if (s->done) {
-			rc = done_rc(s);
-			if (!rc && s->kind == DK_STREAM_JSON)
-				rc = dk_jsplit_finish(&s->js);
+			rc = end_rc(s);
 			if (rc)
-				return s->final_rc = rc;
+				return set_final(s, rc);
 			s->final_rc = 1; /* clean end, sticky */
 			return 0;
 		}
@@ -302,8 +429,146 @@ int dk_stream_next(dk_stream *s, const char **data, size_t *len)
 		if (!rc)
 			rc = check_idle(s);
 		if (rc)
-			return s->final_rc = rc;
+			return set_final(s, rc);
 	}
+}
+
+int dk_stream_next(dk_stream *s, const char **data, size_t *len)
+{
+	int id;
+
+	if (!s || !data || !len)
+		return dk__err(DK_EINVAL, 0, 0, "dk_stream_next: NULL argument");
+	return next_any(s, &id, data, len);
+}
+
+int dk_stream_next_frame(dk_stream *s, int *stream_id, const char **data, size_t *len)
+{
+	int id = 0, rc;
+
+	if (!s || !data || !len)
+		return dk__err(DK_EINVAL, 0, 0, "dk_stream_next_frame: NULL argument");
+	rc = next_any(s, &id, data, len);
+	if (stream_id)
+		*stream_id = rc == 1 ? id : -1;
+	return rc;
+}
+
+static int batch_add(dk_stream *s, int merge, int id, const char *d, size_t n)
+{
+	if (merge && s->nruns && s->runs[s->nruns - 1].stream_id == id) {
+		s->runs[s->nruns - 1].len += n;
+	} else {
+		if (s->nruns == s->runs_cap) {
+			size_t cap = s->runs_cap ? s->runs_cap * 2 : 64;
+			dk_stream_run *r = realloc(s->runs, cap * sizeof(*r));
+			if (!r)
+				return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+			s->runs = r;
+			s->runs_cap = cap;
+		}
+		s->runs[s->nruns].stream_id = id;
+		s->runs[s->nruns].len = n;
+		s->nruns++;
+	}
+	if (dkbuf_put(&s->batch, d, n))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	return 0;
+}
+
+int dk_stream_next_batch(dk_stream *s, int merge, const char **data, size_t *len,
+	const dk_stream_run **runs, size_t *nruns)
+{
+	const char *d;
+	size_t n;
+	int id, rc;
+
+	if (!s || !data || !len || !runs || !nruns)
+		return dk__err(DK_EINVAL, 0, 0, "dk_stream_next_batch: NULL argument");
+	dkbuf_clear(&s->batch);
+	s->nruns = 0;
+	*data = NULL;
+	*len = 0;
+	*runs = NULL;
+	*nruns = 0;
+	if (s->kind == DK_STREAM_JSON)
+		merge = 0;
+	if (s->final_rc < 0)
+		return final_error(s);
+	if (s->final_rc == 1)
+		return 0;
+	for (;;) {
+		if (atomic_load(&s->canceled)) {
+			set_final(s, dk__err(DK_ECANCELED, 0, 0, "%s: stream canceled", s->call.op));
+			if (s->nruns)
+				break;
+			return DK_ECANCELED;
+		}
+		rc = take(s, &id, &d, &n);
+		if (rc < 0) {
+			set_final(s, rc);
+			if (s->nruns)
+				break; /* hand out what came before; the error comes next */
+			return rc;
+		}
+		if (rc == 1) {
+			if (s->kind == DK_STREAM_RAW && s->nruns == 0) {
+				/* raw bytes: no copy, one run */
+				rc = batch_add(s, 0, id, "", 0);
+				if (rc)
+					return set_final(s, rc);
+				s->runs[0].len = n;
+				*data = d;
+				*len = n;
+				*runs = s->runs;
+				*nruns = 1;
+				return 1;
+			}
+			rc = batch_add(s, merge, id, d, n);
+			if (rc)
+				return set_final(s, rc);
+			if (s->batch.len >= DK_BATCH_MAX || s->nruns >= DK_BATCH_RUNS)
+				break;
+			continue;
+		}
+		if (s->nruns)
+			break; /* never wait while holding data */
+		if (s->done) {
+			rc = end_rc(s);
+			if (rc)
+				return set_final(s, rc);
+			s->final_rc = 1;
+			return 0;
+		}
+		rc = step(s, 1000);
+		if (!rc)
+			rc = check_idle(s);
+		if (rc)
+			return set_final(s, rc);
+	}
+	*data = s->batch.ptr ? s->batch.ptr : "";
+	*len = s->batch.len;
+	*runs = s->runs;
+	*nruns = s->nruns;
+	return 1;
+}
+
+const char *dk_stream_header(const dk_stream *s, const char *name, size_t *len)
+{
+	size_t n = 0;
+	const char *v;
+
+	if (!s || !name)
+		return NULL;
+	v = dk__find_header(&s->call.resp_headers, name, &n);
+	if (len)
+		*len = v ? n : 0;
+	return v;
+}
+
+int dk_stream_get_kind(const dk_stream *s)
+{
+	return s ? s->kind & ~DK__STREAM_AUTO : 0;
 }
 
 int dk_stream_foreach(dk_stream *s, dk_stream_cb cb, void *userdata)

@@ -11,4 +11,9 @@
  * daemon's message, and no stream. */
 int dk__stream_open(dk_stream **out, dk_call *k, int kind);
 
+/* Or'ed with DK_STREAM_MUX or DK_STREAM_RAW as `kind`: let the response's
+ * Content-Type decide where it is decisive (API >= 1.42 names multiplexed
+ * streams), else use the given kind. */
+#define DK__STREAM_AUTO 0x100
+
 #endif

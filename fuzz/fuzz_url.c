@@ -83,6 +83,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (id[0] != '\0' && strcmp(id, ".") && strcmp(id, "..")) {
 		abort(); /* only an empty id or a dot segment may be refused */
 	}
+	{
+		/* ssh:// hosts: whatever is accepted is a plain [user@]host[:port]
+		 * (nothing ssh could read as an option, no path); never spawns */
+		char *u = malloc(strlen(val) + 7);
+		dk_client *sc = NULL;
+
+		memcpy(u, "ssh://", 6);
+		strcpy(u + 6, val);
+		if (dk_client_new(&sc, u) == 0) {
+			const char *n = dk_client_url(sc) + 6, *at = strchr(n, '@');
+			const char *h = at ? at + 1 : n;
+
+			if (strncmp(dk_client_url(sc), "ssh://", 6) || n[0] == '-' || h[0] == '-' ||
+			    strpbrk(n, "/?# \t\r\n'\"\\;$`") || (at && strchr(h, '@')))
+				abort();
+			dk_client_free(sc);
+		}
+		free(u);
+	}
 	free(id);
 	free(val);
 	return 0;

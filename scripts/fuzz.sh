@@ -16,11 +16,13 @@ core=(csrc/buf.c csrc/errors.c)
 libs=($(pkg-config --libs libcurl json-c) -lpthread)
 declare -A srcs=(
   [jsonsplit]="csrc/jsonsplit.c"
-  [url]="csrc/call.c csrc/client.c csrc/value.c csrc/jsonsplit.c csrc/stream.c"
+  [url]="csrc/call.c csrc/client.c csrc/context.c csrc/sha256.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/mux.c csrc/ssh.c"
   [dockerignore]="csrc/dockerignore.c"
   [auth]="csrc/auth.c csrc/value.c"
   [tarctx]="csrc/tarctx.c csrc/dockerignore.c"
-  [archivestat]="csrc/containers.c csrc/call.c csrc/client.c csrc/value.c csrc/jsonsplit.c csrc/stream.c"
+  [archivestat]="csrc/containers.c csrc/call.c csrc/client.c csrc/context.c csrc/sha256.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/mux.c csrc/ssh.c"
+  [mux]="csrc/mux.c"
+  [httphead]="csrc/httphead.c"
 )
 for t in "${!srcs[@]}"; do
   # shellcheck disable=SC2086

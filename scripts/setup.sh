@@ -60,6 +60,7 @@ APT_PACKAGES=(
   # services
   docker.io containerd runc tini busybox-static docker-registry apache2-utils
   iproute2 iptables util-linux
+  openssh-server  # tests/test_ssh.py runs a private sshd for the ssh:// transport
   # tooling used by this script
   curl ca-certificates tar gzip gpgv socat openssl
 )

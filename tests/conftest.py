@@ -67,6 +67,59 @@ def name() -> str:
     return unique()
 
 
+# --- leave the engine as we found it ------------------------------------------
+
+def _engine_objects() -> dict:
+    """What the main engine holds, by kind (ids and names)."""
+    with clibdocker.APIClient(timeout=60) as c:
+        return {
+            "containers": {x["Id"]: (x.get("Names") or ["?"])[0]
+                           for x in c.containers(all=True)},
+            "volumes": {v["Name"]: v["Name"] for v in (c.volumes().get("Volumes") or [])},
+            "networks": {n["Id"]: n["Name"] for n in c.networks()},
+            "images": {i["Id"]: ",".join(i.get("RepoTags") or []) or "<untagged>"
+                       for i in c.images(all=True)},
+            "swarm": {"state": c.info()["Swarm"]["LocalNodeState"]},
+        }
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    try:
+        session.config._clibdocker_before = _engine_objects()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - no engine: the tests will say so
+        session.config._clibdocker_before = None  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Report objects the tests left on the main engine. In CI (CI=true), or
+    with CLIBDOCKER_TEST_STRICT_CLEANUP=1, leftovers fail the run; elsewhere
+    other people's concurrent tests may own them, so they are only listed."""
+    before = getattr(session.config, "_clibdocker_before", None)
+    if before is None or session.config.option.collectonly:
+        return
+    import time
+    for _ in range(20):   # removals the engine finishes asynchronously
+        try:
+            after = _engine_objects()
+        except Exception:  # noqa: BLE001
+            return
+        left = {kind: sorted(set(after[kind].values()) - set(before[kind].values()))
+                for kind in after if kind != "swarm"}
+        left = {k: v for k, v in left.items() if v}
+        if after["swarm"] != before["swarm"]:
+            left["swarm"] = [f"{before['swarm']['state']} -> {after['swarm']['state']}"]
+        if not left:
+            return
+        time.sleep(0.5)
+    msg = "clibdocker tests left objects on the engine: " + "; ".join(
+        f"{k}: {', '.join(x[:60] for x in v[:10])}" for k, v in left.items())
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(msg, red=True)
+    if os.environ.get("CI") == "true" or os.environ.get("CLIBDOCKER_TEST_STRICT_CLEANUP") == "1":
+        session.exitstatus = 1
+
+
 @pytest.fixture
 def dclient() -> Iterator[clibdocker.DockerClient]:
     """A high-level client for the main engine (``clibdocker.from_env()``)."""

@@ -25,5 +25,7 @@
 #include "swarm.h"
 #include "services.h"
 #include "secrets.h"
+#include "container_io.h"
+#include "exec.h"
 
 #endif

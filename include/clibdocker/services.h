@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * ServiceLogs and TaskLogs (multiplexed log streams) are declared with the
- * log streams (see the container logs), not here yet. */
+ * container logs: dk_service_logs() and dk_task_logs() in container_io.h. */
 #ifndef CLIBDOCKER_SERVICES_H
 #define CLIBDOCKER_SERVICES_H
 
@@ -73,8 +73,7 @@ DK_EXTERN(int) dk_service_update(dk_value **out, dk_client *c, const char *id,
 	int64_t version, const char *spec_json, const char *registry_auth_from,
 	const char *rollback, const char *auth_json);
 
-/* ServiceLogs (GET /services/{id}/logs) will be dk_service_logs(), a
- * multiplexed stream like the container logs. */
+/* ServiceLogs (GET /services/{id}/logs): dk_service_logs() in container_io.h. */
 
 /**
  * GET /tasks. @op TaskList
@@ -91,7 +90,7 @@ DK_EXTERN(int) dk_task_list(dk_value **out, dk_client *c, const char *filters_js
  */
 DK_EXTERN(int) dk_task_inspect(dk_value **out, dk_client *c, const char *id);
 
-/* TaskLogs (GET /tasks/{id}/logs) will be dk_task_logs(), like ServiceLogs. */
+/* TaskLogs (GET /tasks/{id}/logs): dk_task_logs() in container_io.h. */
 
 DK_END_DECL
 

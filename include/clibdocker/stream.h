@@ -10,8 +10,15 @@ DK_BEGIN_DECL
 /** What a stream yields per message. */
 typedef enum {
 	DK_STREAM_JSON = 1, /**< one complete JSON value per message */
-	DK_STREAM_RAW = 2   /**< raw bytes as they arrive */
+	DK_STREAM_RAW = 2,  /**< raw bytes as they arrive */
+	DK_STREAM_MUX = 3   /**< multiplexed stdout/stderr frames (logs, attach
+	                         and exec of a container without a TTY) */
 } dk_stream_kind;
+
+/** Stream ids of multiplexed frames, as dk_stream_next_frame() reports them. */
+#define DK_STDIN 0
+#define DK_STDOUT 1
+#define DK_STDERR 2
 
 /**
  * Wait for the next message.
@@ -29,6 +36,55 @@ typedef enum {
  * from any thread.
  */
 DK_EXTERN(int) dk_stream_next(dk_stream *s, const char **data, size_t *len);
+
+/**
+ * Like dk_stream_next(), also saying which stream the bytes belong to.
+ *
+ * For DK_STREAM_MUX streams each message is one frame's payload (a frame
+ * over 256 KiB comes in several pieces, as its bytes arrive) and
+ * `*stream_id` is DK_STDOUT or DK_STDERR (DK_STDIN for an echo of stdin);
+ * raw streams (a TTY's output) report everything as DK_STDOUT; JSON streams
+ * report 0. An error the engine sends inside a multiplexed stream (stream
+ * id 3) ends the stream with DK_ESTREAM and the engine's message. Bytes that
+ * arrived before an error are always handed out first.
+ *
+ * @param stream_id out: the stream id, -1 when no message is returned
+ * @return as dk_stream_next()
+ */
+DK_EXTERN(int) dk_stream_next_frame(dk_stream *s, int *stream_id, const char **data, size_t *len);
+
+/** One run of bytes of a batch: `len` bytes of stream `stream_id`. */
+typedef struct dk_stream_run {
+	int stream_id;
+	size_t len;
+} dk_stream_run;
+
+/**
+ * Take every message that is ready now, at least one (waiting for it):
+ * their payloads concatenated at `*data`, split by `*runs` (in order, with
+ * their stream ids). Made for bindings, where each call costs: one call
+ * carries up to 1 MiB or 16384 runs. With `merge` non-zero, consecutive
+ * frames of the same stream become one run (stdout and stderr still apart
+ * and in order); with 0, each frame (or frame piece) is its own run.
+ *
+ * @param data, len    out: the bytes, borrowed until the next call on `s`
+ * @param runs, nruns  out: the runs (their lengths add up to *len), borrowed
+ *                     likewise
+ * @return 1 with a batch, 0 at the clean end, or an error as
+ *         dk_stream_next(); an error that follows data is reported by the
+ *         next call, after the data.
+ */
+DK_EXTERN(int) dk_stream_next_batch(dk_stream *s, int merge, const char **data, size_t *len,
+	const dk_stream_run **runs, size_t *nruns);
+
+/** A response header of the stream (case-insensitive name), trimmed, or
+ * NULL. Borrowed, valid until dk_stream_free(); not NUL-terminated at
+ * `*len` (len may be NULL). */
+DK_EXTERN(const char *) dk_stream_header(const dk_stream *s, const char *name, size_t *len);
+
+/** What the stream yields: DK_STREAM_JSON, DK_STREAM_RAW or DK_STREAM_MUX
+ * (operations that detect a TTY report what they found). */
+DK_EXTERN(int) dk_stream_get_kind(const dk_stream *s);
 
 /** A push-style consumer: return 0 to go on, non-zero to stop (the loop then
  * returns DK_EUSER). */

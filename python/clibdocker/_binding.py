@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from json import loads as _json_loads
 import threading
-from typing import Any, Callable, Optional
+from typing import Any, Callable, List, Optional, Tuple
 
 from . import errors
 from ._native import ffi, lib
@@ -83,6 +83,13 @@ def _b(s: Optional[str]) -> Any:
     return data
 
 
+def _cstr(s: Optional[str]) -> Any:
+    """An owned ``char[]`` for a struct field (None -> NULL); keep a
+    reference to it while C uses it."""
+    b = _b(s)
+    return _NULL if b is _NULL else ffi.new("char[]", b)
+
+
 def _int_args(fn: Any, *args: Any) -> int:
     """fn(*args), with an integer too large for its C type refused as
     InvalidArgument (cffi raises OverflowError) before anything is sent."""
@@ -142,9 +149,9 @@ class Reader:
     def __init__(self, src: Any) -> None:
         self._src = src
         self._iter: Any = None
-        self._pending = b""
+        self._pending: Any = b""
         if isinstance(src, (bytes, bytearray, memoryview)):
-            self._pending = bytes(src)
+            self._pending = memoryview(src).cast("B")
             self._src = None
         elif not hasattr(src, "read"):
             self._iter = iter(src)
@@ -179,7 +186,7 @@ class Reader:
                 break
             if isinstance(chunk, str):
                 chunk = chunk.encode("utf-8")
-            self._pending = bytes(chunk)
+            self._pending = memoryview(chunk).cast("B")
         got = min(n, len(self._pending))
         if got:
             ffi.memmove(buf, self._pending[:got], got)
@@ -727,12 +734,126 @@ class Client:
     def config_update(self, config_id: str, version: int, spec_json: str) -> None:
         self._void(lib.dk_config_update, _b(config_id), int(version), _b(spec_json))
 
+    # --- Container streams (container_io.h) -------------------------------------
+
+    def _stream_call(self, fn: Any, *args: Any) -> "Stream":
+        out = ffi.new("dk_stream **")
+        rc = fn(out, self._p(), *args)
+        if rc:
+            raise error_from_last(rc)
+        return Stream(out[0], self)
+
+    def _hijack_call(self, fn: Any, *args: Any) -> "Hijack":
+        out = ffi.new("dk_hijack **")
+        rc = fn(out, self._p(), *args)
+        if rc:
+            raise error_from_last(rc)
+        return Hijack(out[0], self)
+
+    def _value_call(self, fn: Any, *args: Any) -> bytes:
+        out = ffi.new("dk_value **")
+        rc = fn(out, self._p(), *args)
+        if rc:
+            raise error_from_last(rc)
+        return _take_value(out[0])
+
+    def container_logs(self, cid: str, stdout: bool, stderr: bool, follow: bool,
+                       timestamps: bool, since: Optional[str], until: Optional[str],
+                       tail: Optional[str], tty: int, details: bool = False,
+                       which: str = "container") -> "Stream":
+        """Logs of a container, or with ``which`` "service"/"task" a swarm
+        service's or task's."""
+        o = ffi.new("dk_logs_options *")
+        lib.dk_logs_options_init(o)
+        keep = [_cstr(since), _cstr(until), _cstr(tail)]
+        o.show_stdout = int(stdout)
+        o.show_stderr = int(stderr)
+        o.follow = int(follow)
+        o.timestamps = int(timestamps)
+        o.since, o.until, o.tail = keep
+        o.tty = tty
+        o.details = int(details)
+        fn = {"container": lib.dk_container_logs, "service": lib.dk_service_logs,
+              "task": lib.dk_task_logs}[which]
+        return self._stream_call(fn, _b(cid), o)
+
+    @staticmethod
+    def _attach_opts(stdin: bool, stdout: bool, stderr: bool, logs: bool, stream: bool,
+                     detach_keys: Any, tty: int) -> Any:
+        o = ffi.new("dk_attach_options *")
+        lib.dk_attach_options_init(o)
+        o.show_stdin = int(stdin)
+        o.show_stdout = int(stdout)
+        o.show_stderr = int(stderr)
+        o.logs = int(logs)
+        o.stream = int(stream)
+        o.detach_keys = detach_keys
+        o.tty = tty
+        return o
+
+    def container_attach(self, cid: str, stdout: bool, stderr: bool, logs: bool,
+                         stream: bool, detach_keys: Optional[str], tty: int) -> "Stream":
+        dk = _cstr(detach_keys)
+        o = self._attach_opts(False, stdout, stderr, logs, stream, dk, tty)
+        return self._stream_call(lib.dk_container_attach, _b(cid), o)
+
+    def container_attach_hijack(self, cid: str, stdin: bool, stdout: bool, stderr: bool,
+                                logs: bool, stream: bool, detach_keys: Optional[str],
+                                tty: int, websocket: bool = False) -> "Hijack":
+        dk = _cstr(detach_keys)
+        o = self._attach_opts(stdin, stdout, stderr, logs, stream, dk, tty)
+        fn = lib.dk_container_attach_websocket if websocket else lib.dk_container_attach_hijack
+        return self._hijack_call(fn, _b(cid), o)
+
+    def container_export(self, cid: str) -> "Stream":
+        return self._stream_call(lib.dk_container_export, _b(cid))
+
+    def container_stats(self, cid: str) -> "Stream":
+        return self._stream_call(lib.dk_container_stats, _b(cid))
+
+    def container_stats_once(self, cid: str, one_shot: int) -> bytes:  # one_shot: -1/0/1
+        return self._value_call(lib.dk_container_stats_once, _b(cid), one_shot)
+
+    def container_archive_get(self, cid: str, path: str, compressed: bool) -> "Stream":
+        return self._stream_call(lib.dk_container_archive_get, _b(cid), _b(path),
+                                 int(compressed))
+
+    def container_archive_put(self, cid: str, path: str, no_overwrite: int, copy_uid_gid: int,
+                              reader: Reader) -> None:
+        rc = lib.dk_container_archive_put(self._p(), _b(cid), _b(path), no_overwrite,
+                                          copy_uid_gid, reader.fn, reader.handle)
+        reader.check()
+        if rc:
+            raise error_from_last(rc)
+
+    # --- Exec (exec.h) ---------------------------------------------------------------
+
+    def exec_create(self, cid: str, config_json: str) -> bytes:
+        return self._value_call(lib.dk_exec_create, _b(cid), _b(config_json))
+
+    def exec_inspect(self, exec_id: str) -> bytes:
+        return self._value_call(lib.dk_exec_inspect, _b(exec_id))
+
+    def exec_resize(self, exec_id: str, height: int, width: int) -> None:
+        check(_int_args(lib.dk_exec_resize, self._p(), _b(exec_id), height, width))
+
+    def exec_start(self, exec_id: str, tty: int) -> "Stream":
+        return self._stream_call(lib.dk_exec_start, _b(exec_id), tty)
+
+    def exec_start_detached(self, exec_id: str, tty: int) -> None:
+        check(lib.dk_exec_start_detached(self._p(), _b(exec_id), tty))
+
+    def exec_start_hijack(self, exec_id: str, tty: int) -> "Hijack":
+        return self._hijack_call(lib.dk_exec_start_hijack, _b(exec_id), tty)
+
+
 class Stream:
     """Owns one ``dk_stream``. ``next()`` may run in one thread while
     ``close()`` is called from another: close cancels, and the stream is freed
     by whichever of the two finishes last."""
 
-    __slots__ = ("_ptr", "_lock", "_busy", "_closed", "_client", "_data", "_len", "_keep")
+    __slots__ = ("_ptr", "_lock", "_busy", "_closed", "_client", "_data", "_len", "_keep",
+                 "_runs", "_nruns")
 
     def __init__(self, ptr: Any, client: Client) -> None:
         self._ptr = ffi.gc(ptr, lib.dk_stream_free)
@@ -742,6 +863,8 @@ class Stream:
         self._client = client  # keep the client alive while the stream is
         self._data = ffi.new("const char **")
         self._len = ffi.new("size_t *")
+        self._runs = ffi.new("const dk_stream_run **")
+        self._nruns = ffi.new("size_t *")
         self._keep: Any = None
 
     def keep(self, obj: Any) -> None:
@@ -781,6 +904,76 @@ class Stream:
             self._ptr = None
             ffi.release(p)
 
+    def next_batch(self, merge: bool) -> Optional[List[Tuple[int, bytes]]]:
+        """Every piece ready now (at least one, waiting for it) as
+        ``(stream_id, bytes)``: one FFI call for many frames. None at the end
+        (or after close())."""
+        with self._lock:
+            p = self._ptr
+            if p is None or self._closed:
+                return None
+            self._busy = True
+        runs = self._runs
+        nruns = self._nruns
+        try:
+            rc = lib.dk_stream_next_batch(p, 1 if merge else 0, self._data, self._len,
+                                          runs, nruns)
+            if rc == 1:
+                buf = ffi.unpack(self._data[0], self._len[0])
+                n = nruns[0]
+                r = runs[0]
+                if n == 1:
+                    return [(r[0].stream_id, buf)]
+                out = []
+                off = 0
+                for i in range(n):
+                    ri = r[i]
+                    end = off + ri.len
+                    out.append((ri.stream_id, buf[off:end]))
+                    off = end
+                return out
+            if rc == 0 or rc == lib.DK_ECANCELED:
+                self._free_after_next()
+                return None
+            exc = error_from_last(rc)
+        finally:
+            with self._lock:
+                self._busy = False
+                if self._closed:
+                    self._free_locked()
+        self.close()
+        raise exc
+
+    def header(self, name: str) -> Optional[str]:
+        """A response header of the stream, or None."""
+        with self._lock:
+            p = self._ptr
+            if p is None:
+                return None
+            n = ffi.new("size_t *")
+            v = lib.dk_stream_header(p, _b(name), n)
+            if v == _NULL:
+                return None
+            return ffi.unpack(v, n[0]).decode("latin-1")
+
+    def archive_stat(self) -> Optional[bytes]:
+        """The decoded X-Docker-Container-Path-Stat header (JSON), or None."""
+        with self._lock:
+            p = self._ptr
+            if p is None:
+                return None
+            out = ffi.new("dk_value **")
+            if lib.dk_container_archive_stat(out, p):
+                return None
+            return _take_value(out[0])
+
+    @property
+    def kind(self) -> int:
+        """lib.DK_STREAM_JSON / _RAW / _MUX."""
+        with self._lock:
+            p = self._ptr
+            return int(lib.dk_stream_get_kind(p)) if p is not None else 0
+
     def copy_to_fd(self, fd: int) -> int:
         """Write the rest of a raw stream to ``fd`` (GIL released, bounded
         memory). Returns the number of bytes copied."""
@@ -814,6 +1007,130 @@ class Stream:
                 lib.dk_stream_cancel(p)
             else:
                 self._free_locked()
+
+    @property
+    def closed(self) -> bool:
+        return self._ptr is None or self._closed
+
+
+STDOUT = 1
+STDERR = 2
+KIND_RAW = int(lib.DK_STREAM_RAW)
+KIND_MUX = int(lib.DK_STREAM_MUX)
+
+
+class Hijack:
+    """Owns one ``dk_hijack`` (a hijacked attach/exec connection). One thread
+    may read while another writes; ``close()`` from any thread stops both and
+    the handle is freed when the last of them returns."""
+
+    __slots__ = ("_ptr", "_lock", "_busy", "_closed", "_client", "_buf", "_id", "_data",
+                 "_len", "_got")
+
+    _BUFSIZE = 65536
+
+    def __init__(self, ptr: Any, client: Client) -> None:
+        self._ptr = ffi.gc(ptr, lib.dk_hijack_free)
+        self._lock = threading.Lock()
+        self._busy = 0
+        self._closed = False
+        self._client = client
+        self._buf = ffi.new("char[]", self._BUFSIZE)
+        self._id = ffi.new("int *")
+        self._data = ffi.new("const char **")
+        self._len = ffi.new("size_t *")
+        self._got = ffi.new("size_t *")
+
+    def _enter(self) -> Any:
+        with self._lock:
+            p = self._ptr
+            if p is None or self._closed:
+                return None
+            self._busy += 1
+            return p
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._busy -= 1
+            if self._closed and not self._busy and self._ptr is not None:
+                p, self._ptr = self._ptr, None
+                ffi.release(p)
+
+    def write(self, data: Any) -> None:
+        p = self._enter()
+        if p is None:
+            raise errors.DockerException("the connection is closed")
+        try:
+            mv = memoryview(data).cast("B")
+            rc = lib.dk_hijack_write(p, ffi.from_buffer(mv), len(mv))
+            if rc:
+                raise error_from_last(rc)
+        finally:
+            self._leave()
+
+    def close_write(self) -> None:
+        p = self._enter()
+        if p is None:
+            return
+        try:
+            check(lib.dk_hijack_close_write(p))
+        finally:
+            self._leave()
+
+    def read(self, n: int) -> bytes:
+        """Up to n raw bytes, b"" at the end (or after close())."""
+        p = self._enter()
+        if p is None:
+            return b""
+        try:
+            if n <= self._BUFSIZE:
+                buf = self._buf
+            else:
+                buf = ffi.new("char[]", n)
+            rc = lib.dk_hijack_read(p, buf, n, self._got)
+            if rc == lib.DK_ECANCELED:
+                return b""
+            if rc:
+                raise error_from_last(rc)
+            return ffi.unpack(buf, self._got[0])
+        finally:
+            self._leave()
+
+    def next_frame(self) -> Optional[Tuple[int, bytes]]:
+        """The next ``(stream_id, bytes)`` piece, None at the end."""
+        p = self._enter()
+        if p is None:
+            return None
+        try:
+            rc = lib.dk_hijack_next_frame(p, self._id, self._data, self._len)
+            if rc == 1:
+                return (int(self._id[0]), ffi.unpack(self._data[0], self._len[0]))
+            if rc == 0 or rc == lib.DK_ECANCELED:
+                return None
+            raise error_from_last(rc)
+        finally:
+            self._leave()
+
+    @property
+    def kind(self) -> int:
+        with self._lock:
+            return int(lib.dk_hijack_get_kind(self._ptr)) if self._ptr is not None else 0
+
+    def fileno(self) -> int:
+        with self._lock:
+            return int(lib.dk_hijack_fd(self._ptr)) if self._ptr is not None else -1
+
+    def close(self) -> None:
+        with self._lock:
+            p = self._ptr
+            if p is None:
+                return
+            self._closed = True
+            if self._busy:
+                lib.dk_hijack_cancel(p)
+                return
+            self._ptr = None
+        ffi.release(p)
 
     @property
     def closed(self) -> bool:

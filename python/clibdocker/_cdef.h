@@ -103,11 +103,21 @@ int dk_client_new_from_context(dk_client **out, const char *config_dir, const ch
 /* stream.h */
 typedef enum {
 	DK_STREAM_JSON = ...,
-	DK_STREAM_RAW = ...
+	DK_STREAM_RAW = ...,
+	DK_STREAM_MUX = ...
 } dk_stream_kind;
 int dk_stream_next(dk_stream *s, const char **data, size_t *len);
 typedef int (*dk_stream_cb)(const char *data, size_t len, void *userdata);
 int dk_stream_foreach(dk_stream *s, dk_stream_cb cb, void *userdata);
+int dk_stream_next_frame(dk_stream *s, int *stream_id, const char **data, size_t *len);
+typedef struct dk_stream_run {
+	int stream_id;
+	size_t len;
+} dk_stream_run;
+int dk_stream_next_batch(dk_stream *s, int merge, const char **data, size_t *len,
+	const dk_stream_run **runs, size_t *nruns);
+const char *dk_stream_header(const dk_stream *s, const char *name, size_t *len);
+int dk_stream_get_kind(const dk_stream *s);
 int dk_stream_copy_fd(dk_stream *s, int fd, uint64_t *copied);
 void dk_stream_cancel(dk_stream *s);
 int dk_stream_status(const dk_stream *s);
@@ -298,6 +308,70 @@ int dk_config_inspect(dk_value **out, dk_client *c, const char *id);
 int dk_config_delete(dk_client *c, const char *id);
 int dk_config_update(dk_client *c, const char *id, int64_t version,
 	const char *spec_json);
+
+/* container_io.h */
+typedef struct dk_hijack dk_hijack;
+typedef struct dk_logs_options {
+	int version;
+	int show_stdout;
+	int show_stderr;
+	int follow;
+	int timestamps;
+	const char *since;
+	const char *until;
+	const char *tail;
+	int tty;
+	int details;
+} dk_logs_options;
+void dk_logs_options_init(dk_logs_options *o);
+int dk_container_logs(dk_stream **out, dk_client *c, const char *id,
+	const dk_logs_options *opts);
+int dk_service_logs(dk_stream **out, dk_client *c, const char *id,
+	const dk_logs_options *opts);
+int dk_task_logs(dk_stream **out, dk_client *c, const char *id,
+	const dk_logs_options *opts);
+typedef struct dk_attach_options {
+	int version;
+	int show_stdin;
+	int show_stdout;
+	int show_stderr;
+	int logs;
+	int stream;
+	const char *detach_keys;
+	int tty;
+} dk_attach_options;
+void dk_attach_options_init(dk_attach_options *o);
+int dk_container_attach(dk_stream **out, dk_client *c, const char *id,
+	const dk_attach_options *opts);
+int dk_container_attach_hijack(dk_hijack **out, dk_client *c, const char *id,
+	const dk_attach_options *opts);
+int dk_container_attach_websocket(dk_hijack **out, dk_client *c, const char *id,
+	const dk_attach_options *opts);
+int dk_hijack_write(dk_hijack *h, const void *data, size_t len);
+int dk_hijack_close_write(dk_hijack *h);
+int dk_hijack_read(dk_hijack *h, void *buf, size_t cap, size_t *got);
+int dk_hijack_next_frame(dk_hijack *h, int *stream_id, const char **data, size_t *len);
+int dk_hijack_get_kind(const dk_hijack *h);
+int dk_hijack_fd(const dk_hijack *h);
+void dk_hijack_cancel(dk_hijack *h);
+void dk_hijack_free(dk_hijack *h);
+int dk_container_export(dk_stream **out, dk_client *c, const char *id);
+int dk_container_stats(dk_stream **out, dk_client *c, const char *id);
+int dk_container_stats_once(dk_value **out, dk_client *c, const char *id, int one_shot);
+int dk_container_archive_get(dk_stream **out, dk_client *c, const char *id,
+	const char *path, int compressed);
+int dk_container_archive_stat(dk_value **out, const dk_stream *s);
+int dk_container_archive_put(dk_client *c, const char *id, const char *path,
+	int no_overwrite_dir_non_dir, int copy_uid_gid, dk_read_fn read, void *userdata);
+
+/* exec.h */
+int dk_exec_create(dk_value **out, dk_client *c, const char *container,
+	const char *config_json);
+int dk_exec_start(dk_stream **out, dk_client *c, const char *id, int tty);
+int dk_exec_start_detached(dk_client *c, const char *id, int tty);
+int dk_exec_start_hijack(dk_hijack **out, dk_client *c, const char *id, int tty);
+int dk_exec_resize(dk_client *c, const char *id, int height, int width);
+int dk_exec_inspect(dk_value **out, dk_client *c, const char *id);
 
 /* Python-side callbacks (defined in _binding.py with @ffi.def_extern) */
 extern "Python" void _dk_py_trace(const dk_trace *trace, void *userdata);

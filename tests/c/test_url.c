@@ -3,6 +3,7 @@
 
 #include "clibdocker/clibdocker.h"
 #include "client_int.h"
+#include "ssh_int.h"
 
 int main(void)
 {
@@ -77,7 +78,45 @@ int main(void)
 	CHECK(dk_client_new(&c, "ftp://x") == DK_EINVAL);
 	CHECK(c == NULL);
 	CHECK(dk_client_new(&c, "unix://") == DK_EINVAL);
-	CHECK(dk_client_new(&c, "ssh://user@host") == DK_EUNSUPPORTED);
+	/* ssh: parsed here, connected only on use (tests/c/test_ssh_e2e.c) */
+	CHECK_RC(dk_client_new(&c, "ssh://user@host"));
+	CHECK(!strcmp(dk_client_url(c), "ssh://user@host"));
+	dk_client_free(c);
+	CHECK_RC(dk_client_new(&c, "ssh://host.example:2222/"));
+	CHECK(!strcmp(dk_client_url(c), "ssh://host.example:2222"));
+	CHECK(dk_client_set_tls(c, NULL) == DK_EINVAL);
+	dk_client_free(c);
+	CHECK_RC(dk_client_new(&c, "ssh://me@[::1]:22"));
+	CHECK(!strcmp(dk_client_url(c), "ssh://me@[::1]:22"));
+	dk_client_free(c);
+	CHECK(dk_client_new(&c, "ssh://") == DK_EINVAL);
+	CHECK(dk_client_new(&c, "ssh://-oProxyCommand=x") == DK_EINVAL);
+	CHECK(dk_client_new(&c, "ssh://-l@host") == DK_EINVAL);
+	CHECK(dk_client_new(&c, "ssh://u:secret@host") == DK_EINVAL);
+	CHECK(strstr(dk_error_last()->message, "password") != NULL);
+	CHECK(dk_client_new(&c, "ssh://host/var/run/docker.sock") == DK_EINVAL);
+	CHECK(dk_client_new(&c, "ssh://host:0") == DK_EINVAL);
+	CHECK(dk_client_new(&c, "ssh://host:65536") == DK_EINVAL);
+	CHECK(dk_client_new(&c, "ssh://host:22x") == DK_EINVAL);
+	CHECK(dk_client_new(&c, "ssh://ho$t") == DK_EINVAL);
+	CHECK(dk_client_new(&c, "ssh://[::1") == DK_EINVAL);
+	CHECK(c == NULL);
+	{
+		char **w = NULL;
+
+		CHECK(dk__ssh_split_words(&w, "  ssh -F '/a b/c'  -o \"X=\\\"y\\\"\" -i\\ k ") == 6);
+		CHECK(!strcmp(w[0], "ssh") && !strcmp(w[1], "-F") && !strcmp(w[2], "/a b/c"));
+		CHECK(!strcmp(w[3], "-o") && !strcmp(w[4], "X=\"y\"") && !strcmp(w[5], "-i k"));
+		CHECK(w[6] == NULL);
+		dk__ssh_words_free(w);
+		CHECK(dk__ssh_split_words(&w, "") == 0 && w && w[0] == NULL);
+		dk__ssh_words_free(w);
+		CHECK(dk__ssh_split_words(&w, "ssh 'x") == DK_EINVAL && w == NULL);
+		setenv("CLIBDOCKER_SSH_COMMAND", "ssh \"-F", 1);
+		CHECK(dk_client_new(&c, "ssh://host") == DK_EINVAL);
+		CHECK(strstr(dk_error_last()->message, "CLIBDOCKER_SSH_COMMAND") != NULL);
+		unsetenv("CLIBDOCKER_SSH_COMMAND");
+	}
 
 	/* a refused connection is a clear error, not a crash */
 	CHECK_RC(dk_client_new(&c, "unix:///tmp/clibdocker-no-such.sock"));

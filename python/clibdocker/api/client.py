@@ -18,6 +18,8 @@ from .swarm import SwarmApiMixin
 from .service import ServiceApiMixin
 from .secret import SecretApiMixin
 from .config import ConfigApiMixin
+from .container_io import ContainerIOMixin
+from .exec_api import ExecApiMixin
 
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MAX_POOL_SIZE = 10
@@ -26,11 +28,15 @@ DEFAULT_USER_AGENT = "clibdocker/0.1.0"
 
 class APIClient(SystemApiMixin, ContainerApiMixin, ImageApiMixin, BuildApiMixin,
                 NetworkApiMixin, VolumeApiMixin, PluginApiMixin, SwarmApiMixin,
-                ServiceApiMixin, SecretApiMixin, ConfigApiMixin):
+                ServiceApiMixin, SecretApiMixin, ConfigApiMixin,
+                ContainerIOMixin, ExecApiMixin):
     """A low-level client for the Docker Engine API.
 
     :param base_url: ``unix:///var/run/docker.sock`` (the default),
-        ``tcp://host:port`` or ``http://host:port``.
+        ``tcp://host:port``, ``http://host:port`` or ``ssh://[user@]host[:port]``
+        (each connection runs ``ssh ... host docker system dial-stdio``, like
+        the docker CLI; the env ``CLIBDOCKER_SSH_COMMAND`` replaces ``ssh``,
+        e.g. ``"ssh -F /path/config -i /path/key"``).
     :param version: an API version like ``"1.41"``; None or ``"auto"``
         negotiates it on the first call: min(the newest this client speaks,
         the engine's).
@@ -38,6 +44,8 @@ class APIClient(SystemApiMixin, ContainerApiMixin, ImageApiMixin, BuildApiMixin,
         against the system's CAs) for a ``tcp://`` engine.
     :param timeout: seconds for each non-streaming call (None: no limit).
         Streams (``events``, follow-logs) have no read timeout.
+    :param use_ssh_client: accepted as in docker-py; clibdocker always uses
+        the ``ssh`` program for ``ssh://`` hosts (there is no paramiko mode).
 
     Safe to share between threads. Use ``close()`` or ``with`` to release its
     connections.
@@ -49,8 +57,9 @@ class APIClient(SystemApiMixin, ContainerApiMixin, ImageApiMixin, BuildApiMixin,
                  credstore_env: Optional[Dict[str, str]] = None,
                  use_ssh_client: bool = False,
                  max_pool_size: int = DEFAULT_MAX_POOL_SIZE) -> None:
-        if use_ssh_client:
-            raise errors.UnsupportedError("ssh connections are not supported yet by clibdocker")
+        # use_ssh_client: accepted for docker-py compatibility; ssh:// hosts
+        # always run the ssh client (`ssh host docker system dial-stdio`)
+        del use_ssh_client
         if isinstance(version, str) and version.lower() == "auto":
             version = None
         self._native = Client(base_url, version, timeout)

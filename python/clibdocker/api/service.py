@@ -1,7 +1,7 @@
 """Service and Task API methods (docker-py's ``ServiceApiMixin``).
 
-``service_logs`` (ServiceLogs) and task logs (TaskLogs) come with the
-multiplexed log streams, next to the container logs."""
+``service_logs`` (ServiceLogs) and ``task_logs`` (TaskLogs) live with the
+multiplexed log streams, next to the container logs (``container_io.py``)."""
 from __future__ import annotations
 
 import json

@@ -1,0 +1,15 @@
+/* Opening hijacked connections (internal). */
+#ifndef DK_HIJACK_INT_H
+#define DK_HIJACK_INT_H
+
+#include "clibdocker/container_io.h"
+#include "client_int.h"
+
+/* Send the call built with dk__call_begin() (JSON body optional) with
+ * `Connection: Upgrade` / `Upgrade: tcp` on a connection of its own, read
+ * the answer's head and hand the connection over. `kind` is DK_STREAM_MUX or
+ * DK_STREAM_RAW, optionally | DK__STREAM_AUTO. Takes over `k` (traced and
+ * freed here). An error status is returned with the daemon's message. */
+int dk__hijack_open(dk_hijack **out, dk_call *k, int kind);
+
+#endif

@@ -1,0 +1,246 @@
+"""A container's streams: logs, attach, export, stats and archives
+(the streaming half of docker-py's ``ContainerApiMixin``)."""
+from __future__ import annotations
+
+import datetime
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
+
+from .. import errors
+from .._binding import Reader, loads
+from ..hijack import HijackedSocket
+from ..stream import CancellableStream, FrameStream, RawStream
+from ..utils import time_param
+from ._base import BaseMixin
+
+DEFAULT_DATA_CHUNK_SIZE = 1024 * 2048
+
+ContainerRef = Union[str, Mapping[str, Any]]
+
+
+def _cid(container: ContainerRef) -> str:
+    """A container id from an id/name or a dict with ``Id`` (docker-py's
+    ``check_resource``)."""
+    if isinstance(container, Mapping):
+        container = container.get("Id")  # type: ignore[assignment]
+    if not container:
+        raise errors.NullResource("Resource ID was not provided")
+    return str(container)
+
+
+def _log_time(value: Any, what: str) -> Optional[str]:
+    """docker-py's since/until rules: datetime, positive int or float."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return str(int(value.timestamp()))
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return str(value)
+    if isinstance(value, float) and value > 0.0:
+        return f"{value:.9f}".rstrip("0").rstrip(".")
+    raise errors.InvalidArgument(
+        f"{what} value should be datetime or positive int/float, not {type(value)}")
+
+
+def _tty_arg(tty: Optional[bool]) -> int:
+    return -1 if tty is None else (1 if tty else 0)
+
+
+class ContainerIOMixin(BaseMixin):
+
+    def logs(self, container: ContainerRef, stdout: bool = True, stderr: bool = True,
+             stream: bool = False, timestamps: bool = False, tail: Union[str, int] = "all",
+             since: Any = None, follow: Optional[bool] = None, until: Any = None,
+             demux: bool = False, tty: Optional[bool] = None) -> Any:
+        """GET /containers/{id}/logs: the container's output, like ``docker logs``.
+
+        :param stream: return a :class:`~clibdocker.stream.FrameStream`
+            (an iterator of bytes per frame; ``close()`` stops it from any
+            thread) instead of all the bytes at once.
+        :param follow: keep following new output (default: ``stream``).
+        :param tail: ``"all"`` or a number of lines.
+        :param since, until: datetime, or positive Unix time (int/float);
+            ``until`` needs API 1.35.
+        :param demux: beyond docker-py: keep stdout and stderr apart: the
+            answer is ``(stdout, stderr)`` (each None if empty), streams yield
+            ``(stdout, None)`` / ``(None, stderr)`` tuples.
+        :param tty: beyond docker-py: None detects whether the container has
+            a TTY (whose output is raw, not framed); True/False says so.
+        :returns: bytes, a ``(stdout, stderr)`` tuple, or a FrameStream.
+        :op: ContainerLogs
+        """
+        if follow is None:
+            follow = stream
+        if tail != "all" and (not isinstance(tail, int) or isinstance(tail, bool) or tail < 0):
+            tail = "all"
+        s = self._native.container_logs(_cid(container), stdout, stderr, bool(follow),
+                                        timestamps, _log_time(since, "since"),
+                                        _log_time(until, "until"), str(tail), _tty_arg(tty))
+        fs = FrameStream(s, demux)
+        if stream:
+            return fs
+        return fs.read_all()
+
+    def service_logs(self, service: ContainerRef, details: bool = False, follow: bool = False,
+                     stdout: bool = False, stderr: bool = False, since: Any = 0,
+                     timestamps: bool = False, tail: Union[str, int] = "all",
+                     is_tty: Optional[bool] = None, demux: bool = False) -> FrameStream:
+        """GET /services/{id}/logs: the logs of a swarm service's tasks.
+
+        As docker-py, always a stream: a :class:`~clibdocker.stream.FrameStream`
+        of bytes per frame (``(stdout, stderr)`` tuples with ``demux``, beyond
+        docker-py). Ask for ``stdout`` and/or ``stderr`` (both off by default,
+        as in docker-py, which the engine refuses).
+
+        :param details: prefix each line with its labels and task details.
+        :param is_tty: None inspects the service's spec for a TTY.
+        :op: ServiceLogs
+        """
+        return self._swarm_logs("service", service, details, follow, stdout, stderr, since,
+                                timestamps, tail, is_tty, demux)
+
+    def task_logs(self, task: ContainerRef, details: bool = False, follow: bool = False,
+                  stdout: bool = False, stderr: bool = False, since: Any = 0,
+                  timestamps: bool = False, tail: Union[str, int] = "all",
+                  is_tty: Optional[bool] = None, demux: bool = False) -> FrameStream:
+        """GET /tasks/{id}/logs: the logs of one swarm task (beyond docker-py,
+        with :meth:`service_logs`'s arguments).
+
+        :op: TaskLogs
+        """
+        return self._swarm_logs("task", task, details, follow, stdout, stderr, since,
+                                timestamps, tail, is_tty, demux)
+
+    def _swarm_logs(self, which: str, ref: ContainerRef, details: bool, follow: bool,
+                    stdout: bool, stderr: bool, since: Any, timestamps: bool,
+                    tail: Union[str, int], is_tty: Optional[bool], demux: bool) -> FrameStream:
+        s = self._native.container_logs(_cid(ref), stdout, stderr, follow, timestamps,
+                                        time_param(since), None, str(tail), _tty_arg(is_tty),
+                                        details=details, which=which)
+        return FrameStream(s, demux)
+
+    def attach(self, container: ContainerRef, stdout: bool = True, stderr: bool = True,
+               stream: bool = False, logs: bool = False, demux: bool = False,
+               detach_keys: Optional[str] = None, tty: Optional[bool] = None) -> Any:
+        """POST /containers/{id}/attach (read-only): the container's output.
+
+        :param stream: return a :class:`~clibdocker.stream.FrameStream` of
+            output as it comes, until the container stops or ``close()``.
+        :param logs: include what the container wrote before.
+        :param demux: ``(stdout, stderr)`` instead of mixed bytes (tuples per
+            frame when streaming).
+        :returns: bytes, a tuple, or a FrameStream. To write to stdin use
+            :meth:`attach_socket`.
+        :op: ContainerAttach
+        """
+        s = self._native.container_attach(_cid(container), stdout, stderr, logs, stream,
+                                          detach_keys, _tty_arg(tty))
+        fs = FrameStream(s, demux)
+        if stream:
+            return fs
+        return fs.read_all()
+
+    def attach_socket(self, container: ContainerRef,
+                      params: Optional[Mapping[str, Any]] = None,
+                      ws: bool = False) -> HijackedSocket:
+        """POST /containers/{id}/attach over a hijacked connection: a
+        socket-like :class:`~clibdocker.hijack.HijackedSocket` to write the
+        container's stdin and read its output.
+
+        :param params: ``stdin``, ``stdout``, ``stderr``, ``stream``,
+            ``logs``, ``detachKeys`` (absent keys are off); default
+            ``{"stdout": 1, "stderr": 1, "stream": 1}``.
+        :param ws: WebSocket attach is not supported (raises
+            :class:`~clibdocker.errors.UnsupportedError`); the hijacked
+            connection carries the same bytes.
+        :op: ContainerAttach
+        """
+        if params is None:
+            params = {"stdout": 1, "stderr": 1, "stream": 1}
+        h = self._native.container_attach_hijack(
+            _cid(container), bool(params.get("stdin")), bool(params.get("stdout")),
+            bool(params.get("stderr")), bool(params.get("logs")), bool(params.get("stream")),
+            params.get("detachKeys"), -1, websocket=ws)
+        return HijackedSocket(h)
+
+    def attach_websocket(self, container: ContainerRef,
+                         params: Optional[Mapping[str, Any]] = None) -> HijackedSocket:
+        """GET /containers/{id}/attach/ws: not supported by clibdocker (its
+        libcurl has no WebSocket client); always raises
+        :class:`~clibdocker.errors.UnsupportedError`. Use :meth:`attach_socket`.
+        (Not claimed as an implementation of ContainerAttachWebsocket.)
+        """
+        return self.attach_socket(container, params, ws=True)
+
+    def export(self, container: ContainerRef,
+               chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE) -> RawStream:
+        """GET /containers/{id}/export: the container's filesystem as a tar
+        stream.
+
+        :param chunk_size: bytes per iteration (None: as they arrive).
+        :returns: a :class:`~clibdocker.stream.RawStream`; iterate it, or
+            ``write_to(file_or_fd)`` to save it with bounded memory.
+        :op: ContainerExport
+        """
+        return RawStream(self._native.container_export(_cid(container)), chunk_size)
+
+    def stats(self, container: ContainerRef, decode: Optional[bool] = None, stream: bool = True,
+              one_shot: Optional[bool] = None) -> Any:
+        """GET /containers/{id}/stats: resource usage.
+
+        :param stream: a :class:`~clibdocker.stream.CancellableStream` of
+            samples (one per second; bytes of JSON, dicts with ``decode``);
+            False: one sample as a dict.
+        :param one_shot: with ``stream=False``, answer at once (no
+            ``precpu_stats``); API 1.41.
+        :op: ContainerStats
+        """
+        cid = _cid(container)
+        if stream:
+            if one_shot:
+                raise errors.InvalidArgument(
+                    "one_shot is only available in conjunction with stream=False")
+            return CancellableStream(self._native.container_stats(cid), bool(decode))
+        if decode:
+            raise errors.InvalidArgument(
+                "decode is only available in conjunction with stream=True")
+        one = -1 if one_shot is None else (1 if one_shot else 0)
+        return loads(self._native.container_stats_once(cid, one))
+
+    def get_archive(self, container: ContainerRef, path: str,
+                    chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE,
+                    encode_stream: bool = False) -> Tuple[RawStream, Optional[Dict[str, Any]]]:
+        """GET /containers/{id}/archive: a file or directory as a tar stream.
+
+        :param encode_stream: let the engine compress the transfer.
+        :returns: ``(stream, stat)``: a :class:`~clibdocker.stream.RawStream`
+            (iterate it, or ``write_to(file_or_fd)``) and the path's stat
+            (``name``, ``size``, ``mode``, ``mtime``, ``linkTarget``).
+        :op: ContainerArchive
+        """
+        s = self._native.container_archive_get(_cid(container), path, encode_stream)
+        raw = s.archive_stat()
+        stat = loads(raw) if raw is not None else None
+        return RawStream(s, chunk_size), stat
+
+    def put_archive(self, container: ContainerRef, path: str,
+                    data: Union[bytes, Iterable[bytes], Any],
+                    no_overwrite_dir_non_dir: Optional[bool] = None,
+                    copy_uid_gid: Optional[bool] = None) -> bool:
+        """PUT /containers/{id}/archive: extract a tar archive into directory
+        ``path`` (which must exist) of the container.
+
+        :param data: the tar as bytes, a binary file object, or an iterable of
+            bytes chunks; streamed, never held whole by clibdocker.
+        :param no_overwrite_dir_non_dir, copy_uid_gid: beyond docker-py, the
+            API's ``noOverwriteDirNonDir`` and ``copyUIDGID``.
+        :returns: True.
+        :op: PutContainerArchive
+        """
+        reader = Reader(data)
+        self._native.container_archive_put(
+            _cid(container), path,
+            -1 if no_overwrite_dir_non_dir is None else int(no_overwrite_dir_non_dir),
+            -1 if copy_uid_gid is None else int(copy_uid_gid), reader)
+        return True

@@ -1,0 +1,118 @@
+"""A hijacked attach/exec connection as a socket-like object."""
+from __future__ import annotations
+
+import os
+import socket as _socket
+from typing import Any, Iterator, Optional
+
+from ._binding import KIND_MUX, STDERR, Hijack
+
+
+class HijackedSocket:
+    """What ``attach_socket()`` and ``exec_start(socket=True)`` return: the
+    connection after the HTTP upgrade, a plain pipe to the container's or
+    exec's stdio (docker-py returns the raw socket).
+
+    ``send``/``sendall`` write stdin, ``shutdown(socket.SHUT_WR)`` ends it
+    (the process sees end-of-file), ``recv`` reads raw bytes (with frame
+    headers when the output is multiplexed, as docker-py's socket does).
+    Beyond docker-py: :meth:`frames` yields demultiplexed output and
+    :meth:`read_all` collects it. ``close()`` may be called from another
+    thread to stop a blocked ``recv``. Also a context manager.
+    """
+
+    def __init__(self, hijack: Hijack) -> None:
+        self._h = hijack
+        self._sock_obj: Optional[_socket.socket] = None
+
+    # --- socket-like ----------------------------------------------------------
+
+    def send(self, data: Any) -> int:
+        """Write all of ``data`` to stdin; returns its length."""
+        n = len(memoryview(data).cast("B"))
+        self._h.write(data)
+        return n
+
+    def sendall(self, data: Any) -> None:
+        """Write all of ``data`` to stdin."""
+        self._h.write(data)
+
+    def recv(self, bufsize: int = 4096) -> bytes:
+        """Up to ``bufsize`` raw bytes; b"" at the end of the connection."""
+        if bufsize <= 0:
+            return b""
+        return self._h.read(bufsize)
+
+    read = recv
+
+    def shutdown(self, how: int) -> None:
+        """``socket.SHUT_WR`` closes stdin; ``SHUT_RD``/``SHUT_RDWR`` close
+        the connection."""
+        if how == _socket.SHUT_WR:
+            self._h.close_write()
+        else:
+            self.close()
+
+    def close(self) -> None:
+        """Close the connection (safe from another thread)."""
+        if self._sock_obj is not None:
+            self._sock_obj.close()
+            self._sock_obj = None
+        self._h.close()
+
+    def fileno(self) -> int:
+        """The socket's descriptor (for select/poll)."""
+        return self._h.fileno()
+
+    @property
+    def _sock(self) -> _socket.socket:
+        """A ``socket.socket`` on a duplicate of the descriptor, for code
+        written against docker-py's ``sock._sock``."""
+        if self._sock_obj is None:
+            self._sock_obj = _socket.socket(fileno=os.dup(self.fileno()))
+        return self._sock_obj
+
+    @property
+    def closed(self) -> bool:
+        return self._h.closed
+
+    @property
+    def tty(self) -> bool:
+        """True if the output is a TTY's raw bytes (no stdout/stderr frames)."""
+        return self._h.kind != KIND_MUX
+
+    def __enter__(self) -> "HijackedSocket":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # --- beyond docker-py -------------------------------------------------------
+
+    def frames(self, demux: bool = False) -> Iterator[Any]:
+        """The output until the end: bytes per frame, or with ``demux``
+        ``(stdout, None)`` / ``(None, stderr)`` tuples. Do not mix with
+        ``recv``."""
+        while True:
+            f = self._h.next_frame()
+            if f is None:
+                return
+            sid, data = f
+            if demux:
+                yield (None, data) if sid == STDERR else (data, None)
+            else:
+                yield data
+
+    def read_all(self, demux: bool = False) -> Any:
+        """All output until the end: bytes, or ``(stdout, stderr)``."""
+        out = []
+        err = []
+        while True:
+            f = self._h.next_frame()
+            if f is None:
+                break
+            (err if demux and f[0] == STDERR else out).append(f[1])
+        if demux:
+            return (b"".join(out) if out else None, b"".join(err) if err else None)
+        return b"".join(out)
+
