@@ -95,20 +95,25 @@ def test_build_from_fileobj_and_build_error(dclient: clibdocker.DockerClient,
     tag = f"{unique('clibdocker-test/models-build')}:fo"
     tags.append(tag)
     df = io.BytesIO(f"FROM {TEST_IMAGE}\nLABEL clibdocker-test=1\nCMD [\"true\"]\n".encode())
-    img, _ = dclient.images.build(fileobj=df, tag=tag)
+    img, _ = dclient.images.build(fileobj=df, tag=tag, rm=True)
     assert img.attrs["Config"]["Cmd"] == ["true"]
-    bad = io.BytesIO(f"FROM {TEST_IMAGE}\nLABEL clibdocker-test=1\nRUN echo oops; exit 3\n".encode())
-    with pytest.raises(errors.BuildError) as ei:
-        dclient.images.build(fileobj=bad, rm=True, forcerm=True)
-    assert "3" in str(ei.value)
-    log = list(ei.value.build_log)
-    assert any("oops" in (m.get("stream") or "") for m in log if isinstance(m, dict))
+    mark = unique("models")
+    bad = io.BytesIO(f"FROM {TEST_IMAGE}\nLABEL clibdocker-test=1 models={mark}\n"
+                     "RUN echo oops; exit 3\n".encode())
+    try:
+        with pytest.raises(errors.BuildError) as ei:
+            dclient.images.build(fileobj=bad, rm=True, forcerm=True)
+        assert "3" in str(ei.value)
+        log = list(ei.value.build_log)
+        assert any("oops" in (m.get("stream") or "") for m in log if isinstance(m, dict))
+    finally:  # the failed build's LABEL step stays as a dangling image
+        dclient.images.prune(filters={"dangling": True, "label": f"models={mark}"})
 
 
 def test_prune_dangling_built_image(dclient: clibdocker.DockerClient) -> None:
     mark = unique("models")
     df = io.BytesIO(f"FROM {TEST_IMAGE}\nLABEL clibdocker-test=1 models={mark}\n".encode())
-    img, _ = dclient.images.build(fileobj=df)
+    img, _ = dclient.images.build(fileobj=df, rm=True)
     assert img.tags == []
     res = dclient.images.prune(filters={"dangling": True, "label": f"models={mark}"})
     assert img.id in [d.get("Deleted") for d in res["ImagesDeleted"] or []]

@@ -62,6 +62,24 @@ def test_nodes(dc: clibdocker.DockerClient, swarm: Any) -> None:  # noqa: F811
     assert dc.nodes.list(filters={"role": "manager"}) == [node]
 
 
+def test_service_logs(dc: clibdocker.DockerClient, swarm: Any) -> None:  # noqa: F811
+    svc = dc.services.create(TEST_IMAGE, ["sh", "-c", "echo hello-from-task; sleep 300"],
+                             name=unique("clibdocker-test-svc"), labels=LABELS,
+                             stop_grace_period=1_000_000_000)
+    try:
+        def logged() -> bytes:
+            s = svc.logs(stdout=True)
+            try:
+                return b"".join(s)
+            finally:
+                s.close()
+        assert b"hello-from-task" in wait_for(
+            lambda: (lambda out: out if b"hello-from-task" in out else b"")(logged()),
+            60, what="the task's output")
+    finally:
+        svc.remove()
+
+
 def _running(svc: Service) -> int:
     return sum(1 for t in svc.tasks() if t["Status"]["State"] == "running")
 

@@ -105,8 +105,8 @@ class HijackedSocket:
 
     def read_all(self, demux: bool = False) -> Any:
         """All output until the end: bytes, or ``(stdout, stderr)``."""
-        out = []
-        err = []
+        out: "list[bytes]" = []
+        err: "list[bytes]" = []
         while True:
             f = self._h.next_frame()
             if f is None:

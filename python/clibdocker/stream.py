@@ -200,7 +200,7 @@ class RawStream(CancellableStream[bytes]):
             msg = self._stream.next()
             if msg is None:
                 return total
-            dest.write(msg)
+            dest.write(msg)  # type: ignore[union-attr]  # not an int: fd would be set
             total += len(msg)
 
 

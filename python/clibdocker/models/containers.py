@@ -13,6 +13,9 @@ from .resource import Collection, Model, dig
 
 DEFAULT_DATA_CHUNK_SIZE = 1024 * 2048
 
+#: log drivers whose output the engine can send back (``run`` returns it)
+_READABLE_LOG_DRIVERS = ("json-file", "journald", "local")
+
 
 class ExecResult(NamedTuple):
     """The result of :meth:`Container.exec_run`: ``exit_code`` (None when
@@ -142,10 +145,144 @@ class Container(Model):
         return self.client.api.wait(self._require_id(), **kwargs)
 
 
+    # --- streams (logs, attach, exec, archives, stats) ---------------------------
+
+    def attach(self, **kwargs: Any) -> Any:
+        """The container's output from now on (``stdout``, ``stderr``,
+        ``stream``, ``logs`` to include what it wrote before, ``demux``):
+        bytes, or with ``stream=True`` an iterator of chunks.
+        :meth:`logs` is a wrapper around the same data."""
+        return self.client.api.attach(self._require_id(), **kwargs)
+
+    def attach_socket(self, **kwargs: Any) -> Any:
+        """A socket-like object to write the container's stdin and read its
+        output (``params``: ``stdin``, ``stdout``, ``stderr``, ``stream``,
+        ``logs``)."""
+        return self.client.api.attach_socket(self._require_id(), **kwargs)
+
+    def exec_run(self, cmd: Union[str, List[str]], stdout: bool = True, stderr: bool = True,
+                 stdin: bool = False, tty: bool = False, privileged: bool = False,
+                 user: str = "", detach: bool = False, stream: bool = False,
+                 socket: bool = False, environment: Any = None,
+                 workdir: Optional[str] = None, demux: bool = False) -> ExecResult:
+        """Run a command in the (running) container, like ``docker exec``.
+
+        :returns: an :class:`ExecResult` ``(exit_code, output)``: output is
+            bytes, ``(stdout, stderr)`` with ``demux`` (each None when
+            empty), a stream of chunks with ``stream`` (its ``exit_code``
+            attribute holds the code once it is exhausted; ``exit_code`` of
+            the result is None), or a socket with ``socket``.
+        """
+        resp = self.client.api.exec_create(
+            self._require_id(), cmd, stdout=stdout, stderr=stderr, stdin=stdin, tty=tty,
+            privileged=privileged, user=user, environment=environment, workdir=workdir)
+        output = self.client.api.exec_start(resp["Id"], detach=detach, tty=tty, stream=stream,
+                                            socket=socket, demux=demux)
+        if socket or stream:
+            return ExecResult(None, output)
+        code = self.client.api.exec_inspect(resp["Id"]).get("ExitCode")
+        return ExecResult(code if isinstance(code, int) else None, output)
+
+    def export(self, chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE) -> Any:
+        """Its filesystem as a tar stream (``docker export``); iterate it
+        or ``write_to(file)``."""
+        return self.client.api.export(self._require_id(), chunk_size)
+
+    def get_archive(self, path: str, chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE,
+                    encode_stream: bool = False) -> Any:
+        """A file or directory of the container as a tar: ``(stream, stat)``."""
+        return self.client.api.get_archive(self._require_id(), path, chunk_size, encode_stream)
+
+    def put_archive(self, path: str, data: Any) -> bool:
+        """Extract a tar (bytes, file object or iterable of chunks) into
+        the existing directory ``path``; True on success."""
+        return self.client.api.put_archive(self._require_id(), path, data)
+
+    def logs(self, **kwargs: Any) -> Any:
+        """Its output (``docker logs``): ``stdout``, ``stderr``, ``stream``,
+        ``timestamps``, ``tail``, ``since``, ``follow``, ``until``
+        (beyond docker-py: ``demux``). Bytes, or with ``stream=True`` an
+        iterator of chunks."""
+        return self.client.api.logs(self._require_id(), **kwargs)
+
+    def stats(self, **kwargs: Any) -> Any:
+        """Resource usage samples (``decode``, ``stream``, ``one_shot``)."""
+        return self.client.api.stats(self._require_id(), **kwargs)
+
+
 class ContainerCollection(Collection[Container]):
     """The engine's containers (``client.containers``)."""
 
     model = Container
+
+    def run(self, image: Union[str, Image], command: Any = None, stdout: bool = True,
+            stderr: bool = False, remove: bool = False, **kwargs: Any) -> Any:
+        """Run a container, like ``docker run``: by default wait for it to
+        finish and return its output (stdout; ``stderr=True`` adds stderr).
+
+        Keyword arguments: those of :meth:`create` (``name``, ``environment``,
+        ``ports``, ``volumes``, ``network``, ``mem_limit``, ``labels``,
+        ``restart_policy``… — split between the container's config and its
+        host config as docker-py splits them), plus ``detach`` (return the
+        :class:`Container` at once), ``stream`` (return an iterator of output
+        chunks instead of bytes) and ``remove`` (remove it when it is done;
+        with ``detach``, the engine's ``auto_remove``). A missing image is
+        pulled first.
+
+        :returns: bytes, an iterator with ``stream``, a :class:`Container`
+            with ``detach``, or None when its log driver cannot be read back.
+        :raises ContainerError: it exited with a non-zero status (not with
+            ``detach``); ``stderr`` holds its standard error.
+        :raises ImageNotFound: the image is not on the engine and cannot be pulled.
+        """
+        if isinstance(image, Image):
+            image = image._require_id()
+        stream = kwargs.pop("stream", False)
+        detach = kwargs.pop("detach", False)
+        platform = kwargs.get("platform")
+        if detach and remove:
+            kwargs["auto_remove"] = True
+        if kwargs.get("network") and kwargs.get("network_mode"):
+            raise RuntimeError('The options "network" and "network_mode" can not be used '
+                               'together.')
+        if kwargs.get("networking_config") and not kwargs.get("network"):
+            raise RuntimeError('The option "networking_config" can not be used without '
+                               '"network".')
+        try:
+            container = self.create(image=image, command=command, detach=detach, **kwargs)
+        except errors.ImageNotFound:
+            self.client.images.pull(image, platform=platform)
+            container = self.create(image=image, command=command, detach=detach, **kwargs)
+        container.start()
+        if detach:
+            return container
+
+        driver = dig(container.attrs, "HostConfig", "LogConfig", "Type")
+        out: Any = None
+        if driver in _READABLE_LOG_DRIVERS:
+            out = container.logs(stdout=stdout, stderr=stderr, stream=True, follow=True)
+        try:
+            exit_status = container.wait()["StatusCode"]
+            data: Any = None
+            if exit_status == 0 and out is not None and not stream:
+                data = b"".join(out)  # all of it, before a removal
+            if exit_status != 0:
+                if out is not None:
+                    out.close()
+                out = None
+                if not kwargs.get("auto_remove"):
+                    out = container.logs(stdout=False, stderr=True)
+        except BaseException:
+            if out is not None and hasattr(out, "close"):
+                out.close()
+            raise
+        if remove:
+            container.remove()
+        if exit_status != 0:
+            raise errors.ContainerError(container, exit_status, command, image, out)
+        if stream or out is None:
+            return out
+        return data
 
     def create(self, image: Union[str, Image], command: Any = None,
                **kwargs: Any) -> Container:

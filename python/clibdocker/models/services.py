@@ -59,6 +59,16 @@ class Service(Model):
         return self.client.api.update_service(self._require_id(), self._version(),
                                               **create_kwargs)
 
+    def logs(self, **kwargs: Any) -> Any:
+        """The logs of the service's tasks, always as a stream (as in
+        docker-py): ``details``, ``follow``, ``stdout``, ``stderr`` (ask
+        for at least one), ``since``, ``timestamps``, ``tail`` (beyond
+        docker-py: ``demux``). Whether the output is framed follows the
+        spec's ``TTY``."""
+        tty = dig(self.attrs, "Spec", "TaskTemplate", "ContainerSpec", "TTY")
+        kwargs.setdefault("is_tty", tty if isinstance(tty, bool) else None)
+        return self.client.api.service_logs(self._require_id(), **kwargs)
+
     def scale(self, replicas: int) -> Any:
         """Set the number of replicas of a replicated service."""
         mode = dig(self.attrs, "Spec", "Mode") or {}
