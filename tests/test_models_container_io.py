@@ -124,9 +124,10 @@ def test_exec_run(running: Container) -> None:
     assert out == b"o\n" and err == b"e\n"
     assert running.exec_run("sh -c 'echo $X in $(pwd) as $(id -u)'", environment={"X": "y"},
                             workdir="/tmp", user="1234").output == b"y in /tmp as 1234\n"
-    s = running.exec_run(["sh", "-c", "echo 1; echo 2"], stream=True)
+    s = running.exec_run(["sh", "-c", "echo 1; echo 2; exit 4"], stream=True)
     assert s.exit_code is None
     assert b"".join(s.output) == b"1\n2\n"
+    assert s.output.exit_code == 4  # beyond docker-py: the code once exhausted
     assert running.exec_run(["sh", "-c", "echo x > /detached"], detach=True).output == ""
     deadline = time.monotonic() + 10
     while running.exec_run(["test", "-f", "/detached"]).exit_code != 0:
