@@ -21,6 +21,7 @@
 
 #include "clibdocker/errors.h"
 #include "clibdocker/stream.h"
+#include "clibdocker/system.h"
 #include "errors_int.h"
 #include "httphead_int.h"
 #include "mux_int.h"
@@ -41,6 +42,7 @@ struct dk_hijack {
 	char *rbuf;           /* read buffer for next_frame */
 	int final_rc;         /* 1 after the clean end, <0 after an error */
 	char op[32];
+	dk_client *c;         /* to tell a clean end from a dead engine */
 };
 
 static int connect_engine(dk_client *c, const char *op, int *fd_out)
@@ -266,6 +268,7 @@ int dk__hijack_open(dk_hijack **out, dk_call *k, int kind)
 	fd = -1;
 	h->kind = resolve(c, &head, kind);
 	h->idle_ms = c->idle_ms;
+	h->c = c;
 	atomic_init(&h->canceled, 0);
 	snprintf(h->op, sizeof(h->op), "%s", k->op);
 	dk_mux_init(&h->mux, 0);
@@ -344,8 +347,15 @@ int dk_hijack_read(dk_hijack *h, void *buf, size_t cap, size_t *got)
 			return dk__err(DK_ECANCELED, 0, 0, "%s: canceled", h->op);
 		if (r < 0)
 			return dk__err(DK_ETRANSPORT, 0, 0, "%s: reading from the engine: %s", h->op, strerror(errno));
-		if (r == 0)
+		if (r == 0) {
 			h->eof = 1;
+			/* An attached container that exits and an engine that dies
+			 * both close the socket: ask the engine which it was, so a
+			 * cut connection is never reported as a clean end. */
+			if (h->c && dk_system_ping(h->c) != 0)
+				return dk__err(DK_ETRANSPORT, 0, 0,
+					"%s: the connection was cut: the engine no longer answers", h->op);
+		}
 		*got = (size_t)r;
 		return 0;
 	}

@@ -223,5 +223,33 @@ class FaultServer:
         return True
 
 
+    # --- multiplexed log frames and hijacked connections ----------------------
+
+    _RAW = (b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+
+    def _m_bad_frame_header(self, conn: socket.socket, head: bytes) -> bool:
+        good = b"\x01\x00\x00\x00\x00\x00\x00\x03ok\n"
+        bad = b"\x07\x00\x00\x00\x00\x00\x00\x03bad"
+        conn.sendall(self._RAW + _chunk(good + bad) + b"0\r\n\r\n")
+        return True
+
+    def _m_huge_frame(self, conn: socket.socket, head: bytes) -> bool:
+        # a frame that announces 2^32-1 bytes, then 8 MB of it and a clean end
+        conn.sendall(self._RAW + _chunk(b"\x01\x00\x00\x00\xff\xff\xff\xff"))
+        piece = _chunk(b"z" * (1 << 20))
+        for _ in range(8):
+            conn.sendall(piece)
+        conn.sendall(b"0\r\n\r\n")
+        return True
+
+    def _m_upgrade_silent(self, conn: socket.socket, head: bytes) -> bool:
+        # agrees to the upgrade, then never sends a byte
+        conn.sendall(b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream"
+                     b"\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n")
+        self._sleep(30)
+        return False
+
+
 MODES: Dict[str, str] = {name[3:].replace("_", "-"): (getattr(FaultServer, name).__doc__ or "")
                          for name in dir(FaultServer) if name.startswith("_m_")}

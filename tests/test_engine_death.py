@@ -155,3 +155,41 @@ def test_engine_killed_during_events_then_back(engine2_restored):
     assert c.ping()
     assert c.version()["ApiVersion"] == "1.45"
     c.close()
+
+
+@pytest.fixture
+def ticking_container_engine2(engine2_restored):
+    """A container on the second engine writing a line every 100 ms."""
+    from conftest import TEST_IMAGE
+    c = clibdocker.APIClient(base_url=ENGINE2, timeout=30)
+    cid = c.create_container(TEST_IMAGE, ["sh", "-c", "while true; do echo tick; sleep 0.1; done"],
+                             labels={"clibdocker-test": "1"})["Id"]
+    c.start(cid)
+    try:
+        yield c, cid
+    finally:
+        try:
+            c.remove_container(cid, force=True)
+        except errors.DockerException:
+            pass
+        c.close()
+
+
+@pytest.mark.parametrize("how", ["logs", "attach"])
+def test_engine_killed_during_logs_follow_and_attach(ticking_container_engine2, how):
+    c, cid = ticking_container_engine2
+    if how == "logs":
+        stream = c.logs(cid, stream=True, follow=True)
+    else:
+        sock = c.attach_socket(cid, params={"stdout": 1, "stderr": 1, "stream": 1})
+        stream = sock.frames()
+    outcome: dict = {}
+    t = _consume_until_death(stream, outcome)
+    time.sleep(0.5)
+    assert t.is_alive(), "the stream ended before the engine was killed"
+    _kill_engine2()
+    t.join(20)
+    assert not t.is_alive(), f"{how}: the stream did not notice the engine dying"
+    assert isinstance(outcome["end"], errors.TransportError), (how, outcome)
+    _restart_engine2()
+    assert c.ping()                          # the same client again

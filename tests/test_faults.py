@@ -142,3 +142,43 @@ def test_huge_json_message_is_refused_with_bounded_memory(fs):
     assert "exceeds" in str(ei.value)
     assert grown_mb < 48, grown_mb
     _usable_after(fs, c)
+
+
+def test_bad_frame_header_is_a_protocol_error(fs):
+    c = _client(fs)
+    fs.mode = "bad-frame-header"
+    s = c.logs("abc", stream=True, tty=False)
+    assert next(s) == b"ok\n"
+    with pytest.raises(errors.ProtocolError):
+        next(s)
+    with pytest.raises(errors.ProtocolError):
+        c.logs("abc", tty=False)
+    _usable_after(fs, c)
+
+
+def test_frame_length_2_32_minus_1_is_never_buffered_whole(fs):
+    c = _client(fs, timeout=30)
+    fs.mode = "huge-frame"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    got = 0
+    with pytest.raises(errors.DockerException) as ei:
+        for piece in c.logs("abc", stream=True, tty=False):
+            got += len(piece)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert got == 8 << 20                      # delivered piecewise, as it came
+    assert isinstance(ei.value, (errors.ProtocolError, errors.TransportError))
+    assert grown_mb < 32, grown_mb
+    _usable_after(fs, c)
+
+
+def test_upgrade_that_never_sends_data_times_out(fs):
+    c = _client(fs)
+    fs.mode = "upgrade-silent"
+    sock = c.attach_socket("abc", params={"stdin": 1, "stream": 1, "stdout": 1,
+                                              "tty": False})
+    t0 = time.monotonic()
+    with pytest.raises(errors.DockerTimeout):
+        sock.recv(10)
+    assert time.monotonic() - t0 < 4
+    sock.close()
+    _usable_after(fs, c)

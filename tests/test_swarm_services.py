@@ -219,8 +219,12 @@ def test_update_scales_rolls_back_and_needs_the_version(client, make_service):
     v3 = client.inspect_service(svc["ID"])["Version"]["Index"]
     client.update_service(svc["ID"], v3, fetch_current_spec=True,
                           task_template=TaskTemplate(ContainerSpec(TEST_IMAGE, env={"V": "3"})))
-    cid = wait_for(lambda: [c for c in service_containers(svc["ID"])
-                            if docker_cli("exec", c, "sh", "-c", "echo $V").strip() == "3"],
+    def env_v(c: str) -> str:
+        try:   # the old task's container may be stopping under us
+            return docker_cli("exec", c, "sh", "-c", "echo $V").strip()
+        except subprocess.CalledProcessError:
+            return ""
+    cid = wait_for(lambda: [c for c in service_containers(svc["ID"]) if env_v(c) == "3"],
                    90, what="the updated task")[0]
     assert docker_cli("inspect", "--format", "{{json .Config.Entrypoint}}", cid).strip() == \
         '["sleep","300"]'

@@ -150,7 +150,9 @@ class ContainerIOMixin(BaseMixin):
 
         :param params: ``stdin``, ``stdout``, ``stderr``, ``stream``,
             ``logs``, ``detachKeys`` (absent keys are off); default
-            ``{"stdout": 1, "stderr": 1, "stream": 1}``.
+            ``{"stdout": 1, "stderr": 1, "stream": 1}``. Beyond docker-py:
+            ``tty`` True/False says whether the container has a TTY (None,
+            the default, asks the engine).
         :param ws: WebSocket attach is not supported (raises
             :class:`~clibdocker.errors.UnsupportedError`); the hijacked
             connection carries the same bytes.
@@ -161,7 +163,7 @@ class ContainerIOMixin(BaseMixin):
         h = self._native.container_attach_hijack(
             _cid(container), bool(params.get("stdin")), bool(params.get("stdout")),
             bool(params.get("stderr")), bool(params.get("logs")), bool(params.get("stream")),
-            params.get("detachKeys"), -1, websocket=ws)
+            params.get("detachKeys"), _tty_arg(params.get("tty")), websocket=ws)
         return HijackedSocket(h)
 
     def attach_websocket(self, container: ContainerRef,
