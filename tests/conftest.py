@@ -118,3 +118,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reporter.write_line(msg, red=True)
     if os.environ.get("CI") == "true" or os.environ.get("CLIBDOCKER_TEST_STRICT_CLEANUP") == "1":
         session.exitstatus = 1
+
+
+@pytest.fixture
+def dclient() -> Iterator[clibdocker.DockerClient]:
+    """A high-level client for the main engine (``clibdocker.from_env()``)."""
+    c = clibdocker.from_env()
+    try:
+        yield c
+    finally:
+        c.close()

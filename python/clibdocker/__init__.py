@@ -7,6 +7,9 @@ from . import errors
 from .api import APIClient
 from .client import DockerClient, from_env
 from .trace import TraceRecord
+from . import models, tls, types
+from .tls import TLSConfig
 
 __version__ = "0.1.0"
-__all__ = ["APIClient", "DockerClient", "from_env", "errors", "TraceRecord", "__version__"]
+__all__ = ["APIClient", "DockerClient", "from_env", "errors", "TraceRecord", "__version__",
+           "models", "tls", "types", "TLSConfig"]

@@ -1,5 +1,6 @@
-"""``DockerClient``: docker-py's high-level client. It grows collections and
-models as the API areas land; for now it carries the System calls."""
+"""``DockerClient``: docker-py's high-level client: collections of models
+(``client.containers``, ``client.images``…) over the low-level
+:class:`~clibdocker.APIClient` in ``client.api``, plus the System calls."""
 from __future__ import annotations
 
 import os
@@ -7,6 +8,16 @@ from typing import Any, Dict, Mapping, Optional
 
 from . import errors
 from .api.client import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS, APIClient
+from .models.configs import ConfigCollection
+from .models.containers import ContainerCollection
+from .models.images import ImageCollection
+from .models.networks import NetworkCollection
+from .models.nodes import NodeCollection
+from .models.plugins import PluginCollection
+from .models.secrets import SecretCollection
+from .models.services import ServiceCollection
+from .models.swarm import Swarm
+from .models.volumes import VolumeCollection
 from .stream import CancellableStream
 
 
@@ -46,26 +57,94 @@ class DockerClient:
                    max_pool_size=max_pool_size, use_ssh_client=use_ssh_client,
                    credstore_env=credstore_env)
 
+    # --- collections ---------------------------------------------------------
+
+    @property
+    def configs(self) -> ConfigCollection:
+        """The swarm's configs: ``get``, ``list``, ``create``."""
+        return ConfigCollection(client=self)
+
+    @property
+    def containers(self) -> ContainerCollection:
+        """The containers: ``run``, ``create``, ``get``, ``list``, ``prune``."""
+        return ContainerCollection(client=self)
+
+    @property
+    def images(self) -> ImageCollection:
+        """The images: ``build``, ``pull``, ``get``, ``list``, ``load``, ``push``…"""
+        return ImageCollection(client=self)
+
+    @property
+    def networks(self) -> NetworkCollection:
+        """The networks: ``create``, ``get``, ``list``, ``prune``."""
+        return NetworkCollection(client=self)
+
+    @property
+    def nodes(self) -> NodeCollection:
+        """The swarm's nodes: ``get``, ``list``."""
+        return NodeCollection(client=self)
+
+    @property
+    def plugins(self) -> PluginCollection:
+        """The plugins: ``install``, ``create``, ``get``, ``list``."""
+        return PluginCollection(client=self)
+
+    @property
+    def secrets(self) -> SecretCollection:
+        """The swarm's secrets: ``create``, ``get``, ``list``."""
+        return SecretCollection(client=self)
+
+    @property
+    def services(self) -> ServiceCollection:
+        """The swarm's services: ``create``, ``get``, ``list``."""
+        return ServiceCollection(client=self)
+
+    @property
+    def swarm(self) -> Swarm:
+        """The swarm (inspected now): ``init``, ``join``, ``leave``, ``update``…"""
+        return Swarm(client=self)
+
+    @property
+    def volumes(self) -> VolumeCollection:
+        """The volumes: ``create``, ``get``, ``list``, ``prune``."""
+        return VolumeCollection(client=self)
+
+    # --- top-level calls --------------------------------------------------------
+
     def ping(self) -> bool:
+        """True when the engine answers: :meth:`clibdocker.APIClient.ping`."""
         return self.api.ping()
 
     def version(self, api_version: bool = True) -> Dict[str, Any]:
+        """The engine's version: :meth:`clibdocker.APIClient.version`."""
         return self.api.version(api_version)
 
     def info(self) -> Dict[str, Any]:
+        """System-wide information: :meth:`clibdocker.APIClient.info`."""
         return self.api.info()
 
     def df(self) -> Dict[str, Any]:
+        """Disk usage: :meth:`clibdocker.APIClient.df`."""
         return self.api.df()
 
     def events(self, *args: Any, **kwargs: Any) -> CancellableStream[Any]:
+        """The engine's events: :meth:`clibdocker.APIClient.events`."""
         return self.api.events(*args, **kwargs)
 
     def login(self, *args: Any, **kwargs: Any) -> Dict[str, Any]:
+        """Log in to a registry: :meth:`clibdocker.APIClient.login`."""
         return self.api.login(*args, **kwargs)
 
     def close(self) -> None:
+        """Release the client's connections."""
         self.api.close()
+
+    def __getattr__(self, name: str) -> Any:
+        msg = f"'DockerClient' object has no attribute '{name}'"
+        if not name.startswith("_") and hasattr(APIClient, name):
+            msg += (" In Docker SDK for Python 2.0 and clibdocker this method is on "
+                    "APIClient: use client.api." + name)
+        raise AttributeError(msg)
 
     def __enter__(self) -> "DockerClient":
         return self

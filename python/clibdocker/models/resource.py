@@ -1,0 +1,110 @@
+"""``Model`` and ``Collection``: the base of every high-level object.
+
+A model is a tolerant view over the engine's JSON: ``attrs`` is the raw dict
+as the engine sent it (unknown fields kept), and properties read it with
+``.get`` so a field the engine did not send reads as ``None`` instead of
+raising.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Generic, Optional, Type, TypeVar
+
+from .. import errors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..client import DockerClient
+
+
+def dig(d: Any, *keys: str) -> Any:
+    """``d[k1][k2]...``, or None as soon as a level is missing or not a dict."""
+    for k in keys:
+        if not isinstance(d, dict):
+            return None
+        d = d.get(k)
+    return d
+
+
+class Model:
+    """One object on the engine (container, image, network…).
+
+    ``attrs`` holds the engine's JSON; ``reload()`` fetches it again. Two
+    models are equal when they are of the same class and have the same id.
+    """
+
+    #: the key of ``attrs`` that holds the object's id
+    id_attribute = "Id"
+
+    def __init__(self, attrs: Optional[Dict[str, Any]] = None,
+                 client: Optional["DockerClient"] = None,
+                 collection: Optional["Collection[Any]"] = None) -> None:
+        #: the client of the engine this object lives on
+        self.client: "DockerClient" = client  # type: ignore[assignment]
+        #: the collection this object belongs to
+        self.collection: "Collection[Any]" = collection  # type: ignore[assignment]
+        #: the engine's JSON for this object
+        self.attrs: Dict[str, Any] = attrs if attrs is not None else {}
+
+    def __repr__(self) -> str:
+        return f"<{self.__class__.__name__}: {self.short_id}>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, self.__class__) and self.id == other.id
+
+    def __hash__(self) -> int:
+        return hash(f"{self.__class__.__name__}:{self.id}")
+
+    @property
+    def id(self) -> Optional[str]:
+        """The object's id (None if the engine did not send it)."""
+        v = self.attrs.get(self.id_attribute)
+        return v if isinstance(v, str) else None
+
+    @property
+    def short_id(self) -> str:
+        """The id truncated to 12 characters."""
+        return (self.id or "")[:12]
+
+    def _require_id(self) -> str:
+        i = self.id
+        if not i:
+            raise errors.NullResource(f"this {self.__class__.__name__} has no id")
+        return i
+
+    def reload(self) -> None:
+        """Fetch the object from the engine again and replace ``attrs``."""
+        new = self.collection.get(self._require_id())
+        self.attrs = new.attrs
+
+
+M = TypeVar("M", bound=Model)
+
+
+class Collection(Generic[M]):
+    """All the objects of one kind on the engine (``client.containers``…)."""
+
+    #: the model class this collection makes
+    model: Type[M]
+
+    def __init__(self, client: "DockerClient") -> None:
+        #: the client of the engine
+        self.client = client
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            f"'{self.__class__.__name__}' object is not callable. You might be trying "
+            "to use the old (pre-2.0) docker-py API - use clibdocker.APIClient if so.")
+
+    def get(self, key: str, /) -> M:
+        """The object with this id or name."""
+        raise NotImplementedError
+
+    def prepare_model(self, attrs: Any) -> M:
+        """A model of this collection from the engine's JSON (or a model
+        re-bound to this collection)."""
+        if isinstance(attrs, Model):
+            attrs.client = self.client
+            attrs.collection = self
+            return attrs  # type: ignore[return-value]
+        if isinstance(attrs, dict):
+            return self.model(attrs=attrs, client=self.client, collection=self)
+        raise errors.DockerException(f"Can't create {self.model.__name__} from {attrs!r}")

@@ -1,0 +1,78 @@
+"""Models are tolerant views: missing fields read as None/empty, unknown
+fields are kept, id-less models refuse actions before any request."""
+from __future__ import annotations
+
+import pytest
+
+import clibdocker
+from clibdocker import errors
+from clibdocker.models.configs import Config
+from clibdocker.models.containers import Container
+from clibdocker.models.images import Image, RegistryData
+from clibdocker.models.networks import Network
+from clibdocker.models.nodes import Node
+from clibdocker.models.plugins import Plugin
+from clibdocker.models.secrets import Secret
+from clibdocker.models.services import Service
+from clibdocker.models.swarm import Swarm
+from clibdocker.models.volumes import Volume
+
+
+def test_missing_fields_read_as_none_or_empty() -> None:
+    c = Container({})
+    assert (c.id, c.name, c.status, c.image) == (None, None, None, None)
+    assert c.labels == {} and c.ports == {} and c.health == "unknown" and c.short_id == ""
+    c2 = Container({"State": {"Health": None}, "Config": {"Labels": None},
+                    "NetworkSettings": {"Ports": None}})
+    assert c2.health == "unknown" and c2.labels == {} and c2.ports == {}
+    i = Image({"RepoTags": None})
+    assert i.tags == [] and i.labels == {} and i.short_id == ""
+    assert RegistryData("x", {}).id is None
+    for m in (Service({}), Node({}), Swarm({})):
+        assert m.version is None and m.id is None
+    assert Service({}).name is None and Secret({}).name is None and Config({}).name is None
+    assert Network({}).name is None and Volume({}).name is None
+    p = Plugin({})
+    assert (p.name, p.enabled, p.settings) == (None, None, None)
+
+
+def test_unknown_fields_kept_and_equality() -> None:
+    attrs = {"Id": "a" * 64, "Name": "/x", "FutureField": {"nested": [1, 2]}}
+    c = Container(attrs)
+    assert c.attrs["FutureField"] == {"nested": [1, 2]} and c.name == "x"
+    assert c == Container({"Id": "a" * 64}) and hash(c) == hash(Container({"Id": "a" * 64}))
+    assert c != Image({"Id": "a" * 64}) and c != Container({"Id": "b" * 64})
+    assert repr(c) == "<Container: aaaaaaaaaaaa>"
+    assert Image({"Id": "sha256:" + "f" * 64}).short_id == "sha256:" + "f" * 12
+    assert Volume({"Name": "v1"}).id == "v1" and Node({"ID": "n1"}).id == "n1"
+
+
+def test_idless_model_refuses_before_any_request() -> None:
+    with clibdocker.DockerClient() as dc:
+        c = dc.containers.prepare_model({})
+        with pytest.raises(errors.NullResource):
+            c.stop()
+        with pytest.raises(errors.NullResource):
+            c.reload()
+        with pytest.raises(errors.NullResource):
+            dc.images.prepare_model({}).remove()
+        with pytest.raises(errors.NullResource):
+            dc.plugins.prepare_model({}).enable()
+        with pytest.raises(errors.DockerException):
+            dc.containers.prepare_model("not a dict")
+
+
+def test_client_shape() -> None:
+    with clibdocker.from_env() as dc:
+        assert isinstance(dc.api, clibdocker.APIClient)
+        assert dc.ping() is True
+        assert dc.version()["ApiVersion"] and "Containers" in dc.info()
+        with pytest.raises(TypeError, match="not callable"):
+            dc.containers()
+        with pytest.raises(AttributeError, match="client.api.inspect_container"):
+            dc.inspect_container("x")  # type: ignore[attr-defined]
+        with pytest.raises(AttributeError):
+            dc.no_such_thing  # type: ignore[attr-defined]
+    for name in ("DockerClient", "from_env", "APIClient", "errors", "types", "tls",
+                 "TLSConfig"):
+        assert hasattr(clibdocker, name)
