@@ -318,7 +318,8 @@ def show(src: str, kind: str, r: Dict[str, Any], want: Tuple[int, int, Optional[
     mixed = kind in ("dockerpy-stream", "dockerpy-all")
     ok = (r["stdout"] + r["stderr"] == n_out + n_err) if mixed else \
         (r["stdout"] == n_out and r["stderr"] == n_err)
-    if kind == "plain" and total is not None:
+    if "sum" in r and total is not None:     # plain and the C clients
+
         ok = ok and r["sum"] == total
     mbps = (n_out + n_err) / r["wall"] / 1e6
     per = r["cpu"] / frames * 1e6

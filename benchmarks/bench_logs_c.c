@@ -1,7 +1,7 @@
 /* The C side of benchmarks/bench_logs.py: read a container's logs through
  * clibdocker's C API, demultiplexed (dk_stream_next_batch, merged runs),
- * counting stdout and stderr bytes. Prints one JSON line with wall and CPU
- * time.
+ * counting stdout and stderr bytes and summing every payload byte. Prints
+ * one JSON line with wall and CPU time.
  *
  *   bench_logs_c URL CONTAINER [frames|batch]
  *   bench_logs_c unix:///PATH CONTAINER plain
@@ -42,6 +42,17 @@ static double cpu(void)
 	       ru.ru_stime.tv_usec / 1e6;
 }
 
+
+/* The byte sum every logs mode computes over the payload it receives (so the
+ * C rows do the same work on the data as the plain loop, and are checked). */
+static unsigned long long bsum(const unsigned char *d, size_t n)
+{
+	unsigned long long k = 0;
+	size_t i;
+	for (i = 0; i < n; i++)
+		k += d[i];
+	return k;
+}
 
 /* --- the plain baseline: socket, hand-written request, chunked + frames ---- */
 
@@ -145,7 +156,7 @@ static int plain_logs(const char *url, const char *id)
 	char req[512], line[1024], *q;
 	const unsigned char *d;
 	unsigned char hdr[8];
-	size_t hn = 0, n, k, i;
+	size_t hn = 0, n;
 	unsigned long long out = 0, err = 0, frames = 0, sum = 0, flen = 0;
 	int sid = 0, status = 0;
 	double t0, c0;
@@ -193,9 +204,7 @@ static int plain_logs(const char *url, const char *id)
 		n = b_read(&b, &d, flen > PBUF ? PBUF : (size_t)flen);
 		if (n == 0)
 			break;
-		for (k = 0, i = 0; i < n; i++)
-			k += d[i];
-		sum += k;
+		sum += bsum(d, n);
 		*(sid == 2 ? &err : &out) += n;
 		flen -= n;
 	}
@@ -240,7 +249,7 @@ int main(int argc, char **argv)
 	const char *d;
 	const dk_stream_run *runs;
 	size_t n, nruns, i;
-	unsigned long long out = 0, err = 0, pieces = 0;
+	unsigned long long out = 0, err = 0, pieces = 0, sum = 0;
 	int rc, id, frames = argc > 3 && !strcmp(argv[3], "frames");
 	double t0, c0;
 
@@ -266,6 +275,7 @@ int main(int argc, char **argv)
 	if (frames) {
 		while ((rc = dk_stream_next_frame(s, &id, &d, &n)) == 1) {
 			*(id == DK_STDERR ? &err : &out) += n;
+			sum += bsum((const unsigned char *)d, n);
 			pieces++;
 		}
 	} else {
@@ -274,14 +284,15 @@ int main(int argc, char **argv)
 				*(runs[i].stream_id == DK_STDERR ? &err : &out) += runs[i].len;
 				pieces++;
 			}
+		sum += bsum((const unsigned char *)d, n);
 	}
 	if (rc) {
 		fprintf(stderr, "%s\n", dk_error_last()->message);
 		return 1;
 	}
 	dk_stream_free(s);
-	printf("{\"wall\": %.6f, \"cpu\": %.6f, \"stdout\": %llu, \"stderr\": %llu, \"pieces\": %llu}\n",
-		now() - t0, cpu() - c0, out, err, pieces);
+	printf("{\"wall\": %.6f, \"cpu\": %.6f, \"stdout\": %llu, \"stderr\": %llu, \"pieces\": %llu, "
+	       "\"sum\": %llu}\n", now() - t0, cpu() - c0, out, err, pieces, sum);
 	dk_client_free(c);
 	return 0;
 }
