@@ -279,12 +279,13 @@ int main(int argc, char **argv)
 			pieces++;
 		}
 	} else {
-		while ((rc = dk_stream_next_batch(s, 1, &d, &n, &runs, &nruns)) == 1)
+		while ((rc = dk_stream_next_batch(s, 1, &d, &n, &runs, &nruns)) == 1) {
 			for (i = 0; i < nruns; i++) {
 				*(runs[i].stream_id == DK_STDERR ? &err : &out) += runs[i].len;
 				pieces++;
 			}
-		sum += bsum((const unsigned char *)d, n);
+			sum += bsum((const unsigned char *)d, n);
+		}
 	}
 	if (rc) {
 		fprintf(stderr, "%s\n", dk_error_last()->message);
