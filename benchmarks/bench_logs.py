@@ -8,7 +8,18 @@ Two sources of the same bytes:
   log bytes captured from the real engine (or generated in the same format
   with ``--synthetic``) straight from memory, chunked like the engine, so the
   client is the only thing measured;
-- ``engine``: the real engine (dockerd's own log reading included).
+- ``engine``: the real engine (dockerd's own log reading included): a
+  separate exited container that wrote ``--engine-mb`` MB (default 200) to
+  stdout and stderr, read once per client without follow.
+
+A ``plain`` baseline (benchmarks/bench_logs_c.c ``plain``: its own unix
+socket, a hand-written GET, minimal chunked decoding, 8-byte frame headers
+demultiplexed, every payload byte summed) runs against both sources. Then
+container inspect calls/s against the real engine (C, Python, docker-py).
+The run ends with PASS/FAIL per target:
+
+- (a) engine: clibdocker C and Python >= docker-py MB/s and >= 0.9x plain;
+- (b) replay: Python per frame >= 10x docker-py per frame; C >= 0.7x plain.
 
 Each client runs in its own process (this script with ``--worker``, or
 benchmarks/bench_logs_c.c built against the checkout), reading every byte
@@ -16,7 +27,8 @@ of a container's logs; the result is checked (byte counts per stream) and
 reported as MB/s (wall), client CPU seconds and CPU µs per frame.
 
     bash scripts/dev-build.sh
-    python3 benchmarks/bench_logs.py [--mb 50] [--frame 100] [--synthetic] [--json FILE]
+    python3 benchmarks/bench_logs.py [--mb 50] [--frame 100] [--engine-mb 200]
+                                     [--synthetic] [--no-engine] [--json FILE]
 """
 from __future__ import annotations
 
@@ -143,10 +155,7 @@ def synthetic(mb: int, frame: int) -> Tuple[bytes, int, int]:
 def capture(mb: int, frame: int) -> Tuple[bytes, int, int, str]:
     """Run a container writing `mb` MB of `frame`-byte lines (9 stdout : 1
     stderr) and capture its raw multiplexed logs from the engine."""
-    lines = (mb << 20) // frame
-    body = "x" * (frame - 9)
-    script = (f"awk 'BEGIN{{for(i=0;i<{lines};i++) if (i%10==9) printf \"%08d{body}\\n\", i "
-              f"> \"/dev/stderr\"; else printf \"%08d{body}\\n\", i}}'")
+    script = awk_script(mb, frame)
     name = f"clibdocker-bench-{uuid.uuid4().hex[:10]}"
     cid = subprocess.run(["docker", "run", "-d", "--label", "clibdocker-test=1", "--name", name,
                           IMAGE, "sh", "-c", script], check=True, capture_output=True,
@@ -177,6 +186,35 @@ def capture(mb: int, frame: int) -> Tuple[bytes, int, int, str]:
     return payload, n_out, n_err, cid
 
 
+def awk_script(mb: int, frame: int) -> str:
+    lines = (mb << 20) // frame
+    body = "x" * (frame - 9)
+    return (f"awk 'BEGIN{{for(i=0;i<{lines};i++) if (i%10==9) printf \"%08d{body}\\n\", i "
+            f"> \"/dev/stderr\"; else printf \"%08d{body}\\n\", i}}'")
+
+
+def start_engine_container(mb: int, frame: int) -> str:
+    """Start (detached) the container of the engine part: `mb` MB of
+    `frame`-byte lines, 9 stdout : 1 stderr."""
+    name = f"clibdocker-bench-{uuid.uuid4().hex[:10]}"
+    return subprocess.run(["docker", "run", "-d", "--label", "clibdocker-test=1", "--name", name,
+                           IMAGE, "sh", "-c", awk_script(mb, frame)], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def expected_engine(mb: int, frame: int) -> Tuple[int, int, int, int]:
+    """(stdout bytes, stderr bytes, frames, byte sum of all payloads) of the
+    lines awk_script() writes, computed here independently."""
+    lines = (mb << 20) // frame
+    n_err = lines // 10
+    n_out = lines - n_err
+    digits = 0
+    for i in range(lines):
+        digits += sum(b"%08d" % i)
+    total = digits + lines * ((frame - 9) * ord("x") + ord("\n"))
+    return n_out * frame, n_err * frame, lines, total
+
+
 # --- workers --------------------------------------------------------------------
 
 def worker(kind: str, url: str, cid: str) -> Dict[str, Any]:
@@ -188,6 +226,14 @@ def worker(kind: str, url: str, cid: str) -> Dict[str, Any]:
         import docker
         client = docker.APIClient(base_url=url, version="1.41")
     client.ping()
+    if kind.endswith("-inspect"):
+        n = int(os.environ.get("BENCH_INSPECT_N", "300"))
+        client.inspect_container(cid)
+        t0 = time.perf_counter()
+        c0 = time.process_time()
+        for _ in range(n):
+            client.inspect_container(cid)
+        return {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "calls": n}
     out = err = pieces = 0
     t0 = time.perf_counter()
     c0 = time.process_time()
@@ -247,23 +293,59 @@ def build_c() -> Optional[str]:
     return exe
 
 
-def run(kind: str, url: str, cid: str, c_exe: Optional[str]) -> Dict[str, Any]:
-    if kind.startswith("c-"):
+def run(kind: str, url: str, cid: str, c_exe: Optional[str], n: int = 300) -> Dict[str, Any]:
+    if kind == "plain":
+        assert c_exe
+        cmd = [c_exe, url, cid, "plain"]
+    elif kind == "c-inspect":
+        assert c_exe
+        cmd = [c_exe, url, cid, "inspect", str(n)]
+    elif kind.startswith("c-"):
         assert c_exe
         cmd = [c_exe, url, cid, kind[2:]]
     else:
         cmd = [sys.executable, __file__, "--worker", kind, url, cid]
-    res = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=900)
+    res = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=900,
+                         env=dict(os.environ, BENCH_INSPECT_N=str(n)))
     return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def show(src: str, kind: str, r: Dict[str, Any], want: Tuple[int, int, Optional[int]],
+         frames: int) -> Dict[str, Any]:
+    """Print one row; check the bytes (per stream where the client
+    demultiplexes, and the plain loop's byte sum)."""
+    n_out, n_err, total = want
+    mixed = kind in ("dockerpy-stream", "dockerpy-all")
+    ok = (r["stdout"] + r["stderr"] == n_out + n_err) if mixed else \
+        (r["stdout"] == n_out and r["stderr"] == n_err)
+    if "sum" in r and total is not None:     # plain and the C clients
+
+        ok = ok and r["sum"] == total
+    mbps = (n_out + n_err) / r["wall"] / 1e6
+    per = r["cpu"] / frames * 1e6
+    rss = r.get("maxrss_kb", 0) / 1024
+    print(f"[{src}] {kind:<18} {mbps:8.1f} {r['cpu']:7.2f} {per:13.3f} "
+          f"{rss:7.1f}  {'ok' if ok else 'WRONG BYTES'}", flush=True)
+    return {"source": src, "client": kind, "mb_per_s": mbps, "cpu_s": r["cpu"],
+            "cpu_us_per_frame": per, "ok": ok, **r}
+
+
+def header(src: str) -> None:
+    print(f"\n[{src}] {'client':<18} {'MB/s':>8} {'CPU s':>7} {'CPU µs/frame':>13} "
+          f"{'RSS MB':>7}  check", flush=True)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
-    ap.add_argument("--mb", type=int, default=50, help="MB of logs (default 50)")
+    ap.add_argument("--mb", type=int, default=50, help="MB of logs for the replay (default 50)")
     ap.add_argument("--frame", type=int, default=100, help="bytes per log line (default 100)")
+    ap.add_argument("--engine-mb", type=int, default=200,
+                    help="MB the engine container writes (default 200)")
+    ap.add_argument("--inspect-n", type=int, default=300,
+                    help="container inspect calls per client and repetition (default 300)")
     ap.add_argument("--synthetic", action="store_true",
-                    help="generate the frames instead of capturing them from the engine")
+                    help="generate the replayed frames instead of capturing them from the engine")
     ap.add_argument("--no-engine", action="store_true", help="only the replay server")
     ap.add_argument("--json", help="write the results to this file")
     a = ap.parse_args()
@@ -271,57 +353,122 @@ def main() -> int:
         print(json.dumps(worker(*a.worker)))
         return 0
 
-    cid = None
-    if a.synthetic:
-        payload, n_out, n_err = synthetic(a.mb, a.frame)
-    else:
-        payload, n_out, n_err, cid = capture(a.mb, a.frame)
-    c_exe = build_c()
-    tmp = tempfile.mkdtemp(prefix="clibdocker-replay-")
-    server = ReplayServer(payload, os.path.join(tmp, "replay.sock"))
-    kinds = (["c-batch", "c-frames"] if c_exe else []) + [
-        "py-chunks", "py-frames", "py-all", "dockerpy-stream", "dockerpy-all"]
-    frames = n_frames(payload)
-    print(f"{len(payload) / 1e6:.1f} MB of multiplexed logs, {frames} frames of ~{a.frame} B "
-          f"(stdout {n_out} B, stderr {n_err} B), "
-          f"{'synthetic' if a.synthetic else 'captured from the engine'}")
+    cids: List[str] = []
     results: List[Dict[str, Any]] = []
-    sources = [("replay", server.url, "replay")]
-    if cid and not a.no_engine:
-        sources.append(("engine", ENGINE, cid))
+    inspect: Dict[str, float] = {}
+    tmp = tempfile.mkdtemp(prefix="clibdocker-replay-")
+    server = None
+    t_start = time.monotonic()
     try:
-        for src, url, target in sources:
-            print(f"\n[{src}] {'client':<18} {'MB/s':>8} {'CPU s':>7} {'CPU µs/frame':>13} "
-                  f"{'RSS MB':>7}  check")
+        eng = None
+        if not a.no_engine:    # writing 200 MB takes a while: start it first
+            eng = start_engine_container(a.engine_mb, a.frame)
+            cids.append(eng)
+        if a.synthetic:
+            payload, n_out, n_err = synthetic(a.mb, a.frame)
+        else:
+            payload, n_out, n_err, cap = capture(a.mb, a.frame)
+            cids.append(cap)
+        c_exe = build_c()
+        server = ReplayServer(payload, os.path.join(tmp, "replay.sock"))
+        frames, total = n_frames(payload)
+        print(f"{len(payload) / 1e6:.1f} MB of multiplexed logs, {frames} frames of ~{a.frame} B "
+              f"(stdout {n_out} B, stderr {n_err} B), "
+              f"{'synthetic' if a.synthetic else 'captured from the engine'}")
+        cs = ["plain", "c-batch", "c-frames"] if c_exe else []
+        header("replay")
+        for kind in cs + ["py-chunks", "py-frames", "py-all", "dockerpy-stream",
+                          "dockerpy-all"]:
+            results.append(show("replay", kind, run(kind, server.url, "replay", c_exe),
+                                 (n_out, n_err, total), frames))
+        if eng:
+            subprocess.run(["docker", "wait", eng], check=True, capture_output=True)
+            e_out, e_err, e_frames, e_total = expected_engine(a.engine_mb, a.frame)
+            print(f"\nengine container: exited, {(e_out + e_err) / 1e6:.1f} MB in {e_frames} "
+                  f"lines (json-file), read once untimed (page cache), then once per client, "
+                  f"no follow", flush=True)
+            if c_exe:          # untimed: the json-file into the page cache for everyone
+                run("plain", ENGINE, eng, c_exe)
+            header("engine")
+            for kind in cs + ["py-chunks", "py-frames", "dockerpy-stream"]:
+                results.append(show("engine", kind, run(kind, ENGINE, eng, c_exe),
+                                    (e_out, e_err, e_total), e_frames))
+            print(f"\n[inspect] {'client':<18} {'calls/s':>8} {'CPU µs/call':>12}  "
+                  f"(median of 3, {a.inspect_n} calls)", flush=True)
+            kinds = (["c-inspect"] if c_exe else []) + ["py-inspect", "dockerpy-inspect"]
+            reps: Dict[str, List[Dict[str, Any]]] = {k: [] for k in kinds}
+            for _ in range(3):
+                for kind in kinds:
+                    reps[kind].append(run(kind, ENGINE, eng, c_exe, a.inspect_n))
             for kind in kinds:
-                r = run(kind, url, target, c_exe)
-                mixed = kind in ("dockerpy-stream", "dockerpy-all")
-                ok = (r["stdout"] + r["stderr"] == n_out + n_err) if mixed else \
-                    (r["stdout"] == n_out and r["stderr"] == n_err)
-                mbps = (n_out + n_err) / r["wall"] / 1e6
-                per = r["cpu"] / frames * 1e6
-                rss = r.get("maxrss_kb", 0) / 1024
-                print(f"[{src}] {kind:<18} {mbps:8.1f} {r['cpu']:7.2f} {per:13.3f} "
-                      f"{rss:7.1f}  {'ok' if ok else 'WRONG BYTES'}")
-                results.append({"source": src, "client": kind, "mb_per_s": mbps,
-                                "cpu_s": r["cpu"], "cpu_us_per_frame": per, "ok": ok, **r})
+                rs = sorted(reps[kind], key=lambda r: r["wall"])
+                med = rs[1]
+                inspect[kind] = a.inspect_n / med["wall"]
+                print(f"[inspect] {kind:<18} {inspect[kind]:8.0f} "
+                      f"{med['cpu'] / a.inspect_n * 1e6:12.1f}", flush=True)
     finally:
-        server.close()
+        if server:
+            server.close()
         shutil.rmtree(tmp, ignore_errors=True)
-        if cid:
+        for cid in cids:
             subprocess.run(["docker", "rm", "-f", cid], capture_output=True)
+
+    ok = all(r["ok"] for r in results)
+    verdicts = targets(results)
+    for name, good, detail in verdicts:
+        print(f"{'PASS' if good else 'FAIL'}  {name}: {detail}")
+    print(f"(whole run {time.monotonic() - t_start:.0f} s)")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"frames": frames, "bytes": n_out + n_err, "results": results}, f, indent=1)
-    return 0 if all(r["ok"] for r in results) else 1
+            json.dump({"frames": frames, "bytes": n_out + n_err, "results": results,
+                       "inspect_calls_per_s": inspect,
+                       "targets": [{"target": n, "pass": g, "detail": d}
+                                   for n, g, d in verdicts]}, f, indent=1)
+    return 0 if ok and all(g for _, g, _ in verdicts) else 1
 
 
-def n_frames(payload: bytes) -> int:
-    n = off = 0
+def targets(results: List[Dict[str, Any]]) -> List[Tuple[str, bool, str]]:
+    """The four targets, from the measured MB/s."""
+    mb = {(r["source"], r["client"]): r["mb_per_s"] for r in results if r["ok"]}
+    out: List[Tuple[str, bool, str]] = []
+    if ("engine", "dockerpy-stream") in mb and ("engine", "plain") in mb:
+        dp, pl = mb[("engine", "dockerpy-stream")], mb[("engine", "plain")]
+        for lang, kinds in (("C", ("c-batch", "c-frames")), ("Python", ("py-chunks", "py-frames"))):
+            for k in kinds:
+                v = mb.get(("engine", k), 0.0)
+                out.append((f"(a) engine {lang} {k} >= docker-py and >= 0.9x plain",
+                            v >= dp and v >= 0.9 * pl,
+                            f"{v:.1f} MB/s vs docker-py {dp:.1f}, plain {pl:.1f} "
+                            f"({v / pl:.2f}x)"))
+    elif any(r["source"] == "engine" for r in results):
+        out.append(("(a) engine", False, "a client failed or was not run"))
+    dp = mb.get(("replay", "dockerpy-stream"))
+    if dp:
+        for k in ("py-frames", "py-chunks"):
+            v = mb.get(("replay", k), 0.0)
+            out.append((f"(b) replay Python {k} >= 10x docker-py per frame", v >= 10 * dp,
+                        f"{v:.1f} MB/s vs {dp:.1f} ({v / dp:.1f}x)"))
+    else:
+        out.append(("(b) replay Python", False, "docker-py failed"))
+    pl = mb.get(("replay", "plain"))
+    if pl:
+        for k in ("c-batch", "c-frames"):
+            v = mb.get(("replay", k), 0.0)
+            out.append((f"(b) replay C {k} >= 0.7x plain read-and-demux", v >= 0.7 * pl,
+                        f"{v:.1f} MB/s vs {pl:.1f} ({v / pl:.2f}x)"))
+    else:
+        out.append(("(b) replay C", False, "plain baseline failed or not built"))
+    return out
+
+
+def n_frames(payload: bytes) -> Tuple[int, int]:
+    """(frames, byte sum of the frame payloads) of multiplexed bytes."""
+    n = off = hsum = 0
     while off < len(payload):
+        hsum += sum(payload[off:off + 8])
         off += 8 + struct.unpack_from(">BxxxL", payload, off)[1]
         n += 1
-    return n
+    return n, sum(payload) - hsum
 
 
 if __name__ == "__main__":
