@@ -2,14 +2,41 @@
 
 ``clibdocker.APIClient`` mirrors docker-py's low-level client and
 ``clibdocker.from_env()`` / ``clibdocker.DockerClient`` its high-level one.
+The high-level client, its models, ``types`` and ``tls`` are imported on
+first use, so that a program using only ``APIClient`` starts fast.
 """
+from typing import TYPE_CHECKING, Any
+
 from . import errors
 from .api import APIClient
-from .client import DockerClient, from_env
 from .trace import TraceRecord
-from . import models, tls, types
-from .tls import TLSConfig
+
+if TYPE_CHECKING:
+    from . import models, tls, types
+    from .client import DockerClient, from_env
+    from .tls import TLSConfig
 
 __version__ = "0.1.0"
 __all__ = ["APIClient", "DockerClient", "from_env", "errors", "TraceRecord", "__version__",
            "models", "tls", "types", "TLSConfig"]
+
+_LAZY = {"DockerClient": ("client", "DockerClient"), "from_env": ("client", "from_env"),
+         "TLSConfig": ("tls", "TLSConfig"), "models": ("models", None),
+         "tls": ("tls", None), "types": ("types", None)}
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: load the high-level parts on first use."""
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'clibdocker' has no attribute {name!r}") from None
+    import importlib
+    mod = importlib.import_module(f".{module}", __name__)
+    value = mod if attr is None else getattr(mod, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> "list[str]":
+    return sorted(set(globals()) | set(_LAZY))

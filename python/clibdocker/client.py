@@ -4,21 +4,23 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
 
 from . import errors
 from .api.client import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS, APIClient
-from .models.configs import ConfigCollection
-from .models.containers import ContainerCollection
-from .models.images import ImageCollection
-from .models.networks import NetworkCollection
-from .models.nodes import NodeCollection
-from .models.plugins import PluginCollection
-from .models.secrets import SecretCollection
-from .models.services import ServiceCollection
-from .models.swarm import Swarm
-from .models.volumes import VolumeCollection
 from .stream import CancellableStream
+
+if TYPE_CHECKING:  # the models are imported when a collection is first used
+    from .models.configs import ConfigCollection
+    from .models.containers import ContainerCollection
+    from .models.images import ImageCollection
+    from .models.networks import NetworkCollection
+    from .models.nodes import NodeCollection
+    from .models.plugins import PluginCollection
+    from .models.secrets import SecretCollection
+    from .models.services import ServiceCollection
+    from .models.swarm import Swarm
+    from .models.volumes import VolumeCollection
 
 
 class DockerClient:
@@ -62,51 +64,61 @@ class DockerClient:
     @property
     def configs(self) -> ConfigCollection:
         """The swarm's configs: ``get``, ``list``, ``create``."""
+        from .models.configs import ConfigCollection
         return ConfigCollection(client=self)
 
     @property
     def containers(self) -> ContainerCollection:
         """The containers: ``run``, ``create``, ``get``, ``list``, ``prune``."""
+        from .models.containers import ContainerCollection
         return ContainerCollection(client=self)
 
     @property
     def images(self) -> ImageCollection:
         """The images: ``build``, ``pull``, ``get``, ``list``, ``load``, ``push``…"""
+        from .models.images import ImageCollection
         return ImageCollection(client=self)
 
     @property
     def networks(self) -> NetworkCollection:
         """The networks: ``create``, ``get``, ``list``, ``prune``."""
+        from .models.networks import NetworkCollection
         return NetworkCollection(client=self)
 
     @property
     def nodes(self) -> NodeCollection:
         """The swarm's nodes: ``get``, ``list``."""
+        from .models.nodes import NodeCollection
         return NodeCollection(client=self)
 
     @property
     def plugins(self) -> PluginCollection:
         """The plugins: ``install``, ``create``, ``get``, ``list``."""
+        from .models.plugins import PluginCollection
         return PluginCollection(client=self)
 
     @property
     def secrets(self) -> SecretCollection:
         """The swarm's secrets: ``create``, ``get``, ``list``."""
+        from .models.secrets import SecretCollection
         return SecretCollection(client=self)
 
     @property
     def services(self) -> ServiceCollection:
         """The swarm's services: ``create``, ``get``, ``list``."""
+        from .models.services import ServiceCollection
         return ServiceCollection(client=self)
 
     @property
     def swarm(self) -> Swarm:
         """The swarm (inspected now): ``init``, ``join``, ``leave``, ``update``…"""
+        from .models.swarm import Swarm
         return Swarm(client=self)
 
     @property
     def volumes(self) -> VolumeCollection:
         """The volumes: ``create``, ``get``, ``list``, ``prune``."""
+        from .models.volumes import VolumeCollection
         return VolumeCollection(client=self)
 
     # --- top-level calls --------------------------------------------------------
