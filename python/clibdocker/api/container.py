@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
 
 from .. import errors
-from ..types import ContainerConfig, EndpointConfig, HostConfig, NetworkingConfig
-from ..types._util import format_environment, parse_bytes
+if TYPE_CHECKING:  # imported on first use: clibdocker.types costs start-up
+    from ..types import ContainerConfig, EndpointConfig, HostConfig, NetworkingConfig
 from ..utils import convert_filters, filters_dict
 from ._base import BaseMixin
 
@@ -128,6 +128,7 @@ class ContainerApiMixin(BaseMixin):
         if isinstance(volumes, str):
             volumes = [volumes]
         if isinstance(environment, dict):
+            from ..types._util import format_environment
             environment = format_environment(environment)
         config = self.create_container_config(
             image, command, hostname, user, detach, stdin_open, tty, ports, environment,
@@ -138,6 +139,7 @@ class ContainerApiMixin(BaseMixin):
 
     def create_container_config(self, *args: Any, **kwargs: Any) -> ContainerConfig:
         """A :class:`~clibdocker.types.ContainerConfig` for this client's API version."""
+        from ..types import ContainerConfig
         return ContainerConfig(self._native.api_version(), *args, **kwargs)
 
     def create_container_from_config(self, config: Mapping[str, Any], name: Optional[str] = None,
@@ -162,15 +164,18 @@ class ContainerApiMixin(BaseMixin):
         if "version" in kwargs:
             raise TypeError("create_host_config() got an unexpected keyword argument 'version'")
         kwargs["version"] = self._native.api_version()
+        from ..types import HostConfig
         return HostConfig(*args, **kwargs)
 
     def create_networking_config(self, *args: Any, **kwargs: Any) -> NetworkingConfig:
         """A :class:`~clibdocker.types.NetworkingConfig`:
         ``create_networking_config({"net": create_endpoint_config(aliases=[...])})``."""
+        from ..types import NetworkingConfig
         return NetworkingConfig(*args, **kwargs)
 
     def create_endpoint_config(self, *args: Any, **kwargs: Any) -> EndpointConfig:
         """An :class:`~clibdocker.types.EndpointConfig` for this client's API version."""
+        from ..types import EndpointConfig
         return EndpointConfig(self._native.api_version(), *args, **kwargs)
 
     def inspect_container(self, container: ContainerRef, size: bool = False) -> Dict[str, Any]:
@@ -303,6 +308,7 @@ class ContainerApiMixin(BaseMixin):
         for key, val in (("Memory", mem_limit), ("MemoryReservation", mem_reservation),
                          ("MemorySwap", memswap_limit), ("KernelMemory", kernel_memory)):
             if val:
+                from ..types._util import parse_bytes
                 data[key] = parse_bytes(val)
         if restart_policy:
             if not isinstance(restart_policy, dict):
