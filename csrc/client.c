@@ -465,7 +465,7 @@ static int negotiate(dk_client *c, int *num_out)
 
 int dk__client_version_num(dk_client *c)
 {
-	int num, rc, max = parse_version(DK_API_VERSION_MAX);
+	int num, rc, max;
 
 	pthread_mutex_lock(&c->lock);
 	if (c->version_set) {
@@ -478,6 +478,7 @@ int dk__client_version_num(dk_client *c)
 	rc = negotiate(c, &num);
 	if (rc)
 		return rc;
+	max = parse_version(DK_API_VERSION_MAX);
 	if (num > max)
 		num = max;
 	pthread_mutex_lock(&c->lock);
