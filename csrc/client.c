@@ -428,14 +428,65 @@ void dk__client_release(dk_client *c, CURL *h)
 		curl_easy_cleanup(h);
 }
 
+/* The Api-Version header of a /_ping answer as a version number (copied into
+ * text[16]), or -1 when it is missing or malformed. */
+static int version_from_headers(const dkbuf *headers, char text[16])
+{
+	size_t n = 0;
+	const char *hv = dk__find_header(headers, "Api-Version", &n);
+
+	text[0] = '\0';
+	if (!hv || n >= 16)
+		return -1;
+	memcpy(text, hv, n);
+	text[n] = '\0';
+	return parse_version(text);
+}
+
+/* Record a negotiated version (the engine's, capped at the newest this client
+ * speaks) unless one is already set. Returns the version in use. */
+static int settle_version(dk_client *c, int num)
+{
+	int max = parse_version(DK_API_VERSION_MAX);
+
+	if (num > max)
+		num = max;
+	pthread_mutex_lock(&c->lock);
+	if (!c->version_set) {
+		snprintf(c->version, sizeof(c->version), "%d.%d", num / 1000, num % 1000);
+		c->version_num = num;
+		c->version_set = 1;
+	}
+	num = c->version_num;
+	pthread_mutex_unlock(&c->lock);
+	return num;
+}
+
+int dk__client_version_known(dk_client *c)
+{
+	int known;
+
+	pthread_mutex_lock(&c->lock);
+	known = c->version_set;
+	pthread_mutex_unlock(&c->lock);
+	return known;
+}
+
+void dk__client_learn_version(dk_client *c, const dkbuf *ping_headers)
+{
+	char text[16];
+	int num = version_from_headers(ping_headers, text);
+
+	/* an unusable version is left for the next versioned call to report */
+	if (num >= parse_version(DK_API_VERSION_MIN))
+		settle_version(c, num);
+}
+
 /* GET /_ping (unversioned) and read Api-Version. Called with no lock held. */
 static int negotiate(dk_client *c, int *num_out)
 {
 	dk_call k;
-	int rc, num = -1;
-	size_t n = 0;
-	const char *hv;
-	char tmp[16];
+	int rc;
 
 	rc = dk__call_begin(&k, c, "GET", "SystemPing", 0, "/_ping");
 	if (rc)
@@ -443,29 +494,25 @@ static int negotiate(dk_client *c, int *num_out)
 	k.want_headers = 1;
 	rc = dk__call_perform(&k);
 	if (rc == 0) {
-		hv = dk__find_header(&k.resp_headers, "Api-Version", &n);
-		if (hv && n < sizeof(tmp)) {
-			memcpy(tmp, hv, n);
-			tmp[n] = '\0';
-			num = parse_version(tmp);
-		}
+		char text[16];
+		int num = version_from_headers(&k.resp_headers, text);
+
 		if (num < 0)
 			rc = dk__err(DK_EVERSION, 0, 0,
 				"the engine did not report a usable Api-Version in /_ping");
 		else if (num < parse_version(DK_API_VERSION_MIN))
 			rc = dk__err(DK_EVERSION, 0, 0,
 				"the engine speaks API %s, older than the oldest this client supports (%s)",
-				tmp, DK_API_VERSION_MIN);
+				text, DK_API_VERSION_MIN);
+		else
+			*num_out = num;
 	}
-	dk__call_finish(&k, rc);
-	if (rc == 0)
-		*num_out = num;
-	return rc;
+	return dk__call_finish(&k, rc);
 }
 
 int dk__client_version_num(dk_client *c)
 {
-	int num, rc, max;
+	int num, rc;
 
 	pthread_mutex_lock(&c->lock);
 	if (c->version_set) {
@@ -478,18 +525,7 @@ int dk__client_version_num(dk_client *c)
 	rc = negotiate(c, &num);
 	if (rc)
 		return rc;
-	max = parse_version(DK_API_VERSION_MAX);
-	if (num > max)
-		num = max;
-	pthread_mutex_lock(&c->lock);
-	if (!c->version_set) {
-		snprintf(c->version, sizeof(c->version), "%d.%d", num / 1000, num % 1000);
-		c->version_num = num;
-		c->version_set = 1;
-	}
-	num = c->version_num;
-	pthread_mutex_unlock(&c->lock);
-	return num;
+	return settle_version(c, num);
 }
 
 int dk_client_api_version(const char **out, dk_client *c)

@@ -90,6 +90,11 @@ int dk__client_new_from_host_env(dk_client **out);
 
 /* Negotiate if needed; return the version number (e.g. 1041) or <0. */
 int dk__client_version_num(dk_client *c);
+/* Whether the API version is fixed or already negotiated. */
+int dk__client_version_known(dk_client *c);
+/* Negotiate from the headers of a /_ping answer another call made, if no
+ * version is set yet and the answer names a usable one. */
+void dk__client_learn_version(dk_client *c, const dkbuf *ping_headers);
 
 /* Set the client's transport options (socket path, TLS, ...) on a new
  * easy handle; used for pooled handles and stream handles alike. */

@@ -15,11 +15,17 @@
 int dk_system_ping(dk_client *c)
 {
 	dk_call k;
-	int rc = dk__call_begin(&k, c, "GET", "SystemPing", 1, "/_ping");
+	/* Before negotiation, one unversioned /_ping both answers and negotiates
+	 * (instead of a negotiating ping followed by this one). */
+	int learn = c && !dk__client_version_known(c);
+	int rc = dk__call_begin(&k, c, "GET", "SystemPing", !learn, "/_ping");
 
 	if (rc)
 		return rc;
+	k.want_headers = learn;
 	rc = dk__call_perform(&k);
+	if (rc == 0 && learn)
+		dk__client_learn_version(c, &k.resp_headers);
 	if (rc == 0 && !(k.resp.len == 2 && !memcmp(k.resp.ptr, "OK", 2)))
 		rc = dk__err(DK_EPROTO, (int)k.status, 0, "SystemPing: unexpected answer to /_ping");
 	return dk__call_finish(&k, rc);

@@ -8,7 +8,6 @@ Everything above it is plain Python.
 from __future__ import annotations
 
 import sys
-from json import loads as _json_loads
 import threading
 from typing import Any, Callable, List, Optional, Tuple
 
@@ -51,6 +50,18 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
         return cls(msg, errors._Response(status, None, msg.encode()), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
     return cls2(msg)
+
+
+def _first_json_loads(data: bytes) -> Any:
+    # json is imported on the first decode, not at start-up; then the global
+    # is rebound so later calls go straight to json.loads
+    global _json_loads
+    from json import loads as json_loads
+    _json_loads = json_loads
+    return json_loads(data)
+
+
+_json_loads: Callable[[bytes], Any] = _first_json_loads
 
 
 def loads(data: bytes) -> Any:

@@ -1,7 +1,6 @@
 """Argument helpers shared by the API methods (docker-py's ``docker.utils``)."""
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, Mapping, Optional, Union
 
 
@@ -27,6 +26,7 @@ def convert_filters(filters: Mapping[str, Any]) -> str:
         if not isinstance(v, list):
             v = [v]
         result[k] = [item if isinstance(item, str) else str(item) for item in v]
+    import json  # not at module level: start-up time
     return json.dumps(result)
 
 

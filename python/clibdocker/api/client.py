@@ -2,34 +2,108 @@
 names, arguments and return shapes."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from .. import errors
 from .._binding import Client
 from ..trace import TraceRecord
-from .container import ContainerApiMixin
-from .network import NetworkApiMixin
 from .system import SystemApiMixin
-from .volume import VolumeApiMixin
-from .image import ImageApiMixin
-from .build import BuildApiMixin
-from .plugin import PluginApiMixin
-from .swarm import SwarmApiMixin
-from .service import ServiceApiMixin
-from .secret import SecretApiMixin
-from .config import ConfigApiMixin
-from .container_io import ContainerIOMixin
-from .exec_api import ExecApiMixin
+
+if TYPE_CHECKING:
+    from .container import ContainerApiMixin
+    from .network import NetworkApiMixin
+    from .volume import VolumeApiMixin
+    from .image import ImageApiMixin
+    from .build import BuildApiMixin
+    from .plugin import PluginApiMixin
+    from .swarm import SwarmApiMixin
+    from .service import ServiceApiMixin
+    from .secret import SecretApiMixin
+    from .config import ConfigApiMixin
+    from .container_io import ContainerIOMixin
+    from .exec_api import ExecApiMixin
 
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MAX_POOL_SIZE = 10
 DEFAULT_USER_AGENT = "clibdocker/0.1.0"
 
 
-class APIClient(SystemApiMixin, ContainerApiMixin, ImageApiMixin, BuildApiMixin,
-                NetworkApiMixin, VolumeApiMixin, PluginApiMixin, SwarmApiMixin,
-                ServiceApiMixin, SecretApiMixin, ConfigApiMixin,
-                ContainerIOMixin, ExecApiMixin):
+# The area mixins beyond System are imported on first use (start-up time: a
+# program that only pings or follows events does not load the other ~20
+# modules). `_Areas` starts with the System mixin alone; the first lookup of an
+# attribute it lacks -- on an instance (`__getattr__`) or on the class (the
+# metaclass) -- imports every area and assigns the full base tuple, after which
+# all methods are ordinary class attributes (no per-call cost) and `super()`,
+# `dir()`, `help()` and `inspect` see them. Subclassing APIClient loads them at
+# once, so a subclass's `super().containers()` works.
+_AREA_MIXINS = (
+    ("container", "ContainerApiMixin"), ("image", "ImageApiMixin"),
+    ("build", "BuildApiMixin"), ("network", "NetworkApiMixin"),
+    ("volume", "VolumeApiMixin"), ("plugin", "PluginApiMixin"),
+    ("swarm", "SwarmApiMixin"), ("service", "ServiceApiMixin"),
+    ("secret", "SecretApiMixin"), ("config", "ConfigApiMixin"),
+    ("container_io", "ContainerIOMixin"), ("exec_api", "ExecApiMixin"),
+)
+_areas_lock = threading.Lock()
+_areas_loaded = False
+
+
+def _load_areas() -> None:
+    global _areas_loaded
+    if _areas_loaded:
+        return
+    import importlib
+    with _areas_lock:
+        if _areas_loaded:
+            return
+        bases: List[type] = [SystemApiMixin]
+        for module, name in _AREA_MIXINS:
+            bases.append(getattr(importlib.import_module(f".{module}", __package__), name))
+        _Areas.__bases__ = tuple(bases)
+        _areas_loaded = True
+
+
+class _LoadAreasOnClassLookup(type):
+    def __getattr__(cls, name: str) -> Any:
+        if _areas_loaded or (name.startswith("__") and name.endswith("__")):
+            raise AttributeError(f"type object {cls.__name__!r} has no attribute {name!r}")
+        _load_areas()
+        return type.__getattribute__(cls, name)
+
+    def __dir__(cls) -> List[str]:
+        _load_areas()
+        return list(type.__dir__(cls))
+
+
+if TYPE_CHECKING:
+    class _Areas(SystemApiMixin, ContainerApiMixin, ImageApiMixin, BuildApiMixin,
+                 NetworkApiMixin, VolumeApiMixin, PluginApiMixin, SwarmApiMixin,
+                 ServiceApiMixin, SecretApiMixin, ConfigApiMixin,
+                 ContainerIOMixin, ExecApiMixin):
+        pass
+else:
+    class _Areas(SystemApiMixin, metaclass=_LoadAreasOnClassLookup):
+        """The API area mixins (the others join on first use)."""
+
+        def __getattr__(self, name: str) -> Any:
+            if _areas_loaded or (name.startswith("__") and name.endswith("__")):
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}")
+            _load_areas()
+            return object.__getattribute__(self, name)
+
+        def __dir__(self) -> List[str]:
+            _load_areas()
+            return list(object.__dir__(self))
+
+        def __init_subclass__(cls, **kwargs: Any) -> None:
+            super().__init_subclass__(**kwargs)
+            if cls.__name__ != "APIClient" or cls.__module__ != __name__:
+                _load_areas()
+
+
+class APIClient(_Areas):
     """A low-level client for the Docker Engine API.
 
     :param base_url: ``unix:///var/run/docker.sock`` (the default),

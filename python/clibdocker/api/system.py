@@ -1,14 +1,15 @@
 """System API methods (docker-py's ``DaemonApiMixin``)."""
 from __future__ import annotations
 
-import json
-from typing import Any, Dict, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Union
 
 from .. import errors
 from .._binding import loads
-from ..stream import CancellableStream
 from ..utils import convert_filters, time_param
 from ._base import BaseMixin
+
+if TYPE_CHECKING:
+    from ..stream import CancellableStream
 
 
 class SystemApiMixin(BaseMixin):
@@ -73,6 +74,7 @@ class SystemApiMixin(BaseMixin):
         """
         f = convert_filters(filters) if filters else None
         stream = self._native.events(time_param(since), time_param(until), f)
+        from ..stream import CancellableStream  # not at module level: start-up time
         return CancellableStream(stream, bool(decode))
 
     def login(self, username: str, password: Optional[str] = None,
@@ -96,6 +98,7 @@ class SystemApiMixin(BaseMixin):
             return dict(cached)
         req = {"username": username, "password": password, "email": email,
                "serveraddress": registry}
+        import json  # not at module level: start-up time
         res = loads(self._native.auth(json.dumps(req)))
         self._auth_configs[key] = {k: v for k, v in req.items() if v is not None}
         if isinstance(res, dict) and res.get("IdentityToken"):
