@@ -356,8 +356,9 @@ int dk__call_setup_handle(dk_call *k, CURL *h, int streaming)
 	return 0;
 }
 
-int dk__curl_error(CURLcode cc, const char *errbuf, const char *what)
+int dk__curl_error(const dk_call *k, CURL *h, CURLcode cc, const char *errbuf)
 {
+	const char *what = k->op;
 	const char *detail = errbuf && *errbuf ? errbuf : curl_easy_strerror(cc);
 	int ssh_rc = cc == CURLE_ABORTED_BY_CALLBACK ? 0 : dk__ssh_error(DK_ECONNECT, (int)cc, detail, what);
 
@@ -367,7 +368,20 @@ int dk__curl_error(CURLcode cc, const char *errbuf, const char *what)
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		return dk__err(DK_ECONNECT, 0, (int)cc, "%s: cannot connect to the Docker engine: %s", what, detail);
+		if (k->c && k->c->unix_path) {
+			/* libcurl words a unix socket failure as "localhost port 80":
+			 * name the socket and the system's reason instead */
+			long os_errno = 0;
+
+			if (h)
+				curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+			return dk__err(DK_ECONNECT, 0, (int)cc,
+				"%s: cannot connect to the Docker engine at unix://%s: %s%s", what,
+				k->c->unix_path, os_errno ? strerror((int)os_errno) : detail,
+				os_errno == ENOENT || os_errno == ECONNREFUSED ? " (is dockerd running?)" : "");
+		}
+		return dk__err(DK_ECONNECT, 0, (int)cc, "%s: cannot connect to the Docker engine at %s: %s",
+			what, k->c ? k->c->url : "?", detail);
 	case CURLE_OPERATION_TIMEDOUT:
 		return dk__err(DK_ETIMEOUT, 0, (int)cc, "%s: timed out: %s", what, detail);
 	case CURLE_ABORTED_BY_CALLBACK:
@@ -451,7 +465,7 @@ int dk__call_perform(dk_call *k)
 	else if (k->err)
 		rc = dk__err(k->err, (int)k->status, 0, "%s: out of memory reading the answer", k->op);
 	else if (cc != CURLE_OK)
-		rc = dk__curl_error(cc, errbuf, k->op);
+		rc = dk__curl_error(k, h, cc, errbuf);
 	else if ((k->status >= 300 && k->status != 304) || k->status < 100)
 		rc = dk__call_status_error(k); /* 3xx: a redirect we never follow */
 	if (rc && cc != CURLE_OK) {

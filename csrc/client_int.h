@@ -138,7 +138,8 @@ int dk__call_abort(dk_call *k, int rc);
 /* Shared with stream.c */
 int dk__call_setup_handle(dk_call *k, CURL *h, int streaming);
 int dk__call_status_error(dk_call *k);
-int dk__curl_error(CURLcode cc, const char *errbuf, const char *what);
+/* The error for a failed transfer of call k on handle h (NULL: unknown). */
+int dk__curl_error(const dk_call *k, CURL *h, CURLcode cc, const char *errbuf);
 void dk__call_trace(dk_call *k, int code, const char *body, size_t shown,
 	uint64_t total, int streamed);
 void dk__call_dispose(dk_call *k);

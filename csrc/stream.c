@@ -254,7 +254,7 @@ static int done_rc(dk_stream *s)
 		return dk__err(DK_ETRANSPORT, (int)s->call.status, (int)s->result,
 			"%s: the connection to the engine was cut mid-stream: %s",
 			s->call.op, *s->errbuf ? s->errbuf : curl_easy_strerror(s->result));
-	return dk__curl_error(s->result, s->errbuf, s->call.op);
+	return dk__curl_error(&s->call, s->easy, s->result, s->errbuf);
 }
 
 static void stream_destroy(dk_stream *s)

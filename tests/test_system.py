@@ -72,6 +72,31 @@ def test_negotiation_second_engine(client2):
     assert v["Version"].startswith("26.")
 
 
+@pytest.mark.parametrize("engine", ["main", "engine2"])
+def test_first_ping_negotiates_in_one_request(engine):
+    from conftest import ENGINE2
+    url = ENGINE2 if engine == "engine2" else "unix:///var/run/docker.sock"
+    want = "1.45" if engine == "engine2" else "1.41"
+    seen = []
+    with clibdocker.APIClient(base_url=url) as c:
+        c.set_trace_hook(seen.append)
+        assert c.ping() is True
+        # one unversioned /_ping both answered and negotiated
+        assert [r.url for r in seen] == ["http://localhost/_ping"]
+        assert c.api_version == want
+        assert len(seen) == 1            # no second negotiation
+        c.ping()
+        assert seen[-1].url == f"http://localhost/v{want}/_ping"
+    # an explicit version is never replaced by what a ping reports (on the
+    # newer engine 1.41 differs from what it would negotiate)
+    seen.clear()
+    with clibdocker.APIClient(base_url=url, version="1.41") as c:
+        c.set_trace_hook(seen.append)
+        c.ping()
+        assert c.api_version == "1.41"
+        assert [r.url for r in seen] == ["http://localhost/v1.41/_ping"]
+
+
 def test_explicit_version_is_honoured(client2):
     from conftest import ENGINE2
     seen = []
@@ -240,6 +265,23 @@ def test_connection_refused_is_transport_error(tmp_path):
         c.ping()
     assert isinstance(ei.value, ConnectionError)
     assert isinstance(ei.value, errors.DockerException)
+    # the socket and the system's reason, not libcurl's "localhost port 80"
+    msg = str(ei.value)
+    assert f"unix://{tmp_path}/nothing.sock" in msg and "No such file or directory" in msg
+    assert "port 80" not in msg
+    # a socket file nobody listens on: refused
+    import socket
+    path = str(tmp_path / "dead.sock")
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(path)
+    s.close()
+    with pytest.raises(errors.TransportError) as ei:
+        clibdocker.APIClient(base_url=f"unix://{path}").ping()
+    assert "Connection refused" in str(ei.value) and path in str(ei.value)
+    # tcp: the URL is named too
+    with pytest.raises(errors.TransportError) as ei:
+        clibdocker.APIClient(base_url="tcp://127.0.0.1:1").ping()
+    assert "tcp://127.0.0.1:1" in str(ei.value)
 
 
 def test_closed_client_raises(client):

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import errors
 from .api import APIClient
-from .trace import TraceRecord
 
 if TYPE_CHECKING:
     from . import models, tls, types
     from .client import DockerClient, from_env
     from .tls import TLSConfig
+    from .trace import TraceRecord
 
 __version__ = "0.1.0"
 __all__ = ["APIClient", "DockerClient", "from_env", "errors", "TraceRecord", "__version__",
@@ -22,7 +22,8 @@ __all__ = ["APIClient", "DockerClient", "from_env", "errors", "TraceRecord", "__
 
 _LAZY = {"DockerClient": ("client", "DockerClient"), "from_env": ("client", "from_env"),
          "TLSConfig": ("tls", "TLSConfig"), "models": ("models", None),
-         "tls": ("tls", None), "types": ("types", None)}
+         "tls": ("tls", None), "types": ("types", None),
+         "TraceRecord": ("trace", "TraceRecord")}
 
 
 def __getattr__(name: str) -> Any:

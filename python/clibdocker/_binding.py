@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Any, Callable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
 
 from . import errors
 from ._native import ffi, lib
-from .trace import TraceRecord
+
+if TYPE_CHECKING:
+    from .trace import TraceRecord
 
 _NULL = ffi.NULL
 
@@ -125,6 +127,7 @@ def _dk_py_trace(t: Any, ud: Any) -> None:
     fn = client._trace_fn
     if fn is None:
         return
+    from .trace import TraceRecord  # not at module level: start-up time
     try:
         r = TraceRecord()
         r.method = ffi.string(t.method).decode()

@@ -78,9 +78,15 @@ int main(void)
 	CHECK_RC(dk_client_set_trace(c, on_trace, &ts, 0));
 
 	/* ping and negotiation */
+	/* the first ping is one unversioned request that also negotiates */
 	CHECK_RC(dk_system_ping(c));
+	CHECK(ts.calls == 1);
+	CHECK(!strcmp(ts.last_url, "http://localhost/_ping"));
 	CHECK_RC(dk_client_api_version(&ver, c));
+	CHECK(ts.calls == 1);
 	CHECK(ver && !strcmp(ver, "1.41"));
+	CHECK_RC(dk_system_ping(c));
+	CHECK(ts.calls == 2);
 	CHECK(strstr(ts.last_url, "/v1.41/_ping") != NULL);
 	CHECK(ts.last_status == 200);
 

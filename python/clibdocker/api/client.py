@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from .. import errors
 from .._binding import Client
-from ..trace import TraceRecord
 from .system import SystemApiMixin
 
 if TYPE_CHECKING:
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from .config import ConfigApiMixin
     from .container_io import ContainerIOMixin
     from .exec_api import ExecApiMixin
+    from ..trace import TraceRecord
 
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MAX_POOL_SIZE = 10
