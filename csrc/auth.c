@@ -240,8 +240,40 @@ static const char *obj_str(json_object *o, const char *key)
 int (*dk__auth_helper_hook)(dkbuf *out, const char *helper, const char *verb,
 	const char *input);
 
-static int run_helper(dkbuf *out, const char *helper, const char *verb, const char *input)
+/* The environment of a helper process: ours, with the entries of `extra`
+ * ("NAME=value", NULL-terminated) added or replacing ours. The array is
+ * malloc'd; its strings are borrowed. NULL when out of memory. */
+static char **helper_environ(const char *const *extra)
 {
+	size_t n = 0, m = 0, i, j, k = 0;
+	char **env;
+
+	for (i = 0; environ && environ[i]; i++)
+		n++;
+	for (i = 0; extra && extra[i]; i++)
+		m++;
+	env = calloc(n + m + 1, sizeof(*env));
+	if (!env)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const char *eq = strchr(environ[i], '=');
+		size_t nl = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+		int replaced = 0;
+		for (j = 0; j < m && !replaced; j++)
+			replaced = !strncmp(extra[j], environ[i], nl) && extra[j][nl] == '=';
+		if (!replaced)
+			env[k++] = environ[i];
+	}
+	for (j = 0; j < m; j++)
+		env[k++] = (char *)extra[j];
+	env[k] = NULL;
+	return env;
+}
+
+static int run_helper(dkbuf *out, const char *helper, const char *verb, const char *input,
+	const char *const *extra_env)
+{
+	char **env = NULL;
 	char prog[256];
 	char *argv[3];
 	int in[2] = {-1, -1}, outp[2] = {-1, -1}, st = 0, rc = 0;
@@ -256,6 +288,8 @@ static int run_helper(dkbuf *out, const char *helper, const char *verb, const ch
 	if (dk__auth_helper_hook)
 		return dk__auth_helper_hook(out, helper, verb, input);
 	snprintf(prog, sizeof(prog), "docker-credential-%s", helper);
+	if (extra_env && *extra_env && !(env = helper_environ(extra_env)))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) || pipe2(outp, O_CLOEXEC)) {
 		rc = dk__err(DK_ERROR, 0, 0, "%s: %s", prog, strerror(errno));
 		goto out;
@@ -266,7 +300,7 @@ static int run_helper(dkbuf *out, const char *helper, const char *verb, const ch
 	argv[0] = prog;
 	argv[1] = (char *)verb;
 	argv[2] = NULL;
-	rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+	rc = posix_spawnp(&pid, prog, &fa, NULL, argv, env ? env : environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(in[1]);
 	in[1] = -1;
@@ -318,6 +352,7 @@ static int run_helper(dkbuf *out, const char *helper, const char *verb, const ch
 		}
 	}
 out:
+	free(env);
 	if (in[0] >= 0) close(in[0]);
 	if (in[1] >= 0) close(in[1]);
 	if (outp[0] >= 0) close(outp[0]);
@@ -326,7 +361,8 @@ out:
 }
 
 /* AuthConfig from a helper's `get` for server. *res NULL when not found. */
-static int helper_get(json_object **res, const char *helper, const char *server)
+static int helper_get(json_object **res, const char *helper, const char *server,
+	const char *const *env)
 {
 	dkbuf o = DKBUF_INIT;
 	json_object *j = NULL, *a;
@@ -334,7 +370,7 @@ static int helper_get(json_object **res, const char *helper, const char *server)
 	int rc;
 
 	*res = NULL;
-	rc = run_helper(&o, helper, "get", server);
+	rc = run_helper(&o, helper, "get", server, env);
 	if (rc) {
 		dkbuf_dispose(&o);
 		return rc == 1 ? 0 : rc;
@@ -396,7 +432,8 @@ static int from_auths_entry(json_object **res, json_object *entry, const char *s
 	return 0;
 }
 
-static int lookup_in(json_object **res, json_object *cfg, const char *reg)
+static int lookup_in(json_object **res, json_object *cfg, const char *reg,
+	const char *const *env)
 {
 	json_object *helpers, *auths, *v;
 	const char *h;
@@ -410,12 +447,12 @@ static int lookup_in(json_object **res, json_object *cfg, const char *reg)
 			key_host(&kh, key);
 			if (kh.ptr && !strcmp(kh.ptr, reg) && json_object_is_type(val, json_type_string)) {
 				dkbuf_dispose(&kh);
-				return helper_get(res, json_object_get_string(val), reg);
+				return helper_get(res, json_object_get_string(val), reg, env);
 			}
 		}
 	}
 	if ((h = obj_str(cfg, "credsStore")) && *h) {
-		rc = helper_get(res, h, reg);
+		rc = helper_get(res, h, reg, env);
 		if (rc || *res) {
 			dkbuf_dispose(&kh);
 			return rc;
@@ -449,7 +486,8 @@ static int take_json(dk_value **out, json_object *o)
 	return *out ? 0 : dk__err(DK_ENOMEM, 0, 0, "out of memory");
 }
 
-int dk__auth_lookup_cfg(dk_value **out, json_object *cfg, const char *reference)
+int dk__auth_lookup_cfg(dk_value **out, json_object *cfg, const char *reference,
+	const char *const *env)
 {
 	json_object *res = NULL;
 	dkbuf reg = DKBUF_INIT;
@@ -459,7 +497,7 @@ int dk__auth_lookup_cfg(dk_value **out, json_object *cfg, const char *reference)
 	if (registry_of(&reg, reference))
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
 	if (cfg)
-		rc = lookup_in(&res, cfg, reg.ptr);
+		rc = lookup_in(&res, cfg, reg.ptr, env);
 	if (!rc && res)
 		rc = take_json(out, res);
 	json_object_put(res);
@@ -469,6 +507,12 @@ int dk__auth_lookup_cfg(dk_value **out, json_object *cfg, const char *reference)
 
 int dk_auth_lookup(dk_value **out, const char *config_dir, const char *reference)
 {
+	return dk_auth_lookup_env(out, config_dir, reference, NULL);
+}
+
+int dk_auth_lookup_env(dk_value **out, const char *config_dir, const char *reference,
+	const char *const *helper_env)
+{
 	json_object *cfg = NULL;
 	int rc;
 
@@ -477,12 +521,12 @@ int dk_auth_lookup(dk_value **out, const char *config_dir, const char *reference
 	*out = NULL;
 	rc = load_config(&cfg, config_dir);
 	if (!rc)
-		rc = dk__auth_lookup_cfg(out, cfg, reference);
+		rc = dk__auth_lookup_cfg(out, cfg, reference, helper_env);
 	json_object_put(cfg);
 	return rc;
 }
 
-int dk__auth_lookup_all_cfg(dk_value **out, json_object *cfg)
+int dk__auth_lookup_all_cfg(dk_value **out, json_object *cfg, const char *const *env)
 {
 	json_object *all, *res, *sect;
 	dkbuf kh = DKBUF_INIT, o = DKBUF_INIT;
@@ -497,7 +541,7 @@ int dk__auth_lookup_all_cfg(dk_value **out, json_object *cfg)
 			key_host(&kh, key);
 			if (!kh.ptr)
 				continue;
-			rc = lookup_in(&res, cfg, kh.ptr);
+			rc = lookup_in(&res, cfg, kh.ptr, env);
 			if (rc)
 				goto out;
 			if (!res && (rc = from_auths_entry(&res, val, kh.ptr)))
@@ -513,7 +557,7 @@ int dk__auth_lookup_all_cfg(dk_value **out, json_object *cfg)
 			key_host(&kh, key2);
 			if (!kh.ptr || json_object_object_get_ex(all, kh.ptr, NULL))
 				continue;
-			if ((rc = lookup_in(&res, cfg, kh.ptr)))
+			if ((rc = lookup_in(&res, cfg, kh.ptr, env)))
 				goto out;
 			if (res)
 				json_object_object_add(all, kh.ptr, res);
@@ -521,7 +565,7 @@ int dk__auth_lookup_all_cfg(dk_value **out, json_object *cfg)
 	}
 	if (cfg && (store = obj_str(cfg, "credsStore")) && *store) {
 		json_object *list;
-		rc = run_helper(&o, store, "list", "");
+		rc = run_helper(&o, store, "list", "", env);
 		if (rc < 0)
 			goto out;
 		rc = 0;
@@ -532,7 +576,7 @@ int dk__auth_lookup_all_cfg(dk_value **out, json_object *cfg)
 				key_host(&kh, key3);
 				if (!kh.ptr || json_object_object_get_ex(all, kh.ptr, NULL))
 					continue;
-				if ((rc = helper_get(&res, store, key3))) {
+				if ((rc = helper_get(&res, store, key3, env))) {
 					json_object_put(list);
 					goto out;
 				}
@@ -552,6 +596,11 @@ out:
 
 int dk_auth_lookup_all(dk_value **out, const char *config_dir)
 {
+	return dk_auth_lookup_all_env(out, config_dir, NULL);
+}
+
+int dk_auth_lookup_all_env(dk_value **out, const char *config_dir, const char *const *helper_env)
+{
 	json_object *cfg = NULL;
 	int rc;
 
@@ -560,7 +609,7 @@ int dk_auth_lookup_all(dk_value **out, const char *config_dir)
 	*out = NULL;
 	rc = load_config(&cfg, config_dir);
 	if (!rc)
-		rc = dk__auth_lookup_all_cfg(out, cfg);
+		rc = dk__auth_lookup_all_cfg(out, cfg, helper_env);
 	json_object_put(cfg);
 	return rc;
 }

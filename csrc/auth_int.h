@@ -19,8 +19,9 @@ int dk__b64decode(dkbuf *out, const char *data, size_t len);
 int dk__auth_config_parse(json_object **cfg, const char *text, size_t len, const char *name);
 /* dk_auth_lookup and dk_auth_lookup_all over a parsed config (cfg may be
  * NULL: nothing configured). */
-int dk__auth_lookup_cfg(dk_value **out, json_object *cfg, const char *reference);
-int dk__auth_lookup_all_cfg(dk_value **out, json_object *cfg);
+int dk__auth_lookup_cfg(dk_value **out, json_object *cfg, const char *reference,
+	const char *const *env);
+int dk__auth_lookup_all_cfg(dk_value **out, json_object *cfg, const char *const *env);
 /* Tests and fuzzing only: when set, called instead of running
  * docker-credential-<helper> <verb> (same contract: 0 with the helper's
  * stdout in out, 1 for "credentials not found", or <0 with the error set). */

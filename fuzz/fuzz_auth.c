@@ -103,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		body = dk_value_body(reg, &blen);
 		if (!blen || strlen(body) != blen)
 			abort();
-		rc = dk__auth_lookup_cfg(&v, cfg, ref);
+		rc = dk__auth_lookup_cfg(&v, cfg, ref, NULL);
 		if (rc) {
 			check_error(rc);
 			if (v)
@@ -122,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dk_value_free(reg);
 		v = NULL;
 	}
-	rc = dk__auth_lookup_all_cfg(&v, cfg);
+	rc = dk__auth_lookup_all_cfg(&v, cfg, NULL);
 	if (rc) {
 		check_error(rc);
 		if (v)

@@ -246,3 +246,94 @@ def test_invalid_references_refused_before_request(client):
     with pytest.raises(errors.InvalidRepository):
         client.tag(TEST_IMAGE, "ok/name", "bad tag")
     assert len(seen) == n
+
+
+def test_credstore_env_reaches_the_helper(repo, docker_config, monkeypatch):
+    """docker-py's credstore_env: extra environment for docker-credential-*
+    processes (here the only place the helper learns where its store is)."""
+    import clibdocker
+    cfg, creds = docker_config
+    creds.write_text(json.dumps({REGISTRY: {"Username": REGISTRY_USER,
+                                            "Secret": REGISTRY_PASSWORD}}))
+    (cfg / "config.json").write_text(json.dumps({"credsStore": "clibdockertest"}))
+    monkeypatch.delenv("CLIBDOCKER_TEST_CREDS")
+    with clibdocker.APIClient(credstore_env={"CLIBDOCKER_TEST_CREDS": str(creds)}) as c:
+        c.tag(TEST_IMAGE, repo, "env")
+        assert "Digest" in c.push(repo, "env")
+        # builds get every credential through the same helper and env
+        registries = json.loads(c._all_auth_json() or "{}")
+        assert registries[REGISTRY]["password"] == REGISTRY_PASSWORD
+    log = (creds.parent / (creds.name + ".log")).read_text()
+    assert f"get {REGISTRY}" in log
+    # without it the helper cannot find its store: a clear auth error naming it
+    with clibdocker.APIClient() as c:
+        with pytest.raises(errors.Unauthorized) as ei:
+            c.push(repo, "env")
+        assert "docker-credential-clibdockertest" in str(ei.value)
+    # an entry that is not NAME=value text is refused before anything runs
+    with clibdocker.APIClient(credstore_env={"A=B": "x"}) as c:
+        with pytest.raises(errors.InvalidArgument):
+            c.push(repo, "env")
+    with pytest.raises(errors.InvalidArgument):
+        clibdocker.APIClient(credstore_env=["CLIBDOCKER_TEST_CREDS=x"])  # type: ignore[arg-type]
+
+
+def test_reload_config_and_login_dockercfg_path(client, repo, tmp_path, docker_config):
+    cfg, _ = docker_config            # $DOCKER_CONFIG: empty, no credentials
+    other = tmp_path / "other"
+    other.mkdir()
+    enc = base64.b64encode(f"{REGISTRY_USER}:{REGISTRY_PASSWORD}".encode()).decode()
+    (other / "config.json").write_text(json.dumps({"auths": {REGISTRY: {"auth": enc}}}))
+    client.tag(TEST_IMAGE, repo, "rc")
+    with pytest.raises(errors.Unauthorized):
+        client.push(repo, "rc")
+    client.reload_config(str(other / "config.json"))
+    assert "Digest" in client.push(repo, "rc")
+    client.reload_config()            # back to $DOCKER_CONFIG
+    with pytest.raises(errors.Unauthorized):
+        client.push(repo, "rc")
+    client.reload_config(str(other))  # the directory works too
+    assert "Digest" in client.push(repo, "rc")
+    with pytest.raises(errors.InvalidArgument):
+        client.reload_config(str(tmp_path / ".dockercfg"))
+    # reload_config forgets what login() kept, as docker-py does
+    client.reload_config()
+    client.login(REGISTRY_USER, REGISTRY_PASSWORD, registry=REGISTRY)
+    assert "Digest" in client.push(repo, "rc")
+    client.reload_config()
+    with pytest.raises(errors.Unauthorized):
+        client.push(repo, "rc")
+    # login(dockercfg_path=...) points later calls at that config
+    import clibdocker
+    with clibdocker.APIClient() as c:
+        with pytest.raises(errors.APIError):
+            c.login(REGISTRY_USER, BAD_PASSWORD, registry=REGISTRY,
+                    dockercfg_path=str(other / "config.json"))
+        assert "Digest" in c.push(repo, "rc")
+
+
+@pytest.mark.op("ImageCreate")
+def test_import_image_from_image_pulls_and_tags(client, repo):
+    digest = _push_test_image(client, repo, "src")
+    client.remove_image(f"{repo}:src")
+    target = f"clibdocker-test/{unique('fromimg')}"
+    client.login(REGISTRY_USER, REGISTRY_PASSWORD, registry=REGISTRY)
+    try:
+        out = client.import_image_from_image(f"{repo}:src", repository=target, tag="t1")
+        assert "src" in out or digest in out
+        want = client.inspect_image(TEST_IMAGE)["Id"]
+        assert client.inspect_image(f"{target}:t1")["Id"] == want
+        assert client.inspect_image(f"{repo}:src")["Id"] == want
+        # by digest, through import_image(image=...), default tag latest
+        client.import_image(image=f"{repo}@{digest}", repository=target)
+        assert client.inspect_image(f"{target}:latest")["Id"] == want
+        with pytest.raises(errors.InvalidArgument):
+            client.import_image_from_image(f"{repo}:src", target, "t2", changes=["CMD x"])
+        with pytest.raises(errors.InvalidRepository):
+            client.import_image_from_image(f"{repo}:src", "Bad Name", "t2")
+    finally:
+        for t in ("t1", "latest"):
+            try:
+                client.remove_image(f"{target}:{t}")
+            except errors.NotFound:
+                pass

@@ -38,12 +38,27 @@ DK_EXTERN(int) dk_auth_registry_of(dk_value **out, const char *reference);
 DK_EXTERN(int) dk_auth_lookup(dk_value **out, const char *config_dir, const char *reference);
 
 /**
+ * dk_auth_lookup() with extra environment for the credential helpers it runs
+ * (docker-py's `credstore_env`).
+ * @param helper_env NULL-terminated "NAME=value" entries added to (or
+ *        replacing) this process's environment in each docker-credential-*
+ *        process; NULL or empty: the process's environment as it is.
+ */
+DK_EXTERN(int) dk_auth_lookup_env(dk_value **out, const char *config_dir, const char *reference,
+	const char *const *helper_env);
+
+/**
  * Every credential the config knows (`auths`, each `credHelpers` registry,
  * and the `credsStore`'s `list`), as the JSON object {"registry": AuthConfig}
  * that X-Registry-Config takes (dk_build_options.registry_config_json).
  * @param out the object (caller's); "{}" when nothing is configured.
  */
 DK_EXTERN(int) dk_auth_lookup_all(dk_value **out, const char *config_dir);
+
+/** dk_auth_lookup_all() with extra environment for the credential helpers
+ * (see dk_auth_lookup_env()). */
+DK_EXTERN(int) dk_auth_lookup_all_env(dk_value **out, const char *config_dir,
+	const char *const *helper_env);
 
 /**
  * Encode AuthConfig JSON as the X-Registry-Auth header value (base64url of

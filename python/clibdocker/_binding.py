@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Tuple
 
 from . import errors
 from ._native import ffi, lib
@@ -1179,12 +1179,29 @@ def auth_registry_of(reference: str) -> str:
     return (v or b"").decode()
 
 
-def auth_lookup(config_dir: Optional[str], reference: str) -> Optional[bytes]:
-    return _auth_value(lib.dk_auth_lookup, _b(config_dir), _b(reference))
+def _helper_env(env: Optional[Mapping[str, str]]) -> Tuple[Any, List[Any]]:
+    """A NULL-terminated char*[] of "NAME=value" for the credential helpers
+    (and the buffers it points into, to keep alive), or NULL."""
+    if not env:
+        return _NULL, []
+    keep = []
+    for k, v in env.items():
+        if not isinstance(k, str) or not k or "=" in k or "\0" in k or not isinstance(v, str) \
+                or "\0" in v:
+            raise errors.InvalidArgument(f"credstore_env: bad entry {k!r}")
+        keep.append(ffi.new("char[]", f"{k}={v}".encode()))
+    return ffi.new("char *[]", keep + [_NULL]), keep
 
 
-def auth_lookup_all(config_dir: Optional[str]) -> bytes:
-    return _auth_value(lib.dk_auth_lookup_all, _b(config_dir)) or b"{}"
+def auth_lookup(config_dir: Optional[str], reference: str,
+                env: Optional[Mapping[str, str]] = None) -> Optional[bytes]:
+    arr, _keep = _helper_env(env)
+    return _auth_value(lib.dk_auth_lookup_env, _b(config_dir), _b(reference), arr)
+
+
+def auth_lookup_all(config_dir: Optional[str], env: Optional[Mapping[str, str]] = None) -> bytes:
+    arr, _keep = _helper_env(env)
+    return _auth_value(lib.dk_auth_lookup_all_env, _b(config_dir), arr) or b"{}"
 
 
 def auth_encode(auth_json: str) -> str:

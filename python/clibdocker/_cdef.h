@@ -245,6 +245,10 @@ int dk_distribution_inspect(dk_value **out, dk_client *c, const char *name,
 int dk_auth_registry_of(dk_value **out, const char *reference);
 int dk_auth_lookup(dk_value **out, const char *config_dir, const char *reference);
 int dk_auth_lookup_all(dk_value **out, const char *config_dir);
+int dk_auth_lookup_env(dk_value **out, const char *config_dir, const char *reference,
+	const char *const *helper_env);
+int dk_auth_lookup_all_env(dk_value **out, const char *config_dir,
+	const char *const *helper_env);
 int dk_auth_encode(dk_value **out, const char *auth_json);
 
 /* plugins.h */

@@ -47,7 +47,8 @@ def _check_config(auth_config: Mapping[str, Any]) -> Dict[str, Any]:
 
 def auth_json_for(kept: Mapping[str, Mapping[str, Any]], reference: str,
                   auth_config: Optional[Mapping[str, Any]] = None,
-                  config_dir: Optional[str] = None) -> Optional[str]:
+                  config_dir: Optional[str] = None,
+                  helper_env: Optional[Mapping[str, str]] = None) -> Optional[str]:
     """The AuthConfig JSON to send for ``reference``, or None."""
     if auth_config is not None:
         return json.dumps(_check_config(auth_config))
@@ -55,15 +56,16 @@ def auth_json_for(kept: Mapping[str, Mapping[str, Any]], reference: str,
     for key, conf in kept.items():
         if key == registry or resolve_registry(key) == registry:
             return json.dumps(dict(conf))
-    found = _binding.auth_lookup(config_dir, reference)
+    found = _binding.auth_lookup(config_dir, reference, helper_env)
     return found.decode() if found is not None else None
 
 
 def all_auth_json(kept: Mapping[str, Mapping[str, Any]],
-                  config_dir: Optional[str] = None) -> Optional[str]:
+                  config_dir: Optional[str] = None,
+                  helper_env: Optional[Mapping[str, str]] = None) -> Optional[str]:
     """The X-Registry-Config JSON ({registry: AuthConfig}) for builds, or None
     when nothing is configured."""
-    configs: Dict[str, Any] = json.loads(_binding.auth_lookup_all(config_dir))
+    configs: Dict[str, Any] = json.loads(_binding.auth_lookup_all(config_dir, helper_env))
     for key, conf in kept.items():
         configs[resolve_registry(key)] = dict(conf)
     return json.dumps(configs) if configs else None

@@ -7,7 +7,7 @@ import os
 import time
 from typing import IO, Any, Dict, Iterator, List, Optional, Sequence, Union
 
-from .. import auth, errors
+from .. import errors
 from ..reference import check_reference
 from ..utils import convert_filters
 from ._base import BaseMixin
@@ -109,7 +109,7 @@ class BuildApiMixin(BaseMixin):
             "cachefrom_json": json.dumps(list(cache_from)) if cache_from else None,
             "networkmode": network_mode, "platform": platform, "target": target,
             "content_encoding": encoding if custom_context else None,
-            "registry_config_json": auth.all_auth_json(self._auth_configs),
+            "registry_config_json": self._all_auth_json(),
         }
         context_dir: Optional[str] = None
         body: Any = None

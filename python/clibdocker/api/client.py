@@ -24,6 +24,19 @@ if TYPE_CHECKING:
     from .exec_api import ExecApiMixin
     from ..trace import TraceRecord
 
+def _config_dir_of(dockercfg_path: str) -> str:
+    """The directory of a docker config given as docker-py takes it."""
+    import os
+    path = os.fspath(dockercfg_path)
+    if os.path.isdir(path):
+        return path
+    if os.path.basename(path) != "config.json":
+        raise errors.InvalidArgument(
+            f"dockercfg_path: {path!r} is not a config.json or a directory holding one "
+            "(the legacy .dockercfg format is not read)")
+    return os.path.dirname(os.path.abspath(path))
+
+
 DEFAULT_TIMEOUT_SECONDS = 60
 DEFAULT_MAX_POOL_SIZE = 10
 DEFAULT_USER_AGENT = "clibdocker/0.1.0"
@@ -148,6 +161,10 @@ class APIClient(_Areas):
                 raise errors.TLSParameterError(str(e)) from None
         self._timeout = timeout
         self._auth_configs: Dict[str, Dict[str, Any]] = {}
+        self._config_dir: Optional[str] = None
+        if credstore_env is not None and not isinstance(credstore_env, dict):
+            self._native.close()
+            raise errors.InvalidArgument("credstore_env must be a dict of strings")
         self.credstore_env = credstore_env
 
     # --- lifetime ------------------------------------------------------------
@@ -161,6 +178,16 @@ class APIClient(_Areas):
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    def reload_config(self, dockercfg_path: Optional[str] = None) -> None:
+        """Force a reload of the auth configuration, as in docker-py: the
+        credentials kept by :meth:`login` are forgotten. clibdocker reads the
+        docker config each time a call needs credentials, so there is no cache
+        to refresh; ``dockercfg_path`` (a ``config.json``, or the directory
+        holding one) is used from now on instead of ``$DOCKER_CONFIG`` /
+        ``~/.docker``. The legacy ``~/.dockercfg`` format is not read."""
+        self._config_dir = _config_dir_of(dockercfg_path) if dockercfg_path else None
+        self._auth_configs = {}
 
     # --- properties ------------------------------------------------------------
 

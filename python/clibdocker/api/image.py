@@ -7,7 +7,7 @@ import os
 from typing import (IO, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     Union)
 
-from .. import auth, errors
+from .. import errors
 from ..reference import check_reference, check_repository_tag, parse_repository_tag
 from ..utils import convert_filters, filters_dict
 from ._base import BaseMixin
@@ -40,9 +40,6 @@ def _name(image: Any, what: str = "image") -> str:
 class ImageApiMixin(BaseMixin):
 
     # --- config -------------------------------------------------------------
-
-    def _auth_for(self, reference: str, auth_config: Optional[Mapping[str, Any]]) -> Optional[str]:
-        return auth.auth_json_for(self._auth_configs, reference, auth_config)
 
     # --- list, inspect, history ---------------------------------------------
 
@@ -190,7 +187,7 @@ class ImageApiMixin(BaseMixin):
         if all_tags:
             tag = None
         check_repository_tag(repo, tag)
-        auth_json = self._auth_for(repo, auth_config)
+        auth_json = self._auth_json(repo, auth_config)
         try:
             st = self._native.image_pull(repo, tag, platform, auth_json)
         except errors.APIError as e:
@@ -215,7 +212,7 @@ class ImageApiMixin(BaseMixin):
         repo, image_tag = parse_repository_tag(repository)
         tag = tag or image_tag
         check_repository_tag(repo, tag)
-        auth_json = self._auth_for(repo, auth_config)
+        auth_json = self._auth_json(repo, auth_config)
         try:
             st = self._native.image_push(repo, tag, auth_json)
         except errors.APIError as e:
@@ -233,7 +230,7 @@ class ImageApiMixin(BaseMixin):
         :op: DistributionInspect
         """
         check_reference(image)
-        auth_json = self._auth_for(image, auth_config)
+        auth_json = self._auth_json(image, auth_config)
         try:
             return json.loads(self._native.distribution_inspect(  # type: ignore[no-any-return]
                 image, auth_json))
@@ -320,12 +317,12 @@ class ImageApiMixin(BaseMixin):
         progress text; an error in it raises
         :class:`~clibdocker.errors.StreamError`.
 
+        ``image`` instead of ``src``: see :meth:`import_image_from_image`.
+
         :op: ImageCreate
         """
         if image is not None:
-            raise errors.UnsupportedError(
-                "import_image(image=...) (import from another image) is not supported; "
-                "use tag()")
+            return self.import_image_from_image(image, repository, tag, changes)
         if repository:
             check_repository_tag(repository, tag)
         body: Any = None
@@ -347,6 +344,33 @@ class ImageApiMixin(BaseMixin):
         st = self._native.image_import(from_src, repository, tag, None, _changes(changes),
                                        None, body)
         return collect(st, lambda text, log: stream_error("import", text))
+
+    def import_image_from_image(self, image: str, repository: Optional[str] = None,
+                                tag: Optional[str] = None,
+                                changes: Union[None, str, Sequence[str]] = None) -> str:
+        """Make ``repository:tag`` from another image, "like the FROM
+        Dockerfile parameter". docker-py sends ``fromImage=image&repo=...``,
+        which the engine treats as a pull of ``image`` (all its tags when no
+        tag is given) and ignores ``repo``; clibdocker does what the name
+        says: pulls ``image`` (its own tag, else ``latest``; credentials as
+        for :meth:`pull`) and tags it ``repository:tag`` (``tag`` defaults to
+        ``latest``). ``changes`` cannot apply to an existing image and is
+        refused. Returns the pull's progress text.
+
+        :op: ImageCreate
+        """
+        if changes:
+            raise errors.InvalidArgument(
+                "import_image_from_image: changes apply to imported filesystems only; "
+                "use commit() to change an image's config")
+        repo, image_tag = parse_repository_tag(image)
+        if repository:
+            check_repository_tag(repository, tag)
+        out = str(self.pull(repo, image_tag or "latest"))
+        if repository:
+            self.tag(f"{repo}{'@' if (image_tag or '').startswith('sha256:') else ':'}"
+                     f"{image_tag or 'latest'}", repository, tag or "latest")
+        return out
 
     def import_image_from_data(self, data: Any, repository: Optional[str] = None,
                                tag: Optional[str] = None,

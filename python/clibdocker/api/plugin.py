@@ -5,7 +5,7 @@ import json
 import os
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
-from .. import auth, errors
+from .. import errors
 from ..utils import convert_filters
 from ._base import BaseMixin
 from ._progress import as_auth_error, iterate, stream_error
@@ -26,10 +26,6 @@ def _privileges(privileges: Optional[Sequence[Mapping[str, Any]]]) -> str:
 
 
 class PluginApiMixin(BaseMixin):
-
-    def _plugin_auth(self, reference: str,
-                     auth_config: Optional[Mapping[str, Any]]) -> Optional[str]:
-        return auth.auth_json_for(self._auth_configs, reference, auth_config)
 
     def _plugin_stream(self, op: str, st: Any) -> Iterator[Dict[str, Any]]:
         return iterate(st, True, lambda text, log: stream_error(op, text))
@@ -59,7 +55,7 @@ class PluginApiMixin(BaseMixin):
         """
         _need(name)
         try:
-            raw = self._native.plugin_privileges(name, self._plugin_auth(name, auth_config))
+            raw = self._native.plugin_privileges(name, self._auth_json(name, auth_config))
         except errors.APIError as e:
             raise as_auth_error(e) from None
         return json.loads(raw)  # type: ignore[no-any-return]
@@ -86,7 +82,7 @@ class PluginApiMixin(BaseMixin):
         body = _privileges(privileges)
         try:
             st = self._native.plugin_pull(remote, name, body,
-                                          self._plugin_auth(remote, auth_config))
+                                          self._auth_json(remote, auth_config))
         except errors.APIError as e:
             raise as_auth_error(e) from None
         return self._plugin_stream("plugin pull", st)
@@ -148,7 +144,7 @@ class PluginApiMixin(BaseMixin):
         body = _privileges(privileges)
         try:
             st = self._native.plugin_upgrade(name, remote, body,
-                                             self._plugin_auth(remote, auth_config))
+                                             self._auth_json(remote, auth_config))
         except errors.APIError as e:
             raise as_auth_error(e) from None
         return self._plugin_stream("plugin upgrade", st)
@@ -199,7 +195,7 @@ class PluginApiMixin(BaseMixin):
         """
         _need(name)
         try:
-            st = self._native.plugin_push(name, self._plugin_auth(name, auth_config))
+            st = self._native.plugin_push(name, self._auth_json(name, auth_config))
         except errors.APIError as e:
             raise as_auth_error(e) from None
         return self._plugin_stream("plugin push", st)

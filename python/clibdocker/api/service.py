@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
-from .. import auth, errors
+from .. import errors
 from ..types.services import ServiceMode, convert_service_networks
 from ..utils import convert_filters
 from ._base import BaseMixin
@@ -37,7 +37,7 @@ class ServiceApiMixin(BaseMixin):
         image = ((spec.get("TaskTemplate") or {}).get("ContainerSpec") or {}).get("Image")
         if not image:
             return None
-        return auth.auth_json_for(self._auth_configs, image)
+        return self._auth_json(image)
 
     def create_service(self, task_template: Dict[str, Any], name: Optional[str] = None,
                        labels: Optional[Dict[str, str]] = None, mode: Any = None,

@@ -85,13 +85,22 @@ class SystemApiMixin(BaseMixin):
 
         Returns the engine's answer (``{"Status": "Login Succeeded", ...}``),
         or the kept credentials when the same user already logged in to that
-        registry and ``reauth`` is False (as docker-py does). Wrong
+        registry and ``reauth`` is False (as docker-py does; unlike docker-py,
+        credentials found in the docker config do not stand in for a
+        login). ``dockercfg_path`` (a config.json or its directory) is where
+        later calls look for credentials (see :meth:`reload_config`). Wrong
         credentials raise :class:`~clibdocker.errors.APIError` (401 on newer
         engines). The password never appears in errors or traces.
         :op: SystemAuth
         """
         if not username:
             raise errors.InvalidArgument("login: username is required")
+        if dockercfg_path:
+            # as docker-py: read credentials from that config from now on
+            import os
+            if os.path.exists(dockercfg_path):
+                from .client import _config_dir_of
+                self._config_dir = _config_dir_of(dockercfg_path)
         key = registry or "https://index.docker.io/v1/"
         cached = self._auth_configs.get(key)
         if cached and cached.get("username") == username and not reauth:
