@@ -81,7 +81,7 @@ def build_c() -> str:
     lib = os.path.join(ROOT, "build", "libclibdocker_static.a")
     if not os.path.exists(lib):
         raise SystemExit("build the C library first: cmake -S . -B build && cmake --build build")
-    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libcurl", "json-c"],
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libcurl", "json-c", "zlib"],
                            check=True, capture_output=True, text=True).stdout.split()
     subprocess.run(["cc", "-O2", "-o", exe, os.path.join(ROOT, "benchmarks", "bench_images_c.c"),
                     "-I", os.path.join(ROOT, "include"), lib, *flags, "-lpthread"], check=True)

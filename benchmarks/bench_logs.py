@@ -281,7 +281,7 @@ def build_c() -> Optional[str]:
                         "-DCLIBDOCKER_TESTS=OFF"], check=True, capture_output=True)
         subprocess.run(["cmake", "--build", BUILD, "-j2", "--target", "clibdocker_static"],
                        check=True, capture_output=True)
-        libs = subprocess.run(["pkg-config", "--libs", "libcurl", "json-c"], check=True,
+        libs = subprocess.run(["pkg-config", "--libs", "libcurl", "json-c", "zlib"], check=True,
                               capture_output=True, text=True).stdout.split()
         subprocess.run(["cc", "-O2", "-o", exe, os.path.join(ROOT, "benchmarks", "bench_logs_c.c"),
                         "-I", os.path.join(ROOT, "include"),

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include "client_int.h"
 #include "dockerignore_int.h"
 #include "errors_int.h"
+#include "gzsrc_int.h"
 #include "stream_int.h"
 #include "tarctx_int.h"
 
@@ -456,6 +458,10 @@ int dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
 {
 	dk_ignore *ig = NULL;
 	dk_tarctx *t = NULL;
+	dk_gzsrc *gz = NULL;
+	void *src;
+	dk_read_fn src_read = dk__tarctx_read;
+	void (*src_free)(void *) = dk__tarctx_free_v;
 	const char *keep[2];
 	char *df = NULL;
 	dk_call k;
@@ -477,6 +483,12 @@ int dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
 				"ImageBuild: the Dockerfile '%s' is outside the build context", o->dockerfile);
 		}
 	}
+	if (o && o->content_encoding && strcasecmp(o->content_encoding, "gzip")) {
+		free(df);
+		return dk__err(DK_EINVAL, 0, 0,
+			"ImageBuild: a directory context can be sent plain or gzip-compressed, not '%s'",
+			o->content_encoding);
+	}
 	keep[0] = df ? df : "Dockerfile";
 	keep[1] = ".dockerignore";
 	rc = read_ignore(&ig, context_dir);
@@ -485,15 +497,25 @@ int dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
 	free(df);
 	if (rc)
 		return rc;
+	src = t;
+	if (o && o->content_encoding) {
+		/* gzip: compressed while it is sent (takes the context) */
+		rc = dk__gzsrc_open(&gz, dk__tarctx_read, t, dk__tarctx_free_v, -1);
+		if (rc)
+			return rc;
+		src = gz;
+		src_read = dk__gzsrc_read;
+		src_free = dk__gzsrc_free_v;
+	}
 	rc = build_begin(&k, c, o);
 	if (rc) {
-		dk__tarctx_free(t);
+		src_free(src);
 		return rc;
 	}
-	k.body_free = dk__tarctx_free_v;  /* the call owns the context now */
-	if ((rc = dk__call_stream_body(&k, dk__tarctx_read, t, "application/x-tar")) ||
+	k.body_free = src_free;  /* the call owns the context now */
+	if ((rc = dk__call_stream_body(&k, src_read, src, "application/x-tar")) ||
 	    (rc = build_headers(&k, o))) {
-		k.body_read_ud = t;
+		k.body_read_ud = src;
 		return dk__call_abort(&k, rc);
 	}
 	return dk__stream_open(out, &k, DK_STREAM_JSON);

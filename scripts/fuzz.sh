@@ -13,7 +13,7 @@ mkdir -p "$out" fuzz/crashes
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -Iinclude -Icsrc)
 core=(csrc/buf.c csrc/errors.c)
-libs=($(pkg-config --libs libcurl json-c) -lpthread)
+libs=($(pkg-config --libs libcurl json-c zlib) -lpthread)
 declare -A srcs=(
   [jsonsplit]="csrc/jsonsplit.c"
   [url]="csrc/call.c csrc/client.c csrc/context.c csrc/sha256.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/mux.c csrc/ssh.c"

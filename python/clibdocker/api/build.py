@@ -71,9 +71,9 @@ class BuildApiMixin(BaseMixin):
         :raises: :class:`~clibdocker.errors.BuildError` (beyond docker-py,
             whose low-level build never raises) at the end of the iteration
             when the build failed, with the message and ``build_log``, the
-            decoded messages. ``gzip`` is accepted but the directory context
-            is sent uncompressed; ``use_config_proxy`` and ``timeout`` are
-            ignored; ``isolation`` (Windows) is not supported.
+            decoded messages. ``gzip=True`` compresses a directory context
+            (in C, while it is sent); ``use_config_proxy`` and ``timeout``
+            are ignored; ``isolation`` (Windows) is not supported.
         :op: ImageBuild
         """
         if path is None and fileobj is None:
@@ -126,6 +126,8 @@ class BuildApiMixin(BaseMixin):
                             "build: the Dockerfile must be inside the build context")
                     opts["dockerfile"] = rel
                 context_dir = path
+                if gzip:   # as docker-py: only a directory context is compressed
+                    opts["content_encoding"] = "gzip"
         elif custom_context:
             body = fileobj
         else:
