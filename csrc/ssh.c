@@ -753,6 +753,11 @@ static int ssh_close(void *ud, curl_socket_t fd)
 	return 0;
 }
 
+curl_socket_t dk__ssh_open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	return ssh_open(ud, purpose, addr);
+}
+
 void dk__ssh_setup_easy(dk_client *c, CURL *h)
 {
 	dk_ssh *s = c->ssh;

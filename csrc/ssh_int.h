@@ -33,6 +33,9 @@ int dk__ssh_new(dk_ssh **out, char **url_out, const char *url);
 
 /* Set the socket callbacks on an easy handle of client `c` (c->ssh set). */
 void dk__ssh_setup_easy(struct dk_client *c, CURL *h);
+/* The CURLOPT_OPENSOCKETFUNCTION dk__ssh_setup_easy() installs (with the
+ * client's dk_ssh as `ud`), for a caller that wraps it. */
+curl_socket_t dk__ssh_open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *addr);
 
 /* Reap every child still running (SIGTERM, then SIGKILL) and free. NULL ok. */
 void dk__ssh_free(dk_ssh *s);

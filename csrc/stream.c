@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <errno.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "clibdocker/errors.h"
 #include "errors_int.h"
@@ -24,6 +25,9 @@
 #define DK_RAW_CHUNK ((size_t)256 << 10)
 #define DK_BATCH_MAX ((size_t)1 << 20)   /* bytes per dk_stream_next_batch() */
 #define DK_BATCH_RUNS ((size_t)16384)    /* runs per dk_stream_next_batch() */
+/* Non-blocking pulls: transfer steps (each a non-waiting perform) tried
+ * while bytes keep arriving, before DK_STREAM_AGAIN. */
+#define DK_NB_STEPS 64
 #define DK_CT_MUX "application/vnd.docker.multiplexed-stream"
 #define DK_CT_RAW "application/vnd.docker.raw-stream"
 
@@ -42,6 +46,8 @@ struct dk_stream {
 	int final_rc;      /* sticky outcome once reported */
 	int64_t last_data_us;
 	int progress;      /* the last perform delivered headers or data */
+	int nonblocking;   /* next/next_frame/next_batch return DK_STREAM_AGAIN */
+	curl_socket_t sock; /* the transfer's socket (dk_stream_wait_info) */
 	uint64_t total_bytes;
 	dkbuf trace_prefix; /* the first bytes, for the trace hook */
 
@@ -257,6 +263,22 @@ static int done_rc(dk_stream *s)
 	return dk__curl_error(&s->call, s->easy, s->result, s->errbuf);
 }
 
+/* Opens the stream's connection (as libcurl would, or the ssh transport)
+ * and notes its socket: libcurl does not tell it during a transfer. */
+static curl_socket_t stream_open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	dk_stream *s = ud;
+	curl_socket_t fd;
+
+	if (s->call.c->ssh)
+		fd = dk__ssh_open_socket(s->call.c->ssh, purpose, a);
+	else
+		fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	if (purpose == CURLSOCKTYPE_IPCXN)
+		s->sock = fd;
+	return fd;
+}
+
 static void stream_destroy(dk_stream *s)
 {
 	if (s->multi) {
@@ -299,6 +321,9 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory (curl handles)");
 	}
 	dk__client_setup_easy(s->call.c, s->easy);
+	s->sock = CURL_SOCKET_BAD;
+	curl_easy_setopt(s->easy, CURLOPT_OPENSOCKETFUNCTION, stream_open_socket);
+	curl_easy_setopt(s->easy, CURLOPT_OPENSOCKETDATA, s);
 	curl_easy_setopt(s->easy, CURLOPT_ERRORBUFFER, s->errbuf);
 	/* big raw payloads (image save, export) and container output: read in
 	 * large pieces, so the engine refills the socket less often and fewer
@@ -404,7 +429,7 @@ static int end_rc(dk_stream *s)
 
 static int next_any(dk_stream *s, int *id, const char **data, size_t *len)
 {
-	int rc;
+	int rc, steps = 0;
 
 	if (s->final_rc < 0)
 		return final_error(s);
@@ -425,11 +450,15 @@ static int next_any(dk_stream *s, int *id, const char **data, size_t *len)
 			s->final_rc = 1; /* clean end, sticky */
 			return 0;
 		}
-		rc = step(s, 1000);
+		if (s->nonblocking && steps++ >= DK_NB_STEPS)
+			return DK_STREAM_AGAIN;
+		rc = step(s, s->nonblocking ? 0 : 1000);
 		if (!rc)
 			rc = check_idle(s);
 		if (rc)
 			return set_final(s, rc);
+		if (s->nonblocking && !s->progress && !s->done && !ready(s))
+			return DK_STREAM_AGAIN; /* nothing arrived: wait for the socket */
 	}
 }
 
@@ -481,7 +510,7 @@ int dk_stream_next_batch(dk_stream *s, int merge, const char **data, size_t *len
 {
 	const char *d;
 	size_t n;
-	int id, rc;
+	int id, rc, steps = 0;
 
 	if (!s || !data || !len || !runs || !nruns)
 		return dk__err(DK_EINVAL, 0, 0, "dk_stream_next_batch: NULL argument");
@@ -540,17 +569,57 @@ int dk_stream_next_batch(dk_stream *s, int merge, const char **data, size_t *len
 			s->final_rc = 1;
 			return 0;
 		}
-		rc = step(s, 1000);
+		if (s->nonblocking && steps++ >= DK_NB_STEPS)
+			return DK_STREAM_AGAIN;
+		rc = step(s, s->nonblocking ? 0 : 1000);
 		if (!rc)
 			rc = check_idle(s);
 		if (rc)
 			return set_final(s, rc);
+		if (s->nonblocking && !s->progress && !s->done && !ready(s))
+			return DK_STREAM_AGAIN;
 	}
 	*data = s->batch.ptr ? s->batch.ptr : "";
 	*len = s->batch.len;
 	*runs = s->runs;
 	*nruns = s->nruns;
 	return 1;
+}
+
+int dk_stream_set_nonblocking(dk_stream *s, int on)
+{
+	if (!s)
+		return dk__err(DK_EINVAL, 0, 0, "dk_stream_set_nonblocking: NULL stream");
+	s->nonblocking = on ? 1 : 0;
+	return 0;
+}
+
+int dk_stream_wait_info(dk_stream *s, int *fd, long *timeout_ms)
+{
+	curl_socket_t sock = s ? s->sock : CURL_SOCKET_BAD;
+	long t = -1;
+
+	if (!s || !fd || !timeout_ms)
+		return dk__err(DK_EINVAL, 0, 0, "dk_stream_wait_info: NULL argument");
+	*fd = -1;
+	*timeout_ms = 0;
+	/* something to hand out, an outcome to report, or a cancel: call again now */
+	if (s->final_rc || s->done || ready(s) || s->paused || atomic_load(&s->canceled))
+		return 0;
+	if (curl_multi_timeout(s->multi, &t) != CURLM_OK)
+		t = -1;
+	if (s->kick)
+		t = t < 0 || t > 2 ? 2 : t;  /* just unpaused: see step() */
+	if (s->call.c->idle_ms > 0) {
+		int64_t left = (s->last_data_us + (int64_t)s->call.c->idle_ms * 1000 - dk__now_us()) / 1000;
+		if (left < 0)
+			left = 0;
+		if (t < 0 || left < t)
+			t = (long)left;
+	}
+	*fd = sock == CURL_SOCKET_BAD ? -1 : (int)sock;
+	*timeout_ms = t;
+	return 0;
 }
 
 const char *dk_stream_header(const dk_stream *s, const char *name, size_t *len)
@@ -577,10 +646,19 @@ int dk_stream_foreach(dk_stream *s, dk_stream_cb cb, void *userdata)
 	size_t n;
 	int rc;
 
+	int nb;
+
+	if (!s || !cb)
+		return dk__err(DK_EINVAL, 0, 0, "dk_stream_foreach: NULL argument");
+	nb = s->nonblocking;
+	s->nonblocking = 0; /* a whole-stream consumer waits */
 	while ((rc = dk_stream_next(s, &d, &n)) == 1) {
-		if (cb(d, n, userdata))
-			return dk__err(DK_EUSER, 0, 0, "stream consumer stopped");
+		if (cb(d, n, userdata)) {
+			rc = dk__err(DK_EUSER, 0, 0, "stream consumer stopped");
+			break;
+		}
 	}
+	s->nonblocking = nb;
 	return rc;
 }
 
@@ -591,20 +669,29 @@ int dk_stream_copy_fd(dk_stream *s, int fd, uint64_t *copied)
 	ssize_t w;
 	int rc;
 
+	int nb;
+
 	if (copied)
 		*copied = 0;
+	if (!s)
+		return dk__err(DK_EINVAL, 0, 0, "dk_stream_copy_fd: NULL stream");
+	nb = s->nonblocking;
+	s->nonblocking = 0; /* a whole-stream consumer waits */
 	while ((rc = dk_stream_next(s, &d, &n)) == 1) {
 		for (off = 0; off < n; off += (size_t)w) {
 			do {
 				w = write(fd, d + off, n - off);
 			} while (w < 0 && errno == EINTR);
-			if (w < 0)
+			if (w < 0) {
+				s->nonblocking = nb;
 				return dk__err(DK_EINVAL, 0, 0, "%s: writing to fd %d: %s",
 					s->call.op, fd, strerror(errno));
+			}
 		}
 		if (copied)
 			*copied += n;
 	}
+	s->nonblocking = nb;
 	return rc;
 }
 

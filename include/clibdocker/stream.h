@@ -105,6 +105,30 @@ DK_EXTERN(int) dk_stream_foreach(dk_stream *s, dk_stream_cb cb, void *userdata);
  */
 DK_EXTERN(int) dk_stream_copy_fd(dk_stream *s, int fd, uint64_t *copied);
 
+/** What dk_stream_next(), dk_stream_next_frame() and dk_stream_next_batch()
+ * return in non-blocking mode when nothing is ready yet. */
+#define DK_STREAM_AGAIN 2
+
+/**
+ * Non-blocking mode (`on` non-zero) or blocking mode (0, the default). In
+ * non-blocking mode the pull functions never wait for the engine: they
+ * return what is ready, the end or an error as usual, or DK_STREAM_AGAIN
+ * when nothing is ready yet. Then wait as dk_stream_wait_info() says and
+ * call again: this is how an event loop (Python's asyncio, epoll, ...) runs
+ * many streams in one thread. The mode can be switched between calls.
+ */
+DK_EXTERN(int) dk_stream_set_nonblocking(dk_stream *s, int on);
+
+/**
+ * After DK_STREAM_AGAIN: what to wait for before pulling again.
+ * @param fd          out: the socket to watch for readability, or -1
+ * @param timeout_ms  out: the longest wait before pulling again anyway
+ *                    (libcurl's timers, the idle timeout); 0 = pull again
+ *                    now, -1 = no limit (wait for the socket)
+ * @return 0, or DK_EINVAL.
+ */
+DK_EXTERN(int) dk_stream_wait_info(dk_stream *s, int *fd, long *timeout_ms);
+
 /** Ask the stream to stop. Safe from any thread and from signal-free
  * contexts while another thread waits in dk_stream_next(), which then
  * returns DK_ECANCELED. The stream must still be freed. */

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "dktest.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
@@ -158,6 +159,54 @@ int main(void)
 	CHECK(rc == DK_ECANCELED);
 	pthread_join(th, NULL);
 	dk_stream_free(st);
+
+	/* non-blocking: a following stream answers DK_STREAM_AGAIN at once while
+	 * nothing happens, names the socket to wait on, and delivers an event
+	 * caused meanwhile after poll() says the socket is readable */
+	{
+		struct pollfd pfd;
+		int fd = -2, got = 0, again = 0, nev = 0;
+		long tmo = -2;
+		char vname[80];
+		int64_t t_start;
+
+		snprintf(vname, sizeof(vname), "clibdocker-ctest-nb-%ld", (long)getpid());
+		CHECK_RC(dk_system_events(&st, c, NULL, NULL, "{\"type\":[\"volume\"]}"));
+		CHECK_RC(dk_stream_set_nonblocking(st, 1));
+		t_start = dk__now_us();
+		rc = dk_stream_next(st, &msg, &n);
+		CHECK(rc == DK_STREAM_AGAIN);
+		CHECK(dk__now_us() - t_start < 500 * 1000);   /* did not wait */
+		CHECK_RC(dk_stream_wait_info(st, &fd, &tmo));
+		CHECK(fd >= 0);
+		snprintf(body, sizeof(body), "{\"Name\":\"%s\",\"Labels\":{\"clibdocker-test\":\"1\"}}", vname);
+		CHECK_RC(raw_post(c, "VolumeCreate", "POST", "/volumes/create", NULL, body));
+		while (!got && nev < 200) {
+			rc = dk_stream_next(st, &msg, &n);
+			if (rc == 1) {
+				got = memmem(msg, n, vname, strlen(vname)) != NULL;
+				continue;
+			}
+			CHECK(rc == DK_STREAM_AGAIN);
+			if (rc != DK_STREAM_AGAIN)
+				break;
+			again++;
+			CHECK_RC(dk_stream_wait_info(st, &fd, &tmo));
+			pfd.fd = fd;
+			pfd.events = POLLIN;
+			pfd.revents = 0;
+			CHECK(poll(&pfd, 1, tmo < 0 || tmo > 5000 ? 5000 : (int)tmo) >= 0);
+			nev++;
+		}
+		CHECK(got);
+		CHECK(again >= 1);
+		/* copy and foreach wait whatever the mode; back to blocking works */
+		CHECK_RC(dk_stream_set_nonblocking(st, 0));
+		dk_stream_cancel(st);
+		CHECK(dk_stream_next(st, &msg, &n) == DK_ECANCELED);
+		dk_stream_free(st);
+		CHECK_RC(raw_post(c, "VolumeDelete", "DELETE", "/volumes/{}", vname, NULL));
+	}
 
 	/* auth against the local registry: good and bad credentials, and the
 	 * password never reaches the trace */
