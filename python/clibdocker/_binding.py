@@ -19,6 +19,17 @@ if TYPE_CHECKING:
 
 _NULL = ffi.NULL
 
+
+class _Again:
+    """What a non-blocking pull returns when nothing is ready yet."""
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "AGAIN"
+
+
+AGAIN: Any = _Again()
+
 _CODE_CLASS = {
     lib.DK_EINVAL: errors.InvalidArgument,
     lib.DK_ECONNECT: errors.TransportError,
@@ -867,7 +878,7 @@ class Stream:
     by whichever of the two finishes last."""
 
     __slots__ = ("_ptr", "_lock", "_busy", "_closed", "_client", "_data", "_len", "_keep",
-                 "_runs", "_nruns")
+                 "_runs", "_nruns", "_nb")
 
     def __init__(self, ptr: Any, client: Client) -> None:
         self._ptr = ffi.gc(ptr, lib.dk_stream_free)
@@ -880,22 +891,29 @@ class Stream:
         self._runs = ffi.new("const dk_stream_run **")
         self._nruns = ffi.new("size_t *")
         self._keep: Any = None
+        self._nb = False
 
     def keep(self, obj: Any) -> None:
         """Keep ``obj`` (a request-body Reader) alive as long as the stream."""
         self._keep = obj
 
-    def next(self) -> Optional[bytes]:
-        """The next message, or None at the end (or after close())."""
+    def next(self, nowait: bool = False) -> Optional[bytes]:
+        """The next message, or None at the end (or after close()). With
+        ``nowait``, :data:`AGAIN` when nothing is ready yet (never waits)."""
         with self._lock:
             p = self._ptr
             if p is None or self._closed:
                 return None
             self._busy = True
         try:
+            if nowait is not self._nb:
+                lib.dk_stream_set_nonblocking(p, 1 if nowait else 0)
+                self._nb = nowait
             rc = lib.dk_stream_next(p, self._data, self._len)
             if rc == 1:
                 return ffi.unpack(self._data[0], self._len[0])
+            if rc == lib.DK_STREAM_AGAIN:
+                return AGAIN  # type: ignore[no-any-return]
             if rc == 0 or rc == lib.DK_ECANCELED:
                 self._free_after_next()
                 return None
@@ -918,10 +936,12 @@ class Stream:
             self._ptr = None
             ffi.release(p)
 
-    def next_batch(self, merge: bool) -> Optional[List[Tuple[int, bytes]]]:
+    def next_batch(self, merge: bool,
+                   nowait: bool = False) -> Optional[List[Tuple[int, bytes]]]:
         """Every piece ready now (at least one, waiting for it) as
         ``(stream_id, bytes)``: one FFI call for many frames. None at the end
-        (or after close())."""
+        (or after close()). With ``nowait``, :data:`AGAIN` when nothing is
+        ready yet."""
         with self._lock:
             p = self._ptr
             if p is None or self._closed:
@@ -930,8 +950,13 @@ class Stream:
         runs = self._runs
         nruns = self._nruns
         try:
+            if nowait is not self._nb:
+                lib.dk_stream_set_nonblocking(p, 1 if nowait else 0)
+                self._nb = nowait
             rc = lib.dk_stream_next_batch(p, 1 if merge else 0, self._data, self._len,
                                           runs, nruns)
+            if rc == lib.DK_STREAM_AGAIN:
+                return AGAIN  # type: ignore[no-any-return]
             if rc == 1:
                 buf = ffi.unpack(self._data[0], self._len[0])
                 n = nruns[0]
@@ -957,6 +982,19 @@ class Stream:
                     self._free_locked()
         self.close()
         raise exc
+
+    def wait_info(self) -> Tuple[int, Optional[float]]:
+        """After :data:`AGAIN`: the socket to wait on for reading (-1: none)
+        and the longest wait in seconds before pulling again (None: no
+        limit; 0: pull again now)."""
+        with self._lock:
+            p = self._ptr
+            if p is None or self._closed:
+                return -1, 0.0
+            fd = ffi.new("int *")
+            t = ffi.new("long *")
+            lib.dk_stream_wait_info(p, fd, t)
+            return int(fd[0]), (None if t[0] < 0 else t[0] / 1000.0)
 
     def header(self, name: str) -> Optional[str]:
         """A response header of the stream, or None."""

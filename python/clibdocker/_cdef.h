@@ -119,6 +119,9 @@ int dk_stream_next_batch(dk_stream *s, int merge, const char **data, size_t *len
 const char *dk_stream_header(const dk_stream *s, const char *name, size_t *len);
 int dk_stream_get_kind(const dk_stream *s);
 int dk_stream_copy_fd(dk_stream *s, int fd, uint64_t *copied);
+#define DK_STREAM_AGAIN ...
+int dk_stream_set_nonblocking(dk_stream *s, int on);
+int dk_stream_wait_info(dk_stream *s, int *fd, long *timeout_ms);
 void dk_stream_cancel(dk_stream *s);
 int dk_stream_status(const dk_stream *s);
 void dk_stream_free(dk_stream *s);

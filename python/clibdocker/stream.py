@@ -1,11 +1,47 @@
 """Streams returned by the API methods."""
 from __future__ import annotations
 
-from typing import Any, BinaryIO, Callable, Generic, Iterator, List, Optional, Tuple, TypeVar, Union
+from typing import (Any, AsyncIterator, BinaryIO, Callable, Generic, Iterator, List, Optional, Tuple,
+                    TypeVar, Union)
 
-from ._binding import STDERR, Stream, loads
+from ._binding import AGAIN, STDERR, Stream, loads
 
 T = TypeVar("T")
+
+_END: Any = object()   # what _step() returns at the end of the stream
+
+
+async def wait_readable(stream: Stream) -> None:
+    """Wait (in the running asyncio loop) until ``stream`` may have more:
+    its socket readable, or the time libcurl or the idle timeout asks for
+    (at most 1 s, so a close() from elsewhere is seen)."""
+    import asyncio
+    fd, timeout = stream.wait_info()
+    if timeout == 0:
+        await asyncio.sleep(0)
+        return
+    loop = asyncio.get_running_loop()
+    fut = loop.create_future()
+
+    def wake() -> None:
+        if not fut.done():
+            fut.set_result(None)
+
+    limit = 1.0 if timeout is None else min(timeout, 1.0)
+    timer = loop.call_later(limit, wake)
+    watching = False
+    if fd >= 0:
+        try:
+            loop.add_reader(fd, wake)
+            watching = True
+        except (NotImplementedError, ValueError, OSError):
+            pass   # a loop without add_reader: the timer alone paces the pulls
+    try:
+        await fut
+    finally:
+        timer.cancel()
+        if watching:
+            loop.remove_reader(fd)
 
 
 class CancellableStream(Generic[T]):
@@ -26,15 +62,43 @@ class CancellableStream(Generic[T]):
     def __iter__(self) -> "CancellableStream[T]":
         return self
 
-    def __next__(self) -> T:
-        msg = self._stream.next()
+    def _step(self, nowait: bool) -> Any:
+        """The next item, _END, or (with nowait) AGAIN."""
+        msg = self._stream.next(nowait)
         if msg is None:
-            raise StopIteration
+            return _END
+        if msg is AGAIN:
+            return AGAIN
         if self._decode:
-            return loads(msg)  # type: ignore[no-any-return]
-        return msg  # type: ignore[return-value]
+            return loads(msg)
+        return msg
+
+    def __next__(self) -> T:
+        item = self._step(False)
+        if item is _END:
+            raise StopIteration
+        return item  # type: ignore[no-any-return]
 
     next = __next__
+
+    def __aiter__(self) -> "CancellableStream[T]":
+        return self
+
+    async def __anext__(self) -> T:
+        """``async for``: pulls never block the event loop; between messages
+        the loop waits on the stream's socket (no thread per stream)."""
+        while True:
+            item = self._step(True)
+            if item is AGAIN:
+                await wait_readable(self._stream)
+                continue
+            if item is _END:
+                await self._aend()
+                raise StopAsyncIteration
+            return item  # type: ignore[no-any-return]
+
+    async def _aend(self) -> None:
+        """Work at the end of an async iteration (FrameStream: exit code)."""
 
     def close(self) -> None:
         """Stop the stream; safe from another thread while one iterates."""
@@ -48,6 +112,12 @@ class CancellableStream(Generic[T]):
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    async def __aenter__(self) -> "CancellableStream[T]":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
         self.close()
 
 
@@ -89,12 +159,13 @@ class FrameStream(CancellableStream[Any]):
         if fn is not None:
             self.exit_code = fn()
 
-    def __next__(self) -> Any:
+    def _step(self, nowait: bool) -> Any:
         while self._pos >= len(self._pending):
-            batch = self._stream.next_batch(False)
+            batch = self._stream.next_batch(False, nowait)
             if batch is None:
-                self._end()
-                raise StopIteration
+                return _END
+            if batch is AGAIN:
+                return AGAIN
             self._pending = batch
             self._pos = 0
         sid, data = self._pending[self._pos]
@@ -103,7 +174,52 @@ class FrameStream(CancellableStream[Any]):
             return (None, data) if sid == STDERR else (data, None)
         return data
 
+    def __next__(self) -> Any:
+        item = self._step(False)
+        if item is _END:
+            self._end()
+            raise StopIteration
+        return item
+
     next = __next__
+
+    async def _aend(self) -> None:
+        if self._on_end is not None:
+            import asyncio
+            # the exit code is one more request: not on the event loop's thread
+            await asyncio.get_running_loop().run_in_executor(None, self._end)
+
+    async def achunks(self) -> "AsyncIterator[Tuple[int, bytes]]":
+        """:meth:`chunks` for ``async for``."""
+        while True:
+            if self._pos < len(self._pending):
+                rest = self._pending[self._pos:]
+                self._pending, self._pos = [], 0
+                for run in rest:
+                    yield run
+                continue
+            batch = self._stream.next_batch(True, True)
+            if batch is AGAIN:
+                await wait_readable(self._stream)
+                continue
+            if batch is None:
+                await self._aend()
+                return
+            for run in batch:
+                yield run
+
+    async def aread_all(self) -> Any:
+        """:meth:`read_all` for ``await``."""
+        out: List[bytes] = []
+        err: List[bytes] = []
+        try:
+            async for sid, data in self.achunks():
+                (err if sid == STDERR and self._demux else out).append(data)
+        finally:
+            self.close()
+        if self._demux:
+            return (b"".join(out) if out else None, b"".join(err) if err else None)
+        return b"".join(out)
 
     def chunks(self) -> Iterator[Tuple[int, bytes]]:
         """``(stream_id, bytes)`` runs, consecutive frames of one stream
@@ -148,26 +264,32 @@ class RawStream(CancellableStream[bytes]):
         self._chunk = chunk_size if chunk_size and chunk_size > 0 else None
         self._buf = bytearray()
 
-    def __next__(self) -> bytes:
+    def _step(self, nowait: bool) -> Any:
         if self._chunk is None:
             if self._buf:
                 data = bytes(self._buf)
                 self._buf.clear()
                 return data
-            msg = self._stream.next()
-            if msg is None:
-                raise StopIteration
-            return msg
+            msg = self._stream.next(nowait)
+            return _END if msg is None else msg
         while len(self._buf) < self._chunk:
-            msg = self._stream.next()
+            msg = self._stream.next(nowait)
+            if msg is AGAIN:
+                return AGAIN          # what came so far stays in _buf
             if msg is None:
                 break
             self._buf += msg
         if not self._buf:
-            raise StopIteration
+            return _END
         data = bytes(self._buf[:self._chunk])
         del self._buf[:self._chunk]
         return data
+
+    def __next__(self) -> bytes:
+        item = self._step(False)
+        if item is _END:
+            raise StopIteration
+        return item  # type: ignore[no-any-return]
 
     next = __next__
 

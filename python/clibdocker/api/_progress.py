@@ -4,10 +4,11 @@ into an exception."""
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterator, List, Optional
+from typing import Any, Callable, List, Optional
 
 from .. import errors
-from .._binding import Stream
+from .._binding import AGAIN, Stream
+from ..stream import _END, CancellableStream
 
 _AUTH_WORDS = ("unauthorized", "authentication required", "no basic auth credentials",
                "denied", "incorrect username or password")
@@ -44,40 +45,61 @@ def as_auth_error(e: errors.APIError) -> errors.APIError:
     return e
 
 
+class ProgressStream(CancellableStream[Any]):
+    """The messages of a progress stream (bytes, or dicts with ``decode``),
+    for ``for`` and ``async for``. After the end of a stream that carried an
+    error message, the iteration raises ``on_error(text, log)``; ``log``
+    holds the decoded messages when ``keep_log``."""
+
+    __slots__ = ("_on_error", "_keep_log", "_log", "_error", "_finished")
+
+    def __init__(self, stream: Stream, decode: bool,
+                 on_error: Callable[[str, List[Any]], Exception], keep_log: bool = False) -> None:
+        super().__init__(stream, decode)
+        self._on_error = on_error
+        self._keep_log = keep_log
+        self._log: List[Any] = []
+        self._error: Optional[str] = None
+        self._finished = False
+
+    def _step(self, nowait: bool) -> Any:
+        if self._finished:
+            return _END
+        try:
+            raw = self._stream.next(nowait)
+        except errors.DockerException:
+            self._finished = True
+            self._stream.close()
+            # a request-body source (file object, iterable) that raised
+            # while the request ran: its own exception is the cause
+            reader = getattr(self._stream, "_keep", None)
+            if reader is not None and getattr(reader, "error", None) is not None:
+                reader.check()
+            raise
+        if raw is AGAIN:
+            return AGAIN
+        if raw is None:
+            self._finished = True
+            self._stream.close()
+            if self._error is not None:
+                raise self._on_error(self._error, self._log)
+            return _END
+        try:
+            msg = json.loads(raw)
+        except ValueError:
+            msg = None
+        if self._keep_log:
+            self._log.append(msg if msg is not None else raw)
+        text = error_text(msg)
+        if text is not None and self._error is None:
+            self._error = text
+        return msg if self._decode and msg is not None else raw
+
+
 def iterate(stream: Stream, decode: bool, on_error: Callable[[str, List[Any]], Exception],
-            keep_log: bool = False) -> Iterator[Any]:
-    """Yield each message (bytes, or a dict with ``decode``); after the end of
-    a stream that carried an error message, raise ``on_error(text, log)``.
-    ``log`` holds the decoded messages when ``keep_log``."""
-    error: Optional[str] = None
-    log: List[Any] = []
-    try:
-        while True:
-            try:
-                raw = stream.next()
-            except errors.DockerException:
-                # a request-body source (file object, iterable) that raised
-                # while the request ran: its own exception is the cause
-                reader = getattr(stream, "_keep", None)
-                if reader is not None and getattr(reader, "error", None) is not None:
-                    reader.check()
-                raise
-            if raw is None:
-                break
-            try:
-                msg = json.loads(raw)
-            except ValueError:
-                msg = None
-            if keep_log:
-                log.append(msg if msg is not None else raw)
-            text = error_text(msg)
-            if text is not None and error is None:
-                error = text
-            yield msg if decode and msg is not None else raw
-    finally:
-        stream.close()
-    if error is not None:
-        raise on_error(error, log)
+            keep_log: bool = False) -> ProgressStream:
+    """The progress messages of ``stream`` (see :class:`ProgressStream`)."""
+    return ProgressStream(stream, decode, on_error, keep_log)
 
 
 def collect(stream: Stream, on_error: Callable[[str, List[Any]], Exception]) -> str:
