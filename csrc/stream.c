@@ -228,6 +228,8 @@ static int step(dk_stream *s, int wait_ms)
 	 * wait for more socket activity first */
 	if (s->paused || ready(s))
 		return 0;
+	if (wait_ms <= 0)
+		return 0; /* non-blocking: the caller waits (dk_stream_wait_info) */
 	/* Just after an unpause libcurl (7.88) may not watch the socket again
 	 * until its next timeout, so data that is already waiting could stall
 	 * a long poll: poll briefly until bytes flow again. */
