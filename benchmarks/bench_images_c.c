@@ -5,13 +5,26 @@
  *
  *     bench_images_c URL save IMAGE FILE   (dk_image_get + dk_stream_copy_fd)
  *     bench_images_c URL load IMAGE FILE   (dk_image_load from dk_read_fd)
+ *     bench_images_c URL raw-save IMAGE FILE   (no library: the ceiling)
+ *     bench_images_c URL raw-load IMAGE FILE
+ *
+ * The raw client: its own unix socket, a hand-written request with
+ * Connection: close; save: the chunked answer received in 256 KiB pieces,
+ * each payload run written to FILE as it is; load: FILE sent with sendfile
+ * under a Content-Length (SO_SNDBUF 4 MiB, as far as net.core.wmem_max
+ * allows), then the answer read and checked.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,6 +76,186 @@ static int reset_hwm(void)
 	return fclose(f) == 0 && ok;
 }
 
+/* --- the raw client: no library, the engine ceiling ------------------------ */
+
+static int unix_connect(const char *url)
+{
+	struct sockaddr_un a;
+	int s;
+
+	if (strncmp(url, "unix://", 7) || strlen(url + 7) >= sizeof(a.sun_path))
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.sun_family = AF_UNIX;
+	strcpy(a.sun_path, url + 7);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a))) {
+		perror("connect");
+		return -1;
+	}
+	return s;
+}
+
+static int send_all(int s, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = send(s, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Read the answer's head into buf; returns the status; *body, *have: the
+ * bytes after the head in buf; *chunked: Transfer-Encoding: chunked. */
+static int read_head(int s, char *buf, size_t cap, char **body, size_t *have, int *chunked)
+{
+	size_t len = 0;
+	char *end;
+	ssize_t r;
+
+	for (;;) {
+		buf[len] = '\0';
+		if ((end = strstr(buf, "\r\n\r\n")))
+			break;
+		if (len + 1 >= cap)
+			return -1;
+		r = recv(s, buf + len, cap - 1 - len, 0);
+		if (r <= 0)
+			return -1;
+		len += (size_t)r;
+	}
+	*end = '\0';
+	*chunked = strcasestr(buf, "\r\ntransfer-encoding: chunked") != NULL;
+	*body = end + 4;
+	*have = len - (size_t)(end + 4 - buf);
+	return strncmp(buf, "HTTP/1.", 7) ? -1 : atoi(buf + 9);
+}
+
+#define RAW_BUF (256 << 10)
+
+/* GET /images/NAME/get; the chunked payload to fd. */
+static int raw_save(const char *url, const char *image, int fd, uint64_t *n)
+{
+	static char buf[RAW_BUF + 1];
+	char req[1024], line[64];
+	size_t have, i, skip = 0, crlf = 0, ll = 0;
+	char *p;
+	int s, chunked, st;
+	ssize_t r;
+
+	if ((s = unix_connect(url)) < 0)
+		return -1;
+	snprintf(req, sizeof(req), "GET /v1.41/images/%s/get HTTP/1.1\r\nHost: docker\r\n"
+		"Connection: close\r\n\r\n", image);
+	if (send_all(s, req, strlen(req)) ||
+	    (st = read_head(s, buf, sizeof(buf), &p, &have, &chunked)) != 200 || !chunked) {
+		fprintf(stderr, "raw save: bad answer\n");
+		return -1;
+	}
+	memmove(buf, p, have);
+	for (;;) {
+		/* payload runs go out with one write per run */
+		for (i = 0; i < have;) {
+			if (skip) {
+				size_t take = skip < have - i ? skip : have - i;
+				if (write_all(fd, buf + i, take))
+					return -1;
+				i += take;
+				skip -= take;
+				*n += take;
+				if (!skip)
+					crlf = 2;
+			} else if (crlf) {
+				i++;
+				crlf--;
+			} else if (buf[i] == '\n') {
+				line[ll] = '\0';
+				skip = strtoul(line, NULL, 16);
+				ll = 0;
+				i++;
+				if (!skip) {
+					close(s);
+					return 0;
+				}
+			} else {
+				if (ll + 1 < sizeof(line))
+					line[ll++] = buf[i];
+				i++;
+			}
+		}
+		do {
+			r = recv(s, buf, RAW_BUF, 0);
+		} while (r < 0 && errno == EINTR);
+		if (r <= 0) {
+			fprintf(stderr, "raw save: cut mid-body\n");
+			return -1;
+		}
+		have = (size_t)r;
+	}
+}
+
+/* POST /images/load with Content-Length, the file sent with sendfile. */
+static int raw_load(const char *url, int fd, uint64_t *n)
+{
+	static char buf[65536];
+	char req[512];
+	struct stat sb;
+	off_t off = 0;
+	size_t have;
+	char *p;
+	int s, chunked, st, sndbuf = 4 << 20;
+	ssize_t r;
+
+	if (fstat(fd, &sb) || (s = unix_connect(url)) < 0)
+		return -1;
+	setsockopt(s, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	snprintf(req, sizeof(req), "POST /v1.41/images/load?quiet=1 HTTP/1.1\r\nHost: docker\r\n"
+		"Content-Type: application/x-tar\r\nContent-Length: %lld\r\n"
+		"Connection: close\r\n\r\n", (long long)sb.st_size);
+	if (send_all(s, req, strlen(req)))
+		return -1;
+	while (off < sb.st_size) {
+		r = sendfile(s, fd, &off, (size_t)(sb.st_size - off));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			perror("raw load: sendfile");
+			return -1;
+		}
+	}
+	*n = (uint64_t)off;
+	st = read_head(s, buf, sizeof(buf), &p, &have, &chunked);
+	memmove(buf, p, have);
+	while (have < sizeof(buf) - 1 && (r = recv(s, buf + have, sizeof(buf) - 1 - have, 0)) > 0)
+		have += (size_t)r;
+	buf[have] = '\0';
+	close(s);
+	if (st != 200 || !strstr(buf, "Loaded image") || strstr(buf, "\"error")) {
+		fprintf(stderr, "raw load: %d %.300s\n", st, buf);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	dk_client *c = NULL;
@@ -70,18 +263,20 @@ int main(int argc, char **argv)
 	uint64_t n = 0;
 	long rss0, hwm0;
 	double t0, c0, wall, cpu;
-	int fd, rc, reset;
+	int fd, rc, reset, raw;
 
-	if (argc != 5 || (strcmp(argv[2], "save") && strcmp(argv[2], "load"))) {
-		fprintf(stderr, "usage: %s URL save|load IMAGE FILE\n", argv[0]);
+	if (argc != 5 || (strcmp(argv[2], "save") && strcmp(argv[2], "load") &&
+	    strcmp(argv[2], "raw-save") && strcmp(argv[2], "raw-load"))) {
+		fprintf(stderr, "usage: %s URL save|load|raw-save|raw-load IMAGE FILE\n", argv[0]);
 		return 2;
 	}
-	if (dk_client_new(&c, argv[1]) || dk_client_set_api_version(c, "1.41") ||
-	    dk_system_ping(c)) {
+	raw = !strncmp(argv[2], "raw-", 4);
+	if (!raw && (dk_client_new(&c, argv[1]) || dk_client_set_api_version(c, "1.41") ||
+	    dk_system_ping(c))) {
 		fprintf(stderr, "%s\n", dk_error_last()->message);
 		return 1;
 	}
-	if (!strcmp(argv[2], "save"))
+	if (strstr(argv[2], "save"))
 		fd = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	else
 		fd = open(argv[4], O_RDONLY);
@@ -94,7 +289,11 @@ int main(int argc, char **argv)
 	rss0 = status_kb("VmRSS");
 	c0 = cpu_s();
 	t0 = now();
-	if (!strcmp(argv[2], "save")) {
+	if (!strcmp(argv[2], "raw-save")) {
+		rc = raw_save(argv[1], argv[3], fd, &n);
+	} else if (!strcmp(argv[2], "raw-load")) {
+		rc = raw_load(argv[1], fd, &n);
+	} else if (!strcmp(argv[2], "save")) {
 		rc = dk_image_get(&s, c, argv[3]);
 		if (!rc)
 			rc = dk_stream_copy_fd(s, fd, &n);
@@ -111,7 +310,7 @@ int main(int argc, char **argv)
 	close(fd);
 	dk_stream_free(s);
 	if (rc < 0) {
-		fprintf(stderr, "%s\n", dk_error_last()->message);
+		fprintf(stderr, "%s\n", raw ? "raw client failed" : dk_error_last()->message);
 		return 1;
 	}
 	printf("{\"wall\": %.6f, \"cpu\": %.6f, \"bytes\": %llu, \"rss_growth_kb\": %ld, "
