@@ -5,26 +5,31 @@ RSS growth for a large image through clibdocker (C and Python) and docker-py
 
 - ``engine``: the real engine (unix:///var/run/docker.sock). dockerd is the
   bottleneck here, so beside the clients a ``raw`` row shows the *engine
-  ceiling*: the fastest any client can go (a plain blocking unix-socket HTTP
-  client: for save, the chunked answer read with big ``recv_into`` into a
-  preallocated buffer and written to the file; for load, the file sent with
-  ``sendfile`` under a Content-Length, then the answer read). Every row shows
-  its throughput as a fraction of that ceiling, and the client's own CPU time
-  per MB (user+sys of the client process over the transfer, getrusage):
-  what a client controls against a real engine.
-- ``replay``: a replay server in a separate process (unix socket) that
-  answers ``/_ping``, ``/version``, ``GET /v1.41/images/<name>/get`` with the
-  tar saved from the engine (from memory, in 32 KiB HTTP chunks like dockerd,
-  the whole framed answer in one ``sendall``) and ``POST
-  /v1.41/images/load`` by consuming the body (chunked or Content-Length) and
-  answering ``{"stream":"Loaded image: ...\\n"}`` like dockerd. The client is
-  the bottleneck; the ``raw`` row is the server's own ceiling.
+  ceiling*: the fastest any client can go, a plain blocking unix-socket HTTP
+  client without a library (benchmarks/bench_images_c.c ``raw-save`` /
+  ``raw-load``: for save, the chunked answer received in 256 KiB pieces and
+  each payload run written to the file; for load, the file sent with
+  ``sendfile`` under a Content-Length, then the answer read and checked).
+  ``raw-py`` is the same client in Python (``recv_into`` a preallocated
+  buffer, one ``writev`` per receive; ``sendfile``). Every row shows its
+  throughput as a fraction of the ceiling, and the client's own CPU time per
+  MB (user+sys of the client process over the transfer, getrusage): what a
+  client controls against a real engine.
+- ``replay``: a replay server in a separate process (unix socket, SO_SNDBUF
+  4 MiB) that answers ``/_ping``, ``/version``, ``GET
+  /v1.41/images/<name>/get`` with the tar saved from the engine (from memory,
+  in 32 KiB HTTP chunks like dockerd, the whole framed answer in one
+  ``sendall``) and ``POST /v1.41/images/load`` by consuming the body (chunked
+  or Content-Length, ``recv_into`` a 4 MiB buffer) and answering
+  ``{"stream":"Loaded image: ...\\n"}`` like dockerd; it reports the bytes of
+  each transfer, which are checked. The client is the bottleneck; the
+  ``raw`` row is the server's own ceiling.
 
 Clients, each run in a fresh process, interleaved repetitions (3 against the
 engine, 5 against the replay server; median MB/s and CPU, largest RSS
 growth):
 
-- ``raw``: the ceiling client above (Python, no library);
+- ``raw``, ``raw-py``: the ceiling clients above (C, Python; no library);
 - ``c``: benchmarks/bench_images_c.c: dk_image_get + dk_stream_copy_fd,
   dk_image_load from dk_read_fd;
 - ``py``: clibdocker ``save_image(name, path)``, ``load_image(file object)``;
@@ -32,9 +37,12 @@ growth):
 - ``docker-py``: ``get_image`` chunks written to the file, ``load_image(file
   object)``.
 
-Engine saves go to a file in a temporary directory under /tmp (checked
-against the ceiling's tar: size and sha256); engine and replay loads read the
-ceiling's tar (page cache); replay saves write to /dev/null (bytes counted).
+Engine saves go to a file in a temporary directory on tmpfs (/dev/shm if
+writable, else the default temporary directory; a disk file would make the
+client's CPU time depend on dirty-page writeback), each checked against the
+raw client's tar (size; sha256 in the first repetition); engine and replay
+loads read the raw client's tar from there; replay saves write to /dev/null
+(the bytes counted by the client and by the server, checked).
 Every client is pinned to API 1.41. Peak RSS growth = VmHWM after the
 transfer minus VmRSS before it (the peak is reset first via
 /proc/self/clear_refs).
@@ -649,13 +657,16 @@ def main() -> int:
     t_start = time.monotonic()
     c_exe = build()
     tag = make_image(a.size_mb)
-    tmp = tempfile.mkdtemp(prefix="clibdocker-bench-images-")
+    # files in memory (tmpfs) when there is one: a save to a disk file makes
+    # the client's CPU time depend on the kernel's dirty-page writeback
+    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    tmp = tempfile.mkdtemp(prefix="clibdocker-bench-images-", dir=shm)
     replay = None
     rows: List[Dict[str, Any]] = []
     try:
         print(f"image {tag}: {a.size_mb} MiB of random data; {a.reps} repetitions per client "
               f"against the engine, {a.replay_reps} against the replay server; "
-              f"engine saves to files in {tmp} (/tmp), replay saves to /dev/null", flush=True)
+              f"engine saves to files in {tmp}, replay saves to /dev/null", flush=True)
         rows += measure("engine", f"unix://{ENGINE_SOCK}", tag, None, tmp, a.reps, c_exe,
                         None, 0)
         ref = os.path.join(tmp, "ref.tar")

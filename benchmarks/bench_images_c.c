@@ -24,6 +24,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,20 +111,6 @@ static int send_all(int s, const char *p, size_t n)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Read the answer's head into buf; returns the status; *body, *have: the
  * bytes after the head in buf; *chunked: Transfer-Encoding: chunked. */
 static int read_head(int s, char *buf, size_t cap, char **body, size_t *have, int *chunked)
@@ -151,13 +138,37 @@ static int read_head(int s, char *buf, size_t cap, char **body, size_t *have, in
 }
 
 #define RAW_BUF (256 << 10)
+#define RAW_IOV 64
+
+/* Write iov[0..*n) whole; *n = 0 after. */
+static int writev_all(int fd, struct iovec *iov, size_t *n)
+{
+	size_t i = 0;
+
+	while (i < *n) {
+		ssize_t w = writev(fd, iov + i, (int)(*n - i));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		while (i < *n && (size_t)w >= iov[i].iov_len)
+			w -= (ssize_t)iov[i++].iov_len;
+		if (i < *n) {
+			iov[i].iov_base = (char *)iov[i].iov_base + w;
+			iov[i].iov_len -= (size_t)w;
+		}
+	}
+	*n = 0;
+	return 0;
+}
 
 /* GET /images/NAME/get; the chunked payload to fd. */
 static int raw_save(const char *url, const char *image, int fd, uint64_t *n)
 {
 	static char buf[RAW_BUF + 1];
+	static struct iovec iov[RAW_IOV];
 	char req[1024], line[64];
-	size_t have, i, skip = 0, crlf = 0, ll = 0;
+	size_t have, i, skip = 0, crlf = 0, ll = 0, niov = 0;
 	char *p;
 	int s, chunked, st;
 	ssize_t r;
@@ -173,12 +184,15 @@ static int raw_save(const char *url, const char *image, int fd, uint64_t *n)
 	}
 	memmove(buf, p, have);
 	for (;;) {
-		/* payload runs go out with one write per run */
+		/* the payload runs of one receive go out with one writev */
+		niov = 0;
 		for (i = 0; i < have;) {
 			if (skip) {
 				size_t take = skip < have - i ? skip : have - i;
-				if (write_all(fd, buf + i, take))
+				if (niov == RAW_IOV && writev_all(fd, iov, &niov))
 					return -1;
+				iov[niov].iov_base = buf + i;
+				iov[niov++].iov_len = take;
 				i += take;
 				skip -= take;
 				*n += take;
@@ -194,7 +208,7 @@ static int raw_save(const char *url, const char *image, int fd, uint64_t *n)
 				i++;
 				if (!skip) {
 					close(s);
-					return 0;
+					return writev_all(fd, iov, &niov);
 				}
 			} else {
 				if (ll + 1 < sizeof(line))
@@ -202,6 +216,8 @@ static int raw_save(const char *url, const char *image, int fd, uint64_t *n)
 				i++;
 			}
 		}
+		if (writev_all(fd, iov, &niov))
+			return -1;
 		do {
 			r = recv(s, buf, RAW_BUF, 0);
 		} while (r < 0 && errno == EINTR);
