@@ -655,6 +655,12 @@ def main() -> int:
         return 0
 
     t_start = time.monotonic()
+    engine = subprocess.run(["docker", "version", "--format", "{{.Server.Version}}"],
+                            capture_output=True, text=True).stdout.strip()
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} CPUs; "
+          f"Linux {os.uname().release}; engine {engine} (API {API}); docker-py "
+          f"{__import__('docker').__version__}; load average {os.getloadavg()[0]:.2f}",
+          flush=True)
     c_exe = build()
     tag = make_image(a.size_mb)
     # files in memory (tmpfs) when there is one: a save to a disk file makes
