@@ -297,14 +297,14 @@ def worker(kind: str, url: str, op: str, image: str, path: str) -> Dict[str, Any
         import clibdocker
         c: Any = clibdocker.APIClient(base_url=url, version=API, timeout=None)
     else:
-        import docker
+        import docker  # type: ignore[import-untyped]
         c = docker.APIClient(base_url=url, version=API, timeout=600)
     c.ping()
     # bound before the clock starts: clibdocker's APIClient imports its API
     # areas beyond System on first use (~10 ms, a start-up cost, not a
     # transfer cost)
-    save_image, get_image, load_image = (getattr(c, "save_image", None), c.get_image,
-                                         c.load_image)
+    save_image: Any = getattr(c, "save_image", None)    # docker-py has none
+    get_image, load_image = c.get_image, c.load_image
     with Meter() as m:
         if op == "save" and kind == "py":
             n = save_image(image, path)
@@ -334,7 +334,8 @@ def run_one(kind: str, url: str, op: str, image: str, path: str, c_exe: str) -> 
                          env=dict(os.environ, PYTHONPATH=PYDIR))
     if res.returncode:
         raise RuntimeError(f"{kind} {op} against {url} failed: {res.stderr.strip()[-800:]}")
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    out: Dict[str, Any] = json.loads(res.stdout.strip().splitlines()[-1])
+    return out
 
 
 # --- the replay server (run in its own process) ---------------------------------
@@ -610,6 +611,12 @@ def targets(rows: List[Dict[str, Any]]) -> List[Tuple[str, str, str]]:
             out.append(("PASS" if v >= 2 * dp else "FAIL",
                         f"replay {op}: {label} throughput >= 2x docker-py",
                         f"{v:.0f} MB/s vs {dp:.0f} (x{v / dp:.2f})"))
+    for op in ("save", "load"):
+        dp = by[("replay", op, "docker-py")]["mb_per_s"]
+        top = max(by[("replay", op, k)]["mb_per_s"] for k in ("raw", "raw-py"))
+        out.append(("INFO", f"replay {op}: the fastest raw client (the server's ceiling) vs docker-py",
+                    f"{top:.0f} MB/s vs {dp:.0f} (x{top / dp:.2f}): the server bounds what a "
+                    f"client can show here near this"))
     dp = by[("replay", "save", "docker-py")]["mb_per_s"]
     v = by[("replay", "save", "py-chunks")]["mb_per_s"]
     out.append(("INFO", "replay save: Python get_image chunks vs docker-py",
