@@ -476,18 +476,8 @@ class Replay:
 # --- the run --------------------------------------------------------------------
 
 def build() -> str:
-    exe = os.path.join(BUILD, "bench_images_c")
-    subprocess.run(["cmake", "-S", ROOT, "-B", BUILD, "-DCMAKE_BUILD_TYPE=Release",
-                    "-DCLIBDOCKER_TESTS=OFF"], check=True, capture_output=True)
-    subprocess.run(["cmake", "--build", BUILD, "-j2", "--target", "clibdocker_static"],
-                   check=True, capture_output=True)
-    libs = subprocess.run(["pkg-config", "--libs", "libcurl", "json-c", "zlib"], check=True,
-                          capture_output=True, text=True).stdout.split()
-    subprocess.run(["cc", "-O2", "-Wall", "-o", exe,
-                    os.path.join(ROOT, "benchmarks", "bench_images_c.c"),
-                    "-I", os.path.join(ROOT, "include"),
-                    os.path.join(BUILD, "libclibdocker_static.a"), *libs, "-lpthread"],
-                   check=True, capture_output=True)
+    from _cbuild import build_bench_c
+    exe = build_bench_c(BUILD, "bench_images_c.c", os.path.join(BUILD, "bench_images_c"))
     subprocess.run(["bash", os.path.join(ROOT, "scripts", "dev-build.sh")], check=True,
                    capture_output=True)
     return exe

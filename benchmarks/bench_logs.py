@@ -275,22 +275,12 @@ def hwm_kib() -> int:
 
 
 def build_c() -> Optional[str]:
-    exe = os.path.join(BUILD, "bench_logs_c")
+    from _cbuild import build_bench_c
     try:
-        subprocess.run(["cmake", "-S", ROOT, "-B", BUILD, "-DCMAKE_BUILD_TYPE=Release",
-                        "-DCLIBDOCKER_TESTS=OFF"], check=True, capture_output=True)
-        subprocess.run(["cmake", "--build", BUILD, "-j2", "--target", "clibdocker_static"],
-                       check=True, capture_output=True)
-        libs = subprocess.run(["pkg-config", "--libs", "libcurl", "json-c", "zlib"], check=True,
-                              capture_output=True, text=True).stdout.split()
-        subprocess.run(["cc", "-O2", "-o", exe, os.path.join(ROOT, "benchmarks", "bench_logs_c.c"),
-                        "-I", os.path.join(ROOT, "include"),
-                        os.path.join(BUILD, "libclibdocker_static.a"), *libs, "-lpthread"],
-                       check=True, capture_output=True)
+        return build_bench_c(BUILD, "bench_logs_c.c", os.path.join(BUILD, "bench_logs_c"))
     except (subprocess.CalledProcessError, FileNotFoundError) as e:
         print(f"(C benchmark not built: {e})", file=sys.stderr)
         return None
-    return exe
 
 
 def run(kind: str, url: str, cid: str, c_exe: Optional[str], n: int = 300) -> Dict[str, Any]:

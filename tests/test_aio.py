@@ -148,3 +148,25 @@ def test_progress_stream_and_its_error(client):
                 except errors.NotFound:
                     pass
     run(main())
+
+
+def test_achunks_and_aread_all_match_the_sync_api(client):
+    cid = client.create_container(TEST_IMAGE, ["sh", "-c", "for i in 1 2 3 4 5; do echo o$i; "
+                                  "echo e$i >&2; done"], labels=LABELS)["Id"]
+    try:
+        client.start(cid)
+        client.wait(cid)
+        want = client.logs(cid, stream=True, demux=True).read_all()
+        assert want[0] and want[1]
+
+        async def main():
+            async with AsyncAPIClient() as c:
+                both = await (await c.logs(cid, stream=True, demux=True)).aread_all()
+                runs = [r async for r in (await c.logs(cid, stream=True)).achunks()]
+                return both, runs
+        both, runs = run(main())
+        assert both == want
+        assert b"".join(d for sid, d in runs if sid == 1) == want[0]
+        assert b"".join(d for sid, d in runs if sid == 2) == want[1]
+    finally:
+        client.remove_container(cid, force=True)

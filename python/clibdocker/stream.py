@@ -210,16 +210,13 @@ class FrameStream(CancellableStream[Any]):
 
     async def aread_all(self) -> Any:
         """:meth:`read_all` for ``await``."""
-        out: List[bytes] = []
-        err: List[bytes] = []
+        runs: List[Tuple[int, bytes]] = []
         try:
-            async for sid, data in self.achunks():
-                (err if sid == STDERR and self._demux else out).append(data)
+            async for run in self.achunks():
+                runs.append(run)
         finally:
             self.close()
-        if self._demux:
-            return (b"".join(out) if out else None, b"".join(err) if err else None)
-        return b"".join(out)
+        return self._joined(runs)
 
     def chunks(self) -> Iterator[Tuple[int, bytes]]:
         """``(stream_id, bytes)`` runs, consecutive frames of one stream
@@ -240,16 +237,19 @@ class FrameStream(CancellableStream[Any]):
         """Everything until the end: bytes, or ``(stdout, stderr)`` with
         demux (each None if that stream sent nothing), as docker-py's
         non-streaming calls answer."""
-        out: List[bytes] = []
-        err: List[bytes] = []
         try:
-            for sid, data in self.chunks():
-                (err if sid == STDERR and self._demux else out).append(data)
+            runs = list(self.chunks())
         finally:
             self.close()
-        if self._demux:
-            return (b"".join(out) if out else None, b"".join(err) if err else None)
-        return b"".join(out)
+        return self._joined(runs)
+
+    def _joined(self, runs: List[Tuple[int, bytes]]) -> Any:
+        """bytes, or with demux ``(stdout, stderr)`` (None for a silent one)."""
+        if not self._demux:
+            return b"".join(data for _, data in runs)
+        out = [data for sid, data in runs if sid != STDERR]
+        err = [data for sid, data in runs if sid == STDERR]
+        return (b"".join(out) if out else None, b"".join(err) if err else None)
 
 
 class RawStream(CancellableStream[bytes]):
@@ -284,14 +284,6 @@ class RawStream(CancellableStream[bytes]):
         data = bytes(self._buf[:self._chunk])
         del self._buf[:self._chunk]
         return data
-
-    def __next__(self) -> bytes:
-        item = self._step(False)
-        if item is _END:
-            raise StopIteration
-        return item  # type: ignore[no-any-return]
-
-    next = __next__
 
     def write_to(self, dest: Union[int, BinaryIO, Any]) -> int:
         """Write the rest of the stream to a file descriptor (int) or a
