@@ -119,6 +119,34 @@ def test_service_create_scale_update_remove(dc: clibdocker.DockerClient,
         dc.services.get(name)
 
 
+def test_stale_service_model_update_is_retried(dc: clibdocker.DockerClient,
+                                               swarm: Any) -> None:  # noqa: F811
+    """A model read before someone else updated the service: docker-py's
+    update fails "update out of sequence"; ours reads it again and applies
+    the change to the current spec."""
+    name = unique("clibdocker-test-svc")
+    svc = dc.services.create(TEST_IMAGE, ["sleep", "300"], name=name, labels=LABELS,
+                             env=["A=1"], constraints=[f"node.id=={swarm.node_id}"])
+    try:
+        stale = dc.services.get(svc.id)           # version V
+        other = dc.services.get(svc.id)
+        other.update(labels={**LABELS, "by": "other"})   # the service moves to V+1
+        with pytest.raises(errors.APIError, match="out of sequence"):   # what docker-py gets
+            dc.api.update_service(svc.id, stale.attrs["Version"]["Index"], labels=LABELS,
+                                  fetch_current_spec=True)
+        stale.update(env=["A=2"])                 # built from V: retried from V+1
+        spec = dc.api.inspect_service(name)["Spec"]
+        assert spec["TaskTemplate"]["ContainerSpec"]["Env"] == ["A=2"]
+        stale2 = dc.services.get(svc.id)
+        dc.services.get(svc.id).update(env=["A=3"])
+        stale2.scale(2)                           # scale from a stale model too
+        spec = dc.api.inspect_service(name)["Spec"]
+        assert spec["Mode"]["Replicated"]["Replicas"] == 2
+        assert spec["TaskTemplate"]["ContainerSpec"]["Env"] == ["A=3"]
+    finally:
+        svc.remove()
+
+
 def test_service_kwargs_split_and_global_scale(dc: clibdocker.DockerClient,
                                                swarm: Any) -> None:  # noqa: F811
     with pytest.raises(TypeError, match="bogus"):

@@ -3,7 +3,7 @@
 ContainerSpec, the TaskTemplate, the Placement and the service itself."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from .. import errors
 from ..types import ContainerSpec, Placement, ServiceMode, TaskTemplate
@@ -44,20 +44,38 @@ class Service(Model):
         f["service"] = self._require_id()
         return self.client.api.tasks(filters=f)
 
+    def _retry_out_of_sequence(self, attempt: Callable[[], Any]) -> Any:
+        """Run an update; when the swarm moved the service on meanwhile (its
+        version changed: "update out of sequence", e.g. a rolling update
+        still recording its progress), reload and try again, up to 3 times.
+        docker-py raises at once."""
+        for n in range(3):
+            try:
+                return attempt()
+            except errors.APIError as e:
+                if n == 2 or "out of sequence" not in str(e.explanation or e):
+                    raise
+                self.reload()
+        raise AssertionError("unreachable")
+
     def update(self, **kwargs: Any) -> Any:
         """Update the service: the arguments of
         :meth:`ServiceCollection.create` (the current image is kept when
         ``image`` is not given), ``force_update=True`` to restart its tasks,
         ``fetch_current_spec`` (default True) to start from the current spec.
-        Call :meth:`~Model.reload` before a second update."""
-        if "image" not in kwargs:
-            kwargs["image"] = dig(self.attrs, "Spec", "TaskTemplate", "ContainerSpec", "Image")
-        if kwargs.get("force_update") is True:
-            current = dig(self.attrs, "Spec", "TaskTemplate", "ForceUpdate") or 0
-            kwargs["force_update"] = int(current) + 1
-        create_kwargs = _get_create_service_kwargs("update", kwargs)
-        return self.client.api.update_service(self._require_id(), self._version(),
-                                              **create_kwargs)
+        If the service changed since it was read, it is read again and the
+        update retried (beyond docker-py)."""
+        def once() -> Any:
+            kw = dict(kwargs)
+            if "image" not in kw:
+                kw["image"] = dig(self.attrs, "Spec", "TaskTemplate", "ContainerSpec", "Image")
+            if kw.get("force_update") is True:
+                current = dig(self.attrs, "Spec", "TaskTemplate", "ForceUpdate") or 0
+                kw["force_update"] = int(current) + 1
+            create_kwargs = _get_create_service_kwargs("update", kw)
+            return self.client.api.update_service(self._require_id(), self._version(),
+                                                  **create_kwargs)
+        return self._retry_out_of_sequence(once)
 
     def logs(self, **kwargs: Any) -> Any:
         """The logs of the service's tasks, always as a stream (as in
@@ -74,9 +92,9 @@ class Service(Model):
         mode = dig(self.attrs, "Spec", "Mode") or {}
         if "Global" in mode:
             raise errors.InvalidArgument("Cannot scale a global container")
-        return self.client.api.update_service(self._require_id(), self._version(),
-                                              mode=ServiceMode("replicated", replicas),
-                                              fetch_current_spec=True)
+        return self._retry_out_of_sequence(lambda: self.client.api.update_service(
+            self._require_id(), self._version(), mode=ServiceMode("replicated", replicas),
+            fetch_current_spec=True))
 
     def force_update(self) -> Any:
         """Restart the service's tasks with the same spec."""
