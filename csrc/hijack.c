@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,8 +44,10 @@
 #include "httphead_int.h"
 #include "mux_int.h"
 #include "stream_int.h"
+#include "wsframe_int.h"
 
 #define DK_HIJACK_READ ((size_t)64 << 10)
+#define DK_WS_WRITE ((size_t)64 << 10) /* payload of one client frame at most */
 
 struct dk_hijack {
 	CURL *easy;           /* owns the connection */
@@ -64,6 +67,16 @@ struct dk_hijack {
 	char op[32];
 	dk_client *c;         /* to tell a clean end from a dead engine */
 	char errbuf[CURL_ERROR_SIZE]; /* libcurl's words for a failed call */
+
+	/* WebSocket (attach/ws): frames both ways, see wsframe_int.h */
+	int ws;
+	dk_ws_parser wsp;
+	unsigned char *win;   /* the engine's bytes, not parsed yet */
+	size_t win_pos, win_len;
+	unsigned char *wbuf;  /* one masked frame being sent */
+	pthread_mutex_t wlock; /* whole frames: the writer and the reader's pongs */
+	atomic_int ws_close_sent;
+	int ws_closed;        /* the engine's close frame arrived */
 };
 
 /* --- the connection's I/O ------------------------------------------------- */
@@ -282,7 +295,34 @@ static const char *host_header(const dk_client *c)
 	return c->base + (c->tls ? 8 : 7);
 }
 
-int dk__hijack_open(dk_hijack **out, dk_call *k, int kind)
+static void random_bytes(unsigned char *p, size_t n)
+{
+	static atomic_uint_fast64_t fallback;
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = getrandom(p + got, n - got, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got < n) {
+		/* no getrandom(): the masks and the key only need to vary */
+		uint64_t x = (uint64_t)dk__now_us() ^ (uint64_t)(uintptr_t)p ^
+			atomic_fetch_add(&fallback, 0x9e3779b97f4a7c15ull);
+		for (; got < n; got++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			p[got] = (unsigned char)x;
+		}
+	}
+}
+
+static int hijack_open(dk_hijack **out, dk_call *k, int kind, int ws)
 {
 	dk_client *c = k->c;
 	dkbuf req = DKBUF_INIT;
@@ -293,6 +333,7 @@ int dk__hijack_open(dk_hijack **out, dk_call *k, int kind)
 	long total = k->total_ms >= 0 ? k->total_ms : c->total_ms;
 	int rc;
 	size_t r;
+	char key[32] = "";
 
 	*out = NULL;
 	dk_httphead_init(&head);
@@ -306,11 +347,27 @@ int dk__hijack_open(dk_hijack **out, dk_call *k, int kind)
 	}
 	h->fd = -1;
 	pthread_mutex_init(&h->io, NULL);
+	pthread_mutex_init(&h->wlock, NULL);
+	atomic_init(&h->ws_close_sent, 0);
 	atomic_init(&h->canceled, 0);
 	atomic_init(&h->wr_closed, 0);
 	snprintf(h->op, sizeof(h->op), "%s", k->op);
 	dk_mux_init(&h->mux, 0);
-	if (dkbuf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: clibdocker/%s\r\n"
+	if (ws) {
+		unsigned char nonce[16];
+
+		random_bytes(nonce, sizeof(nonce));
+		dk_ws_base64(nonce, sizeof(nonce), key);
+		dk_ws_parser_init(&h->wsp, DK_WS_MAX_FRAME);
+		h->ws = 1;
+		if (!(h->win = malloc(DK_HIJACK_READ)) || !(h->wbuf = malloc(DK_WS_WRITE + DK_WS_HEADER_MAX)) ||
+		    dkbuf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: clibdocker/%s\r\n"
+			"Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+			"Sec-WebSocket-Key: %s\r\n\r\n", k->method, path, host_header(c), DK_VERSION, key)) {
+			rc = dk__err(DK_ENOMEM, 0, 0, "out of memory");
+			goto fail;
+		}
+	} else if (dkbuf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: clibdocker/%s\r\n"
 		"Connection: Upgrade\r\nUpgrade: tcp\r\n",
 		k->method, path, host_header(c), DK_VERSION) ||
 	    (k->has_body && dkbuf_printf(&req, "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
@@ -367,6 +424,28 @@ int dk__hijack_open(dk_hijack **out, dk_call *k, int kind)
 			goto fail;
 		}
 	}
+	if (ws) {
+		/* RFC 6455 4.1: 101 with the accept value of our key, or fail */
+		char want[29];
+		size_t n = 0;
+		const char *got = dk_httphead_header(&head, "Sec-WebSocket-Accept", &n);
+
+		if (head.status != 101) {
+			rc = dk__err(DK_EPROTO, head.status, 0,
+				"%s: the engine answered HTTP %d instead of switching to WebSocket", k->op,
+				head.status);
+			goto fail;
+		}
+		dk_ws_accept(key, want);
+		if (!got || n != strlen(want) || memcmp(got, want, n)) {
+			rc = dk__err(DK_EPROTO, head.status, 0,
+				"%s: the engine's Sec-WebSocket-Accept %s%.*s%s does not answer our key",
+				k->op, got ? "'" : "(missing)", got ? (int)(n > 64 ? 64 : n) : 0, got ? got : "",
+				got ? "'" : "");
+			goto fail;
+		}
+		kind = DK_STREAM_RAW; /* the engine never multiplexes here */
+	}
 	h->kind = resolve(c, &head, kind);
 	h->idle_ms = c->idle_ms;
 	h->c = c;
@@ -389,12 +468,133 @@ fail:
 	return dk__call_finish(k, rc);
 }
 
+int dk__hijack_open(dk_hijack **out, dk_call *k, int kind)
+{
+	return hijack_open(out, k, kind, 0);
+}
+
+int dk__hijack_open_ws(dk_hijack **out, dk_call *k)
+{
+	return hijack_open(out, k, DK_STREAM_RAW, 1);
+}
+
+/* --- WebSocket frames ----------------------------------------------------------- */
+
+/* Send one or more whole frames of `opcode` (data split into frames of at
+ * most DK_WS_WRITE bytes; control frames are short). */
+static int ws_send(dk_hijack *h, int opcode, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	int rc = 0;
+
+	pthread_mutex_lock(&h->wlock);
+	do {
+		unsigned char mask[4];
+		size_t n = len > DK_WS_WRITE ? DK_WS_WRITE : len, hl;
+
+		random_bytes(mask, sizeof(mask));
+		hl = dk_ws_frame_header(h->wbuf, opcode, n, mask);
+		if (n)
+			memcpy(h->wbuf + hl, p, n);
+		dk_ws_mask(h->wbuf + hl, n, mask, 0);
+		rc = conn_send_all(h, (const char *)h->wbuf, hl + n);
+		p += n;
+		len -= n;
+	} while (!rc && len);
+	pthread_mutex_unlock(&h->wlock);
+	return rc;
+}
+
+static int ws_close(dk_hijack *h, int code)
+{
+	unsigned char body[2];
+
+	if (atomic_exchange(&h->ws_close_sent, 1))
+		return 0;
+	body[0] = (unsigned char)(code >> 8);
+	body[1] = (unsigned char)code;
+	return ws_send(h, DK_WS_CLOSE, body, 2);
+}
+
+/* Payload bytes of the engine's data frames; pings are answered, the close
+ * frame is the end. */
+static int ws_read(dk_hijack *h, void *buf, size_t cap, size_t *got)
+{
+	dk_ws_event ev;
+	size_t used, n;
+	int rc;
+
+	for (;;) {
+		if (h->ws_closed || h->eof || cap == 0)
+			return 0;
+		while (h->win_pos < h->win_len) {
+			rc = dk_ws_parse(&h->wsp, h->win + h->win_pos, h->win_len - h->win_pos, cap, &used, &ev);
+			h->win_pos += used;
+			if (rc < 0)
+				return rc;
+			if (rc == 0)
+				break;
+			switch (ev.type) {
+			case DK_WS_EV_DATA:
+				memcpy(buf, ev.data, ev.len);
+				*got = ev.len;
+				return 0;
+			case DK_WS_EV_PING:
+				rc = ws_send(h, DK_WS_PONG, ev.data, ev.len);
+				if (rc)
+					return rc;
+				break;
+			case DK_WS_EV_CLOSE:
+				h->ws_closed = 1;
+				ws_close(h, ev.code == 1005 ? 1000 : ev.code); /* the answer; may fail */
+				if (ev.code != 1000 && ev.code != 1001 && ev.code != 1005)
+					return dk__err(DK_ESTREAM, 0, 0, "%s: the engine closed the WebSocket with code %d%s%.*s",
+						h->op, ev.code, ev.len ? ": " : "", (int)(ev.len > 125 ? 125 : ev.len),
+						(const char *)ev.data);
+				return 0;
+			default:
+				break;
+			}
+		}
+		h->win_pos = h->win_len = 0;
+		if (h->pre.len > h->pre_pos) {
+			n = h->pre.len - h->pre_pos;
+			if (n > DK_HIJACK_READ)
+				n = DK_HIJACK_READ;
+			memcpy(h->win, h->pre.ptr + h->pre_pos, n);
+			h->pre_pos += n;
+			h->win_len = n;
+			continue;
+		}
+		rc = conn_recv(h, h->win, DK_HIJACK_READ, &n, h->idle_ms);
+		if (rc)
+			return rc;
+		if (n == 0) {
+			h->eof = 1;
+			if (dk_ws_parser_mid_frame(&h->wsp))
+				return dk__err(DK_EPROTO, 0, 0,
+					"%s: the connection ended inside a WebSocket frame", h->op);
+			/* no close frame: a clean end only if the engine still answers */
+			if (h->c && dk_system_ping(h->c) != 0)
+				return dk__err(DK_ETRANSPORT, 0, 0,
+					"%s: the connection was cut: the engine no longer answers", h->op);
+			return 0;
+		}
+		h->win_len = n;
+	}
+}
+
 /* --- the public calls --------------------------------------------------------- */
 
 int dk_hijack_write(dk_hijack *h, const void *data, size_t len)
 {
 	if (!h || (!data && len))
 		return dk__err(DK_EINVAL, 0, 0, "dk_hijack_write: NULL argument");
+	if (h->ws) {
+		if (atomic_load(&h->ws_close_sent))
+			return dk__err(DK_ETRANSPORT, 0, 0, "%s: stdin is already closed", h->op);
+		return len ? ws_send(h, DK_WS_BINARY, data, len) : 0;
+	}
 	return conn_send_all(h, data, len);
 }
 
@@ -451,6 +651,8 @@ int dk_hijack_close_write(dk_hijack *h)
 {
 	if (!h)
 		return dk__err(DK_EINVAL, 0, 0, "dk_hijack_close_write: NULL argument");
+	if (h->ws)
+		return ws_close(h, 1000); /* the engine reads it as the end of stdin */
 	atomic_store(&h->wr_closed, 1);
 #ifdef DK_HAVE_OPENSSL
 	/* TLS: a close_notify, which the engine (Go's crypto/tls) and TLS
@@ -477,6 +679,8 @@ int dk_hijack_read(dk_hijack *h, void *buf, size_t cap, size_t *got)
 	if (!h || !buf || !got)
 		return dk__err(DK_EINVAL, 0, 0, "dk_hijack_read: NULL argument");
 	*got = 0;
+	if (h->ws)
+		return ws_read(h, buf, cap, got);
 	if (h->pre.len > h->pre_pos) {
 		size_t n = h->pre.len - h->pre_pos;
 		if (n > cap)
@@ -581,6 +785,9 @@ void dk_hijack_free(dk_hijack *h)
 	if (h->easy)
 		curl_easy_cleanup(h->easy); /* closes the socket (and reaps an ssh child) */
 	pthread_mutex_destroy(&h->io);
+	pthread_mutex_destroy(&h->wlock);
+	free(h->win);
+	free(h->wbuf);
 	dkbuf_dispose(&h->pre);
 	dk_mux_dispose(&h->mux);
 	free(h->rbuf);

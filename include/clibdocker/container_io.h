@@ -115,7 +115,8 @@ DK_EXTERN(int) dk_container_attach(dk_stream **out, dk_client *c, const char *id
  * Write the container's stdin with dk_hijack_write() and end it with
  * dk_hijack_close_write(); read its output with dk_hijack_next_frame() or
  * dk_hijack_read(). Typing the detach keys ends the connection and leaves
- * the container running. Works over unix:// and tcp:// hosts.
+ * the container running. Works over every transport: unix://, tcp://,
+ * TLS (https) and ssh://.
  * @param out receives the connection, owned by the caller (dk_hijack_free()).
  * @return 0, DK_ENOTFOUND, DK_ECONFLICT (container not running), a transport error.
  */
@@ -140,7 +141,9 @@ DK_EXTERN(int) dk_container_attach_websocket(dk_hijack **out, dk_client *c, cons
 DK_EXTERN(int) dk_hijack_write(dk_hijack *h, const void *data, size_t len);
 
 /** Close the writing half: the container's stdin sees end-of-file, the
- * output can still be read. */
+ * output can still be read. A TCP half-close on unix, tcp and ssh
+ * connections; a TLS close_notify over TLS (a plain TCP half-close if the
+ * library was built without OpenSSL). */
 DK_EXTERN(int) dk_hijack_close_write(dk_hijack *h);
 
 /**
@@ -166,7 +169,9 @@ DK_EXTERN(int) dk_hijack_get_kind(const dk_hijack *h);
 
 /** The socket's file descriptor, for poll()/select(); bytes that came with
  * the HTTP answer may already be buffered (dk_hijack_read() returns them
- * first). Owned by the connection. */
+ * first). Owned by the connection. Over TLS it carries TLS records, not the
+ * stream's bytes: never read or write it directly, and decrypted bytes may
+ * be waiting even when it does not poll readable. */
 DK_EXTERN(int) dk_hijack_fd(const dk_hijack *h);
 
 /** Stop a read or write blocked in another thread (it returns
