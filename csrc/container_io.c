@@ -264,9 +264,14 @@ int dk_container_attach_websocket(dk_hijack **out, dk_client *c, const char *id,
 	rc = dk__call_begin(&k, c, "GET", "ContainerAttachWebsocket", 1, "/containers/{}/attach/ws", id);
 	if (rc)
 		return rc;
-	if ((rc = dk__call_query_bool(&k, "stdin", opts->show_stdin ? 1 : 0)) ||
+	/* stdin, stdout and stderr appeared in API 1.42; before, the engine
+	 * attaches all three whatever is asked, so they are not sent */
+	rc = dk__client_version_num(c);
+	if (rc < 0)
+		return dk__call_abort(&k, rc);
+	if ((rc >= 1042 && ((rc = dk__call_query_bool(&k, "stdin", opts->show_stdin ? 1 : 0)) ||
 	    (rc = dk__call_query_bool(&k, "stdout", opts->show_stdout ? 1 : 0)) ||
-	    (rc = dk__call_query_bool(&k, "stderr", opts->show_stderr ? 1 : 0)) ||
+	    (rc = dk__call_query_bool(&k, "stderr", opts->show_stderr ? 1 : 0)))) ||
 	    (rc = dk__call_query_bool(&k, "logs", opts->logs ? 1 : 0)) ||
 	    (rc = dk__call_query_bool(&k, "stream", opts->stream ? 1 : 0)) ||
 	    (rc = dk__call_query_str(&k, "detachKeys", opts->detach_keys)))

@@ -343,8 +343,8 @@ def test_attach_websocket_output_and_closing_stdin(client, ctr):
     assert sorted(out.splitlines()) == [b"err1", b"out1", b"out2"]
     assert out.index(b"out1") < out.index(b"out2")
     assert ctr.wait(cid) == 0
-    # logs replayed from a stopped container (Docker 20.10 replays stderr
-    # here even with stderr=0, unlike the hijacked attach: ask for both)
+    # logs replayed from a stopped container (before API 1.42 the engine
+    # attaches stdout and stderr whatever is asked: ask for both)
     with client.attach_websocket(cid, {"stdout": 1, "stderr": 1, "logs": 1}) as ws:
         out = ws.read_all()
     assert sorted(out.splitlines()) == [b"err1", b"out1", b"out2"]
@@ -364,6 +364,26 @@ def test_attach_websocket_output_and_closing_stdin(client, ctr):
         client.attach_websocket("clibdocker-test-no-such-container")
     with pytest.raises(errors.NullResource):
         client.attach_websocket("")
+
+
+@pytest.mark.op("ContainerAttachWebsocket")
+def test_attach_websocket_on_api_1_45_text_frames_and_stream_choice(client2, ctr2):
+    # Docker 26.1 sends text frames and honours stdout/stderr (API >= 1.42)
+    from conftest import ENGINE2
+    client2.set_timeouts(stream_idle=20)
+    cid = ctr2.create(TEST_IMAGE, "sh", "-c", "sleep 0.5; echo out1; echo err1 >&2; echo out2")
+    with client2.attach_websocket(cid, {"stdout": 1, "stream": 1}) as ws:
+        docker_cli("start", cid, host=ENGINE2)
+        assert ws.read_all() == b"out1\nout2\n"       # no stderr: it was not asked for
+    cid = ctr2.run("-i", TEST_IMAGE, "cat")
+    with client2.attach_websocket(cid, {"stdin": 1, "stdout": 1, "stream": 1}) as ws:
+        ws.sendall(b"\x00\xffbinary in, text frames out\n")
+        got = b""
+        while not got.endswith(b"\n"):
+            chunk = ws.recv(4096)
+            assert chunk
+            got += chunk
+        assert got == b"\x00\xffbinary in, text frames out\n"
 
 
 # --- export ----------------------------------------------------------------------

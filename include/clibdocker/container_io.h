@@ -124,12 +124,26 @@ DK_EXTERN(int) dk_container_attach_hijack(dk_hijack **out, dk_client *c, const c
 	const dk_attach_options *opts);
 
 /**
- * GET /containers/{id}/attach/ws (operation ContainerAttachWebsocket: not
- * implemented, so not claimed in the coverage table).
+ * GET /containers/{id}/attach/ws: the container's stdio over a WebSocket
+ * (RFC 6455). @op ContainerAttachWebsocket
  *
- * Not supported: the libcurl this library is built on has no WebSocket
- * client. Always returns DK_EUNSUPPORTED (no request is made); use
- * dk_container_attach_hijack(), which carries the same bytes.
+ * The same dk_hijack calls work on it: dk_hijack_write() sends masked
+ * binary frames (at most 64 KiB of payload each), dk_hijack_read() and
+ * dk_hijack_next_frame() return the payload of the engine's frames (text
+ * or binary: Docker 20.10 sends binary, 26.1 text), pings are answered
+ * with pongs, the engine's close frame is the clean end (a close code
+ * other than 1000/1001 is DK_ESTREAM with its reason), and
+ * dk_hijack_close_write() sends a close frame: the engine then ends the
+ * container's stdin (with StdinOnce) or the attach. The engine never
+ * multiplexes this output: stdout and stderr arrive mixed and unlabelled,
+ * even without a TTY (the kind is DK_STREAM_RAW; frames report DK_STDOUT).
+ * `tty` is ignored; before API 1.42 the engine always attaches stdin,
+ * stdout and stderr, so show_stdin/show_stdout/show_stderr are sent only
+ * from 1.42 on. The handshake's Sec-WebSocket-Accept is checked; a
+ * frame over 16 MiB, a masked or malformed frame, or a connection cut
+ * inside a frame is DK_EPROTO. Works over every transport.
+ * @param out receives the connection, owned by the caller (dk_hijack_free()).
+ * @return 0, DK_ENOTFOUND, DK_EPROTO (no or a wrong upgrade), a transport error.
  */
 DK_EXTERN(int) dk_container_attach_websocket(dk_hijack **out, dk_client *c, const char *id,
 	const dk_attach_options *opts);
