@@ -407,3 +407,25 @@ def test_exec_start_socket_with_stdin_over_ssh(ssh_env: SshServer, ctr) -> None:
         assert err == b"done\n"
         assert c.exec_inspect(ex)["ExitCode"] == 0
     assert _ssh_children() == [] and _zombies() == []
+
+
+@pytest.mark.op("ContainerAttachWebsocket")
+def test_attach_websocket_over_ssh(ssh_env: SshServer, ctr) -> None:
+    from conftest import TEST_IMAGE
+    payload = os.urandom(200 << 10)
+    cid = ctr.run("-i", TEST_IMAGE, "cat")
+    with clibdocker.APIClient(base_url=ssh_env.url) as c:
+        c.set_timeouts(stream_idle=30)
+        with c.attach_websocket(cid, {"stdin": 1, "stdout": 1, "stream": 1}) as ws:
+            t = threading.Thread(target=ws.sendall, args=(payload,))
+            t.start()
+            got = b""
+            while len(got) < len(payload):
+                chunk = ws.recv(65536)
+                assert chunk
+                got += chunk
+            t.join(30)
+            assert got == payload
+            ws.shutdown(socket.SHUT_WR)        # a close frame: the engine ends the attach
+            assert ws.recv(10) == b""
+    assert _ssh_children() == [] and _zombies() == []
