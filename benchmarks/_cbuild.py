@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-from typing import Sequence
+from typing import List, Sequence
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def static_libs() -> List[str]:
+    """The link flags libclibdocker_static.a needs (OpenSSL when the
+    library was built with it: the TLS close_notify of hijacked connections)."""
+    mods = ["libcurl", "json-c", "zlib"]
+    if subprocess.run(["pkg-config", "--exists", "openssl"]).returncode == 0:
+        mods.append("openssl")
+    return subprocess.run(["pkg-config", "--libs", *mods], check=True,
+                          capture_output=True, text=True).stdout.split()
 
 
 def build_bench_c(build_dir: str, source: str, exe: str, cflags: Sequence[str] = ()) -> str:
@@ -18,8 +28,7 @@ def build_bench_c(build_dir: str, source: str, exe: str, cflags: Sequence[str] =
                         "-DCLIBDOCKER_TESTS=OFF"], check=True, capture_output=True)
     subprocess.run(["cmake", "--build", build_dir, "-j", str(os.cpu_count() or 2),
                     "--target", "clibdocker_static"], check=True, capture_output=True)
-    libs = subprocess.run(["pkg-config", "--libs", "libcurl", "json-c", "zlib"], check=True,
-                          capture_output=True, text=True).stdout.split()
+    libs = static_libs()
     subprocess.run(["cc", "-O2", "-Wall", *cflags, "-I", os.path.join(ROOT, "include"),
                     "-o", exe, os.path.join(ROOT, "benchmarks", source),
                     os.path.join(build_dir, "libclibdocker_static.a"), *libs, "-lpthread"],

@@ -128,8 +128,8 @@ def build_c() -> Tuple[bool, str]:
                        check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["cmake", "--build", BUILD, "-j", str(os.cpu_count() or 2),
                     "--target", "clibdocker_static"], check=True, stdout=subprocess.DEVNULL)
-    libs = subprocess.run(["pkg-config", "--libs", "libcurl", "json-c", "zlib"], check=True,
-                          capture_output=True, text=True).stdout.split()
+    from _cbuild import static_libs
+    libs = static_libs()
     base = ["cc", "-std=c99", "-O2", "-Wall", "-Wextra", "-I", os.path.join(ROOT, "include"),
             "-o", BENCH_C, os.path.join(ROOT, "benchmarks", "bench_c.c")]
     tail = [os.path.join(BUILD, "libclibdocker_static.a")] + libs + ["-lpthread"]

@@ -247,11 +247,36 @@ int dk_container_attach_hijack(dk_hijack **out, dk_client *c, const char *id,
 int dk_container_attach_websocket(dk_hijack **out, dk_client *c, const char *id,
 	const dk_attach_options *opts)
 {
-	if (out)
-		*out = NULL;
-	return dk__err(DK_EUNSUPPORTED, 0, 0,
-		"ContainerAttachWebsocket: WebSocket attach is not supported by clibdocker "
-		"(its libcurl has no WebSocket client); use the hijacked attach instead");
+	static const dk_attach_options defaults = DK_ATTACH_OPTIONS_INIT;
+	dk_call k;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "ContainerAttachWebsocket: out is NULL");
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	if (opts->version != DK_ATTACH_OPTIONS_VERSION)
+		return dk__err(DK_EINVAL, 0, 0, "ContainerAttachWebsocket: unknown options version %d",
+			opts->version);
+	if (!id || !*id)
+		return dk__err(DK_EINVAL, 0, 0, "ContainerAttachWebsocket: the container id is empty");
+	rc = dk__call_begin(&k, c, "GET", "ContainerAttachWebsocket", 1, "/containers/{}/attach/ws", id);
+	if (rc)
+		return rc;
+	/* stdin, stdout and stderr appeared in API 1.42; before, the engine
+	 * attaches all three whatever is asked, so they are not sent */
+	rc = dk__client_version_num(c);
+	if (rc < 0)
+		return dk__call_abort(&k, rc);
+	if ((rc >= 1042 && ((rc = dk__call_query_bool(&k, "stdin", opts->show_stdin ? 1 : 0)) ||
+	    (rc = dk__call_query_bool(&k, "stdout", opts->show_stdout ? 1 : 0)) ||
+	    (rc = dk__call_query_bool(&k, "stderr", opts->show_stderr ? 1 : 0)))) ||
+	    (rc = dk__call_query_bool(&k, "logs", opts->logs ? 1 : 0)) ||
+	    (rc = dk__call_query_bool(&k, "stream", opts->stream ? 1 : 0)) ||
+	    (rc = dk__call_query_str(&k, "detachKeys", opts->detach_keys)))
+		return dk__call_abort(&k, rc);
+	return dk__hijack_open_ws(out, &k);
 }
 
 int dk_container_export(dk_stream **out, dk_client *c, const char *id)

@@ -12,4 +12,12 @@
  * freed here). An error status is returned with the daemon's message. */
 int dk__hijack_open(dk_hijack **out, dk_call *k, int kind);
 
+/* The same for a GET built with dk__call_begin() that upgrades to WebSocket
+ * (RFC 6455: a random Sec-WebSocket-Key, the answer's Sec-WebSocket-Accept
+ * checked). The connection then carries frames: dk_hijack_write() sends
+ * masked binary frames, dk_hijack_close_write() a close frame, reads return
+ * the payload of the engine's frames (kind DK_STREAM_RAW), pings are
+ * answered, and the engine's close frame is the clean end. */
+int dk__hijack_open_ws(dk_hijack **out, dk_call *k);
+
 #endif

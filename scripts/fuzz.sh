@@ -23,6 +23,7 @@ declare -A srcs=(
   [archivestat]="csrc/containers.c csrc/call.c csrc/client.c csrc/context.c csrc/sha256.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/mux.c csrc/ssh.c"
   [mux]="csrc/mux.c"
   [httphead]="csrc/httphead.c"
+  [wsframe]="csrc/wsframe.c csrc/sha1.c"
 )
 for t in "${!srcs[@]}"; do
   # shellcheck disable=SC2086

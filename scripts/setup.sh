@@ -53,7 +53,7 @@ ENV_FILE=/run/clibdocker-test.env
 
 APT_PACKAGES=(
   # build
-  cmake make pkg-config gcc libc6-dev libcurl4-openssl-dev libjson-c-dev zlib1g-dev
+  cmake make pkg-config gcc libc6-dev libcurl4-openssl-dev libjson-c-dev zlib1g-dev libssl-dev
   python3 python3-dev python3-pip python3-venv libffi-dev
   # analysis
   valgrind clang libclang-rt-14-dev

@@ -250,6 +250,94 @@ class FaultServer:
         self._sleep(30)
         return False
 
+    # --- WebSocket attach (GET /containers/{id}/attach/ws) -------------------
+
+    @staticmethod
+    def _ws_accept(head: bytes, wrong: bool = False) -> bytes:
+        import base64
+        import hashlib
+        key = b""
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"sec-websocket-key":
+                key = value.strip()
+        if wrong:
+            key += b"x"
+        digest = hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest()
+        return base64.b64encode(digest)
+
+    def _ws_upgrade(self, conn: socket.socket, head: bytes, wrong: bool = False) -> None:
+        conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                     b"Connection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n"
+                     % self._ws_accept(head, wrong))
+
+    def _m_ws_bad_accept(self, conn: socket.socket, head: bytes) -> bool:
+        # switches, but with an accept value for another key
+        self._ws_upgrade(conn, head, wrong=True)
+        conn.sendall(b"\x82\x02hi")
+        self._sleep(5)
+        return False
+
+    def _m_ws_no_upgrade(self, conn: socket.socket, head: bytes) -> bool:
+        # answers 200 with a body instead of switching protocols
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(OK_JSON), OK_JSON))
+        return True
+
+    def _m_ws_truncated_frame(self, conn: socket.socket, head: bytes) -> bool:
+        # a whole frame, then one announcing 100 bytes that ends after 10
+        self._ws_upgrade(conn, head)
+        conn.sendall(b"\x82\x03ok\n" + b"\x82\x64" + b"z" * 10)
+        return False
+
+    def _m_ws_oversized_frame(self, conn: socket.socket, head: bytes) -> bool:
+        # a frame announcing 2^40 bytes, then a stream of them
+        self._ws_upgrade(conn, head)
+        conn.sendall(b"\x82\x7f\x00\x00\x01\x00\x00\x00\x00\x00")
+        piece = b"z" * (1 << 20)
+        try:
+            for _ in range(64):
+                conn.sendall(piece)
+        except OSError:
+            pass
+        return False
+
+    def _m_ws_masked_frame(self, conn: socket.socket, head: bytes) -> bool:
+        # a server frame with the mask bit (only clients mask)
+        self._ws_upgrade(conn, head)
+        conn.sendall(b"\x82\x82\x01\x02\x03\x04ab")
+        self._sleep(5)
+        return False
+
+    def _m_ws_close_error(self, conn: socket.socket, head: bytes) -> bool:
+        # output, then a close frame with 1011 (internal error) and a reason
+        self._ws_upgrade(conn, head)
+        conn.sendall(b"\x82\x03ok\n\x88\x06\x03\xf3boom")
+        self._sleep(5)
+        return False
+
+    def _m_ws_ping(self, conn: socket.socket, head: bytes) -> bool:
+        # a ping; the client's next frame must be the pong (masked, same
+        # payload): then "pong ok" and a normal close, else "no pong"
+        self._ws_upgrade(conn, head)
+        conn.sendall(b"\x89\x04p1p2")
+        buf = b""
+        conn.settimeout(5)
+        try:
+            while len(buf) < 10:
+                d = conn.recv(64)
+                if not d:
+                    break
+                buf += d
+        except OSError:
+            pass
+        ok = (len(buf) >= 10 and buf[0] == 0x8A and buf[1] == 0x84 and
+              bytes(b ^ buf[2 + i % 4] for i, b in enumerate(buf[6:10])) == b"p1p2")
+        msg = b"pong ok" if ok else b"no pong"
+        conn.sendall(b"\x82" + bytes([len(msg)]) + msg + b"\x88\x02\x03\xe8")
+        self._sleep(1)
+        return False
+
 
 MODES: Dict[str, str] = {name[3:].replace("_", "-"): (getattr(FaultServer, name).__doc__ or "")
                          for name in dir(FaultServer) if name.startswith("_m_")}

@@ -297,13 +297,93 @@ def test_attach_missing_container(client):
         client.attach("clibdocker-test-no-such-container")
 
 
-def test_attach_websocket_is_unsupported(client, ctr):
-    cid = ctr.run(TEST_IMAGE, "sleep", "300")
-    with pytest.raises(errors.UnsupportedError) as ei:
-        client.attach_socket(cid, ws=True)
-    assert "WebSocket" in str(ei.value)
-    with pytest.raises(NotImplementedError):
-        client.attach_websocket(cid)
+@pytest.mark.op("ContainerAttachWebsocket")
+def test_attach_websocket_round_trip(client, ctr):
+    client.set_timeouts(stream_idle=20)
+    cid = ctr.run("-i", TEST_IMAGE, "cat")
+    payload = os.urandom(300 << 10)    # several 64 KiB client frames
+    with client.attach_websocket(cid, {"stdin": 1, "stdout": 1, "stderr": 1,
+                                       "stream": 1}) as ws:
+        assert ws.tty                  # the engine never multiplexes here
+        ws.send(b"over the websocket\n")
+        got = b""
+        while len(got) < 19:
+            chunk = ws.recv(4096)
+            assert chunk
+            got += chunk
+        assert got == b"over the websocket\n"   # payload only: no frame headers
+
+        def feed():
+            ws.sendall(payload)
+        t = threading.Thread(target=feed)
+        t.start()
+        got = b""
+        while len(got) < len(payload):
+            chunk = ws.recv(65536)
+            assert chunk
+            got += chunk
+        t.join(30)
+        assert got == payload
+        # a close frame: without StdinOnce the engine ends the attach (its
+        # own close frame, a clean end) and the container keeps running
+        ws.shutdown(socket.SHUT_WR)
+        assert ws.recv(10) == b""
+    state = json.loads(docker_cli("inspect", "-f", "{{json .State}}", cid))
+    assert state["Running"] is True
+
+
+@pytest.mark.op("ContainerAttachWebsocket")
+def test_attach_websocket_output_and_closing_stdin(client, ctr):
+    client.set_timeouts(stream_idle=20)
+    cid = ctr.create(TEST_IMAGE, "sh", "-c", "sleep 0.5; echo out1; echo err1 >&2; echo out2")
+    with client.attach_socket(cid, {"stdout": 1, "stderr": 1, "stream": 1}, ws=True) as ws:
+        docker_cli("start", cid)
+        out = ws.read_all()
+    # stdout and stderr mixed, raw: no multiplexing headers without a TTY
+    assert sorted(out.splitlines()) == [b"err1", b"out1", b"out2"]
+    assert out.index(b"out1") < out.index(b"out2")
+    assert ctr.wait(cid) == 0
+    # logs replayed from a stopped container (before API 1.42 the engine
+    # attaches stdout and stderr whatever is asked: ask for both)
+    with client.attach_websocket(cid, {"stdout": 1, "stderr": 1, "logs": 1}) as ws:
+        out = ws.read_all()
+    assert sorted(out.splitlines()) == [b"err1", b"out1", b"out2"]
+    assert out.index(b"out1") < out.index(b"out2")
+    # StdinOnce: the close frame closes the container's stdin, cat ends and
+    # its last output still arrives
+    cid = ctr.create("-i", "-a", "stdin", "-a", "stdout", TEST_IMAGE, "cat")
+    docker_cli("start", cid)
+    with client.attach_websocket(cid, {"stdin": 1, "stdout": 1, "stream": 1}) as ws:
+        ws.sendall(b"last\n")
+        ws.shutdown(socket.SHUT_WR)
+        assert ws.read_all() == b"last\n"
+        with pytest.raises(errors.DockerException):
+            ws.send(b"after the close")
+    assert ctr.wait(cid) == 0
+    with pytest.raises(errors.NotFound):
+        client.attach_websocket("clibdocker-test-no-such-container")
+    with pytest.raises(errors.NullResource):
+        client.attach_websocket("")
+
+
+@pytest.mark.op("ContainerAttachWebsocket")
+def test_attach_websocket_on_api_1_45_text_frames_and_stream_choice(client2, ctr2):
+    # Docker 26.1 sends text frames and honours stdout/stderr (API >= 1.42)
+    from conftest import ENGINE2
+    client2.set_timeouts(stream_idle=20)
+    cid = ctr2.create(TEST_IMAGE, "sh", "-c", "sleep 0.5; echo out1; echo err1 >&2; echo out2")
+    with client2.attach_websocket(cid, {"stdout": 1, "stream": 1}) as ws:
+        docker_cli("start", cid, host=ENGINE2)
+        assert ws.read_all() == b"out1\nout2\n"       # no stderr: it was not asked for
+    cid = ctr2.run("-i", TEST_IMAGE, "cat")
+    with client2.attach_websocket(cid, {"stdin": 1, "stdout": 1, "stream": 1}) as ws:
+        ws.sendall(b"\x00\xffbinary in, text frames out\n")
+        got = b""
+        while not got.endswith(b"\n"):
+            chunk = ws.recv(4096)
+            assert chunk
+            got += chunk
+        assert got == b"\x00\xffbinary in, text frames out\n"
 
 
 # --- export ----------------------------------------------------------------------

@@ -182,3 +182,58 @@ def test_upgrade_that_never_sends_data_times_out(fs):
     assert time.monotonic() - t0 < 4
     sock.close()
     _usable_after(fs, c)
+
+
+# --- WebSocket attach ----------------------------------------------------------------
+
+@pytest.mark.parametrize("mode, exc, words", [
+    ("ws-bad-accept", errors.ProtocolError, "Sec-WebSocket-Accept"),
+    ("ws-no-upgrade", errors.ProtocolError, "instead of switching"),
+])
+def test_websocket_handshake_faults(fs, mode, exc, words):
+    c = _client(fs)
+    fs.mode = mode
+    t0 = time.monotonic()
+    with pytest.raises(exc) as ei:
+        c.attach_websocket("abc", {"stdin": 1, "stdout": 1, "stream": 1})
+    assert words in str(ei.value)
+    assert time.monotonic() - t0 < 5
+    _usable_after(fs, c)
+    c.close()
+
+
+@pytest.mark.parametrize("mode, exc, words", [
+    ("ws-truncated-frame", errors.ProtocolError, "inside a WebSocket frame"),
+    ("ws-oversized-frame", errors.ProtocolError, "more than"),
+    ("ws-masked-frame", errors.ProtocolError, "masked"),
+    ("ws-close-error", errors.StreamError, "1011: boom"),
+])
+def test_websocket_frame_faults(fs, mode, exc, words):
+    c = _client(fs, timeout=10)
+    fs.mode = mode
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.monotonic()
+    ws = c.attach_websocket("abc", {"stdout": 1, "stream": 1})
+    got = b""
+    with pytest.raises(exc) as ei:
+        while True:
+            chunk = ws.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+    assert words in str(ei.value)
+    assert got in (b"", b"ok\n") or mode == "ws-truncated-frame"
+    assert time.monotonic() - t0 < 5
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024 < 32
+    ws.close()
+    _usable_after(fs, c)
+    c.close()
+
+
+def test_websocket_ping_is_answered_with_a_pong(fs):
+    c = _client(fs)
+    fs.mode = "ws-ping"
+    with c.attach_websocket("abc", {"stdin": 1, "stdout": 1, "stream": 1}) as ws:
+        assert ws.read_all() == b"pong ok"     # then a normal close: the clean end
+    _usable_after(fs, c)
+    c.close()

@@ -115,7 +115,8 @@ DK_EXTERN(int) dk_container_attach(dk_stream **out, dk_client *c, const char *id
  * Write the container's stdin with dk_hijack_write() and end it with
  * dk_hijack_close_write(); read its output with dk_hijack_next_frame() or
  * dk_hijack_read(). Typing the detach keys ends the connection and leaves
- * the container running. Works over unix:// and tcp:// hosts.
+ * the container running. Works over every transport: unix://, tcp://,
+ * TLS (https) and ssh://.
  * @param out receives the connection, owned by the caller (dk_hijack_free()).
  * @return 0, DK_ENOTFOUND, DK_ECONFLICT (container not running), a transport error.
  */
@@ -123,12 +124,26 @@ DK_EXTERN(int) dk_container_attach_hijack(dk_hijack **out, dk_client *c, const c
 	const dk_attach_options *opts);
 
 /**
- * GET /containers/{id}/attach/ws (operation ContainerAttachWebsocket: not
- * implemented, so not claimed in the coverage table).
+ * GET /containers/{id}/attach/ws: the container's stdio over a WebSocket
+ * (RFC 6455). @op ContainerAttachWebsocket
  *
- * Not supported: the libcurl this library is built on has no WebSocket
- * client. Always returns DK_EUNSUPPORTED (no request is made); use
- * dk_container_attach_hijack(), which carries the same bytes.
+ * The same dk_hijack calls work on it: dk_hijack_write() sends masked
+ * binary frames (at most 64 KiB of payload each), dk_hijack_read() and
+ * dk_hijack_next_frame() return the payload of the engine's frames (text
+ * or binary: Docker 20.10 sends binary, 26.1 text), pings are answered
+ * with pongs, the engine's close frame is the clean end (a close code
+ * other than 1000/1001 is DK_ESTREAM with its reason), and
+ * dk_hijack_close_write() sends a close frame: the engine then ends the
+ * container's stdin (with StdinOnce) or the attach. The engine never
+ * multiplexes this output: stdout and stderr arrive mixed and unlabelled,
+ * even without a TTY (the kind is DK_STREAM_RAW; frames report DK_STDOUT).
+ * `tty` is ignored; before API 1.42 the engine always attaches stdin,
+ * stdout and stderr, so show_stdin/show_stdout/show_stderr are sent only
+ * from 1.42 on. The handshake's Sec-WebSocket-Accept is checked; a
+ * frame over 16 MiB, a masked or malformed frame, or a connection cut
+ * inside a frame is DK_EPROTO. Works over every transport.
+ * @param out receives the connection, owned by the caller (dk_hijack_free()).
+ * @return 0, DK_ENOTFOUND, DK_EPROTO (no or a wrong upgrade), a transport error.
  */
 DK_EXTERN(int) dk_container_attach_websocket(dk_hijack **out, dk_client *c, const char *id,
 	const dk_attach_options *opts);
@@ -140,7 +155,9 @@ DK_EXTERN(int) dk_container_attach_websocket(dk_hijack **out, dk_client *c, cons
 DK_EXTERN(int) dk_hijack_write(dk_hijack *h, const void *data, size_t len);
 
 /** Close the writing half: the container's stdin sees end-of-file, the
- * output can still be read. */
+ * output can still be read. A TCP half-close on unix, tcp and ssh
+ * connections; a TLS close_notify over TLS (a plain TCP half-close if the
+ * library was built without OpenSSL). */
 DK_EXTERN(int) dk_hijack_close_write(dk_hijack *h);
 
 /**
@@ -166,7 +183,9 @@ DK_EXTERN(int) dk_hijack_get_kind(const dk_hijack *h);
 
 /** The socket's file descriptor, for poll()/select(); bytes that came with
  * the HTTP answer may already be buffered (dk_hijack_read() returns them
- * first). Owned by the connection. */
+ * first). Owned by the connection. Over TLS it carries TLS records, not the
+ * stream's bytes: never read or write it directly, and decrypted bytes may
+ * be waiting even when it does not poll readable. */
 DK_EXTERN(int) dk_hijack_fd(const dk_hijack *h);
 
 /** Stop a read or write blocked in another thread (it returns

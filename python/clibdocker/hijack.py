@@ -13,7 +13,11 @@ from ._binding import KIND_MUX, STDERR, Hijack
 class HijackedSocket:
     """What ``attach_socket()`` and ``exec_start(socket=True)`` return: the
     connection after the HTTP upgrade, a plain pipe to the container's or
-    exec's stdio (docker-py returns the raw socket).
+    exec's stdio (docker-py returns the raw socket). Works over every
+    transport: unix, tcp, TLS and ssh. From ``attach_socket(..., ws=True)``
+    it is a WebSocket connection instead (docker-py returns a
+    websocket-client object): ``send`` writes binary frames, ``recv``
+    returns payload bytes, ``shutdown(SHUT_WR)`` sends a close frame.
 
     ``send``/``sendall`` write stdin, ``shutdown(socket.SHUT_WR)`` ends it
     (the process sees end-of-file), ``recv`` reads raw bytes (with frame
@@ -70,7 +74,9 @@ class HijackedSocket:
     @property
     def _sock(self) -> _socket.socket:
         """A ``socket.socket`` on a duplicate of the descriptor, for code
-        written against docker-py's ``sock._sock``."""
+        written against docker-py's ``sock._sock``. Over TLS the descriptor
+        carries TLS records, on a WebSocket it carries frames: use
+        :meth:`send`/:meth:`recv` there."""
         if self._sock_obj is None:
             import socket as _socket  # lazily: start-up
             self._sock_obj = _socket.socket(fileno=os.dup(self.fileno()))
@@ -82,7 +88,8 @@ class HijackedSocket:
 
     @property
     def tty(self) -> bool:
-        """True if the output is a TTY's raw bytes (no stdout/stderr frames)."""
+        """True if the output is raw bytes, not stdout/stderr frames: a TTY's,
+        or any WebSocket attach's (the engine never multiplexes those)."""
         return self._h.kind != KIND_MUX
 
     def __enter__(self) -> "HijackedSocket":

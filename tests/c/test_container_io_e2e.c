@@ -1,6 +1,6 @@
 /* Container streams and the Exec API from C, end to end against the main
  * engine: logs demultiplexed (frame by frame and in batches), exec with and
- * without stdin, archives in and out, export, stats, websocket refusal. The
+ * without stdin, archives in and out, export, stats, WebSocket attach. The
  * containers are made with the docker CLI and removed at the end. */
 #define _GNU_SOURCE
 #include "dktest.h"
@@ -124,7 +124,49 @@ static void exec_paths(dk_client *c, const char *cid)
 
 	CHECK(dk_exec_start(&s, c, "no-such-exec-0123", 0) == DK_ENOTFOUND);
 	CHECK(dk_exec_resize(c, id, -1, 5) == DK_EINVAL);
-	CHECK(dk_container_attach_websocket(&h, c, cid, NULL) == DK_EUNSUPPORTED && h == NULL);
+	CHECK(dk_container_attach_websocket(&h, c, "no-such-container-0123", NULL) == DK_ENOTFOUND &&
+		h == NULL);
+}
+
+/* GET /containers/{id}/attach/ws to a `cat` container: bytes sent in frames
+ * come back as payload, a large write in several frames too; closing stdin
+ * sends a close frame and the engine ends the connection cleanly. */
+static void websocket(dk_client *c)
+{
+	char cid[80], cmd[512];
+	static char big[200000], back[200000];
+	dk_attach_options o;
+	dk_hijack *h = NULL;
+	size_t got = 0, n;
+	int rc;
+
+	snprintf(cmd, sizeof(cmd), "docker run -d -i --label clibdocker-test=1 %s cat", image());
+	snprintf(cid, sizeof(cid), "%s", sh(cmd));
+	CHECK(strlen(cid) == 64);
+	dk_attach_options_init(&o);
+	o.show_stdin = 1;
+	CHECK_RC(dk_container_attach_websocket(&h, c, cid, &o));
+	CHECK(h && dk_hijack_get_kind(h) == DK_STREAM_RAW);
+	if (h) {
+		for (n = 0; n < sizeof(big); n++)
+			big[n] = (char)(n * 31 + (n >> 9));
+		CHECK_RC(dk_hijack_write(h, "ws round trip\n", 14));
+		while (got < 14 && (rc = dk_hijack_read(h, back + got, 14 - got, &n)) == 0 && n)
+			got += n;
+		CHECK(got == 14 && !memcmp(back, "ws round trip\n", 14));
+		CHECK_RC(dk_hijack_write(h, big, sizeof(big)));
+		got = 0;
+		while (got < sizeof(big) && (rc = dk_hijack_read(h, back + got, sizeof(big) - got, &n)) == 0 && n)
+			got += n;
+		CHECK(got == sizeof(big) && !memcmp(back, big, sizeof(big)));
+		CHECK_RC(dk_hijack_close_write(h));
+		CHECK(dk_hijack_write(h, "x", 1) == DK_ETRANSPORT);
+		/* without StdinOnce the engine ends the attach: a clean end */
+		CHECK(dk_hijack_read(h, back, sizeof(back), &n) == 0 && n == 0);
+		dk_hijack_free(h);
+	}
+	snprintf(cmd, sizeof(cmd), "docker rm -f %s >/dev/null", cid);
+	CHECK(system(cmd) == 0);
 }
 
 static void archives(dk_client *c, const char *cid)
@@ -198,6 +240,7 @@ int main(void)
 		exec_paths(c, cid);
 		archives(c, cid);
 		stats(c, cid);
+		websocket(c);
 		snprintf(cmd, sizeof(cmd), "docker rm -f %s >/dev/null", cid);
 		CHECK(system(cmd) == 0);
 	}

@@ -153,9 +153,8 @@ class ContainerIOMixin(BaseMixin):
             ``{"stdout": 1, "stderr": 1, "stream": 1}``. Beyond docker-py:
             ``tty`` True/False says whether the container has a TTY (None,
             the default, asks the engine).
-        :param ws: WebSocket attach is not supported (raises
-            :class:`~clibdocker.errors.UnsupportedError`); the hijacked
-            connection carries the same bytes.
+        :param ws: attach over a WebSocket instead (GET
+            /containers/{id}/attach/ws, see :meth:`attach_websocket`).
         :op: ContainerAttach
         """
         if params is None:
@@ -168,10 +167,24 @@ class ContainerIOMixin(BaseMixin):
 
     def attach_websocket(self, container: ContainerRef,
                          params: Optional[Mapping[str, Any]] = None) -> HijackedSocket:
-        """GET /containers/{id}/attach/ws: not supported by clibdocker (its
-        libcurl has no WebSocket client); always raises
-        :class:`~clibdocker.errors.UnsupportedError`. Use :meth:`attach_socket`.
-        (Not claimed as an implementation of ContainerAttachWebsocket.)
+        """GET /containers/{id}/attach/ws: the container's stdio over a
+        WebSocket (RFC 6455; also ``attach_socket(..., ws=True)``).
+
+        docker-py returns a websocket-client connection; this returns a
+        :class:`~clibdocker.hijack.HijackedSocket` whose ``send``/``sendall``
+        write stdin as binary frames, ``recv`` returns payload bytes (not
+        whole messages; pings are answered, the engine's close frame is the
+        end: ``b""``), ``shutdown(socket.SHUT_WR)`` sends a close frame
+        (the engine then ends stdin, or the attach when the container was
+        not created with ``StdinOnce``) and ``close()`` closes it. The engine
+        never multiplexes this output: stdout and stderr arrive mixed and
+        unlabelled even without a TTY (``tty`` is True, ``frames(demux=True)``
+        reports everything as stdout).
+
+        :param params: as :meth:`attach_socket` (``stdin``, ``stdout``,
+            ``stderr``, ``stream``, ``logs``, ``detachKeys``); default
+            ``{"stdout": 1, "stderr": 1, "stream": 1}``.
+        :op: ContainerAttachWebsocket
         """
         return self.attach_socket(container, params, ws=True)
 
