@@ -170,3 +170,27 @@ def test_achunks_and_aread_all_match_the_sync_api(client):
         assert b"".join(d for sid, d in runs if sid == 2) == want[1]
     finally:
         client.remove_container(cid, force=True)
+
+
+def test_get_image_chunks_sync_and_async(client, tmp_path):
+    """get_image: pieces of at most chunk_size, the same bytes for ``for``
+    and ``async for`` (and the same as save_image writes)."""
+    import hashlib
+    client.save_image(TEST_IMAGE, str(tmp_path / "img.tar"))
+    want = (tmp_path / "img.tar").read_bytes()
+    sync = list(client.get_image(TEST_IMAGE, chunk_size=100_000))
+    assert all(0 < len(c) <= 100_000 for c in sync)
+    assert b"".join(sync) == want
+
+    async def main():
+        async with AsyncAPIClient() as c:
+            h = hashlib.sha256()
+            n = 0
+            async for chunk in await c.get_image(TEST_IMAGE, chunk_size=65536):
+                assert 0 < len(chunk) <= 65536
+                h.update(chunk)
+                n += 1
+            return h.hexdigest(), n
+    digest, n = run(main())
+    assert digest == hashlib.sha256(want).hexdigest()
+    assert n >= len(want) // 65536

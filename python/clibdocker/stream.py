@@ -318,6 +318,37 @@ class RawStream(CancellableStream[bytes]):
             total += len(msg)
 
 
+class ChunkStream(CancellableStream[bytes]):
+    """A raw byte stream as pieces of at most ``chunk_size`` bytes, handed
+    on as they arrive (larger pieces are cut, smaller ones are not merged):
+    what docker-py's ``get_image`` yields. For ``for`` and ``async for``."""
+
+    __slots__ = ("_chunk", "_rest", "_at")
+
+    def __init__(self, stream: Stream, chunk_size: Optional[int]) -> None:
+        super().__init__(stream, False)
+        self._chunk = chunk_size if chunk_size and chunk_size > 0 else None
+        self._rest = b""
+        self._at = 0
+
+    def _step(self, nowait: bool) -> Any:
+        if self._at >= len(self._rest):
+            msg = self._stream.next(nowait)
+            if msg is None:
+                return _END
+            if msg is AGAIN:
+                return AGAIN
+            if self._chunk is None or len(msg) <= self._chunk:
+                return msg
+            self._rest, self._at = msg, 0
+        assert self._chunk is not None   # only cut pieces are kept in _rest
+        piece = self._rest[self._at:self._at + self._chunk]
+        self._at += len(piece)
+        if self._at >= len(self._rest):
+            self._rest, self._at = b"", 0
+        return piece
+
+
 def _write_fd(fd: int, data: bytes) -> None:
     import os
     mv = memoryview(data)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-from typing import (IO, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
-                    Union)
+from typing import (IO, TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Mapping, Optional,
+                    Sequence, Union)
 
 from .. import errors
 from ..reference import check_reference, check_repository_tag, parse_repository_tag
 from ..utils import convert_filters, filters_dict
 from ._base import BaseMixin
 from ._progress import as_auth_error, collect, iterate, stream_error
+
+if TYPE_CHECKING:
+    from ..stream import ChunkStream
 
 DEFAULT_DATA_CHUNK_SIZE = 1024 * 2048
 
@@ -240,16 +243,17 @@ class ImageApiMixin(BaseMixin):
     # --- save, load, import ---------------------------------------------------
 
     def get_image(self, image: Any,
-                  chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE) -> Iterator[bytes]:
+                  chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE) -> "ChunkStream":
         """GET /images/{name}/get: the image as a tar, as an iterator of
-        chunks (at most ``chunk_size`` bytes each). Memory stays bounded.
+        chunks (at most ``chunk_size`` bytes each; also ``async for``, and
+        ``close()``). Memory stays bounded.
 
         :op: ImageGet
         """
         return self._chunks(self._native.image_get(_name(image)), chunk_size)
 
     def get_images(self, images: Sequence[Any],
-                   chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE) -> Iterator[bytes]:
+                   chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE) -> "ChunkStream":
         """GET /images/get?names=...: several images in one tar, as chunks
         (beyond docker-py, whose high-level ``save`` uses it).
 
@@ -279,19 +283,9 @@ class ImageApiMixin(BaseMixin):
         return st.copy_to_fd(dest.fileno())
 
     @staticmethod
-    def _chunks(st: Any, chunk_size: Optional[int]) -> Iterator[bytes]:
-        try:
-            while True:
-                data = st.next()
-                if data is None:
-                    return
-                if chunk_size and len(data) > chunk_size:
-                    for i in range(0, len(data), chunk_size):
-                        yield data[i:i + chunk_size]
-                else:
-                    yield data
-        finally:
-            st.close()
+    def _chunks(st: Any, chunk_size: Optional[int]) -> "ChunkStream":
+        from ..stream import ChunkStream
+        return ChunkStream(st, chunk_size)
 
     def load_image(self, data: Union[bytes, IO[bytes], Iterable[bytes]],
                    quiet: Optional[bool] = None) -> Iterator[Dict[str, Any]]:
