@@ -240,15 +240,8 @@ def test_attach_socket_stdin_comes_back_on_stdout(client, ctr):
             assert err is None
             got += out
         assert got == b"ping over stdin\nsecond line\n"
-    # with StdinOnce, closing our stdin closes the container's: `cat` ends,
-    # its last output still arrives, and the container stops
-    cid = ctr.create("-i", "-a", "stdin", "-a", "stdout", TEST_IMAGE, "cat")
-    docker_cli("start", cid)
-    with client.attach_socket(cid, params={"stdin": 1, "stdout": 1, "stream": 1}) as sock:
-        sock.sendall(b"last\n")
-        sock.shutdown(socket.SHUT_WR)
-        assert sock.read_all() == b"last\n"
-    assert ctr.wait(cid) == 0
+    import hijack_checks
+    hijack_checks.stdin_once_close(client, ctr)
 
 
 def test_attach_socket_raw_recv_has_frame_headers(client, ctr):
@@ -301,7 +294,6 @@ def test_attach_missing_container(client):
 def test_attach_websocket_round_trip(client, ctr):
     client.set_timeouts(stream_idle=20)
     cid = ctr.run("-i", TEST_IMAGE, "cat")
-    payload = os.urandom(300 << 10)    # several 64 KiB client frames
     with client.attach_websocket(cid, {"stdin": 1, "stdout": 1, "stderr": 1,
                                        "stream": 1}) as ws:
         assert ws.tty                  # the engine never multiplexes here
@@ -312,22 +304,11 @@ def test_attach_websocket_round_trip(client, ctr):
             assert chunk
             got += chunk
         assert got == b"over the websocket\n"   # payload only: no frame headers
-
-        def feed():
-            ws.sendall(payload)
-        t = threading.Thread(target=feed)
-        t.start()
-        got = b""
-        while len(got) < len(payload):
-            chunk = ws.recv(65536)
-            assert chunk
-            got += chunk
-        t.join(30)
-        assert got == payload
-        # a close frame: without StdinOnce the engine ends the attach (its
-        # own close frame, a clean end) and the container keeps running
-        ws.shutdown(socket.SHUT_WR)
-        assert ws.recv(10) == b""
+        # 300 KiB (several 64 KiB client frames) back byte-exact; then a close
+        # frame: without StdinOnce the engine ends the attach (its own close
+        # frame, a clean end) and the container keeps running
+        import hijack_checks
+        hijack_checks.websocket_round_trip(ws, 300 << 10)
     state = json.loads(docker_cli("inspect", "-f", "{{json .State}}", cid))
     assert state["Running"] is True
 

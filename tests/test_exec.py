@@ -3,10 +3,6 @@ buffered, streamed, demuxed, TTY, stdin through the socket), resize,
 inspect."""
 from __future__ import annotations
 
-import hashlib
-import os
-import socket
-import threading
 import time
 
 import pytest
@@ -119,23 +115,9 @@ def test_exec_start_detached(client, running):
 
 @pytest.mark.op("ExecStart")
 def test_exec_stdin_through_the_socket(client, running):
+    import hijack_checks
     client.set_timeouts(stream_idle=30)
-    ex = client.exec_create(running, ["sh", "-c", "cat; echo done >&2"], stdin=True)
-    payload = os.urandom(3 << 20)             # more than the socket buffers hold
-    with client.exec_start(ex, socket=True) as sock:
-        assert not sock.tty
-
-        def feed():
-            for i in range(0, len(payload), 65536):
-                sock.sendall(payload[i:i + 65536])
-            sock.shutdown(socket.SHUT_WR)     # cat sees end-of-file
-        t = threading.Thread(target=feed)
-        t.start()
-        out, err = sock.read_all(demux=True)
-        t.join(30)
-    assert hashlib.sha256(out).hexdigest() == hashlib.sha256(payload).hexdigest()
-    assert err == b"done\n"
-    assert client.exec_inspect(ex)["ExitCode"] == 0
+    hijack_checks.exec_stdin_round_trip(client, running, 3 << 20)   # more than socket buffers hold
 
 
 def test_exec_stdin_with_tty(client, running):

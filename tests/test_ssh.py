@@ -341,91 +341,36 @@ def test_c_example_over_ssh(ssh_env: SshServer) -> None:
 
 # --- hijacked connections (attach / exec with stdin) over ssh ---------------------
 
-@pytest.fixture
-def ctr():
-    from test_container_io import Containers
-    c = Containers()
-    try:
-        yield c
-    finally:
-        c.cleanup()
+from hijack_checks import ctr  # noqa: E402,F401  (the fixture)
 
 
 @pytest.mark.op("ContainerAttach")
 def test_attach_socket_with_stdin_over_ssh(ssh_env: SshServer, ctr) -> None:
-    from conftest import TEST_IMAGE, docker_cli
-    payload = os.urandom(256 << 10)
-    cid = ctr.run("-i", TEST_IMAGE, "cat")
+    import hijack_checks
     with clibdocker.APIClient(base_url=ssh_env.url) as c:
         c.set_timeouts(stream_idle=30)
-        with c.attach_socket(cid, params={"stdin": 1, "stdout": 1, "stderr": 1,
-                                          "stream": 1}) as sock:
-            assert not sock.tty
-
-            def feed() -> None:
-                for i in range(0, len(payload), 32768):
-                    sock.sendall(payload[i:i + 32768])
-            t = threading.Thread(target=feed)
-            t.start()
-            got = b""
-            frames = sock.frames(demux=True)
-            while len(got) < len(payload):
-                out, err = next(frames)
-                assert err is None
-                got += out
-            t.join(30)
-            assert got == payload              # byte-exact through the ssh child
-        # with StdinOnce, closing our side closes the container's stdin
-        cid = ctr.create("-i", "-a", "stdin", "-a", "stdout", TEST_IMAGE, "cat")
-        docker_cli("start", cid)
-        with c.attach_socket(cid, params={"stdin": 1, "stdout": 1, "stream": 1}) as sock:
-            sock.sendall(b"last line\n")
-            sock.shutdown(socket.SHUT_WR)
-            assert sock.read_all() == b"last line\n"
-        assert ctr.wait(cid) == 0
+        hijack_checks.attach_round_trip(c, ctr)       # byte-exact through the ssh child
     assert _ssh_children() == [] and _zombies() == []
 
 
 @pytest.mark.op("ExecStart")
 def test_exec_start_socket_with_stdin_over_ssh(ssh_env: SshServer, ctr) -> None:
+    import hijack_checks
     from conftest import TEST_IMAGE
     cid = ctr.run(TEST_IMAGE, "sleep", "300")
-    payload = os.urandom(1 << 20)
     with clibdocker.APIClient(base_url=ssh_env.url) as c:
         c.set_timeouts(stream_idle=30)
-        ex = c.exec_create(cid, ["sh", "-c", "cat; echo done >&2"], stdin=True)
-        with c.exec_start(ex, socket=True) as sock:
-            def feed() -> None:
-                for i in range(0, len(payload), 65536):
-                    sock.sendall(payload[i:i + 65536])
-                sock.shutdown(socket.SHUT_WR)  # cat sees end-of-file
-            t = threading.Thread(target=feed)
-            t.start()
-            out, err = sock.read_all(demux=True)
-            t.join(30)
-        assert out == payload
-        assert err == b"done\n"
-        assert c.exec_inspect(ex)["ExitCode"] == 0
+        hijack_checks.exec_stdin_round_trip(c, cid)
     assert _ssh_children() == [] and _zombies() == []
 
 
 @pytest.mark.op("ContainerAttachWebsocket")
 def test_attach_websocket_over_ssh(ssh_env: SshServer, ctr) -> None:
+    import hijack_checks
     from conftest import TEST_IMAGE
-    payload = os.urandom(200 << 10)
     cid = ctr.run("-i", TEST_IMAGE, "cat")
     with clibdocker.APIClient(base_url=ssh_env.url) as c:
         c.set_timeouts(stream_idle=30)
         with c.attach_websocket(cid, {"stdin": 1, "stdout": 1, "stream": 1}) as ws:
-            t = threading.Thread(target=ws.sendall, args=(payload,))
-            t.start()
-            got = b""
-            while len(got) < len(payload):
-                chunk = ws.recv(65536)
-                assert chunk
-                got += chunk
-            t.join(30)
-            assert got == payload
-            ws.shutdown(socket.SHUT_WR)        # a close frame: the engine ends the attach
-            assert ws.recv(10) == b""
+            hijack_checks.websocket_round_trip(ws)
     assert _ssh_children() == [] and _zombies() == []
