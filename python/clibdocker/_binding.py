@@ -761,26 +761,12 @@ class Client:
 
     # --- Container streams (container_io.h) -------------------------------------
 
-    def _stream_call(self, fn: Any, *args: Any) -> "Stream":
-        out = ffi.new("dk_stream **")
-        rc = fn(out, self._p(), *args)
-        if rc:
-            raise error_from_last(rc)
-        return Stream(out[0], self)
-
     def _hijack_call(self, fn: Any, *args: Any) -> "Hijack":
         out = ffi.new("dk_hijack **")
         rc = fn(out, self._p(), *args)
         if rc:
             raise error_from_last(rc)
         return Hijack(out[0], self)
-
-    def _value_call(self, fn: Any, *args: Any) -> bytes:
-        out = ffi.new("dk_value **")
-        rc = fn(out, self._p(), *args)
-        if rc:
-            raise error_from_last(rc)
-        return _take_value(out[0])
 
     def container_logs(self, cid: str, stdout: bool, stderr: bool, follow: bool,
                        timestamps: bool, since: Optional[str], until: Optional[str],
@@ -800,7 +786,7 @@ class Client:
         o.details = int(details)
         fn = {"container": lib.dk_container_logs, "service": lib.dk_service_logs,
               "task": lib.dk_task_logs}[which]
-        return self._stream_call(fn, _b(cid), o)
+        return self._stream_op(fn, _b(cid), o)
 
     @staticmethod
     def _attach_opts(stdin: bool, stdout: bool, stderr: bool, logs: bool, stream: bool,
@@ -820,7 +806,7 @@ class Client:
                          stream: bool, detach_keys: Optional[str], tty: int) -> "Stream":
         dk = _cstr(detach_keys)
         o = self._attach_opts(False, stdout, stderr, logs, stream, dk, tty)
-        return self._stream_call(lib.dk_container_attach, _b(cid), o)
+        return self._stream_op(lib.dk_container_attach, _b(cid), o)
 
     def container_attach_hijack(self, cid: str, stdin: bool, stdout: bool, stderr: bool,
                                 logs: bool, stream: bool, detach_keys: Optional[str],
@@ -831,16 +817,16 @@ class Client:
         return self._hijack_call(fn, _b(cid), o)
 
     def container_export(self, cid: str) -> "Stream":
-        return self._stream_call(lib.dk_container_export, _b(cid))
+        return self._stream_op(lib.dk_container_export, _b(cid))
 
     def container_stats(self, cid: str) -> "Stream":
-        return self._stream_call(lib.dk_container_stats, _b(cid))
+        return self._stream_op(lib.dk_container_stats, _b(cid))
 
     def container_stats_once(self, cid: str, one_shot: int) -> bytes:  # one_shot: -1/0/1
-        return self._value_call(lib.dk_container_stats_once, _b(cid), one_shot)
+        return self._value(lib.dk_container_stats_once, _b(cid), one_shot)
 
     def container_archive_get(self, cid: str, path: str, compressed: bool) -> "Stream":
-        return self._stream_call(lib.dk_container_archive_get, _b(cid), _b(path),
+        return self._stream_op(lib.dk_container_archive_get, _b(cid), _b(path),
                                  int(compressed))
 
     def container_archive_put(self, cid: str, path: str, no_overwrite: int, copy_uid_gid: int,
@@ -854,16 +840,16 @@ class Client:
     # --- Exec (exec.h) ---------------------------------------------------------------
 
     def exec_create(self, cid: str, config_json: str) -> bytes:
-        return self._value_call(lib.dk_exec_create, _b(cid), _b(config_json))
+        return self._value(lib.dk_exec_create, _b(cid), _b(config_json))
 
     def exec_inspect(self, exec_id: str) -> bytes:
-        return self._value_call(lib.dk_exec_inspect, _b(exec_id))
+        return self._value(lib.dk_exec_inspect, _b(exec_id))
 
     def exec_resize(self, exec_id: str, height: int, width: int) -> None:
         check(_int_args(lib.dk_exec_resize, self._p(), _b(exec_id), height, width))
 
     def exec_start(self, exec_id: str, tty: int) -> "Stream":
-        return self._stream_call(lib.dk_exec_start, _b(exec_id), tty)
+        return self._stream_op(lib.dk_exec_start, _b(exec_id), tty)
 
     def exec_start_detached(self, exec_id: str, tty: int) -> None:
         check(lib.dk_exec_start_detached(self._p(), _b(exec_id), tty))
@@ -906,9 +892,7 @@ class Stream:
                 return None
             self._busy = True
         try:
-            if nowait is not self._nb:
-                lib.dk_stream_set_nonblocking(p, 1 if nowait else 0)
-                self._nb = nowait
+            self._set_mode(p, nowait)
             rc = lib.dk_stream_next(p, self._data, self._len)
             if rc == 1:
                 return ffi.unpack(self._data[0], self._len[0])
@@ -925,6 +909,12 @@ class Stream:
                     self._free_locked()
         self.close()
         raise exc
+
+    def _set_mode(self, p: Any, nowait: bool) -> None:
+        """Blocking or non-blocking pulls (one FFI call, only on a change)."""
+        if nowait is not self._nb:
+            lib.dk_stream_set_nonblocking(p, 1 if nowait else 0)
+            self._nb = nowait
 
     def _free_after_next(self) -> None:
         with self._lock:
@@ -950,9 +940,7 @@ class Stream:
         runs = self._runs
         nruns = self._nruns
         try:
-            if nowait is not self._nb:
-                lib.dk_stream_set_nonblocking(p, 1 if nowait else 0)
-                self._nb = nowait
+            self._set_mode(p, nowait)
             rc = lib.dk_stream_next_batch(p, 1 if merge else 0, self._data, self._len,
                                           runs, nruns)
             if rc == lib.DK_STREAM_AGAIN:
