@@ -199,17 +199,25 @@ static int attach_call(dk_call *k, dk_client *c, const char *op, const char *id,
 	return 0;
 }
 
-static int attach_prepare(dk_client *c, const char *id, const dk_attach_options **opts, int *kind)
+/* The attach options (NULL: the defaults) and the id, checked for `op`. */
+static int attach_check(const char *op, const char *id, const dk_attach_options **opts)
 {
 	static const dk_attach_options defaults = DK_ATTACH_OPTIONS_INIT;
 
 	if (!*opts)
 		*opts = &defaults;
 	if ((*opts)->version != DK_ATTACH_OPTIONS_VERSION)
-		return dk__err(DK_EINVAL, 0, 0, "ContainerAttach: unknown options version %d", (*opts)->version);
+		return dk__err(DK_EINVAL, 0, 0, "%s: unknown options version %d", op, (*opts)->version);
 	if (!id || !*id)
-		return dk__err(DK_EINVAL, 0, 0, "ContainerAttach: the container id is empty");
-	return stream_kind(c, "ContainerAttach", id, (*opts)->tty, kind, 0);
+		return dk__err(DK_EINVAL, 0, 0, "%s: the container id is empty", op);
+	return 0;
+}
+
+static int attach_prepare(dk_client *c, const char *id, const dk_attach_options **opts, int *kind)
+{
+	int rc = attach_check("ContainerAttach", id, opts);
+
+	return rc ? rc : stream_kind(c, "ContainerAttach", id, (*opts)->tty, kind, 0);
 }
 
 int dk_container_attach(dk_stream **out, dk_client *c, const char *id, const dk_attach_options *opts)
@@ -247,20 +255,15 @@ int dk_container_attach_hijack(dk_hijack **out, dk_client *c, const char *id,
 int dk_container_attach_websocket(dk_hijack **out, dk_client *c, const char *id,
 	const dk_attach_options *opts)
 {
-	static const dk_attach_options defaults = DK_ATTACH_OPTIONS_INIT;
 	dk_call k;
 	int rc;
 
 	if (!out)
 		return dk__err(DK_EINVAL, 0, 0, "ContainerAttachWebsocket: out is NULL");
 	*out = NULL;
-	if (!opts)
-		opts = &defaults;
-	if (opts->version != DK_ATTACH_OPTIONS_VERSION)
-		return dk__err(DK_EINVAL, 0, 0, "ContainerAttachWebsocket: unknown options version %d",
-			opts->version);
-	if (!id || !*id)
-		return dk__err(DK_EINVAL, 0, 0, "ContainerAttachWebsocket: the container id is empty");
+	rc = attach_check("ContainerAttachWebsocket", id, &opts);
+	if (rc)
+		return rc;
 	rc = dk__call_begin(&k, c, "GET", "ContainerAttachWebsocket", 1, "/containers/{}/attach/ws", id);
 	if (rc)
 		return rc;

@@ -82,6 +82,15 @@ static int start_call(dk_call *k, dk_client *c, const char *id, int detach, int 
 	return 0;
 }
 
+/* A streaming start (plain or hijacked): the id checked, the TTY and stream
+ * kind found. */
+static int start_prepare(dk_client *c, const char *id, int *tty, int *kind)
+{
+	if (!id || !*id)
+		return dk__err(DK_EINVAL, 0, 0, "ExecStart: the exec id is empty");
+	return exec_kind(c, id, tty, kind);
+}
+
 int dk_exec_start(dk_stream **out, dk_client *c, const char *id, int tty)
 {
 	dk_call k;
@@ -91,9 +100,7 @@ int dk_exec_start(dk_stream **out, dk_client *c, const char *id, int tty)
 	if (!out)
 		return dk__err(DK_EINVAL, 0, 0, "ExecStart: out is NULL");
 	*out = NULL;
-	if (!id || !*id)
-		return dk__err(DK_EINVAL, 0, 0, "ExecStart: the exec id is empty");
-	rc = exec_kind(c, id, &tty, &kind);
+	rc = start_prepare(c, id, &tty, &kind);
 	if (rc)
 		return rc;
 	/* without Upgrade the engine answers 200 and streams until the
@@ -120,9 +127,7 @@ int dk_exec_start_hijack(dk_hijack **out, dk_client *c, const char *id, int tty)
 	if (!out)
 		return dk__err(DK_EINVAL, 0, 0, "ExecStart: out is NULL");
 	*out = NULL;
-	if (!id || !*id)
-		return dk__err(DK_EINVAL, 0, 0, "ExecStart: the exec id is empty");
-	rc = exec_kind(c, id, &tty, &kind);
+	rc = start_prepare(c, id, &tty, &kind);
 	if (rc)
 		return rc;
 	rc = start_call(&k, c, id, 0, tty, body, sizeof(body));
