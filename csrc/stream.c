@@ -429,6 +429,33 @@ static int end_rc(dk_stream *s)
 	return rc;
 }
 
+/* Nothing to hand out: end the stream if the transfer is over, else run
+ * it one step (waiting up to 1 s, or not at all in non-blocking mode).
+ * 1: pull again; 0: the clean end (sticky); DK_STREAM_AGAIN; or the error
+ * (sticky). `steps` counts the non-blocking steps of this pull. */
+static int advance(dk_stream *s, int *steps)
+{
+	int rc;
+
+	if (s->done) {
+		rc = end_rc(s);
+		if (rc)
+			return set_final(s, rc);
+		s->final_rc = 1;
+		return 0;
+	}
+	if (s->nonblocking && (*steps)++ >= DK_NB_STEPS)
+		return DK_STREAM_AGAIN;
+	rc = step(s, s->nonblocking ? 0 : 1000);
+	if (!rc)
+		rc = check_idle(s);
+	if (rc)
+		return set_final(s, rc);
+	if (s->nonblocking && !s->progress && !s->done && !ready(s))
+		return DK_STREAM_AGAIN; /* nothing arrived: wait for the socket */
+	return 1;
+}
+
 static int next_any(dk_stream *s, int *id, const char **data, size_t *len)
 {
 	int rc, steps = 0;
@@ -445,22 +472,9 @@ static int next_any(dk_stream *s, int *id, const char **data, size_t *len)
 			return set_final(s, rc);
 		if (rc == 1)
 			return 1;
-		if (s->done) {
-			rc = end_rc(s);
-			if (rc)
-				return set_final(s, rc);
-			s->final_rc = 1; /* clean end, sticky */
-			return 0;
-		}
-		if (s->nonblocking && steps++ >= DK_NB_STEPS)
-			return DK_STREAM_AGAIN;
-		rc = step(s, s->nonblocking ? 0 : 1000);
-		if (!rc)
-			rc = check_idle(s);
-		if (rc)
-			return set_final(s, rc);
-		if (s->nonblocking && !s->progress && !s->done && !ready(s))
-			return DK_STREAM_AGAIN; /* nothing arrived: wait for the socket */
+		rc = advance(s, &steps);
+		if (rc != 1)
+			return rc;
 	}
 }
 
@@ -564,22 +578,9 @@ int dk_stream_next_batch(dk_stream *s, int merge, const char **data, size_t *len
 		}
 		if (s->nruns)
 			break; /* never wait while holding data */
-		if (s->done) {
-			rc = end_rc(s);
-			if (rc)
-				return set_final(s, rc);
-			s->final_rc = 1;
-			return 0;
-		}
-		if (s->nonblocking && steps++ >= DK_NB_STEPS)
-			return DK_STREAM_AGAIN;
-		rc = step(s, s->nonblocking ? 0 : 1000);
-		if (!rc)
-			rc = check_idle(s);
-		if (rc)
-			return set_final(s, rc);
-		if (s->nonblocking && !s->progress && !s->done && !ready(s))
-			return DK_STREAM_AGAIN;
+		rc = advance(s, &steps);
+		if (rc != 1)
+			return rc;
 	}
 	*data = s->batch.ptr ? s->batch.ptr : "";
 	*len = s->batch.len;
