@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import (IO, TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Mapping, Optional,
+from typing import (IO, TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional,
                     Sequence, Union)
 
 from .. import errors
