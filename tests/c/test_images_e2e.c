@@ -211,6 +211,15 @@ int main(void)
 
 	/* bad input is refused before any request */
 	CHECK(dk_image_build_dir(&s, c, NULL, "/nonexistent/dir") == DK_EINVAL);
+	{
+		/* a directory context is sent plain or gzip-compressed, nothing else */
+		dk_build_options bo;
+		dk_build_options_init(&bo);
+		bo.content_encoding = "br";
+		CHECK(dk_image_build_dir(&s, c, &bo, ctx) == DK_EINVAL);
+		CHECK(s == NULL);
+		CHECK(strstr(dk_error_last()->message, "'br'") != NULL);
+	}
 	CHECK(dk_image_get_all(&s, c, NULL, 0) == DK_EINVAL);
 	CHECK(dk_image_tag(c, tag, NULL, NULL) == DK_EINVAL);
 	CHECK(dk_image_attestations(&v, c, tag, NULL, NULL, NULL) == DK_EVERSION);
