@@ -8,6 +8,8 @@
 #
 # Services started:
 #   * main engine   : Debian docker.io 20.10 (API 1.41) on /var/run/docker.sock
+#   * python venv   : /opt/clibdocker-venv (fresh each run) with the project,
+#                     pytest, mypy, docker-py 7.2.0 and aiodocker
 #   * registry      : docker-registry 2.8 on 127.0.0.1:5000, htpasswd auth
 #   * engine2       : Debian trixie docker.io 26.1 (API 1.45), extracted to
 #                     /opt/clibdocker-engine2, run inside network namespace
@@ -50,6 +52,12 @@ E2_API=1.45
 
 TEST_IMAGE=clibdocker-test/busybox:latest
 ENV_FILE=/run/clibdocker-test.env
+
+# The Python environment the tests run in (scripts/test.sh uses it): fresh on
+# every run, with docker-py 7.2.0 (differential tests, surface walk) and
+# aiodocker (benchmarks) from PyPI.
+VENV="${CLIBDOCKER_VENV:-/opt/clibdocker-venv}"
+TEST_PACKAGES=(pytest mypy 'cffi>=1.17' 'docker==7.2.0' aiodocker)
 
 APT_PACKAGES=(
   # build
@@ -461,15 +469,21 @@ setup_images() {
 # ============================================================================
 setup_python() {
   if skip "${CLIBDOCKER_SKIP_PIP:-0}"; then log "pip: skipped (CLIBDOCKER_SKIP_PIP=1)"; return; fi
-  if "$PYTHON" -c 'import pytest, docker, mypy, cffi' >/dev/null 2>&1; then
-    log "pip: pytest, docker (docker-py), mypy and cffi already installed"
-  else
-    log "pip: installing pytest docker mypy cffi"
-    "$PYTHON" -m pip install -q pytest docker mypy 'cffi>=1.17'
-  fi
+  # A fresh virtual environment every time: the machine's own interpreter may
+  # run site start-up hooks (.pth files importing typing, types, ...) that hide
+  # import-shadowing bugs; a plain venv is what users install into.
+  log "venv: creating a fresh $VENV with $("$PYTHON" --version 2>&1)"
+  rm -rf "$VENV"
+  "$PYTHON" -m venv "$VENV"
+  log "venv: installing the test tools (${TEST_PACKAGES[*]})"
+  "$VENV/bin/python" -I -m pip install -q --disable-pip-version-check "${TEST_PACKAGES[@]}"
   if [ -f "$REPO_ROOT/pyproject.toml" ]; then
-    log "pip: installing project from $REPO_ROOT"
-    "$PYTHON" -m pip install -q "$REPO_ROOT/"
+    log "venv: installing the project from $REPO_ROOT (python -I: nothing on sys.path but the venv)"
+    ( cd /tmp && "$VENV/bin/python" -I -m pip install -q --disable-pip-version-check "$REPO_ROOT/" )
+    ( cd /tmp && "$VENV/bin/python" -I -c 'import clibdocker, sys; sys.exit(0 if clibdocker.APIClient().ping() else 1)' ) \
+      || die "venv: the installed clibdocker cannot ping the main engine"
+    ln -sf "$VENV/bin/clibdocker" /usr/local/bin/clibdocker
+    log "venv: clibdocker installed; /usr/local/bin/clibdocker -> $VENV/bin/clibdocker"
   else
     warn "pip: $REPO_ROOT/pyproject.toml not found; skipping install of the project"
   fi
@@ -486,6 +500,7 @@ export CLIBDOCKER_TEST_REGISTRY=${REG_ADDR}
 export CLIBDOCKER_TEST_REGISTRY_USER=${REG_USER}
 export CLIBDOCKER_TEST_REGISTRY_PASSWORD=${REG_PASS}
 export CLIBDOCKER_TEST_IMAGE=${TEST_IMAGE}
+export CLIBDOCKER_VENV=${VENV}
 EOF
   mv -f "$ENV_FILE.tmp" "$ENV_FILE"
   log "env: wrote $ENV_FILE"

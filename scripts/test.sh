@@ -7,6 +7,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 [ -f /run/clibdocker-test.env ] && . /run/clibdocker-test.env
 jobs="$(nproc)"
+# The Python tests run in the fresh venv scripts/setup.sh made (never the
+# machine's own interpreter, whose site hooks can hide import bugs).
+venv="${CLIBDOCKER_VENV:-/opt/clibdocker-venv}"
+py="$venv/bin/python"
+[ -x "$py" ] || { echo "no venv at $venv: run scripts/setup.sh first"; exit 1; }
 
 echo "== C library and C tests"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -39,19 +44,28 @@ cmake -S tests/c/consumer -B build/consumer -DCMAKE_PREFIX_PATH="$root/build/sta
 cmake --build build/consumer >/dev/null
 LD_LIBRARY_PATH="$root/build/stage/lib:$root/build/stage/lib/x86_64-linux-gnu" ./build/consumer/consumer
 
-echo "== Python extension (in place) and pytest"
-bash scripts/dev-build.sh
-PYTHONPATH="$root/python${PYTHONPATH:+:$PYTHONPATH}" python3 -m pytest -q -p no:cacheprovider tests "$@"
+echo "== install check: pip wheel and pip install in a new plain venv, under python -I"
+tmpv="$(mktemp -d)"
+"$py" -I -m venv "$tmpv/venv"
+( cd "$tmpv" && "$tmpv/venv/bin/python" -I -m pip wheel -q --disable-pip-version-check -w "$tmpv/wheels" "$root" )
+( cd "$tmpv" && "$tmpv/venv/bin/python" -I -m pip install -q --disable-pip-version-check --no-index \
+    --find-links "$tmpv/wheels" clibdocker )
+( cd "$tmpv" && "$tmpv/venv/bin/python" -I -c 'import clibdocker, sys; print("installed wheel:", clibdocker.APIClient().version()["ApiVersion"])' )
+rm -rf "$tmpv"
+
+echo "== Python extension (in place) and pytest, in $venv"
+PYTHON="$py" bash scripts/dev-build.sh
+PYTHONPATH="$root/python${PYTHONPATH:+:$PYTHONPATH}" "$py" -m pytest -q -p no:cacheprovider tests "$@"
 
 echo "== fuzzing the C parsers and builders (libFuzzer, ASan+UBSan, ${FUZZ_SECONDS:-30}s each)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 echo "== mypy --strict (outside the cffi boundary module)"
-if python3 -m mypy --version >/dev/null 2>&1; then
-  python3 -m mypy
+if "$py" -m mypy --version >/dev/null 2>&1; then
+  "$py" -m mypy
 else
   echo "mypy not installed (scripts/setup.sh installs it); skipped"
 fi
 
 echo "== API coverage table is current and its claims are real"
-python3 scripts/api_coverage.py --check
+"$py" scripts/api_coverage.py --check
