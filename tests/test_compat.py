@@ -1,0 +1,109 @@
+"""``import docker`` resolving to clibdocker (clibdocker.compat): each way in,
+in a fresh interpreter, against the real engine; docker-py stays untouched
+where the alias is not asked for."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROGRAM = textwrap.dedent("""
+    import sys
+    import docker
+    import docker.errors
+    from docker.errors import NotFound, APIError
+    import docker.models.containers
+    import clibdocker
+    assert docker.errors is clibdocker.errors, "one errors module"
+    assert docker.models.containers is clibdocker.models.containers
+    assert sys.modules["docker.errors"] is sys.modules["clibdocker.errors"]
+    assert clibdocker.errors.__spec__.name == "clibdocker.errors"
+    assert docker.APIClient is clibdocker.APIClient
+    client = docker.from_env()
+    assert client.ping() is True
+    try:
+        client.containers.get("clibdocker-test-no-such-container")
+    except NotFound as e:
+        assert isinstance(e, APIError) and e.status_code == 404
+    else:
+        raise SystemExit("no NotFound")
+    print("OK", docker.__version__, docker.version.__version__, clibdocker.__version__)
+""")
+
+
+def _env(**extra: str) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [p for p in [extra.pop("PREPEND", ""), str(ROOT / "python"), env.get("PYTHONPATH", "")] if p])
+    env.update(extra)
+    return env
+
+
+def _run(args: list, env: dict, cwd: Path) -> str:
+    proc = subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def _check(out: str) -> None:
+    line = [x for x in out.splitlines() if x.startswith("OK ")][-1]
+    _, top, ver, own = line.split()
+    assert top == ver == "7.2.0"
+    import clibdocker
+    assert own == clibdocker.__version__
+
+
+def test_runner_runs_a_docker_py_script(tmp_path: Path) -> None:
+    prog = tmp_path / "prog.py"
+    prog.write_text(PROGRAM)
+    _check(_run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path))
+
+
+def test_runner_runs_a_module(tmp_path: Path) -> None:
+    (tmp_path / "progmod.py").write_text(PROGRAM)
+    _check(_run(["-m", "clibdocker.compat", "-m", "progmod"], _env(PREPEND=str(tmp_path)), tmp_path))
+
+
+def test_pythonpath_shim(tmp_path: Path) -> None:
+    shim = _run(["-m", "clibdocker.compat", "--pythonpath"], _env(), tmp_path).strip()
+    assert (Path(shim) / "docker" / "__init__.py").is_file()
+    _check(_run(["-c", PROGRAM], _env(PREPEND=shim), tmp_path))
+
+
+def test_install_after_docker_py_was_imported(tmp_path: Path) -> None:
+    pytest.importorskip("docker")
+    code = "import docker, docker.errors\nassert not hasattr(docker, '__clibdocker_alias__')\n" \
+           "import clibdocker.compat; clibdocker.compat.install()\n" + PROGRAM
+    _check(_run(["-c", code], _env(), tmp_path))
+
+
+def test_sys_modules_assignment_gives_one_module_per_name(tmp_path: Path) -> None:
+    code = ("import sys, clibdocker\nsys.modules['docker'] = clibdocker\n"
+            "import docker.errors, docker.models.images\n"
+            "assert sys.modules['docker.errors'] is clibdocker.errors\n"
+            "assert sys.modules['docker.models.images'] is sys.modules['clibdocker.models.images']\n"
+            "print('fine')\n")
+    assert "fine" in _run(["-c", code], _env(), tmp_path)
+
+
+def test_docker_py_untouched_without_the_alias(tmp_path: Path) -> None:
+    pytest.importorskip("docker")
+    code = ("import clibdocker, clibdocker.errors\nimport docker, docker.errors\n"
+            "assert docker.__name__ == 'docker' and docker.__file__ != clibdocker.__file__\n"
+            "assert not hasattr(docker, '__clibdocker_alias__')\n"
+            "assert docker.errors is not clibdocker.errors\nprint('fine')\n")
+    assert "fine" in _run(["-c", code], _env(), tmp_path)
+
+
+def test_missing_module_fails_as_usual(tmp_path: Path) -> None:
+    code = ("import clibdocker.compat; clibdocker.compat.install()\n"
+            "try:\n    import docker.no_such_module\nexcept ModuleNotFoundError as e:\n"
+            "    print('fine', e.name)\n")
+    assert "fine docker.no_such_module" in _run(["-c", code], _env(), tmp_path)
