@@ -5,6 +5,8 @@ from typing import Any, List, Optional
 
 from .resource import Collection, Model, dig
 
+from ..api import APIClient  # noqa: F401  (docker-py's module holds it)
+
 
 class Config(Model):
     """A swarm config."""

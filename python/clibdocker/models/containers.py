@@ -11,6 +11,16 @@ from ..types import HostConfig, NetworkingConfig
 from .images import Image
 from .resource import Collection, Model, dig
 
+# names docker-py's module holds (programs import them from here)
+from ..api import APIClient  # noqa: F401
+from ..errors import ContainerError, DockerException, ImageNotFound, NotFound  # noqa: F401
+from .resource import lazy_names
+
+__getattr__ = lazy_names(__name__, {
+    "version_gte": ("clibdocker.utils", "version_gte"),
+    "create_unexpected_kwargs_error": ("clibdocker.errors", "create_unexpected_kwargs_error"),
+})
+
 DEFAULT_DATA_CHUNK_SIZE = 1024 * 2048
 
 #: log drivers whose output the engine can send back (``run`` returns it)

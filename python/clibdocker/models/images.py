@@ -10,6 +10,15 @@ from ..api.image import DEFAULT_DATA_CHUNK_SIZE
 from ..reference import parse_repository_tag
 from .resource import Collection, Model, dig
 
+# names docker-py's module holds (programs import them from here)
+from ..api import APIClient  # noqa: F401
+from ..errors import BuildError, ImageLoadError, InvalidArgument  # noqa: F401
+from .resource import lazy_names
+
+__getattr__ = lazy_names(__name__, {
+    "json_stream": ("clibdocker.utils.json_stream", "json_stream"),
+})
+
 _BUILT_RE = re.compile(r"(^Successfully built |sha256:)([0-9a-f]+)$")
 _LOADED_RE = re.compile(r"(^Loaded image ID: |^Loaded image: )(.+)$")
 

@@ -7,6 +7,12 @@ from typing import Any, Dict, List, Optional
 from .containers import Container
 from .resource import Collection, Model
 
+# names docker-py's module holds (programs import them from here)
+from ..api import APIClient  # noqa: F401
+from .resource import lazy_names
+
+__getattr__ = lazy_names(__name__, {"version_gte": ("clibdocker.utils", "version_gte")})
+
 
 class Network(Model):
     """A network; ``attrs`` is its ``inspect_network`` JSON (or its list entry)."""

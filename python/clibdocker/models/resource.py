@@ -7,7 +7,7 @@ raising.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Generic, Optional, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, Generic, Optional, Tuple, Type, TypeVar
 
 from .. import errors
 
@@ -82,21 +82,34 @@ M = TypeVar("M", bound=Model)
 class Collection(Generic[M]):
     """All the objects of one kind on the engine (``client.containers``…)."""
 
-    #: the model class this collection makes
-    model: Type[M]
+    #: the model class this collection makes (set by each collection)
+    model: Type[M] = None  # type: ignore[assignment]
 
-    def __init__(self, client: "DockerClient") -> None:
+    def __init__(self, client: Optional["DockerClient"] = None) -> None:
         #: the client of the engine
-        self.client = client
+        self.client: "DockerClient" = client  # type: ignore[assignment]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError(
             f"'{self.__class__.__name__}' object is not callable. You might be trying "
             "to use the old (pre-2.0) docker-py API - use clibdocker.APIClient if so.")
 
-    def get(self, key: str, /) -> M:
-        """The object with this id or name."""
-        raise NotImplementedError
+    if TYPE_CHECKING:  # each collection has its own signatures
+        list: Callable[..., Any]
+        get: Callable[..., Any]
+        create: Callable[..., Any]
+    else:
+        def list(self):
+            """All the objects (each collection defines it)."""
+            raise NotImplementedError
+
+        def get(self, key):
+            """The object with this id or name (each collection defines it)."""
+            raise NotImplementedError
+
+        def create(self, attrs=None):
+            """Create an object (the collections that can, define it)."""
+            raise NotImplementedError
 
     def prepare_model(self, attrs: Any) -> M:
         """A model of this collection from the engine's JSON (or a model
@@ -108,3 +121,24 @@ class Collection(Generic[M]):
         if isinstance(attrs, dict):
             return self.model(attrs=attrs, client=self.client, collection=self)
         raise errors.DockerException(f"Can't create {self.model.__name__} from {attrs!r}")
+
+
+def lazy_names(module: str, names: Dict[str, Tuple[str, str]]) -> Callable[[str], Any]:
+    """A PEP 562 module ``__getattr__`` that imports ``names`` (``{name:
+    (absolute module, attribute)}``) on first use: the names docker-py's
+    models modules re-export, without loading their modules up front."""
+    def __getattr__(name: str) -> Any:
+        try:
+            mod_name, attr = names[name]
+        except KeyError:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}") from None
+        import importlib
+        import sys
+        try:
+            value = getattr(importlib.import_module(mod_name), attr)
+        except ImportError as e:  # reported as the name missing
+            raise AttributeError(f"module {module!r} has no attribute {name!r} "
+                                 f"({e})") from e
+        setattr(sys.modules[module], name, value)
+        return value
+    return __getattr__

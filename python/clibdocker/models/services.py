@@ -9,6 +9,14 @@ from .. import errors
 from ..types import ContainerSpec, Placement, ServiceMode, TaskTemplate
 from .resource import Collection, Model, dig
 
+# names docker-py's module holds (programs import them from here)
+from ..errors import InvalidArgument  # noqa: F401
+from .resource import lazy_names
+
+__getattr__ = lazy_names(__name__, {
+    "create_unexpected_kwargs_error": ("clibdocker.errors", "create_unexpected_kwargs_error"),
+})
+
 
 class Service(Model):
     """A swarm service; ``attrs`` is its ``inspect_service`` JSON."""

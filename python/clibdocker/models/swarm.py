@@ -1,13 +1,13 @@
 """The swarm: docker-py's ``Swarm`` model (``client.swarm``)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Union
 
 from .. import errors
 from .resource import Model, dig
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..client import DockerClient
+from ..api import APIClient  # noqa: F401  (docker-py's module holds these)
+from ..errors import APIError  # noqa: F401
 
 
 class Swarm(Model):
@@ -16,10 +16,11 @@ class Swarm(Model):
 
     id_attribute = "ID"
 
-    def __init__(self, attrs: Optional[Dict[str, Any]] = None,
-                 client: Optional["DockerClient"] = None, collection: Any = None) -> None:
-        super().__init__(attrs, client, collection)
-        if client is not None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """``attrs``, ``client``, ``collection`` as for :class:`Model`; with
+        a client, the swarm is inspected at once."""
+        super().__init__(*args, **kwargs)
+        if self.client is not None:
             try:
                 self.reload()
             except errors.APIError as e:

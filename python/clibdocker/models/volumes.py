@@ -5,6 +5,8 @@ from typing import Any, Dict, List, Optional
 
 from .resource import Collection, Model
 
+from ..api import APIClient  # noqa: F401  (docker-py's module holds it)
+
 
 class Volume(Model):
     """A volume; its id is its name."""
