@@ -61,7 +61,7 @@ def filters_dict(filters: Any) -> Dict[str, Any]:
     if filters is None:
         return {}
     if not isinstance(filters, Mapping):
-        from .errors import InvalidArgument
+        from ..errors import InvalidArgument
         raise InvalidArgument(f"filters must be a dict, not {type(filters).__name__}")
     return dict(filters)
 

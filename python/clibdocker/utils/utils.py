@@ -216,7 +216,8 @@ def parse_host(addr: Optional[str], is_win32: bool = False, tls: bool = False) -
         return f"npipe://{path}".rstrip("/")
     if scheme == "tcp":
         scheme = "https" if tls else "http"
-    return urlunparse(URLComponents(scheme, netloc, path, "", "", "")).rstrip("/")
+    url_text: str = urlunparse(URLComponents(scheme, netloc, path, "", "", ""))
+    return url_text.rstrip("/")
 
 
 def parse_repository_tag(repo_name: str) -> Tuple[str, Optional[str]]:
