@@ -9,6 +9,10 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+#include <sys/random.h>
 
 #include "clibdocker/errors.h"
 #include "clibdocker/stream.h"
@@ -393,7 +397,8 @@ static int build_begin(dk_call *k, dk_client *c, const dk_build_options *o)
 	    (rc = dk__call_query_str(k, "networkmode", o->networkmode)) ||
 	    (rc = dk__call_query_str(k, "platform", o->platform)) ||
 	    (rc = dk__call_query_str(k, "target", o->target)) ||
-	    (rc = dk__call_query_str(k, "outputs", o->outputs)))
+	    (rc = dk__call_query_str(k, "outputs", o->outputs)) ||
+	    (rc = dk__call_query_str(k, "isolation", o->isolation)))
 		goto fail;
 	return 0;
 fail:
@@ -434,28 +439,119 @@ int dk_image_build(dk_stream **out, dk_client *c, const dk_build_options *o,
 	return dk__stream_open(out, &k, DK_STREAM_JSON);
 }
 
-/* The .dockerignore of dir, or NULL if it has none. */
-static int read_ignore(dk_ignore **ig, const char *dir)
+/* The text of dir's .dockerignore into text (left empty if it has none). */
+static int read_ignore_text(dkbuf *text, const char *dir)
 {
-	dkbuf path = DKBUF_INIT, text = DKBUF_INIT;
+	dkbuf path = DKBUF_INIT;
 	int rc;
 
-	*ig = NULL;
 	if (dkbuf_printf(&path, "%s/.dockerignore", dir))
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
-	rc = dkbuf_read_file(&text, path.ptr, (size_t)16 << 20);
-	if (rc == 0)
-		rc = dk__ignore_parse(ig, text.ptr ? text.ptr : "", text.len);
-	else if (rc == 1)
+	rc = dkbuf_read_file(text, path.ptr, (size_t)16 << 20);
+	if (rc == 1)
 		rc = 0; /* no .dockerignore */
 	dkbuf_dispose(&path);
-	dkbuf_dispose(&text);
+	return rc;
+}
+
+/* 1 if a .dockerignore text has a pattern (a line neither blank nor a
+ * comment). */
+static int has_pattern(const char *p, size_t len)
+{
+	const char *end = p + len;
+
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		if (p < end && *p != '\n' && *p != '#')
+			return 1;
+		while (p < end && *p != '\n')
+			p++;
+		if (p < end)
+			p++;
+	}
+	return 0;
+}
+
+/* ".dockerfile." and 40 random hex digits. */
+static void random_dockerfile_name(char out[53])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char r[20];
+	size_t got = 0, i;
+	ssize_t n;
+
+	while (got < sizeof(r)) {
+		n = getrandom(r + got, sizeof(r) - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got < sizeof(r)) {  /* no getrandom(): the name only needs to be unlikely to clash */
+		uint64_t x = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid() ^
+			(uint64_t)(uintptr_t)out;
+		for (; got < sizeof(r); got++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			r[got] = (unsigned char)x;
+		}
+	}
+	memcpy(out, ".dockerfile.", 12);
+	for (i = 0; i < sizeof(r); i++) {
+		out[12 + 2 * i] = hex[r[i] >> 4];
+		out[13 + 2 * i] = hex[r[i] & 15];
+	}
+	out[52] = '\0';
+}
+
+/* Where the Dockerfile `df` (relative to dir, or absolute) is: *rel is set
+ * to its cleaned path inside dir (caller's), or left NULL with *outside
+ * set to its cleaned absolute path (caller's) when it is outside. */
+static int locate_dockerfile(const char *dir, const char *df, char **rel, char **outside)
+{
+	dkbuf root = DKBUF_INIT, abs = DKBUF_INIT;
+	char cwd[4096];
+	size_t rl;
+	int rc = 0;
+
+	*rel = *outside = NULL;
+	if (dir[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return dk__err(DK_EINVAL, 0, 0, "ImageBuild: getcwd: %s", strerror(errno));
+		if (dkbuf_printf(&root, "%s/%s", cwd, dir))
+			goto nomem;
+	} else if (dkbuf_printf(&root, "%s", dir)) {
+		goto nomem;
+	}
+	dk__path_clean(root.ptr);
+	root.len = strlen(root.ptr);
+	if (df[0] == '/' ? dkbuf_printf(&abs, "%s", df) : dkbuf_printf(&abs, "%s/%s", root.ptr, df))
+		goto nomem;
+	dk__path_clean(abs.ptr);
+	rl = strcmp(root.ptr, "/") ? root.len : 0;
+	if (!strncmp(abs.ptr, root.ptr, rl) && abs.ptr[rl] == '/' && abs.ptr[rl + 1]) {
+		if (!(*rel = strdup(abs.ptr + rl + 1)))
+			goto nomem;
+	} else if (!(*outside = strdup(abs.ptr))) {
+		goto nomem;
+	}
+	goto out;
+nomem:
+	rc = dk__err(DK_ENOMEM, 0, 0, "out of memory");
+out:
+	dkbuf_dispose(&root);
+	dkbuf_dispose(&abs);
 	return rc;
 }
 
 int dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
 	const char *context_dir)
 {
+	static const dk_build_options none = DK_BUILD_OPTIONS_INIT;
+	dk_build_options opts;
 	dk_ignore *ig = NULL;
 	dk_tarctx *t = NULL;
 	dk_gzsrc *gz = NULL;
@@ -463,7 +559,8 @@ int dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
 	dk_read_fn src_read = dk__tarctx_read;
 	void (*src_free)(void *) = dk__tarctx_free_v;
 	const char *keep[2];
-	char *df = NULL;
+	char *rel = NULL, *outside = NULL, name[53];
+	dkbuf ign = DKBUF_INIT, dfdata = DKBUF_INIT;
 	dk_call k;
 	int rc;
 
@@ -472,49 +569,72 @@ int dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
 	*out = NULL;
 	if (!context_dir || !*context_dir)
 		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: the context directory is required");
-	if (o && o->dockerfile) {
-		df = strdup(o->dockerfile);
-		if (!df)
-			return dk__err(DK_ENOMEM, 0, 0, "out of memory");
-		dk__path_clean(df);
-		if (df[0] == '/' || !strcmp(df, "..") || !strncmp(df, "../", 3)) {
-			free(df);
-			return dk__err(DK_EINVAL, 0, 0,
-				"ImageBuild: the Dockerfile '%s' is outside the build context", o->dockerfile);
-		}
-	}
-	if (o && o->content_encoding && strcasecmp(o->content_encoding, "gzip")) {
-		free(df);
+	opts = o ? *o : none;
+	if (opts.content_encoding && strcasecmp(opts.content_encoding, "gzip"))
 		return dk__err(DK_EINVAL, 0, 0,
 			"ImageBuild: a directory context can be sent plain or gzip-compressed, not '%s'",
-			o->content_encoding);
+			opts.content_encoding);
+	if (opts.dockerfile && !*opts.dockerfile)
+		opts.dockerfile = NULL;
+	if (opts.dockerfile && (rc = locate_dockerfile(context_dir, opts.dockerfile, &rel, &outside)))
+		return rc;
+	rc = read_ignore_text(&ign, context_dir);
+	if (!rc && outside) {
+		/* sent inside the context under a new name, which the .dockerignore
+		 * sent lists, so that the engine drops it (and .dockerignore) */
+		rc = dkbuf_read_file(&dfdata, outside, (size_t)16 << 20);
+		if (rc == 1)
+			rc = dk__err(DK_EINVAL, 0, 0, "ImageBuild: no Dockerfile %s", outside);
+		random_dockerfile_name(name);
+		if (!rc && !has_pattern(ign.ptr ? ign.ptr : "", ign.len)) {
+			dkbuf_clear(&ign);
+			if (dkbuf_printf(&ign, ".dockerignore"))
+				rc = dk__err(DK_ENOMEM, 0, 0, "out of memory");
+		}
+		if (!rc && dkbuf_printf(&ign, "\n%s\n", name))
+			rc = dk__err(DK_ENOMEM, 0, 0, "out of memory");
+		opts.dockerfile = name;
+	} else if (rel) {
+		opts.dockerfile = rel;
 	}
-	keep[0] = df ? df : "Dockerfile";
+	if (!rc)
+		rc = dk__ignore_parse(&ig, ign.ptr ? ign.ptr : "", ign.len);
+	keep[0] = opts.dockerfile ? opts.dockerfile : "Dockerfile";
 	keep[1] = ".dockerignore";
-	rc = read_ignore(&ig, context_dir);
 	if (!rc)
 		rc = dk__tarctx_open(&t, context_dir, ig, keep, 2);  /* takes ig */
-	free(df);
-	if (rc)
+	if (!rc && outside &&
+	    (!(rc = dk__tarctx_add_mem(t, ".dockerignore", ign.ptr, ign.len))))
+		rc = dk__tarctx_add_mem(t, name, dfdata.ptr ? dfdata.ptr : "", dfdata.len);
+	dkbuf_dispose(&ign);
+	dkbuf_dispose(&dfdata);
+	free(outside);
+	if (rc) {
+		dk__tarctx_free(t);
+		free(rel);
 		return rc;
+	}
 	src = t;
-	if (o && o->content_encoding) {
+	if (opts.content_encoding) {
 		/* gzip: compressed while it is sent (takes the context) */
 		rc = dk__gzsrc_open(&gz, dk__tarctx_read, t, dk__tarctx_free_v, -1);
-		if (rc)
+		if (rc) {
+			free(rel);
 			return rc;
+		}
 		src = gz;
 		src_read = dk__gzsrc_read;
 		src_free = dk__gzsrc_free_v;
 	}
-	rc = build_begin(&k, c, o);
+	rc = build_begin(&k, c, &opts);
+	free(rel);  /* in the query now */
 	if (rc) {
 		src_free(src);
 		return rc;
 	}
 	k.body_free = src_free;  /* the call owns the context now */
 	if ((rc = dk__call_stream_body(&k, src_read, src, "application/x-tar")) ||
-	    (rc = build_headers(&k, o))) {
+	    (rc = build_headers(&k, &opts))) {
 		k.body_read_ud = src;
 		return dk__call_abort(&k, rc);
 	}

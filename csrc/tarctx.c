@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clibdocker/errors.h"
@@ -21,11 +22,21 @@ struct frame {
 	size_t n, i;
 };
 
+/* A file given in memory (dk__tarctx_add_mem). */
+struct memfile {
+	char *name;
+	char *data;
+	size_t len;
+};
+
 struct dk_tarctx {
 	char *root;
 	dk_ignore *ig;
 	char **keep;
 	size_t nkeep;
+	struct memfile *mem;   /* sent after the walk, replacing same-named files */
+	size_t nmem, mem_next;
+	const char *mem_src;   /* in-memory file being sent, or NULL */
 	struct frame *st;
 	size_t depth, cap;
 	int started;
@@ -128,6 +139,16 @@ static int kept(const dk_tarctx *t, const char *rel, int as_dir)
 		if (as_dir && !strncmp(t->keep[i], rel, l) && t->keep[i][l] == '/')
 			return 1;
 	}
+	return 0;
+}
+
+static int replaced(const dk_tarctx *t, const char *rel)
+{
+	size_t i;
+
+	for (i = 0; i < t->nmem; i++)
+		if (!strcmp(t->mem[i].name, rel))
+			return 1;
 	return 0;
 }
 
@@ -279,7 +300,7 @@ static int next_entry(dk_tarctx *t)
 			rc = 1;
 			goto out;
 		}
-		if (excluded)
+		if (excluded || replaced(t, rel.ptr))
 			continue;
 		if (S_ISLNK(st.st_mode)) {
 			char target[4097];
@@ -306,6 +327,16 @@ static int next_entry(dk_tarctx *t)
 			goto nomem;
 		t->remain = (uint64_t)st.st_size;
 		t->pad = (size_t)((512 - st.st_size % 512) % 512);
+		rc = 1;
+		goto out;
+	}
+	if (t->mem_next < t->nmem) {
+		const struct memfile *m = &t->mem[t->mem_next++];
+		if (put_header(&t->hdr, m->name, '0', (uint64_t)m->len, 0644, (int64_t)time(NULL), NULL))
+			goto nomem;
+		t->mem_src = m->data;
+		t->remain = (uint64_t)m->len;
+		t->pad = (512 - m->len % 512) % 512;
 		rc = 1;
 		goto out;
 	}
@@ -360,6 +391,9 @@ int64_t dk__tarctx_read(void *ctx, char *buf, size_t len)
 					continue;
 				}
 				n = (size_t)r;
+			} else if (t->mem_src) {
+				memcpy(buf + got, t->mem_src, n);
+				t->mem_src += n;
 			} else {
 				memset(buf + got, 0, n);
 			}
@@ -367,6 +401,7 @@ int64_t dk__tarctx_read(void *ctx, char *buf, size_t len)
 			t->remain -= n;
 			continue;
 		}
+		t->mem_src = NULL;
 		if (t->fd >= 0) {
 			close(t->fd);
 			t->fd = -1;
@@ -407,6 +442,11 @@ void dk__tarctx_free(dk_tarctx *t)
 	for (i = 0; i < t->nkeep; i++)
 		free(t->keep[i]);
 	free(t->keep);
+	for (i = 0; i < t->nmem; i++) {
+		free(t->mem[i].name);
+		free(t->mem[i].data);
+	}
+	free(t->mem);
 	dk__ignore_free(t->ig);
 	dkbuf_dispose(&t->hdr);
 	free(t->root);
@@ -454,4 +494,30 @@ int dk__tarctx_open(dk_tarctx **out, const char *dir, dk_ignore *ignore,
 nomem:
 	dk__tarctx_free(t);
 	return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+}
+
+int dk__tarctx_add_mem(dk_tarctx *t, const char *name, const char *data, size_t len)
+{
+	struct memfile *nm, *m;
+
+	if (t->started)
+		return dk__err(DK_EINVAL, 0, 0, "build context: already being read");
+	nm = realloc(t->mem, (t->nmem + 1) * sizeof(*nm));
+	if (!nm)
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	t->mem = nm;
+	m = &t->mem[t->nmem];
+	m->name = strdup(name);
+	m->data = malloc(len ? len : 1);
+	if (!m->name || !m->data) {
+		free(m->name);
+		free(m->data);
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	}
+	if (len)
+		memcpy(m->data, data, len);
+	m->len = len;
+	dk__path_clean(m->name);
+	t->nmem++;
+	return 0;
 }

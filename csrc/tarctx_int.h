@@ -21,6 +21,10 @@ typedef struct dk_tarctx dk_tarctx;
  * or hold NULLs). */
 int dk__tarctx_open(dk_tarctx **out, const char *dir, dk_ignore *ignore,
 	const char *const *keep, size_t nkeep);
+/* Add a regular file held in memory (copied), sent after the walk; a file
+ * of the directory with the same relative name is left out. Only before
+ * the first read. */
+int dk__tarctx_add_mem(dk_tarctx *t, const char *name, const char *data, size_t len);
 /* A dk_read_fn over the context. */
 int64_t dk__tarctx_read(void *ctx, char *buf, size_t len);
 void dk__tarctx_free(dk_tarctx *t);

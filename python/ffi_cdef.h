@@ -233,6 +233,7 @@ typedef struct dk_build_options {
 	const char *outputs;
 	const char *content_encoding;
 	const char *registry_config_json;
+	const char *isolation;
 } dk_build_options;
 void dk_build_options_init(dk_build_options *o);
 int dk_image_build(dk_stream **out, dk_client *c, const dk_build_options *o,

@@ -209,17 +209,20 @@ def test_build_raw_messages_and_quiet(client, tags):
 
 
 @pytest.mark.op("ImageBuild")
-def test_build_error_raises_with_log(client):
+def test_build_error_is_a_message(client):
+    """As with docker-py, the low-level build does not raise for a failed
+    build: the error is the stream's last message."""
     df = f"FROM {TEST_IMAGE}\nRUN echo before-failure && exit 3\n"
-    with pytest.raises(errors.BuildError) as ei:
-        for _ in client.build(fileobj=io.BytesIO(df.encode()), rm=True, forcerm=True):
-            pass
-    assert "returned a non-zero code: 3" in ei.value.msg
-    assert any("before-failure" in (m.get("stream") or "") for m in ei.value.build_log
-               if isinstance(m, dict))
-    with pytest.raises(errors.BuildError):
-        list(client.build(fileobj=io.BytesIO(b"FROM clibdocker-test/does-not-exist:nope\n"),
-                          rm=True))
+    log = list(client.build(fileobj=io.BytesIO(df.encode()), rm=True, forcerm=True,
+                            decode=True))
+    assert any("before-failure" in (m.get("stream") or "") for m in log)
+    last = log[-1]
+    assert set(last) == {"error", "errorDetail"}
+    assert "returned a non-zero code: 3" in last["error"]
+    assert last["errorDetail"] == {"code": 3, "message": last["error"]}
+    log = list(client.build(fileobj=io.BytesIO(b"FROM clibdocker-test/does-not-exist:nope\n"),
+                            rm=True))
+    assert b'"errorDetail"' in log[-1] and log[-1].endswith(b"\r\n")
 
 
 def test_build_bad_input_before_request(client, tmp_path):
@@ -234,7 +237,7 @@ def test_build_bad_input_before_request(client, tmp_path):
     with pytest.raises(errors.InvalidRepository):
         client.build(path=root, tag="Bad Tag")
     with pytest.raises(errors.InvalidArgument):
-        client.build(path=root, dockerfile="/etc/passwd")
+        client.build(path=root, encoding="br")
     with pytest.raises(TypeError):
         client.build()
 

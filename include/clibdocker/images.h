@@ -155,12 +155,13 @@ typedef struct dk_build_options {
 	const char *content_encoding; /**< e.g. "gzip" for a gzipped tar body, or NULL */
 	const char *registry_config_json; /**< {"registry": AuthConfig, ...} for
 	                                   X-Registry-Config (secret), or NULL */
+	const char *isolation;       /**< `isolation` ("default", "process", "hyperv") */
 } dk_build_options;
 
 #define DK_BUILD_OPTIONS_VERSION 1
 #define DK_BUILD_OPTIONS_INIT {DK_BUILD_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0, NULL, \
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, NULL, NULL, NULL, NULL, NULL, NULL, \
-	NULL, NULL, NULL, NULL}
+	NULL, NULL, NULL, NULL, NULL}
 
 /** Set every field of `o` to unset. */
 DK_EXTERN(void) dk_build_options_init(dk_build_options *o);
@@ -182,9 +183,15 @@ DK_EXTERN(int) dk_image_build(dk_stream **out, dk_client *c, const dk_build_opti
  * sent as a tar while the request runs (never whole in memory), leaving out
  * what its .dockerignore excludes, with the Docker CLI's rules (`**`, `!`
  * exceptions, leading `/`); the Dockerfile and .dockerignore are always
- * sent. @op ImageBuild
- * @return DK_EINVAL for a missing directory or a bad .dockerignore pattern,
- *         before any request.
+ * sent. `o->dockerfile` is relative to `context_dir` or absolute; a
+ * Dockerfile outside the context (`../df`, `/elsewhere/df`) is read now and
+ * sent inside it as `.dockerfile.<40 random hex digits>` (the name passed as
+ * `dockerfile`), with that name added to the .dockerignore sent (which
+ * then lists `.dockerignore` too when it had no pattern), so that the engine
+ * drops both from the context as it does for the Docker CLI. @op ImageBuild
+ * @return DK_EINVAL for a missing directory, an unreadable Dockerfile
+ *         outside the context or a bad .dockerignore pattern, before any
+ *         request.
  */
 DK_EXTERN(int) dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
 	const char *context_dir);

@@ -1,38 +1,141 @@
-"""Build API methods (docker-py's ``BuildApiMixin``)."""
+"""Build API methods (docker-py's ``BuildApiMixin``) and
+:func:`process_dockerfile`."""
 from __future__ import annotations
 
 import io
 import json
 import os
 import time
-from typing import IO, Any, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .. import errors
 from ..reference import check_reference
 from ..utils import convert_filters
 from ._base import BaseMixin
-from ._progress import iterate
+from ._progress import ProgressStream
 
 _REMOTE_PREFIXES = ("http://", "https://", "git://", "github.com/", "git@")
+_LIMIT_KEYS = ("memory", "memswap", "cpushares", "cpusetcpus", "cpuperiod", "cpuquota")
+
+
+class InvalidBuildArgument(errors.InvalidArgument, TypeError):
+    """A :meth:`BuildApiMixin.build` argument refused before any work: no
+    ``path`` nor ``fileobj``, a ``path`` that is no directory, an argument
+    of the wrong type. Also a ``TypeError``, what docker-py raises there."""
+
+
+class DockerfileNotFound(errors.DockerException, FileNotFoundError):
+    """The Dockerfile given outside the build context does not exist (also
+    the ``FileNotFoundError`` docker-py lets through)."""
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: ``log``, this module's logger, made on first use (start-up
+    time: no ``logging`` import before)."""
+    if name == "log":
+        import logging
+        value = logging.getLogger(__name__)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _outside(dockerfile: str, path: str) -> Optional[str]:
+    """The absolute path of ``dockerfile`` (relative to ``path`` or
+    absolute) when it lies outside the directory ``path``, else None."""
+    full = dockerfile if os.path.isabs(dockerfile) else os.path.join(path, dockerfile)
+    if os.path.splitdrive(full)[0] != os.path.splitdrive(path)[0]:
+        return full
+    rel = os.path.relpath(full, path)
+    return full if rel == os.pardir or rel.startswith(os.pardir + os.sep) else None
+
+
+def process_dockerfile(dockerfile: Optional[str],
+                       path: str) -> Tuple[Optional[str], Optional[str]]:
+    """Where the Dockerfile of a build from the directory ``path`` goes, as
+    docker-py's function of that name answers: ``(None, None)`` without a
+    Dockerfile; ``(name, None)`` for one inside the context (an absolute
+    path made relative to ``path``); for one outside it, ``(generated name,
+    its text)``: the text is to be sent inside the context as
+    ``.dockerfile.<40 hex digits>`` (:meth:`BuildApiMixin.build` does it
+    itself, in the C context writer).
+
+    :raises FileNotFoundError: the Dockerfile outside the context is missing.
+    """
+    if not dockerfile:
+        return None, None
+    full = _outside(dockerfile, path)
+    if full is not None:
+        import secrets
+        with open(full) as f:
+            text = f.read()
+        return f".dockerfile.{secrets.token_hex(20)}", text
+    if os.path.isabs(dockerfile):
+        return os.path.relpath(dockerfile, path), None
+    return dockerfile, None
 
 
 def _dockerfile_tar(fileobj: Any) -> bytes:
-    """A context holding only a Dockerfile (docker-py's ``mkbuildcontext``)."""
-    data = fileobj.read()
+    """A context holding only a Dockerfile (docker-py's ``mkbuildcontext``);
+    ``fileobj`` is a file object (binary or text) or the text itself."""
+    data = fileobj.read() if hasattr(fileobj, "read") else fileobj
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if not isinstance(data, (bytes, bytearray)):
+        raise InvalidBuildArgument("build: fileobj must be a file object holding a Dockerfile")
     buf = io.BytesIO()
     import tarfile  # lazily: only a Dockerfile-object build needs it
     with tarfile.open(fileobj=buf, mode="w") as t:
         info = tarfile.TarInfo("Dockerfile")
         info.size = len(data)
         info.mtime = int(time.time())
-        t.addfile(info, io.BytesIO(data))
+        t.addfile(info, io.BytesIO(bytes(data)))
     return buf.getvalue()
 
 
-def _build_error(text: str, log: List[Any]) -> errors.BuildError:
-    return errors.BuildError(text, log)
+class _BuildStream(ProgressStream):
+    """The messages of a build, as docker-py's low-level ``build`` yields
+    them: a failed build is one more message (``error``/``errorDetail``),
+    never an exception; raw messages end with ``\\r\\n`` as the engine's
+    chunks do."""
+
+    __slots__ = ()
+
+    def _step(self, nowait: bool) -> Any:
+        item = super()._step(nowait)
+        self._error = None
+        if isinstance(item, bytes):
+            return item + b"\r\n"
+        return item
+
+
+def _check_str(name: str, value: Any) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidBuildArgument(f"build: {name} must be a string, not "
+                                   f"{type(value).__name__}")
+
+
+def _check_map(name: str, value: Any) -> Optional[Dict[str, Any]]:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise InvalidBuildArgument(f"build: {name} must be a dict, not {type(value).__name__}")
+    return dict(value)
+
+
+def _check_int(name: str, value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise InvalidBuildArgument(f"build: {name} must be an integer, not "
+                                   f"{type(value).__name__}")
+
+
+def _str_list(name: str, value: Any) -> Optional[List[str]]:
+    if value is None:
+        return None
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
+        raise InvalidBuildArgument(f"build: {name} must be a string or a list of strings")
+    return list(items)
 
 
 class BuildApiMixin(BaseMixin):
@@ -50,52 +153,129 @@ class BuildApiMixin(BaseMixin):
               extra_hosts: Union[None, Dict[str, str], Sequence[str]] = None,
               platform: Optional[str] = None, isolation: Optional[str] = None,
               use_config_proxy: bool = True) -> Iterator[Any]:
-        """POST /build: build an image.
+        """POST /build: build an image (the classic builder).
 
         The context is one of: ``path``, a directory (walked and sent as a tar
         while the request runs, never whole in memory, honouring its
         ``.dockerignore`` with the Docker CLI's rules), or a git/HTTP URL the
         engine fetches; ``fileobj``, a Dockerfile; or with
-        ``custom_context=True`` ``fileobj`` is a tar (optionally gzip: pass
-        ``encoding="gzip"``), streamed as read.
+        ``custom_context=True`` ``fileobj`` is a tar (a file object or an
+        iterable of chunks; pass ``encoding="gzip"`` when compressed),
+        streamed as read.
 
         :param tag: a name (``"app:1"``) or, beyond docker-py, a list of names.
-        :param dockerfile: the Dockerfile's path inside the context.
+        :param dockerfile: the Dockerfile, relative to ``path`` or absolute.
+            One outside the context (``../df``, ``/elsewhere/df``) is sent
+            inside it as ``.dockerfile.<random hex>``, as docker-py and the
+            Docker CLI do; the engine drops it from the context.
+        :param gzip: compress a directory context while it is sent.
         :param buildargs, labels: dicts; ``cache_from``: image names;
             ``extra_hosts``: ``{"host": "ip"}`` or ``["host:ip"]``;
             ``container_limits``: ``memory``, ``memswap``, ``cpushares``,
-            ``cpusetcpus``, ``cpuperiod``, ``cpuquota``.
-        :returns: an iterator of the progress messages (bytes, or dicts with
-            ``decode``); the image id arrives as ``{"aux": {"ID": ...}}`` and
-            in ``"Successfully built ..."``.
-        :raises: :class:`~clibdocker.errors.BuildError` (beyond docker-py,
-            whose low-level build never raises) at the end of the iteration
-            when the build failed, with the message and ``build_log``, the
-            decoded messages. ``gzip=True`` compresses a directory context
-            (in C, while it is sent); ``use_config_proxy`` and ``timeout``
-            are ignored; ``isolation`` (Windows) is not supported.
+            ``cpusetcpus``, ``cpuperiod``, ``cpuquota``; ``isolation``:
+            ``"default"`` on Linux engines.
+        :param use_config_proxy: add the docker config's proxy settings
+            (``HTTP_PROXY``…) as build args, unless ``buildargs`` sets them.
+        :param timeout: accepted for docker-py compatibility; the build runs
+            as long as the engine needs (the client timeout is not applied).
+        :returns: an iterator of the engine's messages (bytes ending with
+            ``\\r\\n``, or dicts with ``decode``): ``{"stream": ...}`` lines,
+            ``{"aux": {"ID": "sha256:..."}}`` with the image id. A failed
+            build does not raise: its last message is ``{"errorDetail":
+            {"code": ..., "message": ...}, "error": ...}`` as with docker-py
+            (:meth:`clibdocker.DockerClient.images.build` raises
+            :class:`~clibdocker.errors.BuildError`). Also ``close()`` and
+            ``async for``.
+        :raises: :class:`InvalidBuildArgument` (an ``InvalidArgument`` and a
+            ``TypeError``) for no ``path``/``fileobj``, a ``path`` that is no
+            directory, ``custom_context`` without ``fileobj`` or an argument
+            of the wrong type; :class:`~clibdocker.errors.InvalidArgument`
+            for ``gzip`` with another ``encoding``, unknown
+            ``container_limits`` keys or a bad ``.dockerignore`` pattern;
+            :class:`~clibdocker.errors.InvalidRepository` for a malformed
+            tag; :class:`DockerfileNotFound` for a missing Dockerfile outside
+            the context -- all before anything is read or sent.
+            :class:`~clibdocker.errors.APIError` when the engine refuses the
+            request (e.g. no Dockerfile in the context, a Dockerfile syntax
+            error).
         :op: ImageBuild
         """
+        # every argument is checked before anything is read or walked
         if path is None and fileobj is None:
-            raise TypeError("Either path or fileobj needs to be provided.")
-        if isolation is not None:
-            raise errors.UnsupportedError("build: isolation is not supported by clibdocker")
-        tags: Optional[List[str]] = None
-        if tag is not None:
-            tags = [tag] if isinstance(tag, str) else list(tag)
-            for t in tags:
-                check_reference(t)
-        limits = dict(container_limits or {})
-        bad = set(limits) - {"memory", "memswap", "cpushares", "cpusetcpus", "cpuperiod",
-                             "cpuquota"}
+            raise InvalidBuildArgument("Either path or fileobj needs to be provided.")
+        if path is not None:
+            if isinstance(path, os.PathLike):
+                path = os.fspath(path)
+            if not isinstance(path, str):
+                raise InvalidBuildArgument(f"build: path must be a string, not "
+                                           f"{type(path).__name__}")
+        for name, value in (("encoding", encoding), ("dockerfile", dockerfile),
+                            ("target", target), ("network_mode", network_mode),
+                            ("platform", platform), ("isolation", isolation)):
+            _check_str(name, value)
+        if gzip and encoding is not None and encoding.lower() != "gzip":
+            raise errors.InvalidArgument(
+                f"build: gzip=True compresses with gzip; it cannot be used with "
+                f"encoding={encoding!r}")
+        if custom_context and fileobj is None:
+            raise InvalidBuildArgument("build: custom_context=True needs fileobj (the tar)")
+        tags = _str_list("tag", tag)
+        for t in tags or ():
+            check_reference(t)
+        limits = _check_map("container_limits", container_limits) or {}
+        bad = sorted(str(k) for k in limits if k not in _LIMIT_KEYS)
         if bad:
-            raise errors.DockerException(f"invalid container_limits key(s): {sorted(bad)}")
+            raise errors.InvalidArgument(
+                f"build: invalid container_limits key(s) {bad}; valid: {list(_LIMIT_KEYS)}")
+        for key in _LIMIT_KEYS:
+            if key == "cpusetcpus":
+                _check_str("container_limits['cpusetcpus']", limits.get(key))
+            else:
+                _check_int(f"container_limits[{key!r}]", limits.get(key))
+        _check_int("shmsize", shmsize)
+        if timeout is not None and (isinstance(timeout, bool)
+                                    or not isinstance(timeout, (int, float))):
+            raise InvalidBuildArgument("build: timeout must be a number of seconds")
+        args = _check_map("buildargs", buildargs) or {}
+        label_map = _check_map("labels", labels)
+        cache = _str_list("cache_from", cache_from)
         hosts: Optional[List[str]] = None
-        if extra_hosts is not None:
-            hosts = ([f"{k}:{v}" for k, v in sorted(extra_hosts.items())]
-                     if isinstance(extra_hosts, dict) else list(extra_hosts))
+        if isinstance(extra_hosts, Mapping):
+            hosts = [f"{k}:{v}" for k, v in sorted(extra_hosts.items())]
+        else:
+            hosts = _str_list("extra_hosts", extra_hosts)
+
+        context_dir: Optional[str] = None
+        remote: Optional[str] = None
+        body: Any = None
+        if custom_context:
+            body = fileobj
+        elif fileobj is not None:
+            body = _dockerfile_tar(fileobj)
+        elif path is not None and path.startswith(_REMOTE_PREFIXES):
+            remote = path
+        else:
+            assert path is not None
+            if not os.path.isdir(path):
+                raise InvalidBuildArgument(
+                    f"build: path must be a directory (the build context) or a "
+                    f"git/HTTP URL; {path!r} is not")
+            if dockerfile:
+                outside = _outside(dockerfile, path)
+                if outside is not None and not os.path.isfile(outside):
+                    raise DockerfileNotFound(
+                        f"build: no Dockerfile {outside!r} (outside the context)")
+            context_dir = path  # the C core walks it as it sends it
+
+        if use_config_proxy:
+            proxies = getattr(self, "_proxy_configs", None)
+            env = proxies.get_environment() if proxies is not None else None
+            for k, v in (env or {}).items():
+                args.setdefault(k, v)
+
         opts: Dict[str, Any] = {
-            "dockerfile": dockerfile, "tags": tags, "extra_hosts": hosts,
+            "dockerfile": dockerfile or None, "tags": tags, "extra_hosts": hosts,
+            "remote": remote,
             "quiet": bool(quiet), "nocache": bool(nocache), "pull": bool(pull),
             "rm": bool(rm), "forcerm": bool(forcerm),
             "squash": None if squash is None else bool(squash),
@@ -103,37 +283,20 @@ class BuildApiMixin(BaseMixin):
             "cpushares": limits.get("cpushares"), "cpuperiod": limits.get("cpuperiod"),
             "cpuquota": limits.get("cpuquota"),
             "cpusetcpus": limits.get("cpusetcpus"),
-            "shmsize": shmsize,
-            "buildargs_json": json.dumps(buildargs) if buildargs else None,
-            "labels_json": json.dumps(labels) if labels else None,
-            "cachefrom_json": json.dumps(list(cache_from)) if cache_from else None,
-            "networkmode": network_mode, "platform": platform, "target": target,
-            "content_encoding": encoding if custom_context else None,
+            "shmsize": shmsize or None,
+            "buildargs_json": json.dumps(args) if args else None,
+            "labels_json": json.dumps(label_map) if label_map else None,
+            "cachefrom_json": json.dumps(cache) if cache else None,
+            "networkmode": network_mode or None, "platform": platform,
+            "target": target or None, "isolation": isolation,
+            # a directory context is compressed in C (gzip, else refused
+            # there before anything is read); a prebuilt tar goes as it is
+            "content_encoding": (encoding if custom_context else
+                                 ("gzip" if gzip else encoding) if context_dir else None),
             "registry_config_json": self._all_auth_json(),
         }
-        context_dir: Optional[str] = None
-        body: Any = None
-        if path is not None and fileobj is None:
-            if path.startswith(_REMOTE_PREFIXES):
-                opts["remote"] = path
-            else:
-                if not os.path.isdir(path):
-                    raise errors.InvalidArgument(f"build: {path!r} is not a directory")
-                if dockerfile and os.path.isabs(dockerfile):
-                    rel = os.path.relpath(dockerfile, path)
-                    if rel.startswith(".."):
-                        raise errors.InvalidArgument(
-                            "build: the Dockerfile must be inside the build context")
-                    opts["dockerfile"] = rel
-                context_dir = path
-                if gzip:   # as docker-py: only a directory context is compressed
-                    opts["content_encoding"] = "gzip"
-        elif custom_context:
-            body = fileobj
-        else:
-            body = _dockerfile_tar(fileobj)
         st = self._native.image_build(opts, context_dir, body)
-        return iterate(st, decode, _build_error, keep_log=True)
+        return _BuildStream(st, decode, lambda text, log: errors.BuildError(text, log))
 
     def prune_builds(self, filters: Optional[Dict[str, Any]] = None,
                      keep_storage: Optional[int] = None,

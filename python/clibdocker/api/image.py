@@ -19,6 +19,29 @@ if TYPE_CHECKING:
 DEFAULT_DATA_CHUNK_SIZE = 1024 * 2048
 
 
+def is_file(src: Any) -> bool:
+    """True when ``src`` is a string naming an existing regular file (how
+    :meth:`ImageApiMixin.import_image` tells a path from data, as
+    docker-py's ``is_file``)."""
+    if not isinstance(src, str):
+        return False
+    try:
+        return os.path.isfile(src)
+    except (TypeError, ValueError):  # e.g. a NUL in data passed as a string
+        return False
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: ``log``, this module's logger, made on first use (start-up
+    time: no ``logging`` import before)."""
+    if name == "log":
+        import logging
+        value = logging.getLogger(__name__)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _tri(v: Optional[bool]) -> int:
     return -1 if v is None else (1 if v else 0)
 
