@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from .. import errors
 if TYPE_CHECKING:  # imported on first use: clibdocker.types costs start-up
     from ..types import ContainerConfig, EndpointConfig, HostConfig, NetworkingConfig
 from ..utils import convert_filters, filters_dict
-from ._base import BaseMixin
+from .container_io import DEFAULT_DATA_CHUNK_SIZE, ContainerIOMixin
 
 ContainerRef = Union[str, Mapping[str, Any]]
 
@@ -48,7 +48,10 @@ def _signal(value: Union[None, str, int]) -> Optional[str]:
     return value
 
 
-class ContainerApiMixin(BaseMixin):
+class ContainerApiMixin(ContainerIOMixin):
+    """docker-py's ``ContainerApiMixin``: the container operations; the
+    streaming ones (logs, attach, export, stats, archives) are inherited
+    from :class:`~clibdocker.api.container_io.ContainerIOMixin`."""
 
     # --- list, create, inspect -------------------------------------------------
 
@@ -177,6 +180,24 @@ class ContainerApiMixin(BaseMixin):
         """An :class:`~clibdocker.types.EndpointConfig` for this client's API version."""
         from ..types import EndpointConfig
         return EndpointConfig(self._native.api_version(), *args, **kwargs)
+
+    def commit(self, container: Any, repository: Optional[str] = None,
+               tag: Optional[str] = None, message: Optional[str] = None,
+               author: Optional[str] = None, pause: bool = True,
+               changes: Union[None, str, Sequence[str]] = None,
+               conf: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """POST /commit: a new image from a container's changes (docker-py
+        has it here, in ``ContainerApiMixin``; the implementation is
+        :meth:`clibdocker.api.image.ImageApiMixin.commit`).
+
+        :param changes: Dockerfile instructions, a string or a list.
+        :param conf: a container config for the image.
+        :returns: ``{"Id": ...}``.
+        :op: ImageCommit
+        """
+        from .image import ImageApiMixin
+        return ImageApiMixin.commit(self, _cid(container), repository,  # type: ignore[arg-type]
+                                    tag, message, author, pause, changes, conf)
 
     def inspect_container(self, container: ContainerRef, size: bool = False) -> Dict[str, Any]:
         """GET /containers/{id}/json: the container's full description.
@@ -399,3 +420,18 @@ class ContainerApiMixin(BaseMixin):
         """
         return json.loads(self._native.container_prune(  # type: ignore[no-any-return]
             convert_filters(filters) if filters else None))
+
+
+_TYPES = ("CancellableStream", "ContainerConfig", "EndpointConfig", "HostConfig",
+          "NetworkingConfig")
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: the :mod:`clibdocker.types` names docker-py's module binds
+    here, imported on first use (start-up time)."""
+    if name in _TYPES:
+        from .. import types
+        value = getattr(types, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -47,6 +47,17 @@ def _tty_arg(tty: Optional[bool]) -> int:
     return -1 if tty is None else (1 if tty else 0)
 
 
+def swarm_logs(native: Any, which: str, ref: Any, details: bool, follow: bool,
+               stdout: bool, stderr: bool, since: Any, timestamps: bool,
+               tail: Union[str, int], is_tty: Optional[bool], demux: bool) -> FrameStream:
+    """GET /services/{id}/logs or /tasks/{id}/logs as a FrameStream."""
+    from .swarm import resource_id
+    s = native.container_logs(resource_id(ref, which), stdout, stderr, follow, timestamps,
+                              time_param(since), None, str(tail), _tty_arg(is_tty),
+                              details=details, which=which)
+    return FrameStream(s, demux)
+
+
 class ContainerIOMixin(BaseMixin):
 
     def logs(self, container: ContainerRef, stdout: bool = True, stderr: bool = True,
@@ -81,44 +92,6 @@ class ContainerIOMixin(BaseMixin):
         if stream:
             return fs
         return fs.read_all()
-
-    def service_logs(self, service: ContainerRef, details: bool = False, follow: bool = False,
-                     stdout: bool = False, stderr: bool = False, since: Any = 0,
-                     timestamps: bool = False, tail: Union[str, int] = "all",
-                     is_tty: Optional[bool] = None, demux: bool = False) -> FrameStream:
-        """GET /services/{id}/logs: the logs of a swarm service's tasks.
-
-        As docker-py, always a stream: a :class:`~clibdocker.stream.FrameStream`
-        of bytes per frame (``(stdout, stderr)`` tuples with ``demux``, beyond
-        docker-py). Ask for ``stdout`` and/or ``stderr`` (both off by default,
-        as in docker-py, which the engine refuses).
-
-        :param details: prefix each line with its labels and task details.
-        :param is_tty: None inspects the service's spec for a TTY.
-        :op: ServiceLogs
-        """
-        return self._swarm_logs("service", service, details, follow, stdout, stderr, since,
-                                timestamps, tail, is_tty, demux)
-
-    def task_logs(self, task: ContainerRef, details: bool = False, follow: bool = False,
-                  stdout: bool = False, stderr: bool = False, since: Any = 0,
-                  timestamps: bool = False, tail: Union[str, int] = "all",
-                  is_tty: Optional[bool] = None, demux: bool = False) -> FrameStream:
-        """GET /tasks/{id}/logs: the logs of one swarm task (beyond docker-py,
-        with :meth:`service_logs`'s arguments).
-
-        :op: TaskLogs
-        """
-        return self._swarm_logs("task", task, details, follow, stdout, stderr, since,
-                                timestamps, tail, is_tty, demux)
-
-    def _swarm_logs(self, which: str, ref: ContainerRef, details: bool, follow: bool,
-                    stdout: bool, stderr: bool, since: Any, timestamps: bool,
-                    tail: Union[str, int], is_tty: Optional[bool], demux: bool) -> FrameStream:
-        s = self._native.container_logs(_cid(ref), stdout, stderr, follow, timestamps,
-                                        time_param(since), None, str(tail), _tty_arg(is_tty),
-                                        details=details, which=which)
-        return FrameStream(s, demux)
 
     def attach(self, container: ContainerRef, stdout: bool = True, stderr: bool = True,
                stream: bool = False, logs: bool = False, demux: bool = False,

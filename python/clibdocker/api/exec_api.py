@@ -111,3 +111,13 @@ class ExecApiMixin(BaseMixin):
         if stream:
             return fs
         return fs.read_all()
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: ``CancellableStream`` (:mod:`clibdocker.types.daemon`'s), as
+    docker-py's module binds it."""
+    if name == "CancellableStream":
+        from ..types.daemon import CancellableStream
+        globals()[name] = CancellableStream
+        return CancellableStream
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

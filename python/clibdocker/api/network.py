@@ -5,6 +5,7 @@ import json
 from typing import Any, Dict, List, Optional
 
 from .. import errors
+from ..errors import InvalidVersion
 from ..types.networks import EndpointConfig, version_lt
 from ..utils import convert_filters, filters_dict
 from ._base import BaseMixin
@@ -181,3 +182,14 @@ class NetworkApiMixin(BaseMixin):
         """
         self._native.network_disconnect(_resource_id(net_id, "net_id"),
                                         _resource_id(container, "container"), bool(force))
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: the names docker-py's module binds here (``check_resource``,
+    ``minimum_version``) come from :mod:`clibdocker.utils` on first use."""
+    if name in ("check_resource", "minimum_version"):
+        from .. import utils
+        value = getattr(utils, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,17 +1,17 @@
-"""Service and Task API methods (docker-py's ``ServiceApiMixin``).
-
-``service_logs`` (ServiceLogs) and ``task_logs`` (TaskLogs) live with the
-multiplexed log streams, next to the container logs (``container_io.py``)."""
+"""Service and Task API methods (docker-py's ``ServiceApiMixin``)."""
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
 
 from .. import errors
 from ..types.services import ServiceMode, convert_service_networks
 from ..utils import convert_filters
 from ._base import BaseMixin
 from .swarm import body_json, resource_id
+
+if TYPE_CHECKING:
+    from ..stream import FrameStream
 
 
 def _merge_task_template(current: Dict[str, Any],
@@ -187,3 +187,39 @@ class ServiceApiMixin(BaseMixin):
                                           self._service_auth(data))
         res: Dict[str, Any] = json.loads(raw) if raw.strip() else {}
         return res
+
+    # --- logs --------------------------------------------------------------------
+
+    def service_logs(self, service: Any, details: bool = False, follow: bool = False,
+                     stdout: bool = False, stderr: bool = False, since: Any = 0,
+                     timestamps: bool = False, tail: Union[str, int] = "all",
+                     is_tty: Optional[bool] = None, *, demux: bool = False) -> FrameStream:
+        """GET /services/{id}/logs: the logs of a swarm service's tasks.
+
+        As docker-py, always a stream: a :class:`~clibdocker.stream.FrameStream`
+        of bytes per frame (``(stdout, stderr)`` tuples with ``demux``, beyond
+        docker-py). Ask for ``stdout`` and/or ``stderr`` (both off by default,
+        as in docker-py; the engine refuses a request for neither).
+
+        :param details: prefix each line with its labels and task details.
+        :param since: a datetime or Unix time (int/float): only later lines.
+        :param tail: ``"all"`` or a number of lines.
+        :param is_tty: None inspects the service's spec for a TTY.
+        :op: ServiceLogs
+        """
+        from .container_io import swarm_logs
+        return swarm_logs(self._native, "service", service, details, follow, stdout, stderr,
+                          since, timestamps, tail, is_tty, demux)
+
+    def task_logs(self, task: Any, details: bool = False, follow: bool = False,
+                  stdout: bool = False, stderr: bool = False, since: Any = 0,
+                  timestamps: bool = False, tail: Union[str, int] = "all",
+                  is_tty: Optional[bool] = None, *, demux: bool = False) -> FrameStream:
+        """GET /tasks/{id}/logs: the logs of one swarm task (beyond docker-py,
+        with :meth:`service_logs`'s arguments).
+
+        :op: TaskLogs
+        """
+        from .container_io import swarm_logs
+        return swarm_logs(self._native, "task", task, details, follow, stdout, stderr,
+                          since, timestamps, tail, is_tty, demux)

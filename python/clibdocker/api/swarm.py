@@ -218,3 +218,14 @@ class SwarmApiMixin(BaseMixin):
         self._native.node_update(resource_id(node_id, "node_id"), int(version),
                                  body_json(node_spec))
         return True
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: ``log``, this module's logger (as docker-py's), made on first
+    use (``logging`` costs start-up)."""
+    if name == "log":
+        import logging
+        value = logging.getLogger(__name__)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .containers import (ContainerConfig, DeviceRequest, EndpointConfig, HostConfig,
                              LogConfig, NetworkingConfig, Ulimit)
+    from .daemon import CancellableStream
     from .healthcheck import Healthcheck
     from .networks import IPAMConfig, IPAMPool
     from .services import (ConfigReference, ContainerSpec, DNSConfig, DriverConfig,
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 _WHERE = {
     "containers": ["ContainerConfig", "DeviceRequest", "EndpointConfig", "HostConfig",
                    "LogConfig", "NetworkingConfig", "Ulimit"],
+    "daemon": ["CancellableStream"],
     "healthcheck": ["Healthcheck"],
     "networks": ["IPAMConfig", "IPAMPool"],
     "services": ["ConfigReference", "ContainerSpec", "DNSConfig", "DriverConfig", "EndpointSpec",
@@ -29,6 +31,7 @@ _WHERE = {
 _MODULE_OF = {name: mod for mod, names in _WHERE.items() for name in names}
 
 __all__ = [
+    "CancellableStream",
     "ConfigReference",
     "ContainerConfig",
     "ContainerSpec",

@@ -14,6 +14,7 @@ from .. import errors
 from ._util import (convert_port_bindings, convert_tmpfs_mounts, convert_volume_binds,
                     format_environment, format_extra_hosts, normalize_links, parse_bytes,
                     parse_devices, split_command, version_gte, version_lt)
+from .base import DictType
 from .healthcheck import Healthcheck
 
 _RESTART_NAMES = ("", "no", "always", "unless-stopped", "on-failure")
@@ -24,7 +25,7 @@ class LogConfigTypesEnum:
     JSON, SYSLOG, JOURNALD, GELF, FLUENTD, NONE = _values
 
 
-class LogConfig(dict):  # type: ignore[type-arg]
+class LogConfig(DictType):
     """A logging driver and its options: ``LogConfig(type="json-file",
     config={"max-size": "1m"})``."""
 
@@ -60,7 +61,7 @@ class LogConfig(dict):  # type: ignore[type-arg]
         self.config.pop(key, None)
 
 
-class Ulimit(dict):  # type: ignore[type-arg]
+class Ulimit(DictType):
     """A resource limit: ``Ulimit(name="nofile", soft=1024, hard=2048)``."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -103,7 +104,7 @@ class Ulimit(dict):  # type: ignore[type-arg]
         self["Hard"] = value
 
 
-class DeviceRequest(dict):  # type: ignore[type-arg]
+class DeviceRequest(DictType):
     """A request for devices from a driver (e.g. GPUs):
     ``DeviceRequest(driver="nvidia", count=-1, capabilities=[["gpu"]])``."""
 
@@ -158,19 +159,30 @@ class DeviceRequest(dict):  # type: ignore[type-arg]
         return self["Options"]  # type: ignore[no-any-return]
 
 
-def host_config_type_error(param: str, value: Any, expected: str) -> TypeError:
+def host_config_type_error(param: str, param_value: Any, expected: str) -> TypeError:
+    """The TypeError for a HostConfig argument of the wrong type."""
     return TypeError(f"Invalid type for {param} param: expected {expected} "
-                     f"but found {type(value)}")
+                     f"but found {type(param_value)}")
 
 
 def host_config_version_error(param: str, version: str, less_than: bool = True
                               ) -> errors.InvalidVersion:
+    """The InvalidVersion for a HostConfig argument the API version lacks
+    (``less_than``: missing before ``version``; else removed after it)."""
     op = "<" if less_than else ">"
     return errors.InvalidVersion(f"{param} param is not supported in API versions {op} {version}")
 
 
-def host_config_value_error(param: str, value: Any) -> ValueError:
-    return ValueError(f"Invalid value for {param} param: {value}")
+def host_config_value_error(param: str, param_value: Any) -> ValueError:
+    """The ValueError for a HostConfig argument with an invalid value."""
+    return ValueError(f"Invalid value for {param} param: {param_value}")
+
+
+def host_config_incompatible_error(param: str, param_value: Any,
+                                   incompatible_param: str) -> errors.InvalidArgument:
+    """The error for two HostConfig arguments that cannot go together."""
+    return errors.InvalidArgument(
+        f"\"{param_value}\" {param} is incompatible with {incompatible_param}")
 
 
 def _need_int(name: str, value: Any) -> None:
@@ -183,7 +195,7 @@ def _need_list(name: str, value: Any) -> None:
         raise host_config_type_error(name, value, "list")
 
 
-class HostConfig(dict):  # type: ignore[type-arg]
+class HostConfig(DictType):
     """A container's host configuration (``HostConfig`` of the create body),
     built from docker-py's arguments; ``APIClient.create_host_config()``
     fills in ``version``.
@@ -426,7 +438,7 @@ class HostConfig(dict):  # type: ignore[type-arg]
             self["ReadonlyPaths"] = readonly_paths
 
 
-class ContainerConfig(dict):  # type: ignore[type-arg]
+class ContainerConfig(DictType):
     """The create body's container fields (docker-py's ``ContainerConfig``).
 
     ``command``/``entrypoint`` strings are split like a shell would,
@@ -520,7 +532,7 @@ class ContainerConfig(dict):  # type: ignore[type-arg]
             self["ArgsEscaped"] = args_escaped
 
 
-class EndpointConfig(dict):  # type: ignore[type-arg]
+class EndpointConfig(DictType):
     """A container's settings on one network, for
     :class:`NetworkingConfig` (and network connect).
 
@@ -560,7 +572,7 @@ class EndpointConfig(dict):  # type: ignore[type-arg]
             self["GwPriority"] = gw_priority
 
 
-class NetworkingConfig(dict):  # type: ignore[type-arg]
+class NetworkingConfig(DictType):
     """``{"EndpointsConfig": {network_name: EndpointConfig, ...}}``."""
 
     def __init__(self, endpoints_config: Optional[Dict[str, Any]] = None) -> None:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Union
 
+from .base import DictType
 
-class Healthcheck(dict):  # type: ignore[type-arg]
+
+class Healthcheck(DictType):
     """A container's (or service's) health check.
 
     :param test: ``[]`` inherit the image's, ``["NONE"]`` disable,

@@ -6,12 +6,14 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from .. import errors
 from ._util import normalize_links, version_lt
-from .containers import EndpointConfig
+from .base import DictType
+from .containers import EndpointConfig, NetworkingConfig
 
-__all__ = ["EndpointConfig", "IPAMConfig", "IPAMPool", "normalize_links", "version_lt"]
+__all__ = ["EndpointConfig", "IPAMConfig", "IPAMPool", "NetworkingConfig", "normalize_links",
+           "version_lt"]
 
 
-class IPAMConfig(dict):  # type: ignore[type-arg]
+class IPAMConfig(DictType):
     """A network's IP address management (the API's ``IPAM``).
 
     :param driver: the IPAM driver (``"default"``).
@@ -29,7 +31,7 @@ class IPAMConfig(dict):  # type: ignore[type-arg]
             self["Options"] = options
 
 
-class IPAMPool(dict):  # type: ignore[type-arg]
+class IPAMPool(DictType):
     """One address pool of an :class:`IPAMConfig`.
 
     :param subnet: CIDR, e.g. ``"10.42.0.0/16"`` or ``"fd00:42::/64"``.

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Union
 
 from .. import errors
+from ..constants import IS_WINDOWS_PLATFORM
 from ._util import format_environment, format_extra_hosts, parse_bytes, split_command
+from .base import DictType
 
 _MOUNT_TYPES = ("bind", "volume", "tmpfs", "npipe", "cluster", "image")
 
 
-class DriverConfig(dict):  # type: ignore[type-arg]
+class DriverConfig(DictType):
     """A volume (or log/secret) driver and its options: ``{"Name", "Options"}``."""
 
     def __init__(self, name: str, options: Optional[Dict[str, str]] = None) -> None:
@@ -21,7 +23,7 @@ class DriverConfig(dict):  # type: ignore[type-arg]
             self["Options"] = options
 
 
-class Mount(dict):  # type: ignore[type-arg]
+class Mount(DictType):
     """A mount for ``HostConfig(mounts=[...])`` (and services).
 
     :param target: the path in the container.
@@ -36,7 +38,8 @@ class Mount(dict):  # type: ignore[type-arg]
 
     Beyond docker-py (the API's other options): ``non_recursive``,
     ``create_mountpoint``, ``read_only_non_recursive``,
-    ``read_only_force_recursive`` (bind); ``subpath`` (volume, API >= 1.45).
+    ``read_only_force_recursive`` (bind).
+    :param subpath: volume only: mount this path inside the volume (API >= 1.45).
     """
 
     def __init__(self, target: str, source: Optional[str], type: str = "volume",
@@ -44,12 +47,12 @@ class Mount(dict):  # type: ignore[type-arg]
                  propagation: Optional[str] = None, no_copy: bool = False,
                  labels: Optional[Dict[str, str]] = None,
                  driver_config: Optional[Dict[str, Any]] = None,
-                 tmpfs_size: Any = None, tmpfs_mode: Optional[int] = None, *,
+                 tmpfs_size: Any = None, tmpfs_mode: Optional[int] = None,
+                 subpath: Optional[str] = None, *,
                  non_recursive: Optional[bool] = None,
                  create_mountpoint: Optional[bool] = None,
                  read_only_non_recursive: Optional[bool] = None,
-                 read_only_force_recursive: Optional[bool] = None,
-                 subpath: Optional[str] = None) -> None:
+                 read_only_force_recursive: Optional[bool] = None) -> None:
         super().__init__()
         if not target:
             raise errors.InvalidArgument("Mount: target is required")
@@ -128,7 +131,7 @@ class RestartConditionTypesEnum:
     NONE, ON_FAILURE, ANY = _values
 
 
-class RestartPolicy(dict):  # type: ignore[type-arg]
+class RestartPolicy(DictType):
     """A swarm service task's restart policy (docker-py's
     ``docker.types.RestartPolicy``): ``Condition``, ``Delay``,
     ``MaxAttempts``, ``Window``. A container's restart policy is a plain dict
@@ -190,7 +193,7 @@ def _check_id(value: Any, what: str) -> None:
         raise errors.NullResource(f"Resource ID was not provided ({what})")
 
 
-class SecretReference(dict):  # type: ignore[type-arg]
+class SecretReference(DictType):
     """A secret made available as a file in a service's containers
     (``/run/secrets/<filename>``).
 
@@ -211,7 +214,7 @@ class SecretReference(dict):  # type: ignore[type-arg]
                         "GID": gid or "0", "Mode": mode}
 
 
-class ConfigReference(dict):  # type: ignore[type-arg]
+class ConfigReference(DictType):
     """A config made available as a file in a service's containers (at
     ``/<filename>`` unless the name is an absolute path).
 
@@ -230,7 +233,7 @@ class ConfigReference(dict):  # type: ignore[type-arg]
                         "GID": gid or "0", "Mode": mode}
 
 
-class DNSConfig(dict):  # type: ignore[type-arg]
+class DNSConfig(DictType):
     """resolv.conf settings for a service's containers: ``nameservers``,
     ``search`` domains and resolver ``options``."""
 
@@ -243,7 +246,7 @@ class DNSConfig(dict):  # type: ignore[type-arg]
         self["Options"] = options
 
 
-class Privileges(dict):  # type: ignore[type-arg]
+class Privileges(DictType):
     """Security options of a service's containers: a Windows credential spec
     (``credentialspec_file`` or ``credentialspec_registry``, not both) and
     the SELinux context."""
@@ -269,7 +272,7 @@ class Privileges(dict):  # type: ignore[type-arg]
                                   "Level": selinux_level}
 
 
-class ContainerSpec(dict):  # type: ignore[type-arg]
+class ContainerSpec(DictType):
     """What each task of a service runs (part of :class:`TaskTemplate`).
 
     :param image: the image (required).
@@ -362,7 +365,7 @@ def _generic_resources(value: Union[Dict[str, Any], List[Any]]) -> List[Any]:
     return out
 
 
-class Resources(dict):  # type: ignore[type-arg]
+class Resources(DictType):
     """Limits and reservations of each task: ``cpu_limit`` /
     ``cpu_reservation`` in 1e-9 CPUs (NanoCPUs), ``mem_limit`` /
     ``mem_reservation`` in bytes (or ``"64m"``), ``generic_resources`` as
@@ -390,7 +393,7 @@ class Resources(dict):  # type: ignore[type-arg]
             self["Reservations"] = res
 
 
-class UpdateConfig(dict):  # type: ignore[type-arg]
+class UpdateConfig(DictType):
     """How a service's tasks are updated.
 
     :param parallelism: tasks updated at once (0: all).
@@ -433,7 +436,7 @@ class RollbackConfig(UpdateConfig):
     """How a service is rolled back; the same fields as :class:`UpdateConfig`."""
 
 
-class EndpointSpec(dict):  # type: ignore[type-arg]
+class EndpointSpec(DictType):
     """How a service is reached: ``mode`` ``"vip"`` (default) or
     ``"dnsrr"``; ``ports`` ``{published: target}``,
     ``{published: (target, "udp", "host")}`` or the API's list."""
@@ -447,7 +450,7 @@ class EndpointSpec(dict):  # type: ignore[type-arg]
             self["Mode"] = mode
 
 
-class ServiceMode(dict):  # type: ignore[type-arg]
+class ServiceMode(DictType):
     """``"replicated"`` (with ``replicas``), ``"global"``,
     ``"replicated-job"`` (``replicas`` = total completions, ``concurrency``
     = at once) or ``"global-job"``."""
@@ -486,7 +489,7 @@ class ServiceMode(dict):  # type: ignore[type-arg]
         return None
 
 
-class PlacementPreference(dict):  # type: ignore[type-arg]
+class PlacementPreference(DictType):
     """A scheduling preference: strategy ``"spread"`` over the nodes'
     values of ``descriptor`` (e.g. ``"node.labels.zone"``)."""
 
@@ -498,7 +501,7 @@ class PlacementPreference(dict):  # type: ignore[type-arg]
         self["Spread"] = {"SpreadDescriptor": descriptor}
 
 
-class Placement(dict):  # type: ignore[type-arg]
+class Placement(DictType):
     """Where tasks may run: ``constraints`` (``["node.role==manager"]``),
     ``preferences`` (:class:`PlacementPreference` or ``(strategy,
     descriptor)`` tuples), ``platforms`` (``(arch, os)`` tuples),
@@ -520,7 +523,7 @@ class Placement(dict):  # type: ignore[type-arg]
             self["Platforms"] = [{"Architecture": p[0], "OS": p[1]} for p in platforms]
 
 
-class NetworkAttachmentConfig(dict):  # type: ignore[type-arg]
+class NetworkAttachmentConfig(DictType):
     """A network a service attaches to: ``target`` (name or ID), ``aliases``,
     driver ``options``."""
 
@@ -532,7 +535,7 @@ class NetworkAttachmentConfig(dict):  # type: ignore[type-arg]
         self["DriverOpts"] = options
 
 
-class TaskTemplate(dict):  # type: ignore[type-arg]
+class TaskTemplate(DictType):
     """The task specification of a service.
 
     :param container_spec: a :class:`ContainerSpec` (required).
@@ -582,3 +585,14 @@ class TaskTemplate(dict):  # type: ignore[type-arg]
     @property
     def placement(self) -> Any:
         return self.get("Placement")
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: ``check_resource`` (docker-py's decorator, re-exported here as
+    in docker-py) comes from :mod:`clibdocker.utils` on first use."""
+    if name == "check_resource":
+        from .. import utils
+        value = getattr(utils, "check_resource")
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,10 +4,12 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from .. import errors
+from ..errors import InvalidVersion
 from ._util import version_lt
+from .base import DictType
 
 
-class SwarmExternalCA(dict):  # type: ignore[type-arg]
+class SwarmExternalCA(DictType):
     """An external certificate authority that signs node certificates.
 
     :param url: where certificate signing requests are sent.
@@ -26,7 +28,7 @@ class SwarmExternalCA(dict):  # type: ignore[type-arg]
         self["CACert"] = ca_cert
 
 
-class SwarmSpec(dict):  # type: ignore[type-arg]
+class SwarmSpec(DictType):
     """A swarm's configuration (``APIClient.create_swarm_spec()`` builds one
     for the client's API version).
 
