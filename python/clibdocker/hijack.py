@@ -10,6 +10,9 @@ if TYPE_CHECKING:
 from ._binding import KIND_MUX, STDERR, Hijack
 
 
+_SOCK_WAIT = 365 * 86400.0   # seconds: "blocking" for the non-blocking descriptor
+
+
 class HijackedSocket:
     """What ``attach_socket()`` and ``exec_start(socket=True)`` return: the
     connection after the HTTP upgrade, a plain pipe to the container's or
@@ -79,7 +82,12 @@ class HijackedSocket:
         :meth:`send`/:meth:`recv` there."""
         if self._sock_obj is None:
             import socket as _socket  # lazily: start-up
-            self._sock_obj = _socket.socket(fileno=os.dup(self.fileno()))
+            sock = _socket.socket(fileno=os.dup(self.fileno()))
+            # the descriptor is non-blocking (libcurl's; the flag is shared
+            # with the duplicate): a timeout makes Python wait in poll()
+            # instead, so recv() blocks as on docker-py's socket
+            sock.settimeout(_SOCK_WAIT)
+            self._sock_obj = sock
         return self._sock_obj
 
     @property

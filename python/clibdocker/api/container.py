@@ -118,8 +118,9 @@ class ContainerApiMixin(ContainerIOMixin):
         :class:`~clibdocker.types.Healthcheck` or dict, ``environment`` a dict
         or ``["K=V"]``, ``ports`` the exposed ports, ``volumes`` anonymous
         volume paths. ``platform`` (``"linux/amd64"``) needs API 1.41.
-        ``use_config_proxy`` is accepted for compatibility; the proxy settings
-        of the Docker CLI's config file are not read (nothing is injected).
+        ``use_config_proxy`` (default True, as docker-py) puts the proxy
+        variables of the docker CLI config (``proxies`` for this host, else
+        ``default``) before ``environment``; the caller's own values win.
         Beyond docker-py: ``shell``, ``on_build``, ``args_escaped``; any other
         field can be sent with :meth:`create_container_from_config`.
 
@@ -133,6 +134,12 @@ class ContainerApiMixin(ContainerIOMixin):
         if isinstance(environment, dict):
             from ..types._util import format_environment
             environment = format_environment(environment)
+        if use_config_proxy:
+            # as docker-py: the docker CLI config's proxies go first, so the
+            # caller's own variables win
+            proxies = getattr(self, "_proxy_configs", None)
+            if proxies:
+                environment = proxies.inject_proxy_environment(environment) or None
         config = self.create_container_config(
             image, command, hostname, user, detach, stdin_open, tty, ports, environment,
             volumes, network_disabled, entrypoint, working_dir, domainname, host_config,

@@ -2,6 +2,7 @@
 (the streaming half of docker-py's ``ContainerApiMixin``)."""
 from __future__ import annotations
 
+import math
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from .. import errors
@@ -20,21 +21,20 @@ def _cid(container: ContainerRef) -> str:
     """A container id from an id/name or a dict with ``Id`` (docker-py's
     ``check_resource``)."""
     if isinstance(container, Mapping):
-        container = container.get("Id")  # type: ignore[assignment]
+        container = container.get("Id") or container.get("ID")  # type: ignore[assignment]
     if not container:
         raise errors.NullResource("Resource ID was not provided")
     return str(container)
 
 
 def _log_time(value: Any, what: str) -> Optional[str]:
-    """docker-py's since/until rules: datetime, positive int or float."""
+    """docker-py's since/until rules: datetime (naive: local time; whole
+    seconds), positive int or float."""
     if value is None:
         return None
     import datetime  # lazily: start-up
     if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.timezone.utc)
-        return str(int(value.timestamp()))
+        return str(math.floor(value.timestamp()))
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return str(value)
     if isinstance(value, float) and value > 0.0:
@@ -122,7 +122,8 @@ class ContainerIOMixin(BaseMixin):
         container's stdin and read its output.
 
         :param params: ``stdin``, ``stdout``, ``stderr``, ``stream``,
-            ``logs``, ``detachKeys`` (absent keys are off); default
+            ``logs``, ``detachKeys`` (absent keys are off; ``detachKeys``
+            defaults to the docker CLI config's, as in docker-py); default
             ``{"stdout": 1, "stderr": 1, "stream": 1}``. Beyond docker-py:
             ``tty`` True/False says whether the container has a TTY (None,
             the default, asks the engine).
@@ -132,10 +133,14 @@ class ContainerIOMixin(BaseMixin):
         """
         if params is None:
             params = {"stdout": 1, "stderr": 1, "stream": 1}
+        detach_keys = params.get("detachKeys")
+        if detach_keys is None:
+            # as docker-py: the docker CLI config's detachKeys by default
+            detach_keys = (getattr(self, "_general_configs", None) or {}).get("detachKeys")
         h = self._native.container_attach_hijack(
             _cid(container), bool(params.get("stdin")), bool(params.get("stdout")),
             bool(params.get("stderr")), bool(params.get("logs")), bool(params.get("stream")),
-            params.get("detachKeys"), _tty_arg(params.get("tty")), websocket=ws)
+            detach_keys, _tty_arg(params.get("tty")), websocket=ws)
         return HijackedSocket(h)
 
     def attach_websocket(self, container: ContainerRef,

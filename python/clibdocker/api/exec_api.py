@@ -16,7 +16,7 @@ ExecRef = Union[str, Mapping[str, Any]]
 
 def _eid(exec_id: ExecRef) -> str:
     if isinstance(exec_id, Mapping):
-        exec_id = exec_id.get("Id")  # type: ignore[assignment]
+        exec_id = exec_id.get("Id") or exec_id.get("ID")  # type: ignore[assignment]
     if not exec_id:
         raise errors.NullResource("Resource ID was not provided")
     return str(exec_id)
@@ -54,6 +54,9 @@ class ExecApiMixin(BaseMixin):
         }
         if workdir is not None:
             data["WorkingDir"] = workdir
+        if not detach_keys:
+            # as docker-py: the docker CLI config's detachKeys by default
+            detach_keys = (getattr(self, "_general_configs", None) or {}).get("detachKeys")
         if detach_keys:
             data["detachKeys"] = detach_keys
         return loads(self._native.exec_create(_cid(container), json.dumps(data)))  # type: ignore[no-any-return]
@@ -80,8 +83,12 @@ class ExecApiMixin(BaseMixin):
         """POST /exec/{id}/start: run the command.
 
         :param detach: start it and return at once (returns ``""``).
-        :param tty: whether the exec has a TTY; None (beyond docker-py, whose
-            default False garbles a TTY exec's output) detects it.
+        :param tty: the ``Tty`` of the start request, which decides whether
+            the engine sends the output raw (True) or as stdout/stderr frames
+            (False). None (beyond docker-py, whose default is False) takes the
+            exec's own TTY setting, except with ``socket=True``, where None is
+            False as in docker-py (the socket then carries frames, even for a
+            TTY exec).
         :param stream: return a :class:`~clibdocker.stream.FrameStream` of the
             output; once exhausted its ``exit_code`` holds the command's exit
             code.
@@ -97,7 +104,7 @@ class ExecApiMixin(BaseMixin):
             self._native.exec_start_detached(eid, 1 if tty else 0)
             return ""
         if socket:
-            return HijackedSocket(self._native.exec_start_hijack(eid, _tty_arg(tty)))
+            return HijackedSocket(self._native.exec_start_hijack(eid, 1 if tty else 0))
         s = self._native.exec_start(eid, _tty_arg(tty))
 
         def exit_code() -> Optional[int]:

@@ -188,28 +188,33 @@ def convert_service_ports(ports: Union[Dict[Any, Any], List[Any]]) -> List[Any]:
     return out
 
 
-def _check_id(value: Any, what: str) -> None:
+def _check_id(value: Any, what: str) -> str:
+    """An ID from a string or, as docker-py's ``check_resource`` takes it, a
+    dict with ``Id``/``ID`` (``create_secret()``'s answer)."""
+    if isinstance(value, dict):
+        value = value.get("Id", value.get("ID"))
     if not value:
         raise errors.NullResource(f"Resource ID was not provided ({what})")
+    return str(value)
 
 
 class SecretReference(DictType):
     """A secret made available as a file in a service's containers
     (``/run/secrets/<filename>``).
 
-    :param secret_id, secret_name: the secret's ID and name.
+    :param secret_id, secret_name: the secret's ID (or ``create_secret()``'s
+        dict) and name.
     :param filename: the file name (default: the secret's name).
     :param uid, gid: the file's owner (strings, default ``"0"``).
     :param mode: the file mode (default ``0o444``).
     """
 
-    def __init__(self, secret_id: str, secret_name: str, filename: Optional[str] = None,
+    def __init__(self, secret_id: Union[str, Dict[str, Any]], secret_name: str, filename: Optional[str] = None,
                  uid: Optional[str] = None, gid: Optional[str] = None,
                  mode: int = 0o444) -> None:
         super().__init__()
-        _check_id(secret_id, "secret_id")
         self["SecretName"] = secret_name
-        self["SecretID"] = secret_id
+        self["SecretID"] = _check_id(secret_id, "secret_id")
         self["File"] = {"Name": filename or secret_name, "UID": uid or "0",
                         "GID": gid or "0", "Mode": mode}
 
@@ -218,17 +223,17 @@ class ConfigReference(DictType):
     """A config made available as a file in a service's containers (at
     ``/<filename>`` unless the name is an absolute path).
 
-    :param config_id, config_name: the config's ID and name.
+    :param config_id, config_name: the config's ID (or ``create_config()``'s
+        dict) and name.
     :param filename, uid, gid, mode: as in :class:`SecretReference`.
     """
 
-    def __init__(self, config_id: str, config_name: str, filename: Optional[str] = None,
+    def __init__(self, config_id: Union[str, Dict[str, Any]], config_name: str, filename: Optional[str] = None,
                  uid: Optional[str] = None, gid: Optional[str] = None,
                  mode: int = 0o444) -> None:
         super().__init__()
-        _check_id(config_id, "config_id")
         self["ConfigName"] = config_name
-        self["ConfigID"] = config_id
+        self["ConfigID"] = _check_id(config_id, "config_id")
         self["File"] = {"Name": filename or config_name, "UID": uid or "0",
                         "GID": gid or "0", "Mode": mode}
 
