@@ -15,6 +15,7 @@
 #include "errors_int.h"
 #include "value_int.h"
 #include "ssh_int.h"
+#include "gates_int.h"
 
 /* libcurl's upload buffer for streamed request bodies (its default is 64 KiB) */
 #define DK_UPLOAD_BUFFER (512L << 10)
@@ -45,6 +46,9 @@ int dk__call_begin(dk_call *k, dk_client *c, const char *method, const char *op,
 	if (versioned) {
 		num = dk__client_version_num(c);
 		if (num < 0)
+			return num;
+		k->vnum = num;
+		if ((num = dk__gate_check(dk__gate_find(op, DK_GATE_OP, ""), num, c->version)))
 			return num;
 	}
 	if (dkbuf_puts(&k->url, c->base))
@@ -89,8 +93,194 @@ nomem:
 	return dk__err(DK_ENOMEM, 0, 0, "out of memory");
 }
 
+/* --- version gates (gates_int.h) ------------------------------------------ */
+
+static int gate_cmp(const char *op, int kind, const char *name, const dk_gate *g)
+{
+	int d = strcmp(op, g->op);
+
+	if (d)
+		return d;
+	if (kind != g->kind)
+		return kind < g->kind ? -1 : 1;
+	return name ? strcmp(name, g->name) : 0;
+}
+
+void dk__gate_range(const char *op, int kind, size_t *first, size_t *n)
+{
+	size_t lo = 0, hi = dk__gates_len, mid, end;
+
+	/* the first row not below (op, kind) */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (gate_cmp(op, kind, NULL, &dk__gates[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < dk__gates_len && !gate_cmp(op, kind, NULL, &dk__gates[end]); end++)
+		;
+	*first = lo;
+	*n = end - lo;
+}
+
+const dk_gate *dk__gate_find(const char *op, int kind, const char *name)
+{
+	size_t lo = 0, hi = dk__gates_len, mid;
+	char low[64];
+	size_t i;
+	int d;
+
+	if (!op || !name)
+		return NULL;
+	if (kind == DK_GATE_HEADER) {
+		for (i = 0; name[i] && i < sizeof(low) - 1; i++)
+			low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+		if (name[i])
+			return NULL; /* longer than any gated header */
+		low[i] = '\0';
+		name = low;
+	}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		d = gate_cmp(op, kind, name, &dk__gates[mid]);
+		if (!d)
+			return &dk__gates[mid];
+		if (d < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static int gate_allows(const dk_gate *g, int num)
+{
+	return !g || (num >= g->since && (!g->until || num <= g->until));
+}
+
+int dk__gate_check(const dk_gate *g, int num, const char *version)
+{
+	char what[160];
+
+	if (gate_allows(g, num))
+		return 0;
+	switch (g->kind) {
+	case DK_GATE_OP:
+		snprintf(what, sizeof(what), "this operation");
+		break;
+	case DK_GATE_QUERY:
+		snprintf(what, sizeof(what), "the '%s' query parameter", g->name);
+		break;
+	case DK_GATE_HEADER:
+		snprintf(what, sizeof(what), "the '%s' header", g->name);
+		break;
+	default:
+		snprintf(what, sizeof(what), "the body field '%s'", g->name);
+		break;
+	}
+	if (num < g->since)
+		return dk__err(DK_EVERSION, 0, 0,
+			"%s: %s requires API version %d.%d or newer; this client uses API %s",
+			g->op, what, g->since / 1000, g->since % 1000, version);
+	return dk__err(DK_EVERSION, 0, 0,
+		"%s: %s was removed after API version %d.%d; this client uses API %s",
+		g->op, what, g->until / 1000, g->until % 1000, version);
+}
+
+/* path: "A.B", "A[].B", "A.*.B" */
+static int has_field(json_object *o, const char *path)
+{
+	const char *end;
+	char seg[128];
+	size_t n, i, len;
+	json_object *v;
+
+	while (*path == '.')
+		path++;
+	if (!*path)
+		return o && !json_object_is_type(o, json_type_null);
+	if (!strncmp(path, "[]", 2)) {
+		if (!json_object_is_type(o, json_type_array))
+			return 0;
+		len = json_object_array_length(o);
+		for (i = 0; i < len; i++)
+			if (has_field(json_object_array_get_idx(o, i), path + 2))
+				return 1;
+		return 0;
+	}
+	if (!json_object_is_type(o, json_type_object))
+		return 0;
+	for (end = path; *end && *end != '.' && *end != '['; end++)
+		;
+	n = (size_t)(end - path);
+	if (n == 1 && *path == '*') {
+		json_object_object_foreach(o, key, val) {
+			(void)key;
+			if (has_field(val, end))
+				return 1;
+		}
+		return 0;
+	}
+	if (n >= sizeof(seg))
+		return 0;
+	memcpy(seg, path, n);
+	seg[n] = '\0';
+	if (!json_object_object_get_ex(o, seg, &v))
+		return 0;
+	return has_field(v, end);
+}
+
+int dk__gate_has_field(void *o, const char *path)
+{
+	return has_field((json_object *)o, path);
+}
+
+/* Refuse a JSON body member the client's API version lacks (or lost). */
+static int body_gates(dk_call *k)
+{
+	size_t first, n, i;
+	json_tokener *tok;
+	json_object *root;
+	int rc = 0, any = 0;
+
+	if (!k->vnum || !k->has_body || !k->body_len || k->body_read)
+		return 0;
+	dk__gate_range(k->op, DK_GATE_FIELD, &first, &n);
+	for (i = first; i < first + n && !any; i++)
+		any = !gate_allows(&dk__gates[i], k->vnum);
+	if (!any)
+		return 0; /* every field of this operation is fine at this version */
+	tok = json_tokener_new();
+	if (!tok)
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	root = json_tokener_parse_ex(tok, k->body, (int)k->body_len);
+	json_tokener_free(tok);
+	if (!root)
+		return 0; /* not JSON: the engine will say so */
+	for (i = first; i < first + n && !rc; i++)
+		if (has_field(root, dk__gates[i].name))
+			rc = dk__gate_check(&dk__gates[i], k->vnum, k->c->version);
+	json_object_put(root);
+	return rc;
+}
+
+int dk__call_ready(dk_call *k)
+{
+	int rc = body_gates(k);
+
+	if (rc)
+		k->trace = NULL; /* nothing was sent: nothing to trace */
+	return rc;
+}
+
 static int query_sep(dk_call *k, const char *name)
 {
+	int rc;
+
+	if (k->vnum &&
+	    (rc = dk__gate_check(dk__gate_find(k->op, DK_GATE_QUERY, name), k->vnum, k->c->version)))
+		return rc;
 	if (dkbuf_putc(&k->url, k->nquery++ ? '&' : '?') ||
 	    dkbuf_put_escaped(&k->url, name, strlen(name)) ||
 	    dkbuf_putc(&k->url, '='))
@@ -102,23 +292,35 @@ int dk__call_query_str(dk_call *k, const char *name, const char *value)
 {
 	if (!value)
 		return 0;
-	if (query_sep(k, name) || dkbuf_put_escaped(&k->url, value, strlen(value)))
+	int rc;
+
+	if ((rc = query_sep(k, name)))
+		return rc;
+	if (dkbuf_put_escaped(&k->url, value, strlen(value)))
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
 	return 0;
 }
 
 int dk__call_query_bool(dk_call *k, const char *name, int value)
 {
+	int rc;
+
 	if (value < 0)
 		return 0;
-	if (query_sep(k, name) || dkbuf_puts(&k->url, value ? "1" : "0"))
+	if ((rc = query_sep(k, name)))
+		return rc;
+	if (dkbuf_puts(&k->url, value ? "1" : "0"))
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
 	return 0;
 }
 
 int dk__call_query_int(dk_call *k, const char *name, int64_t value)
 {
-	if (query_sep(k, name) || dkbuf_printf(&k->url, "%lld", (long long)value))
+	int rc;
+
+	if ((rc = query_sep(k, name)))
+		return rc;
+	if (dkbuf_printf(&k->url, "%lld", (long long)value))
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
 	return 0;
 }
@@ -209,6 +411,12 @@ int dk__call_header(dk_call *k, const char *name, const char *value, int secret)
 
 	if (strpbrk(value, "\r\n") || strpbrk(name, "\r\n: "))
 		return dk__err(DK_EINVAL, 0, 0, "%s: header %s holds a line break", k->op, name);
+	if (k->vnum) {
+		int rc = dk__gate_check(dk__gate_find(k->op, DK_GATE_HEADER, name), k->vnum, k->c->version);
+
+		if (rc)
+			return rc;
+	}
 	if (header_list_init(k, 1))
 		goto nomem;
 	if (dkbuf_printf(&line, "%s: %s", name, value))
@@ -448,6 +656,8 @@ int dk__call_perform(dk_call *k)
 	char errbuf[CURL_ERROR_SIZE];
 	int rc = 0;
 
+	if ((rc = dk__call_ready(k)))
+		return rc;
 	h = dk__client_acquire(k->c);
 	if (!h)
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory (curl handle)");

@@ -69,6 +69,7 @@ typedef struct dk_call {
 	int redact_response;       /* the answer may hold secrets (traced redacted) */
 	int want_headers;          /* collect response headers */
 	long total_ms;             /* -1: client default */
+	int vnum;                  /* API version of a versioned call (1041), else 0 */
 
 	/* response */
 	long status;
@@ -112,7 +113,10 @@ int dk__call_begin(dk_call *k, dk_client *c, const char *method, const char *op,
 int dk__call_query_str(dk_call *k, const char *name, const char *value);  /* NULL: skipped */
 int dk__call_query_bool(dk_call *k, const char *name, int value);         /* <0: skipped */
 int dk__call_query_int(dk_call *k, const char *name, int64_t value);
-/* Refuse a parameter the negotiated API lacks. `since` like "1.42". */
+/* Refuse a parameter the negotiated API lacks. `since` like "1.42".
+ * Most gates need no call: the table in gates.c is applied by begin (the
+ * operation), the query and header functions and dk__call_ready (the JSON
+ * body's members); see gates_int.h. */
 int dk__call_require(dk_call *k, const char *since, const char *what);
 /* JSON request body, borrowed (must outlive the call). */
 int dk__call_json_body(dk_call *k, const char *json, size_t len, int secret);
@@ -122,6 +126,10 @@ int dk__call_stream_body(dk_call *k, dk_read_fn fn, void *ud, const char *conten
 /* An extra header; `secret` redacts its value in the trace. */
 int dk__call_header(dk_call *k, const char *name, const char *value, int secret);
 
+/* The last checks before a request is sent (the version gates of the JSON
+ * body's members): 0, or the error, with the call's trace hook dropped
+ * since nothing is sent. dk__call_perform and dk__stream_open call it. */
+int dk__call_ready(dk_call *k);
 /* Perform the transfer: fills status, resp, resp_headers; returns 0, a
  * transport error, or the error for a non-2xx/3xx status. */
 int dk__call_perform(dk_call *k);

@@ -307,6 +307,8 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 	int rc = 0;
 
 	*out = NULL;
+	if ((rc = dk__call_ready(k)))
+		return dk__call_abort(k, rc);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return dk__call_abort(k, dk__err(DK_ENOMEM, 0, 0, "out of memory"));

@@ -28,8 +28,11 @@
 #define DK_VERSION_MINOR 1
 #define DK_VERSION_PATCH 0
 
-/** Oldest Engine API version this library speaks. */
-#define DK_API_VERSION_MIN "1.41"
+/** Oldest Engine API version this library speaks (docker-py's minimum).
+ * Anything newer than it that an operation uses is checked against the
+ * client's version before a request is sent (DK_EVERSION); see
+ * docs/conventions.md, "API versions". */
+#define DK_API_VERSION_MIN "1.24"
 /** Newest Engine API version this library speaks (the newest spec we ship). */
 #define DK_API_VERSION_MAX "1.55"
 
