@@ -24,7 +24,9 @@ def stream_as_text(stream: Iterable[Union[str, bytes]]) -> Iterator[str]:
 
 def json_splitter(buffer: str) -> Optional[Tuple[Any, str]]:
     """``(first JSON value, the rest with leading whitespace removed)``, or
-    None when ``buffer`` does not start with a complete JSON value."""
+    None when ``buffer`` (surrounding whitespace ignored) does not start with
+    a complete JSON value."""
+    buffer = buffer.strip()
     try:
         obj, end = json_decoder.raw_decode(buffer)
     except ValueError:

@@ -19,7 +19,7 @@ import socket as pysocket
 import struct
 from typing import Any, Iterable, Iterator, List, Optional, Tuple
 
-__all__ = ["NPIPE_ENDED", "STDERR", "STDOUT", "SocketError", "consume_socket_output",
+__all__ = ["NPIPE_ENDED", "NpipeSocket", "STDERR", "STDOUT", "SocketError", "consume_socket_output",
            "demux_adaptor", "frames_iter", "frames_iter_no_tty", "frames_iter_tty",
            "next_frame_header", "read", "read_exactly"]
 
@@ -27,6 +27,9 @@ STDOUT = 1
 STDERR = 2
 # Windows' ERROR_BROKEN_PIPE, which a named pipe reports at its end
 NPIPE_ENDED = 109
+# docker-py's named-pipe socket class; there are no named pipes here, so
+# (as docker-py off Windows) it is a class nothing is an instance of
+NpipeSocket = type(None)
 
 _RETRY = (errno.EINTR, errno.EDEADLK, errno.EWOULDBLOCK)
 _HEADER = struct.Struct(">BxxxL")

@@ -309,9 +309,8 @@ def format_environment(environment: Mapping[str, Any]) -> List[str]:
 
 def format_extra_hosts(extra_hosts: Any, task: bool = False) -> List[str]:
     """``{"host": "ip"}`` -> ``["host:ip"]`` sorted by host (``["ip host"]``
-    for a service task); a list passes through."""
-    if isinstance(extra_hosts, list):
-        return extra_hosts
+    for a service task). Only a dict, as in docker-py (HostConfig and
+    ContainerSpec pass lists through before calling this)."""
     items = sorted(extra_hosts.items())
     if task:
         return [f"{ip} {host}" for host, ip in items]
@@ -348,7 +347,8 @@ def parse_env_file(env_file: str) -> Dict[str, str]:
 
 def parse_devices(devices: Iterable[Any]) -> List[Dict[str, str]]:
     """``"host[:container[:permissions]]"`` strings -> device dicts (container
-    path defaults to the host path, permissions to ``rwm``); dicts pass through."""
+    path defaults to the host path, permissions to ``rwm``, when not given;
+    an empty part stays empty, as in docker-py); dicts pass through."""
     result = []
     for device in devices:
         if isinstance(device, dict):
@@ -358,8 +358,8 @@ def parse_devices(devices: Iterable[Any]) -> List[Dict[str, str]]:
             raise errors.DockerException(f"Invalid device type {type(device)}")
         parts = device.split(":")
         on_host = parts[0]
-        in_container = parts[1] if len(parts) > 1 and parts[1] else on_host
-        permissions = parts[2] if len(parts) > 2 and parts[2] else "rwm"
+        in_container = parts[1] if len(parts) > 1 else on_host
+        permissions = parts[2] if len(parts) > 2 else "rwm"
         result.append({"PathOnHost": on_host, "PathInContainer": in_container,
                        "CgroupPermissions": permissions})
     return result
@@ -371,8 +371,8 @@ def split_command(command: str) -> List[str]:
 
 
 def decode_json_header(header: Union[str, bytes]) -> Any:
-    """A base64 (URL-safe alphabet) JSON header value, such as
-    ``X-Docker-Container-Path-Stat``, decoded."""
-    data = base64.b64decode(header, altchars=b"-_")
+    """A base64 JSON header value, such as ``X-Docker-Container-Path-Stat``,
+    decoded (standard alphabet; other characters are skipped, as in docker-py)."""
+    data = base64.b64decode(header)
     return json.loads(data.decode("utf-8"))
 
