@@ -31,6 +31,67 @@ def _merge_task_template(current: Dict[str, Any],
     return merged
 
 
+# (section, member, minimum API version, what the error names): the spec
+# members docker-py refuses on an older API before sending
+_GATES = (
+    ("UpdateConfig", "MaxFailureRatio", "1.25", "UpdateConfig.max_failure_ratio"),
+    ("UpdateConfig", "Monitor", "1.25", "UpdateConfig.monitor"),
+    ("UpdateConfig", "Order", "1.29", "UpdateConfig.order"),
+    ("RollbackConfig", "Order", "1.29", "RollbackConfig.order"),
+    ("TaskTemplate", "ForceUpdate", "1.25", "force_update"),
+    ("ContainerSpec", "TTY", "1.25", "ContainerSpec.tty"),
+    ("ContainerSpec", "Hostname", "1.25", "ContainerSpec.hostname"),
+    ("ContainerSpec", "Hosts", "1.25", "ContainerSpec.hosts"),
+    ("ContainerSpec", "Groups", "1.25", "ContainerSpec.groups"),
+    ("ContainerSpec", "DNSConfig", "1.25", "ContainerSpec.dns_config"),
+    ("ContainerSpec", "Healthcheck", "1.25", "ContainerSpec.healthcheck"),
+    ("ContainerSpec", "ReadOnly", "1.28", "ContainerSpec.read_only"),
+    ("ContainerSpec", "StopSignal", "1.28", "ContainerSpec.stop_signal"),
+    ("ContainerSpec", "Configs", "1.30", "ContainerSpec.configs"),
+    ("ContainerSpec", "Privileges", "1.30", "ContainerSpec.privileges"),
+    ("ContainerSpec", "Isolation", "1.35", "ContainerSpec.isolation"),
+    ("ContainerSpec", "Init", "1.38", "ContainerSpec.init"),
+    ("Placement", "Platforms", "1.30", "Placement.platforms"),
+    ("Placement", "Preferences", "1.27", "Placement.preferences"),
+    ("Resources", "GenericResources", "1.32", "Resources.generic_resources"),
+)
+
+
+def check_api_features(version: str, task_template: Optional[Dict[str, Any]],
+                       update_config: Optional[Dict[str, Any]],
+                       endpoint_spec: Optional[Dict[str, Any]],
+                       rollback_config: Optional[Dict[str, Any]]) -> None:
+    """Refuse, with :class:`~clibdocker.errors.InvalidVersion` and before any
+    request, the parts of a service spec the API ``version`` lacks (the
+    checks docker-py makes)."""
+    from ..types._util import version_lt
+    if not version_lt(version, "1.38"):
+        return   # everything below is older
+
+    def refuse(what: str, minimum: str) -> None:
+        raise errors.InvalidVersion(f"{what} is not supported in API version < {minimum}")
+
+    template = task_template or {}
+    sections: Dict[str, Any] = {
+        "UpdateConfig": update_config, "RollbackConfig": rollback_config,
+        "TaskTemplate": template, "ContainerSpec": template.get("ContainerSpec"),
+        "Placement": template.get("Placement"), "Resources": template.get("Resources"),
+    }
+    if rollback_config is not None and version_lt(version, "1.28"):
+        refuse("rollback_config", "1.28")
+    if update_config and update_config.get("FailureAction") == "rollback" \
+            and version_lt(version, "1.28"):
+        refuse("UpdateConfig.failure_action rollback", "1.28")
+    for section, member, minimum, what in _GATES:
+        part = sections.get(section)
+        if part and part.get(member) not in (None, False, [], {}) \
+                and version_lt(version, minimum):
+            refuse(what, minimum)
+    ports = (endpoint_spec or {}).get("Ports") or []
+    if version_lt(version, "1.32") and any(p.get("PublishMode") for p in ports):
+        refuse("EndpointSpec.Ports[].mode", "1.32")
+
+
 class ServiceApiMixin(BaseMixin):
 
     def _service_auth(self, spec: Dict[str, Any]) -> Optional[str]:
@@ -57,6 +118,8 @@ class ServiceApiMixin(BaseMixin):
         :param networks: network names/IDs or NetworkAttachmentConfig dicts.
         :param endpoint_spec: an :class:`~clibdocker.types.EndpointSpec`.
         :param endpoint_config: ignored (as in docker-py).
+        :raises InvalidVersion: a part of the spec the API version lacks
+            (before any request, as docker-py).
 
         The registry credentials for the image (``login()`` or the Docker
         config) go in X-Registry-Auth. The engine does not pull here: each
@@ -64,6 +127,8 @@ class ServiceApiMixin(BaseMixin):
         :returns: ``{"ID": ..., "Warnings": [...]}``.
         :op: ServiceCreate
         """
+        check_api_features(self._native.api_version(), task_template, update_config,
+                           endpoint_spec, rollback_config)
         image = (task_template.get("ContainerSpec") or {}).get("Image")
         if image is None:
             raise errors.DockerException("Missing mandatory Image key in ContainerSpec")
@@ -159,6 +224,8 @@ class ServiceApiMixin(BaseMixin):
         :op: ServiceUpdate
         """
         sid = resource_id(service, "service")
+        check_api_features(self._native.api_version(), task_template, update_config,
+                           endpoint_spec, rollback_config)
         current: Dict[str, Any] = {}
         if fetch_current_spec:
             current = self.inspect_service(sid, insert_defaults=True)["Spec"]

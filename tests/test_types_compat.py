@@ -1,0 +1,150 @@
+"""``clibdocker.types`` against docker-py's ``docker.types`` (no engine):
+the module layout (``base``, ``daemon``), the DictType base, Mount's
+positional order, the host_config_* error helpers, and CancellableStream."""
+from __future__ import annotations
+
+import inspect
+
+import docker.types as dpy
+import docker.types.containers as dpy_containers
+import docker.types.services as dpy_services
+import pytest
+
+import clibdocker
+from clibdocker import errors, types as ct
+from clibdocker.types import base, containers, daemon, healthcheck, networks, services, swarm
+
+ALL_TYPES = [n for n in ct.__all__ if n != "CancellableStream"]
+
+
+@pytest.mark.parametrize("name", ALL_TYPES)
+def test_every_type_is_a_dict_type(name):
+    cls = getattr(ct, name)
+    assert issubclass(cls, base.DictType) and issubclass(cls, dict)
+    # docker-py's are dicts too (some through its DictType)
+    assert issubclass(getattr(dpy, name), dict)
+
+
+def test_dict_type_takes_a_mapping():
+    d = base.DictType({"A": 1, "B": [2]})
+    assert d == {"A": 1, "B": [2]} and dict(dpy.base.DictType({"A": 1, "B": [2]})) == d
+    assert base.DictType() == {}
+    assert containers.DictType is base.DictType and healthcheck.DictType is base.DictType
+
+
+def test_module_names_as_docker_py():
+    assert networks.NetworkingConfig is ct.NetworkingConfig
+    assert services.IS_WINDOWS_PLATFORM is False
+    assert callable(services.check_resource)
+    assert swarm.InvalidVersion is errors.InvalidVersion
+    assert daemon.DockerException is errors.DockerException
+    assert ct.CancellableStream is daemon.CancellableStream
+    assert containers.LogConfigTypesEnum.JSON == dpy_containers.LogConfigTypesEnum.JSON
+    assert services.RestartConditionTypesEnum.ON_FAILURE == \
+        dpy_services.RestartConditionTypesEnum.ON_FAILURE
+    ports = {8080: 80, "53/udp": (53, "udp")}
+    assert services.convert_service_ports(dict(ports)) == \
+        dpy_services.convert_service_ports(dict(ports))
+
+
+def test_mount_positional_order_as_docker_py_7_2():
+    names = list(inspect.signature(ct.Mount).parameters)
+    assert names[:12] == list(inspect.signature(dpy.Mount).parameters)
+    args = ("/data", "vol", "volume", True, "cached", None, True, {"l": "v"},
+            ct.DriverConfig("local", {"o": "x"}), None, None, "sub/dir")
+    dargs = args[:8] + (dpy.DriverConfig("local", {"o": "x"}),) + args[9:]
+    assert dict(ct.Mount(*args)) == dict(dpy.Mount(*dargs))
+    tmpfs = ("/t", None, "tmpfs", False, None, None, False, None, None, "64m", 0o1777)
+    assert dict(ct.Mount(*tmpfs)) == dict(dpy.Mount(*tmpfs))
+    with pytest.raises(errors.InvalidArgument):
+        ct.Mount("/t", "/host", "bind", subpath="x")
+
+
+@pytest.mark.parametrize("fn,args", [
+    ("host_config_type_error", ("mem_limit", [1], "int")),
+    ("host_config_value_error", ("uts_mode", "bogus")),
+    ("host_config_version_error", ("init_path", "1.29", False)),
+    ("host_config_version_error", ("annotations", "1.43")),
+    ("host_config_incompatible_error", ("network_mode", "host", "port_bindings")),
+])
+def test_host_config_errors_as_docker_py(fn, args):
+    ours = getattr(containers, fn)(*args)
+    theirs = getattr(dpy_containers, fn)(*args)
+    assert str(ours) == str(theirs)
+    assert type(ours).__name__ == type(theirs).__name__
+    # same keyword names
+    assert list(inspect.signature(getattr(containers, fn)).parameters) == \
+        list(inspect.signature(getattr(dpy_containers, fn)).parameters)
+
+
+def test_references_take_create_results():
+    """docker-py's check_resource: create_secret()/create_config()'s dict
+    (``{"ID": ...}``) is as good as the ID."""
+    for ours, theirs in ((ct.SecretReference({"ID": "sid1"}, "s"),
+                          dpy.SecretReference({"ID": "sid1"}, "s")),
+                         (ct.ConfigReference({"Id": "cid1"}, "c", "/f"),
+                          dpy.ConfigReference({"Id": "cid1"}, "c", "/f")),
+                         (ct.SecretReference(secret_id="sid2", secret_name="s"),
+                          dpy.SecretReference(secret_id="sid2", secret_name="s"))):
+        assert dict(ours) == dict(theirs)
+    assert ct.SecretReference({"ID": "x"}, "s")["SecretID"] == "x"
+    with pytest.raises(errors.NullResource):
+        ct.SecretReference({}, "s")
+    with pytest.raises(errors.NullResource):
+        ct.ConfigReference(None, "c")  # type: ignore[arg-type]
+
+
+class _Response:
+    def __init__(self) -> None:
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_cancellable_stream_wraps_an_iterator():
+    resp = _Response()
+    s = daemon.CancellableStream(iter([b"a", b"b", b"c"]), resp)
+    assert next(s) == b"a" and s.next() == b"b"
+    s.close()
+    assert resp.closed
+    assert list(s) == []
+    with daemon.CancellableStream([1, 2], None) as s2:
+        assert list(s2) == [1, 2]
+
+
+def test_our_streams_are_cancellable_streams():
+    from clibdocker.stream import CancellableStream, FrameStream, RawStream
+    for cls in (CancellableStream, FrameStream, RawStream):
+        assert issubclass(cls, ct.CancellableStream)
+    assert not isinstance([], ct.CancellableStream)
+    assert not issubclass(list, ct.CancellableStream)
+
+
+def test_api_modules_bind_docker_py_names():
+    from clibdocker.api import container, exec_api, network, swarm as api_swarm
+    assert container.HostConfig is ct.HostConfig
+    assert container.ContainerConfig is ct.ContainerConfig
+    assert container.EndpointConfig is ct.EndpointConfig
+    assert container.NetworkingConfig is ct.NetworkingConfig
+    assert container.CancellableStream is ct.CancellableStream
+    assert container.DEFAULT_DATA_CHUNK_SIZE == 2 * 1024 * 1024
+    assert exec_api.CancellableStream is ct.CancellableStream
+    assert network.InvalidVersion is errors.InvalidVersion
+    assert callable(network.check_resource) and callable(network.minimum_version)
+    assert api_swarm.log.name == "clibdocker.api.swarm"
+    with pytest.raises(AttributeError):
+        container.NoSuchName  # noqa: B018
+
+
+def test_container_mixin_has_the_io_methods():
+    from clibdocker.api.container import ContainerApiMixin
+    from clibdocker.api.service import ServiceApiMixin
+    for m in ("attach", "attach_socket", "commit", "export", "get_archive", "logs",
+              "put_archive", "stats"):
+        assert callable(getattr(ContainerApiMixin, m)), m
+    assert callable(ServiceApiMixin.service_logs)
+    mro = clibdocker.APIClient.__mro__
+    names = [k.__name__ for k in mro]
+    assert names.index("ContainerApiMixin") < names.index("ContainerIOMixin")
+    assert len(set(mro)) == len(mro)
