@@ -86,6 +86,7 @@ int dk__call_begin(dk_call *k, dk_client *c, const char *method, const char *op,
 	k->trace = c->trace;
 	k->trace_ud = c->trace_ud;
 	k->trace_cap = c->trace_cap;
+	k->hdrs = dk__hdrset_get(c);
 	pthread_mutex_unlock(&c->lock);
 	return 0;
 nomem:
@@ -357,7 +358,7 @@ static int header_list_init(dk_call *k, int json)
 
 	if (k->headers)
 		return 0;
-	for (it = k->c->json_headers; it; it = it->next) {
+	for (it = k->hdrs ? k->hdrs->list : NULL; it; it = it->next) {
 		if (!json && !strncasecmp(it->data, "Content-Type:", 13))
 			continue;
 		n = curl_slist_append(k->headers, it->data);
@@ -523,7 +524,8 @@ int dk__call_setup_handle(dk_call *k, CURL *h, int streaming)
 	curl_easy_setopt(h, CURLOPT_URL, k->url.ptr);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_ms);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, streaming ? 0L : total);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, k->headers ? k->headers : c->json_headers);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, k->headers ? k->headers :
+		k->hdrs ? k->hdrs->list : NULL);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, k);
 	if (k->want_headers || streaming) {
@@ -800,6 +802,8 @@ void dk__call_dispose(dk_call *k)
 	dkbuf_dispose(&k->body_owned);
 	curl_slist_free_all(k->headers);
 	k->headers = NULL;
+	dk__hdrset_release(k->hdrs);
+	k->hdrs = NULL;
 	if (k->body_free) {
 		k->body_free(k->body_read_ud);
 		k->body_free = NULL;

@@ -156,12 +156,10 @@ int dk_client_new(dk_client **out, const char *url)
 		dk_client_free(c);
 		return rc;
 	}
-	c->json_headers = curl_slist_append(NULL, "Content-Type: application/json");
-	if (c->json_headers)
-		c->json_headers = curl_slist_append(c->json_headers, "Expect:");
-	if (!c->json_headers) {
+	rc = dk__hdrset_new(&c->hdrs, NULL);
+	if (rc) {
 		dk_client_free(c);
-		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+		return rc;
 	}
 	*out = c;
 	return 0;
@@ -245,7 +243,7 @@ void dk_client_free(dk_client *c)
 	dk__ssh_free(c->ssh); /* ends its children; the pool's sockets close below */
 	for (i = 0; i < c->npool; i++)
 		curl_easy_cleanup(c->pool[i]);
-	curl_slist_free_all(c->json_headers);
+	dk__hdrset_release(c->hdrs);
 	pthread_mutex_destroy(&c->lock);
 	free(c->url);
 	free(c->base);

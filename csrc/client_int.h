@@ -36,7 +36,8 @@ struct dk_client {
 	pthread_mutex_t lock; /* guards pool, trace, version */
 	CURL *pool[DK_POOL_MAX];
 	int npool;
-	struct curl_slist *json_headers; /* built once */
+	struct dk_hdrset *hdrs; /* headers every request carries (request.c); swapped
+	                         * whole under `lock`, shared by calls in flight */
 
 	int version_set;    /* 1 once version[] is final */
 	char version[16];   /* "1.41" */
@@ -64,6 +65,7 @@ typedef struct dk_call {
 	uint64_t body_sent;
 	void (*body_free)(void *); /* frees body_read_ud with the call, or NULL */
 	struct curl_slist *headers;  /* per-call extra headers, or NULL */
+	struct dk_hdrset *hdrs;      /* the client's headers, held by the call */
 	dkbuf trace_headers;         /* redacted copy for the trace */
 	int redact_body;           /* body may hold secrets */
 	int redact_response;       /* the answer may hold secrets (traced redacted) */
@@ -85,6 +87,25 @@ typedef struct dk_call {
 } dk_call;
 
 int64_t dk__now_us(void);
+
+/* The headers every request of a client carries, built once per change
+ * (request.c): `list` is Content-Type: application/json and Expect: (unless
+ * the user's lines replace them) followed by the user's lines; `raw` holds
+ * the user's lines as "Name: value\r\n" for hand-written requests (hijack).
+ * Immutable once built; reference counted so that dk_client_set_headers()
+ * may replace a client's set while calls hold the old one. */
+typedef struct dk_hdrset {
+	int refs;                    /* atomic (__atomic builtins) */
+	struct curl_slist *list;
+	char *raw;                   /* "" when the user gave none */
+	int user_agent;              /* 1: the user's lines hold a User-Agent */
+} dk_hdrset;
+
+/* A set from "Name: value" lines (NULL-terminated; NULL for none). */
+int dk__hdrset_new(dk_hdrset **out, const char *const *lines);
+/* Take a reference to the client's current set (under c->lock). */
+dk_hdrset *dk__hdrset_get(dk_client *c);
+void dk__hdrset_release(dk_hdrset *h);
 
 /* DOCKER_HOST, DOCKER_API_VERSION and DOCKER_TLS_* only (no contexts). */
 int dk__client_new_from_host_env(dk_client **out);

@@ -334,8 +334,13 @@ static int hijack_open(dk_hijack **out, dk_call *k, int kind, int ws)
 	int rc;
 	size_t r;
 	char key[32] = "";
+	char ua[64] = "";
+	/* the client's own headers (dk_client_set_headers), User-Agent included */
+	const char *extra = k->hdrs ? k->hdrs->raw : "";
 
 	*out = NULL;
+	if (!k->hdrs || !k->hdrs->user_agent)
+		snprintf(ua, sizeof(ua), "User-Agent: clibdocker/%s\r\n", DK_VERSION);
 	dk_httphead_init(&head);
 	k->start_us = dk__now_us();
 	h = calloc(1, sizeof(*h));
@@ -361,15 +366,15 @@ static int hijack_open(dk_hijack **out, dk_call *k, int kind, int ws)
 		dk_ws_parser_init(&h->wsp, DK_WS_MAX_FRAME);
 		h->ws = 1;
 		if (!(h->win = malloc(DK_HIJACK_READ)) || !(h->wbuf = malloc(DK_WS_WRITE + DK_WS_HEADER_MAX)) ||
-		    dkbuf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: clibdocker/%s\r\n"
+		    dkbuf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\n%s%s"
 			"Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-			"Sec-WebSocket-Key: %s\r\n\r\n", k->method, path, host_header(c), DK_VERSION, key)) {
+			"Sec-WebSocket-Key: %s\r\n\r\n", k->method, path, host_header(c), ua, extra, key)) {
 			rc = dk__err(DK_ENOMEM, 0, 0, "out of memory");
 			goto fail;
 		}
-	} else if (dkbuf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: clibdocker/%s\r\n"
+	} else if (dkbuf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\n%s%s"
 		"Connection: Upgrade\r\nUpgrade: tcp\r\n",
-		k->method, path, host_header(c), DK_VERSION) ||
+		k->method, path, host_header(c), ua, extra) ||
 	    (k->has_body && dkbuf_printf(&req, "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
 		k->body_len)) ||
 	    (!k->has_body && dkbuf_puts(&req, "Content-Length: 0\r\n\r\n")) ||

@@ -96,6 +96,30 @@ typedef struct dk_trace {
 typedef void (*dk_trace_fn)(const dk_trace *trace, void *userdata);
 int dk_client_set_trace(dk_client *c, dk_trace_fn fn, void *userdata, size_t body_cap);
 
+/* request.h */
+int dk_client_set_headers(dk_client *c, const char *const *lines);
+typedef struct dk_request_options {
+    unsigned version;
+    const char *method;
+    const char *path;
+    const char *body;
+    size_t body_len;
+    dk_read_fn body_read;
+    void *body_read_ud;
+    const char *content_type;
+    const char *const *headers;
+    long timeout_ms;
+} dk_request_options;
+void dk_request_options_init(dk_request_options *o);
+typedef struct dk_response dk_response;
+int dk_request(dk_response **out, dk_client *c, const dk_request_options *o);
+int dk_request_stream(dk_stream **out, dk_client *c, const dk_request_options *o);
+int dk_response_status(const dk_response *r);
+const char *dk_response_body(const dk_response *r, size_t *len);
+const char *dk_response_headers(const dk_response *r, size_t *len);
+const char *dk_response_header(const dk_response *r, const char *name, size_t *len);
+void dk_response_free(dk_response *r);
+
 /* context.h */
 int dk_context_resolve(dk_value **out, const char *config_dir, const char *name);
 int dk_client_new_from_context(dk_client **out, const char *config_dir, const char *name);

@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "value.h"
 #include "client.h"
+#include "request.h"
 #include "context.h"
 #include "stream.h"
 #include "system.h"
