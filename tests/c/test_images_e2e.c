@@ -115,6 +115,45 @@ int main(void)
 		CHECK(strstr(out, "dropped.log") == NULL);
 	}
 
+	/* a Dockerfile outside the context: sent inside it under a generated
+	 * name, which the engine drops again (the .dockerignore stays: it has
+	 * a pattern) */
+	{
+		char oid[128] = "", out[512] = "", cmd[256];
+		FILE *p;
+		snprintf(text, sizeof(text), "FROM %s\nCOPY . /ctx/\nLABEL clibdocker-test=1\n"
+			"CMD ls -a /ctx\n", base);
+		put(dir, "Dockerfile.outside", text);
+		dk_build_options_init(&o);
+		o.dockerfile = "../Dockerfile.outside";
+		o.rm = 1;
+		CHECK_RC(dk_image_build_dir(&s, c, &o, ctx));
+		if (s) {
+			CHECK(drain(s, oid, sizeof(oid), "\"ID\":\"") == 0);
+			dk_stream_free(s);
+			s = NULL;
+		}
+		CHECK(!strncmp(oid, "sha256:", 7));
+		snprintf(cmd, sizeof(cmd), "docker run --rm %s | tr '\\n' ' '", oid);
+		if ((p = popen(cmd, "r")) != NULL) {
+			if (!fgets(out, sizeof(out), p))
+				out[0] = '\0';
+			pclose(p);
+		}
+		CHECK(strstr(out, "kept.txt") != NULL);
+		CHECK(strstr(out, ".dockerignore") != NULL);
+		CHECK(strstr(out, ".dockerfile.") == NULL);
+		CHECK(strstr(out, "dropped.log") == NULL);
+		if (oid[0]) {
+			CHECK_RC(dk_image_delete(&v, c, oid, 1, 0));
+			dk_value_free(v);
+			v = NULL;
+		}
+		/* a missing one is refused before any request */
+		o.dockerfile = "/nonexistent/Dockerfile";
+		CHECK(dk_image_build_dir(&s, c, &o, ctx) == DK_EINVAL && s == NULL);
+	}
+
 	/* inspect, tag, list */
 	CHECK_RC(dk_image_inspect(&v, c, tag));
 	CHECK(v && dk_value_get_string(v, "/Id") && !strcmp(dk_value_get_string(v, "/Id"), id));
