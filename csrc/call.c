@@ -338,7 +338,7 @@ int dk__call_require(dk_call *k, const char *since, const char *what)
 		return num;
 	if (num < (int)(major * 1000 + minor))
 		return dk__err(DK_EVERSION, 0, 0,
-			"%s: %s requires API version %s or newer; this client uses %s",
+			"%s: %s requires API version %s or newer; this client uses API %s",
 			k->op, what, since, k->c->version);
 	return 0;
 }
