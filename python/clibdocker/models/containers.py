@@ -351,9 +351,10 @@ RUN_CREATE_KWARGS = [
     "command", "detach", "domainname", "entrypoint", "environment", "healthcheck",
     "hostname", "image", "labels", "mac_address", "name", "network_disabled", "platform",
     "stdin_open", "stop_signal", "tty", "use_config_proxy", "user", "working_dir",
-    # beyond docker-py: create_container takes it too
-    "stop_timeout",
 ]
+
+#: beyond docker-py: more ``create_container`` arguments ``run``/``create`` pass on
+_MORE_CREATE_KWARGS = ["stop_timeout"]
 
 #: keyword arguments of ``run``/``create`` passed to the host config as they are
 RUN_HOST_CONFIG_KWARGS = [
@@ -384,7 +385,7 @@ def _create_container_args(kwargs: Dict[str, Any]) -> Dict[str, Any]:
     ``create_container`` and a ``host_config`` (consumes ``kwargs``)."""
     create_kwargs: Dict[str, Any] = {}
     for key in list(kwargs):
-        if key in RUN_CREATE_KWARGS:
+        if key in RUN_CREATE_KWARGS or key in _MORE_CREATE_KWARGS:
             create_kwargs[key] = kwargs.pop(key)
     host_config_kwargs: Dict[str, Any] = {}
     for key in list(kwargs):

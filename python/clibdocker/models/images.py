@@ -133,6 +133,40 @@ class RegistryData(Model):
         self.attrs = self.client.api.inspect_distribution(self.image_name)
 
 
+def _is_error_message(m: Any) -> bool:
+    """Whether a progress message (dict, or its JSON text) reports an error."""
+    if isinstance(m, dict):
+        return "error" in m or "errorDetail" in m
+    if isinstance(m, str):
+        m = m.encode("utf-8", "replace")
+    return isinstance(m, bytes) and m.lstrip().startswith(b"{") and b'"error' in m
+
+
+def _errors_inline(messages: Any) -> Iterator[Any]:
+    """The messages of a progress stream; once one of them carried an
+    error, the exception the low-level stream raises for it at its end is
+    dropped (the error stays in the messages, as docker-py returns it)."""
+    it = iter(messages)
+    seen_error = False
+    try:
+        while True:
+            try:
+                m = next(it)
+            except StopIteration:
+                return
+            except errors.DockerException:
+                if seen_error:
+                    return
+                raise
+            if _is_error_message(m):
+                seen_error = True
+            yield m
+    finally:
+        close = getattr(messages, "close", None)
+        if close is not None:
+            close()
+
+
 class ImageCollection(Collection[Image]):
     """The engine's images (``client.images``)."""
 
@@ -241,17 +275,44 @@ class ImageCollection(Collection[Image]):
             warnings.warn("`stream` is not a valid parameter for this method and will be "
                           "overridden", stacklevel=2)
             del kwargs["stream"]
-        for _ in self.client.api.pull(repository, tag=tag, stream=True, all_tags=all_tags,
-                                      **kwargs):
-            pass
-        if not all_tags:
-            sep = "@" if tag.startswith("sha256:") else ":"
-            return self.get(f"{repository}{sep}{tag}")
-        return self.list(repository)
+        # as in docker-py, an error inside the stream is not raised: the
+        # image is looked up after it (ImageNotFound then tells the error)
+        stream_error: Optional[str] = None
+        for m in _errors_inline(self.client.api.pull(repository, tag=tag, stream=True,
+                                                     decode=True, all_tags=all_tags,
+                                                     **kwargs)):
+            if stream_error is None and _is_error_message(m):
+                stream_error = str(m.get("error") or dig(m, "errorDetail", "message"))
+        try:
+            if not all_tags:
+                sep = "@" if tag.startswith("sha256:") else ":"
+                return self.get(f"{repository}{sep}{tag}")
+            return self.list(repository)
+        except errors.ImageNotFound as e:
+            if stream_error is None:
+                raise
+            raise errors.ImageNotFound(f"pull of {repository} failed", e.response,
+                                       stream_error) from e
 
     def push(self, repository: str, tag: Optional[str] = None, **kwargs: Any) -> Any:
-        """Push an image: :meth:`clibdocker.APIClient.push`."""
-        return self.client.api.push(repository, tag=tag, **kwargs)
+        """Push an image (``stream``, ``decode``, ``auth_config`` as for
+        :meth:`clibdocker.APIClient.push`). As in docker-py, a failure the
+        registry reports in the progress stream (e.g. ``no basic auth
+        credentials``) is returned among the messages, not raised: check
+        the messages for ``error``/``errorDetail``.
+
+        :returns: the progress text (one JSON message per line), or with
+            ``stream=True`` an iterator of messages (dicts with ``decode``).
+        """
+        stream = bool(kwargs.pop("stream", False))
+        decode = bool(kwargs.pop("decode", False)) and stream
+        messages = self.client.api.push(repository, tag=tag, stream=True, decode=decode,
+                                        **kwargs)
+        items = _errors_inline(messages)
+        if stream:
+            return items
+        return "".join((m.decode("utf-8", "replace") if isinstance(m, bytes) else str(m))
+                       + "\r\n" for m in items)
 
     def remove(self, *args: Any, **kwargs: Any) -> None:
         """Remove an image: :meth:`clibdocker.APIClient.remove_image`."""

@@ -190,8 +190,8 @@ def _get_create_service_kwargs(func_name: str, kwargs: Dict[str, Any]) -> Dict[s
             task_template_kwargs["force_update"] = kwargs.pop("force_update")
         create_kwargs["fetch_current_spec"] = kwargs.pop("fetch_current_spec", True)
     if kwargs:
-        quoted = ", ".join(f"'{k}'" for k in sorted(kwargs))
-        raise TypeError(f"{func_name}() got unexpected keyword arguments {quoted}")
+        from .containers import _unexpected_kwargs
+        raise _unexpected_kwargs(func_name, kwargs)
     task_template_kwargs["container_spec"] = ContainerSpec(**container_spec_kwargs)
     create_kwargs["task_template"] = TaskTemplate(**task_template_kwargs)
     return create_kwargs
