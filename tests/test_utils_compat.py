@@ -729,3 +729,28 @@ def test_exec_start_socket_frames_on_the_engine(client, tty):
                                          demux=True) == (b"out\n", b"err\n")
     finally:
         client.remove_container(cid, force=True)
+
+
+# --- seeded random inputs -------------------------------------------------------------------
+
+def test_random_inputs_agree():
+    """Random strings from the characters that matter, the same answers."""
+    import random
+    import warnings
+    rnd = random.Random(20240610)
+
+    def text(alphabet, n):
+        return "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, n)))
+
+    host_parts = ["unix", "tcp", "ssh", "http", "https", "npipe", ":", "/", "//", "@", "h", "1",
+                  "22", "[", "]", "::1", "?", "#", " ", "+", "."]
+    port_parts = ["1", "80", "-", ":", "/tcp", "/udp", "[", "]", "::", "1.2.3.4", "a"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)   # "possible nested set", both sides
+        for _ in range(3000):
+            same("utils", "parse_host", text(host_parts, 8), False, rnd.random() < 0.5)
+            same("utils", "parse_bytes", text("0123456789kmgbKMGB.- xe_", 6))
+            same("utils", "parse_repository_tag", text("a:/@", 6))
+            same("ports", "split_port", text(port_parts, 6))
+            same("fnmatch", "fnmatch", text("ab/.*[]\\-", 6), text("ab*?/[]!^-\\.", 6))
+            same("build", "match_tag", text("aA0:/._-@", 8))
