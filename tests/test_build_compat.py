@@ -295,3 +295,32 @@ def test_module_surface():
     assert isinstance(image_mod.log, logging.Logger)
     assert image_mod.is_file(__file__) and not image_mod.is_file(b"x")
     assert not image_mod.is_file("FROM busybox\n") and not image_mod.is_file("a\0b")
+
+
+def test_registry_config_carries_every_credential(client, tmp_path, monkeypatch):
+    """X-Registry-Config (redacted in traces, so checked at its source): the
+    credentials docker-py's would carry, plus a login's."""
+    docker = _docker_py()
+    import base64
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    enc = lambda u, p: base64.b64encode(f"{u}:{p}".encode()).decode()  # noqa: E731
+    (cfg / "config.json").write_text(json.dumps({"auths": {
+        "127.0.0.1:5000": {"auth": enc("clibdocker", "clibdocker-secret")},
+        "registry.example:443": {"auth": enc("u", "p")},
+        "docker.io": {"auth": enc("hub", "hubpw")}}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(cfg))
+    theirs = docker.auth.load_config().get_all_credentials()
+    ours = json.loads(client._all_auth_json())
+    hub = "https://index.docker.io/v1/"
+    # docker-py keys Docker Hub as "docker.io" (and adds the index URL when
+    # sending); the engine looks the index URL up
+    assert set(ours) == (set(theirs) - {"docker.io"}) | {hub}
+    for reg, conf in theirs.items():
+        mine = ours[hub if reg == "docker.io" else reg]
+        assert (mine["username"], mine["password"]) == (conf["username"], conf["password"])
+    client._auth_configs["other.example:5000"] = {"username": "l", "password": "w"}
+    try:
+        assert json.loads(client._all_auth_json())["other.example:5000"]["username"] == "l"
+    finally:
+        del client._auth_configs["other.example:5000"]
