@@ -24,6 +24,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__() -> "list[str]":
+    return sorted(set(globals()) | {"log"})
+
+
 def _debug(*args: Any) -> None:
     """Log at debug level, but only once logging is in use (start-up time)."""
     import sys

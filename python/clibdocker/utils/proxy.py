@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from .utils import format_environment
-
 __all__ = ["ProxyConfig", "format_environment"]
 
 # (our key, the config file's key, the environment variable's name)
@@ -20,6 +18,19 @@ _FIELDS = (
     ("ftp", "ftpProxy", "ftp_proxy"),
     ("no_proxy", "noProxy", "no_proxy"),
 )
+
+
+def __getattr__(name: str) -> Any:
+    # docker-py's module binds utils.format_environment here; loaded on use
+    # so that reading proxy settings at client start-up stays cheap
+    if name == "format_environment":
+        from .utils import format_environment
+        return format_environment
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | {"format_environment"})
 
 
 class ProxyConfig(Dict[str, Optional[str]]):
@@ -67,7 +78,7 @@ class ProxyConfig(Dict[str, Optional[str]]):
         ``environment`` itself when there is nothing to add."""
         if not self:
             return environment
-        added: List[str] = format_environment(self.get_environment())
+        added: List[str] = [f"{k}={v}" for k, v in self.get_environment().items()]
         if not environment:
             return added
         return added + list(environment)
