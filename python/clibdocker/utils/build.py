@@ -27,9 +27,11 @@ _SEPARATORS = r"[/\\]" if IS_WINDOWS_PLATFORM else "/"
 
 # A repository name with an optional tag: lower-case components joined by
 # ".", "_", "__" or dashes, "/"-separated, the first one may carry a
-# registry port; the tag is up to 128 word characters, dots and dashes.
+# registry port; the tag is 1 to 128 ASCII letters, digits, "_", "." and "-",
+# not starting with "." or "-".
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_TAG = re.compile(rf"^{_COMPONENT}(?::[0-9]+)?(?:/{_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})?$")
+_TAG = re.compile(rf"^{_COMPONENT}(?::[0-9]+)?(?:/{_COMPONENT})*"
+                  r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$")
 
 
 def match_tag(tag: str) -> bool:
