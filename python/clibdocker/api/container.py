@@ -65,8 +65,9 @@ class ContainerApiMixin(ContainerIOMixin):
         :param all: also stopped ones (default: running only).
         :param trunc: truncate ids to 12 characters.
         :param latest: only the most recently created one.
-        :param since, before: only containers created after/before this one
-            (id or name); sent as the ``since``/``before`` filters.
+        :param since, before: accepted as in docker-py, whose legacy query
+            parameters the engine ignores, so they change nothing; use
+            ``filters={"since": id}`` / ``{"before": id}`` to filter.
         :param limit: at most this many (-1: all).
         :param size: add ``SizeRw`` / ``SizeRootFs``.
         :param filters: ``exited``, ``status``, ``label``, ``id``, ``name``,
@@ -74,11 +75,11 @@ class ContainerApiMixin(ContainerIOMixin):
             ``health``, ``isolation``, ``publish``, ``expose``, ``is-task``.
         :op: ContainerList
         """
+        # since/before: docker-py sends them as the legacy query parameters
+        # of the same names, which engines ignore (20.10 and 26.1 list every
+        # container); the same results here: they are not sent
+        del since, before
         f: Dict[str, Any] = filters_dict(filters)
-        if since is not None:
-            f["since"] = since
-        if before is not None:
-            f["before"] = before
         if limit is None:
             limit = -1
         if isinstance(limit, bool) or not isinstance(limit, int):

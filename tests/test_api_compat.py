@@ -1,0 +1,367 @@
+"""The low-level container, exec and network calls side by side with
+docker-py: the same call through docker-py's ``docker.APIClient`` and
+through ``clibdocker.APIClient`` on the same engine gives the same answer
+(shapes, bytes, exception classes)."""
+from __future__ import annotations
+
+import datetime
+import os
+import time
+from typing import Any, Callable, Iterator, List
+
+import docker
+import pytest
+
+import clibdocker
+from clibdocker import errors
+from conftest import LABELS, TEST_IMAGE, unique
+
+BASE_URL = "unix:///var/run/docker.sock"
+
+
+@pytest.fixture
+def dp() -> Iterator[docker.APIClient]:
+    c = docker.APIClient(base_url=BASE_URL)
+    try:
+        yield c
+    finally:
+        c.close()
+
+
+@pytest.fixture
+def cd() -> Iterator[clibdocker.APIClient]:
+    c = clibdocker.APIClient(base_url=BASE_URL)
+    try:
+        yield c
+    finally:
+        c.close()
+
+
+@pytest.fixture
+def made(cd) -> Iterator[List[str]]:
+    """Container ids to remove at the end."""
+    ids: List[str] = []
+    try:
+        yield ids
+    finally:
+        for cid in ids:
+            try:
+                cd.remove_container(cid, force=True, v=True)
+            except errors.NotFound:
+                pass
+
+
+def run(cd: clibdocker.APIClient, made: List[str], cmd: Any, **kw: Any) -> str:
+    cid = cd.create_container(TEST_IMAGE, cmd, labels=dict(LABELS), **kw)["Id"]
+    made.append(cid)
+    cd.start(cid)
+    return cid
+
+
+def outcome(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except Exception as e:  # noqa: BLE001 - compared below
+        return e
+
+
+def same_error(a: Any, b: Any) -> None:
+    assert isinstance(a, BaseException) and isinstance(b, BaseException), (a, b)
+    assert type(a).__name__ == type(b).__name__, (a, b)
+
+
+def wait_output(cd: clibdocker.APIClient, cid: str, text: bytes, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in cd.logs(cid):
+        assert time.monotonic() < deadline, f"no {text!r} in the logs"
+        time.sleep(0.1)
+
+
+# --- logs ---------------------------------------------------------------------
+
+def test_logs_since_until_like_docker_py(dp, cd, made):
+    cid = run(cd, made, ["sh", "-c", "echo first; sleep 3; echo second; sleep 60"])
+    wait_output(cd, cid, b"second")
+    # the moment between the two lines, from the engine's own timestamps
+    stamped = cd.logs(cid, timestamps=True).decode().splitlines()
+    t1 = datetime.datetime.fromisoformat(stamped[0].split()[0][:26])
+    t2 = datetime.datetime.fromisoformat(stamped[1].split()[0][:26])
+    mid = (t1.replace(tzinfo=datetime.timezone.utc).timestamp()
+           + t2.replace(tzinfo=datetime.timezone.utc).timestamp()) / 2
+    aware = datetime.datetime.fromtimestamp(mid, datetime.timezone.utc)
+    cases = [dict(since=int(mid)), dict(since=mid), dict(since=aware),
+             dict(until=int(mid)), dict(until=mid), dict(until=aware),
+             dict(since=int(mid) - 3600, until=int(mid) + 3600),
+             dict(tail=1), dict(tail=0), dict(tail=-1), dict(tail="x"),
+             dict(stdout=False), dict(timestamps=True, tail=1)]
+    for kw in cases:
+        ours, theirs = cd.logs(cid, **kw), dp.logs(cid, **kw)
+        if kw.get("timestamps"):
+            assert ours.split(b" ", 1)[1] == theirs.split(b" ", 1)[1], kw
+        else:
+            assert ours == theirs, kw
+    assert cd.logs(cid, since=int(mid)) == b"second\n"
+    assert cd.logs(cid, until=int(mid)) == b"first\n"
+    # a naive datetime is local time, as in docker-py: try another zone
+    old_tz = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Tokyo"
+    time.tzset()
+    try:
+        naive = datetime.datetime.fromtimestamp(mid)   # local (Tokyo) wall time
+        for key in ("since", "until"):
+            assert cd.logs(cid, **{key: naive}) == dp.logs(cid, **{key: naive}), key
+        assert cd.logs(cid, since=naive) == b"second\n"
+    finally:
+        if old_tz is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old_tz
+        time.tzset()
+    # refusals: the same exception class, before any request
+    for kw in (dict(since=-1), dict(since="yesterday"), dict(until=0)):
+        same_error(outcome(lambda: cd.logs(cid, **kw)), outcome(lambda: dp.logs(cid, **kw)))
+
+
+def test_logs_until_needs_api_1_35(made, cd):
+    cid = run(cd, made, ["true"])
+    old_cd = clibdocker.APIClient(base_url=BASE_URL, version="1.30")
+    old_dp = docker.APIClient(base_url=BASE_URL, version="1.30")
+    try:
+        ours = outcome(lambda: old_cd.logs(cid, until=1))
+        same_error(ours, outcome(lambda: old_dp.logs(cid, until=1)))
+        assert isinstance(ours, errors.InvalidVersion)
+    finally:
+        old_cd.close()
+        old_dp.close()
+
+
+def test_logs_framing_follows_the_containers_tty(dp, cd, made):
+    plain = run(cd, made, ["sh", "-c", "echo out; echo err >&2; sleep 60"])
+    tty = run(cd, made, ["sh", "-c", "echo out; echo err >&2; sleep 60"], tty=True)
+    wait_output(cd, plain, b"err")
+    wait_output(cd, tty, b"err")
+    for cid in (plain, tty):
+        assert sorted(cd.logs(cid).splitlines()) == sorted(dp.logs(cid).splitlines())
+        assert cd.logs(cid, stderr=False) == dp.logs(cid, stderr=False)
+    assert b"\r\n" in cd.logs(tty)          # raw TTY bytes, no frame headers
+    assert cd.logs(plain, stdout=False) == b"err\n"
+
+
+def test_logs_stream_follows_by_default(dp, cd, made):
+    cid = run(cd, made, ["sh", "-c", "echo one; sleep 2; echo two; sleep 60"])
+    wait_output(cd, cid, b"one")
+    s = cd.logs(cid, stream=True)
+    assert isinstance(s, clibdocker.types.CancellableStream)
+    assert isinstance(dp.logs(cid, stream=True, follow=False), docker.types.CancellableStream)
+    start = time.monotonic()
+    got = b""
+    for chunk in s:
+        got += chunk
+        if b"two" in got:
+            break
+    s.close()
+    assert got == b"one\ntwo\n" and time.monotonic() - start > 0.5   # it followed
+    # follow=False with stream=True ends at once, as docker-py's
+    assert b"".join(cd.logs(cid, stream=True, follow=False)) == \
+        b"".join(dp.logs(cid, stream=True, follow=False))
+
+
+# --- exec -------------------------------------------------------------------------
+
+def _read_sock(sock: Any) -> bytes:
+    data = b""
+    while True:
+        d = sock.recv(4096)
+        if not d:
+            return data
+        data += d
+
+
+@pytest.mark.parametrize("create_tty,start_tty", [(True, False), (True, True),
+                                                  (False, False), (False, True)])
+def test_exec_socket_frames_follow_the_start_tty(dp, cd, made, create_tty, start_tty):
+    """exec_start(socket=True): the engine frames the output unless the
+    start request's Tty (the ``tty`` argument) is True, whatever the exec
+    was created with."""
+    cid = run(cd, made, ["sleep", "60"])
+    cmd = ["sh", "-c", "echo out; sleep 0.3; echo err >&2"]
+    got = []
+    for c in (dp, cd):
+        e = c.exec_create(cid, cmd, tty=create_tty)
+        s = c.exec_start(e, socket=True, tty=start_tty)
+        try:
+            got.append(_read_sock(s._sock))
+        finally:
+            s.close()
+    assert got[0] == got[1]
+    if not start_tty:
+        assert got[1][:1] == b"\x01"         # a stdout frame header
+
+
+def test_exec_socket_default_tty_is_false(dp, cd, made):
+    cid = run(cd, made, ["sleep", "60"])
+    got = []
+    for c in (dp, cd):
+        e = c.exec_create(cid, ["echo", "hi"], tty=True)
+        s = c.exec_start(e, socket=True)
+        try:
+            got.append(_read_sock(s._sock))
+        finally:
+            s.close()
+    assert got[0] == got[1] == b"\x01\x00\x00\x00\x00\x00\x00\x04hi\r\n"
+
+
+def test_exec_demux_and_streams_like_docker_py(dp, cd, made):
+    cid = run(cd, made, ["sleep", "60"])
+    cmd = ["sh", "-c", "echo out; sleep 0.3; echo err >&2; exit 3"]
+    for kw in (dict(), dict(demux=True)):
+        r = [c.exec_start(c.exec_create(cid, cmd), **kw) for c in (dp, cd)]
+        assert r[0] == r[1], kw
+    r = [list(c.exec_start(c.exec_create(cid, cmd), stream=True, demux=True))
+         for c in (dp, cd)]
+    assert r[0] == r[1] == [(b"out\n", None), (None, b"err\n")]
+    e = cd.exec_create(cid, ["echo", "t"], tty=True)
+    assert cd.exec_start(e) == dp.exec_start(dp.exec_create(cid, ["echo", "t"], tty=True))
+    assert cd.exec_start(cd.exec_create(cid, ["true"]), detach=True) == \
+        dp.exec_start(dp.exec_create(cid, ["true"]), detach=True)
+
+
+def _traced(cd: clibdocker.APIClient) -> List[Any]:
+    records: List[Any] = []
+    cd.set_trace_hook(records.append)
+    return records
+
+
+def test_detach_keys_from_the_cli_config(cd, made):
+    cid = run(cd, made, ["sleep", "60"], stdin_open=True)
+    cd._general_configs = {"detachKeys": "ctrl-x,x"}
+    records = _traced(cd)
+    e = cd.exec_create(cid, ["true"])
+    e2 = cd.exec_create(cid, ["true"], detach_keys="ctrl-y")
+    s = cd.attach_socket(cid, params={"stdin": 1, "stream": 1})
+    s.close()
+    s = cd.attach_socket(cid, params={"stdin": 1, "stream": 1, "detachKeys": "ctrl-z"})
+    s.close()
+    cd.set_trace_hook(None)
+    assert e["Id"] and e2["Id"]
+    bodies = [r.request_body for r in records if r.url.endswith("/exec")]
+    assert b'"detachKeys": "ctrl-x,x"' in bodies[0]
+    assert b'"detachKeys": "ctrl-y"' in bodies[1]
+    attaches = [r.url for r in records if "/attach" in r.url]
+    assert "detachKeys=ctrl-x%2Cx" in attaches[0] or "detachKeys=ctrl-x,x" in attaches[0]
+    assert "detachKeys=ctrl-z" in attaches[1]
+
+
+# --- create, wait, stop -----------------------------------------------------------
+
+def test_create_container_injects_config_proxies(dp, cd, made):
+    from clibdocker.utils.proxy import ProxyConfig
+    import docker.utils.proxy as dproxy
+    proxies = dict(http="http://proxy:3128", https="https://proxy:3129", no_proxy="localhost")
+    cd._proxy_configs = ProxyConfig.from_dict(
+        {"httpProxy": proxies["http"], "httpsProxy": proxies["https"],
+         "noProxy": proxies["no_proxy"]})
+    dp._proxy_configs = dproxy.ProxyConfig.from_dict(
+        {"httpProxy": proxies["http"], "httpsProxy": proxies["https"],
+         "noProxy": proxies["no_proxy"]})
+    envs = []
+    for c in (dp, cd):
+        for kw in (dict(environment={"HTTP_PROXY": "mine", "A": "1"}), dict(),
+                   dict(environment=["B=2"], use_config_proxy=False)):
+            cid = c.create_container(TEST_IMAGE, ["true"], labels=dict(LABELS), **kw)["Id"]
+            made.append(cid)
+            envs.append(cd.inspect_container(cid)["Config"]["Env"])
+    assert envs[:3] == envs[3:]
+    ours = envs[3]
+    # the user's own value wins: it comes after the injected one
+    assert ours.index("HTTP_PROXY=mine") > ours.index("HTTP_PROXY=http://proxy:3128")
+    assert "no_proxy=localhost" in envs[4] and "B=2" in envs[5]
+    assert not any("proxy" in v.lower() for v in envs[5])
+
+
+def test_wait_answers_like_docker_py(dp, cd, made):
+    cid = run(cd, made, ["sh", "-c", "exit 7"])
+    r = [c.wait(cid) for c in (dp, cd)]
+    assert r[0] == r[1] == {"Error": None, "StatusCode": 7}
+    r = [c.wait(cid, condition="not-running") for c in (dp, cd)]
+    assert r[0] == r[1]
+    long = run(cd, made, ["sleep", "60"])
+    ours = outcome(lambda: cd.wait(long, timeout=0.5))
+    theirs = outcome(lambda: dp.wait(long, timeout=0.5))
+    import requests
+    assert isinstance(theirs, requests.exceptions.ConnectionError)
+    assert isinstance(ours, requests.exceptions.ConnectionError)
+
+
+def test_stop_waits_longer_than_the_client_timeout(made):
+    """stop/restart(t): the call may take the client timeout plus t."""
+    for cls in (docker.APIClient, clibdocker.APIClient):
+        c = cls(base_url=BASE_URL, timeout=2)
+        try:
+            cid = c.create_container(TEST_IMAGE, ["sleep", "60"], labels=dict(LABELS))["Id"]
+            made.append(cid)
+            c.start(cid)
+            start = time.monotonic()
+            c.stop(cid, timeout=3)        # PID 1 ignores SIGTERM: about 3 s
+            assert time.monotonic() - start >= 2.5
+            assert c.inspect_container(cid)["State"]["Running"] is False
+            c.start(cid)
+            start = time.monotonic()
+            c.restart(cid, timeout=3)
+            assert time.monotonic() - start >= 2.5
+            assert c.inspect_container(cid)["State"]["Running"] is True
+            c.kill(cid)
+        finally:
+            c.close()
+
+
+# --- errors, resources, lists --------------------------------------------------------
+
+def test_not_found_classes_like_docker_py(dp, cd):
+    calls = [
+        lambda c: c.inspect_container("h6-no-such-container"),
+        lambda c: c.create_container("h6-no-such-image:latest", ["true"]),
+        lambda c: c.logs("h6-no-such-container"),
+        lambda c: c.exec_create("h6-no-such-container", ["true"]),
+        lambda c: c.inspect_network("h6-no-such-network"),
+        lambda c: c.inspect_volume("h6-no-such-volume"),
+        lambda c: c.inspect_container(""),
+        lambda c: c.inspect_container({"Name": "x"}),
+    ]
+    for call in calls:
+        ours, theirs = outcome(lambda: call(cd)), outcome(lambda: call(dp))
+        same_error(ours, theirs)
+    assert isinstance(outcome(lambda: cd.create_container("h6-no-such-image:latest")),
+                      errors.ImageNotFound)
+
+
+def test_resources_as_dicts_with_id_or_ID(cd, made):
+    cid = run(cd, made, ["sleep", "60"])
+    for ref in ({"Id": cid}, {"ID": cid}):
+        assert cd.inspect_container(ref)["Id"] == cid
+        assert cd.logs(ref) == b""
+        e = cd.exec_create(ref, ["echo", "x"])
+        assert cd.exec_start({"ID": e["Id"]}) == b"x\n"
+        assert cd.top(ref)["Processes"]
+
+
+def test_containers_list_like_docker_py(dp, cd, made):
+    label = unique("h6list")
+    ids = []
+    for i in range(3):
+        cid = cd.create_container(TEST_IMAGE, ["sleep", "60"],
+                                  labels={**LABELS, label: str(i)})["Id"]
+        made.append(cid)
+        ids.append(cid)
+    cd.start(ids[0])
+    f = {"label": label}
+    cases = [dict(), dict(all=True), dict(quiet=True, all=True), dict(trunc=True, all=True),
+             dict(all=True, limit=2), dict(all=True, latest=True), dict(all=True, size=True),
+             dict(all=True, since=ids[0]), dict(all=True, before=ids[2]),
+             dict(all=True, quiet=True, trunc=True)]
+    for kw in cases:
+        ours, theirs = cd.containers(filters=f, **kw), dp.containers(filters=f, **kw)
+        assert [x["Id"] for x in ours] == [x["Id"] for x in theirs], kw
+        assert [sorted(x) for x in ours] == [sorted(x) for x in theirs], kw
+    assert cd.containers(filters=f, quiet=True, all=True) == \
+        [{"Id": i} for i in reversed(ids)]
