@@ -324,3 +324,15 @@ def test_registry_config_carries_every_credential(client, tmp_path, monkeypatch)
         assert json.loads(client._all_auth_json())["other.example:5000"]["username"] == "l"
     finally:
         del client._auth_configs["other.example:5000"]
+
+
+@pytest.mark.op("ImageBuild")
+def test_dockerfile_bytesio_sent_whole_like_docker_py(dp, client, images):
+    """docker-py sends a BytesIO's whole value, wherever its position."""
+    for c in (dp, client):
+        f = io.BytesIO()
+        f.write(f"FROM {TEST_IMAGE}\n{LABEL}LABEL whole=yes\n".encode())
+        log = list(c.build(fileobj=f, decode=True, rm=True))
+        assert client.inspect_image(_built(log, images))["Config"]["Labels"]["whole"] == "yes"
+    with pytest.raises(TypeError):
+        client.build(fileobj="not a tar", custom_context=True)

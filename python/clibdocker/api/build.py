@@ -78,7 +78,10 @@ def process_dockerfile(dockerfile: Optional[str],
 def _dockerfile_tar(fileobj: Any) -> bytes:
     """A context holding only a Dockerfile (docker-py's ``mkbuildcontext``);
     ``fileobj`` is a file object (binary or text) or the text itself."""
-    data = fileobj.read() if hasattr(fileobj, "read") else fileobj
+    if isinstance(fileobj, io.BytesIO):
+        data: Any = fileobj.getvalue()  # all of it, wherever its position (as docker-py)
+    else:
+        data = fileobj.read() if hasattr(fileobj, "read") else fileobj
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not isinstance(data, (bytes, bytearray)):
@@ -249,6 +252,12 @@ class BuildApiMixin(BaseMixin):
         remote: Optional[str] = None
         body: Any = None
         if custom_context:
+            if isinstance(fileobj, str) or not (
+                    isinstance(fileobj, (bytes, bytearray, memoryview))
+                    or hasattr(fileobj, "read") or hasattr(fileobj, "__iter__")):
+                raise InvalidBuildArgument(
+                    "build: with custom_context=True, fileobj must be the context tar: a "
+                    "binary file object, bytes or an iterable of bytes chunks")
             body = fileobj
         elif fileobj is not None:
             body = _dockerfile_tar(fileobj)
