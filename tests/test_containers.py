@@ -35,7 +35,7 @@ def make(client: clibdocker.APIClient) -> Any:
         labels.update(kw.pop("labels", {}) or {})
         kw.setdefault("name", unique())
         r = c.create_container(TEST_IMAGE, command, labels=labels, **kw)
-        host = "" if c is client else c.base_url
+        host = "" if c is client else c.docker_host
         made.append((r["Id"], host))
         if start:
             c.start(r["Id"])

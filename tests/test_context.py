@@ -97,4 +97,4 @@ def test_context_with_tls_material(cfg, tls_engine):  # noqa: F811
     assert ctx.host == url and set(ctx.tls or {}) == {"CA", "Cert", "Key"}
     with clibdocker.from_env(environment={"DOCKER_CONFIG": cfg, "DOCKER_CONTEXT": name}) as dc:
         assert dc.ping()
-        assert dc.api.base_url == url
+        assert dc.api.docker_host == url

@@ -144,7 +144,7 @@ def _fds() -> int:
 
 def test_ping_version_info_over_ssh(ssh_env: SshServer) -> None:
     with clibdocker.APIClient(base_url=ssh_env.url, use_ssh_client=True) as c:
-        assert c.base_url == ssh_env.url
+        assert c.docker_host == ssh_env.url
         assert c.ping() is True
         assert c.api_version == "1.41"
         v = c.version()
@@ -162,7 +162,7 @@ def test_from_env_ssh_host(ssh_env: SshServer, tmp_path) -> None:
     env = {"DOCKER_HOST": ssh_env.url, "DOCKER_CONFIG": str(tmp_path)}
     client = clibdocker.from_env(environment=env, use_ssh_client=True)
     try:
-        assert client.api.base_url == ssh_env.url
+        assert client.api.docker_host == ssh_env.url
         assert client.ping() is True
         assert client.version()["ApiVersion"] == "1.41"
     finally:

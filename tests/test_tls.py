@@ -122,7 +122,7 @@ def test_from_env_reads_docker_tls_verify_and_cert_path(tls_engine):
     env = {"DOCKER_HOST": url, "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": d}
     with clibdocker.from_env(environment=env) as dc:
         assert dc.ping()
-        assert dc.api.base_url == url
+        assert dc.api.docker_host == url
     # the C library reads the same variables (example built by scripts/test.sh)
     exe = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "tests", "c",
                        "example_ping")

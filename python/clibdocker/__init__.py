@@ -12,18 +12,25 @@ from .api import APIClient
 
 if TYPE_CHECKING:
     from . import models, tls, types
-    from .client import DockerClient, from_env
+    from . import auth, client, constants, context, utils
+    from .client import DockerClient, from_context, from_env
+    from .context import Context, ContextAPI
     from .tls import TLSConfig
     from .trace import TraceRecord
 
 __version__ = "0.1.0"
-__all__ = ["APIClient", "DockerClient", "from_env", "errors", "TraceRecord", "__version__",
-           "models", "tls", "types", "TLSConfig"]
+__all__ = ["APIClient", "DockerClient", "from_env", "from_context", "errors", "TraceRecord",
+           "__version__", "models", "tls", "types", "TLSConfig", "Context", "ContextAPI"]
 
 _LAZY = {"DockerClient": ("client", "DockerClient"), "from_env": ("client", "from_env"),
+         "from_context": ("client", "from_context"),
+         "Context": ("context", "Context"), "ContextAPI": ("context", "ContextAPI"),
          "TLSConfig": ("tls", "TLSConfig"), "models": ("models", None),
          "tls": ("tls", None), "types": ("types", None),
-         "TraceRecord": ("trace", "TraceRecord")}
+         "TraceRecord": ("trace", "TraceRecord"),
+         # docker-py imports these modules with the package
+         **{m: (m, None) for m in ("auth", "client", "constants", "context", "credentials",
+                                   "utils", "version")}}
 
 
 def __getattr__(name: str) -> Any:

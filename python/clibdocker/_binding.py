@@ -58,10 +58,13 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
     if cls is not None or status >= 400:
         if cls is None:
             cls = errors.APIError
-        if cls is errors.NotFound and not_found is not None:
-            cls = not_found
-        return cls(msg, errors._Response(status, None, msg.encode()), msg)
+        if cls is errors.NotFound:
+            # docker-py: a 404 whose message names a missing image
+            cls = not_found or errors._api_error_class(404, msg)
+        return errors._twin(cls)(msg, errors._Response(status, None, msg.encode()), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
+    if cls2 is errors.DockerTimeout or cls2 is errors.TransportError:
+        cls2 = errors._twin(cls2)
     return cls2(msg)
 
 
@@ -299,6 +302,79 @@ class Client:
         if self._handle is None:
             self._handle = ffi.new_handle(self)
         check(lib.dk_client_set_trace(self._p(), lib._dk_py_trace, self._handle, cap))
+
+    # --- generic requests and client headers (request.h) ---------------------
+
+    def set_headers(self, lines: List[str]) -> None:
+        """The "Name: value" lines every request carries (replacing the
+        previous ones; an empty list removes them)."""
+        keep = [ffi.new("char[]", _b(line)) for line in lines]
+        arr = ffi.new("char *[]", keep + [_NULL]) if keep else _NULL
+        check(lib.dk_client_set_headers(self._p(), arr))
+
+    def _request_options(self, method: str, path: str, body: Optional[bytes],
+                         reader: Optional[Reader], content_type: Optional[str],
+                         headers: Optional[List[str]], timeout_ms: int) -> Tuple[Any, List[Any]]:
+        o = ffi.new("dk_request_options *")
+        lib.dk_request_options_init(o)
+        keep: List[Any] = [ffi.new("char[]", _b(method)), ffi.new("char[]", _b(path))]
+        o.method, o.path = keep[0], keep[1]
+        if body is not None:
+            buf = ffi.from_buffer(body)
+            keep.append(buf)
+            o.body = buf
+            o.body_len = len(body)
+        if reader is not None:
+            o.body_read = reader.fn
+            o.body_read_ud = reader.handle
+        if content_type is not None:
+            keep.append(ffi.new("char[]", _b(content_type)))
+            o.content_type = keep[-1]
+        if headers:
+            lines = [ffi.new("char[]", _b(h)) for h in headers]
+            keep.extend(lines)
+            keep.append(ffi.new("char *[]", lines + [_NULL]))
+            o.headers = keep[-1]
+        o.timeout_ms = timeout_ms
+        return o, keep
+
+    def request(self, method: str, path: str, body: Optional[bytes] = None,
+                reader: Optional[Reader] = None, content_type: Optional[str] = None,
+                headers: Optional[List[str]] = None,
+                timeout_ms: int = -1) -> Tuple[int, bytes, bytes]:
+        """One request whatever its status: (status, head, body)."""
+        o, _keep = self._request_options(method, path, body, reader, content_type, headers,
+                                         timeout_ms)
+        out = ffi.new("dk_response **")
+        rc = _int_args(lib.dk_request, out, self._p(), o)
+        if reader is not None:
+            reader.check()
+        if rc:
+            raise error_from_last(rc)
+        r = out[0]
+        try:
+            n = ffi.new("size_t *")
+            head = lib.dk_response_headers(r, n)
+            head_b = ffi.unpack(head, n[0])
+            body_p = lib.dk_response_body(r, n)
+            return int(lib.dk_response_status(r)), head_b, ffi.unpack(body_p, n[0])
+        finally:
+            lib.dk_response_free(r)
+
+    def request_stream(self, method: str, path: str, body: Optional[bytes] = None,
+                       reader: Optional[Reader] = None, content_type: Optional[str] = None,
+                       headers: Optional[List[str]] = None) -> "Stream":
+        """One request whose body is streamed raw as it arrives."""
+        o, keep = self._request_options(method, path, body, reader, content_type, headers, -1)
+        out = ffi.new("dk_stream **")
+        rc = lib.dk_request_stream(out, self._p(), o)
+        if reader is not None:
+            reader.check()
+        if rc:
+            raise error_from_last(rc)
+        st = Stream(out[0], self)
+        st.keep((keep, reader))
+        return st
 
     # --- System ------------------------------------------------------------
 

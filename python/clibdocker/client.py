@@ -11,6 +11,8 @@ from .api.client import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS, APIClien
 from .stream import CancellableStream
 
 if TYPE_CHECKING:  # the models are imported when a collection is first used
+    from .context import ContextAPI
+    from .utils.utils import kwargs_from_env
     from .models.configs import ConfigCollection
     from .models.containers import ContainerCollection
     from .models.images import ImageCollection
@@ -36,17 +38,21 @@ class DockerClient:
                  max_pool_size: int = DEFAULT_MAX_POOL_SIZE,
                  environment: Optional[Mapping[str, str]] = None,
                  use_ssh_client: bool = False,
-                 credstore_env: Optional[Dict[str, str]] = None) -> "DockerClient":
+                 credstore_env: Optional[Dict[str, str]] = None,
+                 use_context: bool = True) -> "DockerClient":
         """A client configured like the docker CLI from the environment:
         ``DOCKER_HOST`` (default ``unix:///var/run/docker.sock``) and
         ``DOCKER_API_VERSION`` (else negotiated), ``DOCKER_TLS_VERIFY`` and
         ``DOCKER_CERT_PATH`` (TLS material, as docker-py reads them); and,
         beyond docker-py, the CLI's contexts: ``DOCKER_CONTEXT`` or
-        config.json's ``currentContext`` (with the context's TLS files)."""
-        from .context import context_from_env
+        config.json's ``currentContext`` (with the context's TLS files);
+        ``use_context=False`` leaves contexts out, as in docker-py."""
         from .tls import tls_from_env
         env = os.environ if environment is None else environment
-        ctx = context_from_env(env)
+        ctx = None
+        if use_context:
+            from .context import context_from_env
+            ctx = context_from_env(env)
         if ctx is not None:      # DOCKER_CONTEXT, or config.json's currentContext
             host: Optional[str] = ctx.host
             tls = ctx.tls_config()
@@ -58,6 +64,24 @@ class DockerClient:
         return cls(base_url=host, version=version, timeout=timeout, tls=tls or False,
                    max_pool_size=max_pool_size, use_ssh_client=use_ssh_client,
                    credstore_env=credstore_env)
+
+    @classmethod
+    def from_context(cls, name: Optional[str] = None, **kwargs: Any) -> "DockerClient":
+        """A client for the docker CLI context ``name`` (None: the current
+        one: ``DOCKER_CONTEXT``, then config.json's ``currentContext``, then
+        ``default``), as docker-py 7.2's ``from_context``: ``version``,
+        ``timeout``, ``max_pool_size``, ``use_ssh_client`` and any other
+        client argument may be given; the context's host and TLS material
+        fill the rest."""
+        from .context import ContextAPI
+        timeout = kwargs.pop("timeout", DEFAULT_TIMEOUT_SECONDS)
+        max_pool_size = kwargs.pop("max_pool_size", DEFAULT_MAX_POOL_SIZE)
+        version = kwargs.pop("version", None)
+        use_ssh_client = kwargs.pop("use_ssh_client", False)
+        params = ContextAPI.kwargs_from_context(name=name)
+        params.update(kwargs)
+        return cls(timeout=timeout, max_pool_size=max_pool_size, version=version,
+                   use_ssh_client=use_ssh_client, **params)
 
     # --- collections ---------------------------------------------------------
 
@@ -123,17 +147,17 @@ class DockerClient:
 
     # --- top-level calls --------------------------------------------------------
 
-    def ping(self) -> bool:
+    def ping(self, *args: Any, **kwargs: Any) -> bool:
         """True when the engine answers: :meth:`clibdocker.APIClient.ping`."""
-        return self.api.ping()
+        return self.api.ping(*args, **kwargs)
 
-    def version(self, api_version: bool = True) -> Dict[str, Any]:
+    def version(self, *args: Any, **kwargs: Any) -> Dict[str, Any]:
         """The engine's version: :meth:`clibdocker.APIClient.version`."""
-        return self.api.version(api_version)
+        return self.api.version(*args, **kwargs)
 
-    def info(self) -> Dict[str, Any]:
+    def info(self, *args: Any, **kwargs: Any) -> Dict[str, Any]:
         """System-wide information: :meth:`clibdocker.APIClient.info`."""
-        return self.api.info()
+        return self.api.info(*args, **kwargs)
 
     def df(self) -> Dict[str, Any]:
         """Disk usage: :meth:`clibdocker.APIClient.df`."""
@@ -166,3 +190,26 @@ class DockerClient:
 
 
 from_env = DockerClient.from_env
+from_context = DockerClient.from_context
+
+# docker-py's docker.client namespace: the collections, ContextAPI and
+# kwargs_from_env, imported on first use (PEP 562)
+_LAZY = {
+    "ConfigCollection": ".models.configs", "ContainerCollection": ".models.containers",
+    "ImageCollection": ".models.images", "NetworkCollection": ".models.networks",
+    "NodeCollection": ".models.nodes", "PluginCollection": ".models.plugins",
+    "SecretCollection": ".models.secrets", "ServiceCollection": ".models.services",
+    "Swarm": ".models.swarm", "VolumeCollection": ".models.volumes",
+    "ContextAPI": ".context", "kwargs_from_env": ".utils.utils",
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    import importlib
+    value = getattr(importlib.import_module(module, __package__), name)
+    globals()[name] = value
+    return value

@@ -4,10 +4,18 @@ Every exception clibdocker raises is a :class:`DockerException`. Errors the
 engine answered carry its HTTP status and message (:class:`APIError`);
 transport failures, timeouts and protocol errors have their own classes, which
 are also the matching Python builtins (``ConnectionError``, ``TimeoutError``).
+
+When the program has imported ``requests`` (docker-py's transport, which
+clibdocker does not use), the exceptions clibdocker raises for an engine's
+error status, a transport failure or a timeout are also ``requests``'
+``HTTPError``, ``ConnectionError`` and ``ReadTimeout`` (see :func:`_twin`), so
+``except requests.exceptions.ConnectionError`` written for docker-py still
+catches them. clibdocker never imports ``requests`` itself.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+import sys
+from typing import Any, Dict, Optional, Tuple
 
 
 class DockerException(Exception):
@@ -120,7 +128,14 @@ class DeprecatedMethod(DockerException):
 
 
 class TLSParameterError(DockerException):
-    """TLS settings are inconsistent."""
+    """TLS settings are inconsistent (``msg`` says how)."""
+
+    def __init__(self, msg: str) -> None:
+        super().__init__(msg)
+        self.msg = msg
+
+    def __str__(self) -> str:
+        return str(self.msg)
 
 
 class NullResource(DockerException, ValueError):
@@ -143,7 +158,12 @@ class ContainerError(DockerException):
 
 
 class StreamParseError(DockerException, RuntimeError):
-    """A stream's framing or a message in it could not be parsed."""
+    """A stream's framing or a message in it could not be parsed (``msg``
+    holds the reason)."""
+
+    def __init__(self, reason: Any) -> None:
+        super().__init__(reason)
+        self.msg = reason
 
 
 class BuildError(DockerException):
@@ -160,22 +180,35 @@ class ImageLoadError(DockerException):
 
 
 class MissingContextParameter(DockerException):
+    """A context needs a parameter that was not given."""
+
     def __init__(self, param: str) -> None:
-        super().__init__(f"missing parameter {param}")
+        super().__init__(f"missing parameter: {param}")
         self.param = param
 
 
 class ContextException(DockerException):
-    """A Docker context is invalid."""
+    """A Docker context is invalid (``msg`` says how)."""
+
+    def __init__(self, msg: str) -> None:
+        super().__init__(msg)
+        self.msg = msg
+
+    def __str__(self) -> str:
+        return str(self.msg)
 
 
 class ContextAlreadyExists(DockerException):
+    """A context of that name exists already."""
+
     def __init__(self, name: str) -> None:
         super().__init__(f"context {name} already exists")
         self.name = name
 
 
 class ContextNotFound(DockerException):
+    """No context of that name."""
+
     def __init__(self, name: str) -> None:
         super().__init__(f"context '{name}' not found")
         self.name = name
@@ -207,8 +240,90 @@ class UnsupportedError(DockerException, NotImplementedError):
     """Not supported by this build, transport or engine."""
 
 
-def create_api_error_from_http_exception(e: Exception) -> APIError:
-    """docker-py compatibility: wrap an exception as an :class:`APIError`."""
+# 404 messages that mean an image is missing (lower case), as docker-py reads them
+_IMAGE_NOT_FOUND = ("no such image", "not found: does not exist or no pull access",
+                    "repository does not exist",
+                    "was found but does not match the specified platform")
+
+
+def _api_error_class(status: Optional[int], explanation: Optional[str]) -> type:
+    """APIError, or NotFound / ImageNotFound for a 404 (by its message)."""
+    if status != 404:
+        return APIError
+    text = (explanation or "").lower()
+    return ImageNotFound if any(f in text for f in _IMAGE_NOT_FOUND) else NotFound
+
+
+def create_api_error_from_http_exception(e: Exception) -> "APIError":
+    """docker-py's helper: raise the :class:`APIError` (:class:`NotFound`,
+    :class:`ImageNotFound` for a 404 by its message) for an HTTP error
+    ``e`` that carries a ``response`` (a ``requests`` HTTPError, or a
+    response-like object from :meth:`~clibdocker.APIClient._get`); the
+    daemon's ``message`` becomes the explanation. An :class:`APIError` is
+    raised as it is. Despite its name it raises, as docker-py's does."""
     if isinstance(e, APIError):
-        return e
-    return APIError(str(e))
+        raise e
+    response = getattr(e, "response", None)
+    explanation: Optional[str] = None
+    if response is not None:
+        try:
+            explanation = response.json()["message"]
+        except Exception:
+            explanation = (getattr(response, "text", "") or "").strip()
+    cls = _api_error_class(getattr(response, "status_code", None), explanation)
+    raise _twin(cls)(e, response=response, explanation=explanation) from e
+
+
+def create_unexpected_kwargs_error(name: str, kwargs: Any) -> TypeError:
+    """The TypeError a function raises for keyword arguments it does not
+    take (docker-py's wording)."""
+    quoted = [f"'{k}'" for k in sorted(kwargs)]
+    what = ("got an unexpected keyword argument " if len(quoted) == 1
+            else "got unexpected keyword arguments ")
+    return TypeError(f"{name}() {what}{', '.join(quoted)}")
+
+
+# --- requests compatibility (docker-py programs catch requests' exceptions) --
+
+_TWINS: Dict[type, type] = {}
+
+
+def _requests_bases(cls: type, rex: Any) -> Tuple[type, ...]:
+    if issubclass(cls, APIError):
+        return (rex.HTTPError,)
+    if issubclass(cls, DockerTimeout):
+        # docker-py: a read timeout surfaces as requests' ConnectionError
+        # (wrapping urllib3's ReadTimeoutError); ReadTimeout also matches
+        return (rex.ConnectionError, rex.ReadTimeout)
+    if issubclass(cls, TransportError):
+        return (rex.ConnectionError,)
+    return ()
+
+
+def _twin(cls: type) -> Any:
+    """``cls``, or -- when the program has imported ``requests`` -- a
+    subclass of ``cls`` that is also the matching ``requests`` exception
+    (HTTPError for APIError and its subclasses, ConnectionError for
+    TransportError, ConnectionError and ReadTimeout for DockerTimeout),
+    named like ``cls``. Made once per class; ``requests`` is never imported
+    here (a program that catches its exceptions has imported it)."""
+    twin = _TWINS.get(cls)
+    if twin is not None:
+        return twin
+    mod = sys.modules.get("requests.exceptions")
+    if mod is None:
+        return cls
+    bases = tuple(b for b in _requests_bases(cls, mod) if not issubclass(cls, b))
+    if not bases:
+        _TWINS[cls] = cls
+        return cls
+    try:
+        # requests' RequestException.__init__ may not run (the builtin
+        # OSError init comes first): its attributes default here
+        twin = type(cls.__name__, (cls,) + bases,
+                    {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                     "__doc__": cls.__doc__, "response": None, "request": None})
+    except TypeError:  # a layout requests' classes cannot share: leave it
+        twin = cls
+    _TWINS[cls] = twin
+    return twin

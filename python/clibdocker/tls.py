@@ -2,37 +2,45 @@
 from __future__ import annotations
 
 import os
-from typing import Optional, Tuple, Union
+from typing import Any, Optional, Tuple, Union
 
 from . import errors
 
 
 class TLSConfig:
-    """How to speak TLS to the engine.
+    """How to speak TLS to the engine (docker-py's ``docker.tls.TLSConfig``).
 
     :param client_cert: ``(cert_path, key_path)`` for client authentication.
     :param ca_cert: CA bundle to verify the engine with.
     :param verify: True to verify the engine's certificate (against
-        ``ca_cert`` or the system's CAs), False not to, or a CA bundle path.
+        ``ca_cert`` or the system's CAs), False or None not to, or the path of
+        a CA bundle to verify against (kept as given in ``verify``, as
+        docker-py does).
     ``ssl_version``, ``assert_hostname`` and ``assert_fingerprint`` are
-    accepted for docker-py compatibility; libcurl negotiates the version and
-    checks the host name whenever ``verify`` is on.
+    accepted for compatibility with older docker-py versions; libcurl
+    negotiates the protocol version and checks the host name whenever
+    ``verify`` is on.
+
+    Bad paths raise :class:`~clibdocker.errors.TLSParameterError` at once
+    (also a ``ca_cert`` that does not exist when ``verify`` is off, which
+    docker-py ignores).
     """
+
+    cert: Optional[Tuple[str, str]] = None
+    ca_cert: Optional[str] = None
+    verify: Union[None, bool, str] = None
 
     def __init__(self, client_cert: Optional[Tuple[str, str]] = None,
                  ca_cert: Optional[str] = None, verify: Union[None, bool, str] = None,
                  ssl_version: Optional[int] = None, assert_hostname: Optional[bool] = None,
                  assert_fingerprint: Optional[str] = None) -> None:
-        self.cert: Optional[Tuple[str, str]] = None
-        self.ca_cert = ca_cert
-        self.verify = verify
         self.ssl_version = ssl_version
         self.assert_hostname = assert_hostname
         self.assert_fingerprint = assert_fingerprint
         if client_cert:
             try:
                 cert, key = client_cert
-            except ValueError:
+            except (TypeError, ValueError):
                 raise errors.TLSParameterError(
                     "client_cert must be a tuple of (client certificate, key file)") from None
             if not (cert and key) or not os.path.isfile(cert) or not os.path.isfile(key):
@@ -40,15 +48,42 @@ class TLSConfig:
                     "Path to a certificate and key files must be provided through the "
                     "client_cert param")
             self.cert = (cert, key)
-        if isinstance(verify, str):
-            if not ca_cert:
-                self.ca_cert = verify
-            self.verify = True
-        if self.ca_cert and not os.path.isfile(self.ca_cert):
+        self.verify = verify
+        self.ca_cert = ca_cert
+        if ca_cert and not os.path.isfile(ca_cert):
             raise errors.TLSParameterError("Invalid CA certificate provided for `ca_cert`.")
+        if isinstance(verify, str) and not os.path.isfile(verify):
+            raise errors.TLSParameterError(
+                f"Invalid CA certificate provided for `verify`: {verify!r}")
+
+    @property
+    def _ca_bundle(self) -> Optional[str]:
+        """The CA bundle verification uses (None: the system's)."""
+        if self.verify and self.ca_cert:
+            return self.ca_cert
+        return self.verify if isinstance(self.verify, str) else None
+
+    def configure_client(self, client: Any) -> None:
+        """Configure ``client`` (an :class:`~clibdocker.APIClient` for a
+        ``tcp://`` or ``https://`` engine) with these TLS options; as in
+        docker-py, ``client.verify`` and ``client.cert`` are set too.
+        Raises :class:`~clibdocker.errors.TLSParameterError` for a client
+        that cannot speak TLS (unix:// and ssh:// engines)."""
+        client.verify = self._ca_bundle if self._ca_bundle else bool(self.verify)
+        if self.cert:
+            client.cert = self.cert
+        native = getattr(client, "_native", None)
+        if native is None:
+            return
+        cert, key = self.cert if self.cert else (None, None)
+        try:
+            native.set_tls(self._ca_bundle, cert, key, bool(self.verify))
+        except errors.InvalidArgument as e:
+            raise errors.TLSParameterError(str(e)) from None
 
     def __repr__(self) -> str:
-        return f"<TLSConfig verify={bool(self.verify)} ca_cert={self.ca_cert!r} cert={self.cert!r}>"
+        return (f"<TLSConfig verify={self.verify!r} ca_cert={self.ca_cert!r} "
+                f"cert={self.cert!r}>")
 
 
 def tls_from_env(env: "os._Environ[str] | dict[str, str]") -> Optional[TLSConfig]:

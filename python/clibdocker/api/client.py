@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from .. import errors
 from .._binding import Client
+from ..errors import (DockerException, InvalidVersion, TLSParameterError,  # noqa: F401
+                      create_api_error_from_http_exception)
 from .system import SystemApiMixin
 
 if TYPE_CHECKING:
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from .config import ConfigApiMixin
     from .container_io import ContainerIOMixin
     from .exec_api import ExecApiMixin
+    from ._http import RequestsCompatMixin
+    from ._headers import HeaderDict
     from ..trace import TraceRecord
 
 def _config_dir_of(dockercfg_path: str) -> str:
@@ -57,7 +61,43 @@ _AREA_MIXINS = (
     ("swarm", "SwarmApiMixin"), ("service", "ServiceApiMixin"),
     ("secret", "SecretApiMixin"), ("config", "ConfigApiMixin"),
     ("container_io", "ContainerIOMixin"), ("exec_api", "ExecApiMixin"),
+    ("_http", "RequestsCompatMixin"),
 )
+# docker-py's docker.api.client namespace, looked up on first use (PEP 562)
+_LAZY_NAMES = {
+    **{name: (f".{module}", name) for module, name in _AREA_MIXINS},
+    "DaemonApiMixin": (".system", "SystemApiMixin"),
+    "TLSConfig": ("..tls", "TLSConfig"),
+    **{name: ("..constants", name) for name in (
+        "DEFAULT_NUM_POOLS", "DEFAULT_NUM_POOLS_SSH", "IS_WINDOWS_PLATFORM",
+        "MINIMUM_DOCKER_API_VERSION", "STREAM_HEADER_SIZE_BYTES")},
+    "check_resource": ("..utils.decorators", "check_resource"),
+    "update_headers": ("..utils.decorators", "update_headers"),
+    "json_stream": ("..utils.json_stream", "json_stream"),
+    "ProxyConfig": ("..utils.proxy", "ProxyConfig"),
+    "consume_socket_output": ("..utils.socket", "consume_socket_output"),
+    "demux_adaptor": ("..utils.socket", "demux_adaptor"),
+    "frames_iter": ("..utils.socket", "frames_iter"),
+    # docker.transport is not reproduced: a stand-in describing the socket
+    "UnixHTTPAdapter": ("._http", "UnixHTTPAdapter"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attr = _LAZY_NAMES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    import importlib
+    value = getattr(importlib.import_module(module, __package__), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_LAZY_NAMES))
+
+
 _areas_lock = threading.Lock()
 _areas_loaded = False
 
@@ -93,7 +133,7 @@ if TYPE_CHECKING:
     class _Areas(SystemApiMixin, ContainerApiMixin, ImageApiMixin, BuildApiMixin,
                  NetworkApiMixin, VolumeApiMixin, PluginApiMixin, SwarmApiMixin,
                  ServiceApiMixin, SecretApiMixin, ConfigApiMixin,
-                 ContainerIOMixin, ExecApiMixin):
+                 ContainerIOMixin, ExecApiMixin, RequestsCompatMixin):
         pass
 else:
     class _Areas(SystemApiMixin, metaclass=_LoadAreasOnClassLookup):
@@ -116,27 +156,75 @@ else:
                 _load_areas()
 
 
+def _config_http_headers() -> Optional[Dict[str, str]]:
+    """config.json's ``HttpHeaders``, read cheaply at construction: the file
+    is parsed only when it names them (start-up time)."""
+    import os
+    env = os.environ.get("DOCKER_CONFIG")
+    home = os.path.expanduser("~")
+    for path in (os.path.join(env, "config.json") if env else None,
+                 os.path.join(home, ".docker", "config.json"),
+                 os.path.join(home, ".dockercfg")):
+        if not path:
+            continue
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        if b'"HttpHeaders"' not in data:
+            return None
+        import json
+        try:
+            found = json.loads(data).get("HttpHeaders")
+        except (ValueError, AttributeError):
+            return None
+        return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else None
+    return None
+
+
+def _connect_seconds(total: Optional[float]) -> float:
+    """The connect timeout for a total timeout: the total, at most 30 s."""
+    return 30.0 if not total or total > 30 else float(total)
+
+
 class APIClient(_Areas):
-    """A low-level client for the Docker Engine API.
+    """A low-level client for the Docker Engine API (docker-py's
+    ``docker.APIClient``; the same arguments).
 
     :param base_url: ``unix:///var/run/docker.sock`` (the default),
-        ``tcp://host:port``, ``http://host:port`` or ``ssh://[user@]host[:port]``
-        (each connection runs ``ssh ... host docker system dial-stdio``, like
-        the docker CLI; the env ``CLIBDOCKER_SSH_COMMAND`` replaces ``ssh``,
-        e.g. ``"ssh -F /path/config -i /path/key"``).
+        ``tcp://host:port``, ``http://host:port``, ``https://host:port`` or
+        ``ssh://[user@]host[:port]`` (each connection runs
+        ``ssh ... host docker system dial-stdio``, like the docker CLI; the
+        env ``CLIBDOCKER_SSH_COMMAND`` replaces ``ssh``, e.g.
+        ``"ssh -F /path/config -i /path/key"``). After construction
+        ``base_url`` reads as docker-py rewrites it
+        (``http+docker://localhost``, ``http+docker://ssh``,
+        ``http(s)://host:port``); :attr:`docker_host` keeps the engine's URL.
     :param version: an API version like ``"1.41"``; None or ``"auto"``
-        negotiates it on the first call: min(the newest this client speaks,
-        the engine's).
+        negotiates it: min(the newest this client speaks, the engine's).
+        Unlike docker-py, negotiation waits for the first call (which it
+        adds no request to), so constructing a client for an engine that is
+        down does not raise: the first call raises
+        :class:`~clibdocker.errors.TransportError` (a DockerException).
+    :param timeout: seconds for each non-streaming call (None: no limit);
+        assigning ``client.timeout`` later applies to later calls. Streams
+        (``events``, follow-logs) have no read timeout.
     :param tls: a :class:`~clibdocker.tls.TLSConfig` (or True: TLS verified
         against the system's CAs) for a ``tcp://`` engine.
-    :param timeout: seconds for each non-streaming call (None: no limit).
-        Streams (``events``, follow-logs) have no read timeout.
-    :param use_ssh_client: accepted as in docker-py; clibdocker always uses
-        the ``ssh`` program for ``ssh://`` hosts (there is no paramiko mode).
+    :param user_agent: the ``User-Agent`` header (also ``headers['User-Agent']``).
+    :param credstore_env: extra environment for ``docker-credential-*`` helpers.
+    :param use_ssh_client, num_pools, max_pool_size: accepted as in
+        docker-py; clibdocker always uses the ``ssh`` program for ``ssh://``
+        hosts and libcurl keeps its own connection pool.
 
     Safe to share between threads. Use ``close()`` or ``with`` to release its
     connections.
     """
+
+    # requests.Session's TLS attributes, set by TLSConfig.configure_client
+    verify: Any = True
+    cert: Any = None
 
     def __init__(self, base_url: Optional[str] = None, version: Optional[str] = None,
                  timeout: Optional[float] = DEFAULT_TIMEOUT_SECONDS, tls: Any = False,
@@ -144,28 +232,43 @@ class APIClient(_Areas):
                  credstore_env: Optional[Dict[str, str]] = None,
                  use_ssh_client: bool = False,
                  max_pool_size: int = DEFAULT_MAX_POOL_SIZE) -> None:
-        # use_ssh_client: accepted for docker-py compatibility; ssh:// hosts
-        # always run the ssh client (`ssh host docker system dial-stdio`)
-        del use_ssh_client
+        if tls and not base_url:
+            raise TLSParameterError("If using TLS, the base_url argument must be provided.")
+        if version is not None and not isinstance(version, str):
+            raise DockerException("Version parameter must be a string or None. "
+                                  f"Found {type(version).__name__}")
+        if credstore_env is not None and not isinstance(credstore_env, dict):
+            raise errors.InvalidArgument("credstore_env must be a dict of strings")
         if isinstance(version, str) and version.lower() == "auto":
             version = None
         self._native = Client(base_url, version, timeout)
+        self._given_base_url = base_url
+        self._tls = False
         if tls:
             from ..tls import TLSConfig
             cfg = tls if isinstance(tls, TLSConfig) else TLSConfig(verify=True)
-            cert, key = cfg.cert if cfg.cert else (None, None)
             try:
-                self._native.set_tls(cfg.ca_cert, cert, key, bool(cfg.verify))
-            except errors.InvalidArgument as e:
+                cfg.configure_client(self)
+            except BaseException:
                 self._native.close()
-                raise errors.TLSParameterError(str(e)) from None
+                raise
+            self._tls = True
         self._timeout = timeout
+        self._idle = 0.0
+        self._user_agent = user_agent
+        self._headers: Optional[HeaderDict] = None
+        self._http_headers = _config_http_headers()
+        self._general: Optional[Dict[str, Any]] = None
+        self._proxies: Any = None
+        self._adapters: Optional[Dict[str, Any]] = None
         self._auth_configs: Dict[str, Dict[str, Any]] = {}
         self._config_dir: Optional[str] = None
-        if credstore_env is not None and not isinstance(credstore_env, dict):
-            self._native.close()
-            raise errors.InvalidArgument("credstore_env must be a dict of strings")
         self.credstore_env = credstore_env
+        self.num_pools = num_pools
+        self.max_pool_size = max_pool_size
+        self.use_ssh_client = use_ssh_client
+        if user_agent != DEFAULT_USER_AGENT or self._http_headers:
+            self._push_headers()
 
     # --- lifetime ------------------------------------------------------------
 
@@ -189,7 +292,7 @@ class APIClient(_Areas):
         self._config_dir = _config_dir_of(dockercfg_path) if dockercfg_path else None
         self._auth_configs = {}
 
-    # --- properties ------------------------------------------------------------
+    # --- state docker-py programs read ---------------------------------------------
 
     @property
     def api_version(self) -> str:
@@ -197,12 +300,44 @@ class APIClient(_Areas):
         return self._native.api_version()
 
     @property
-    def base_url(self) -> str:
+    def _version(self) -> str:
+        """docker-py's name for :attr:`api_version`."""
+        return self._native.api_version()
+
+    @property
+    def docker_host(self) -> str:
+        """Beyond docker-py: the engine's URL as ``DOCKER_HOST`` takes it
+        (``unix:///var/run/docker.sock``, ``tcp://host:port``,
+        ``ssh://user@host``), where :attr:`base_url` has docker-py's
+        rewritten form."""
         return self._native.url
 
     @property
+    def base_url(self) -> str:
+        """docker-py's form: ``http+docker://localhost`` for a unix socket,
+        ``http+docker://ssh`` for ssh, ``http://host:port`` or
+        ``https://host:port`` (TLS) for tcp."""
+        url = self._native.url
+        if url.startswith("unix://"):
+            return "http+docker://localhost"
+        if url.startswith("ssh://"):
+            return "http+docker://ssh"
+        hostport = url.split("://", 1)[-1]
+        return ("https://" if self._tls or url.startswith("https://") else "http://") + hostport
+
+    @property
     def timeout(self) -> Optional[float]:
+        """Seconds a non-streaming call may take (None: no limit). Assigning
+        it applies to the calls made after (docker-py reads it per call)."""
         return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: Optional[float]) -> None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or value < 0):
+            raise errors.InvalidArgument(f"timeout must be seconds >= 0 or None, not {value!r}")
+        self._native.set_timeouts(_connect_seconds(value), value or 0, self._idle)
+        self._timeout = value
 
     def set_timeouts(self, connect: float = 30, total: float = DEFAULT_TIMEOUT_SECONDS,
                      stream_idle: float = 0) -> None:
@@ -211,6 +346,116 @@ class APIClient(_Areas):
         (0 = none, the default), in seconds."""
         self._native.set_timeouts(connect, total, stream_idle)
         self._timeout = total or None
+        self._idle = stream_idle
+
+    @property
+    def headers(self) -> HeaderDict:
+        """The headers every request carries (docker-py's session headers,
+        a case-insensitive dict): ``User-Agent`` and whatever the program
+        adds; a change applies to the next request (it is sent to the C
+        client at once, so requests pay nothing for it). config.json's
+        ``HttpHeaders`` are sent too and win over these, as in docker-py."""
+        h = self._headers
+        if h is None:
+            from ._headers import HeaderDict
+            h = self._headers = HeaderDict({"User-Agent": self._user_agent},
+                                           self._push_headers)
+        return h
+
+    @headers.setter
+    def headers(self, value: Any) -> None:
+        from ._headers import HeaderDict
+        self._headers = HeaderDict(value, self._push_headers)
+        self._push_headers()
+
+    def _push_headers(self) -> None:
+        merged: Dict[str, str] = {}
+        names: Dict[str, str] = {}
+        own = self._headers if self._headers is not None else {"User-Agent": self._user_agent}
+        for source in (own, self._http_headers or {}):
+            for k, v in source.items():
+                if v is None:
+                    continue
+                key = names.setdefault(k.lower(), k)
+                merged[key] = str(v)
+        if "user-agent" not in names:
+            # a removed User-Agent: requests sends none; libcurl's "" is closest
+            merged["User-Agent"] = ""
+        self._native.set_headers([f"{k}: {v}" for k, v in merged.items()])
+
+    @property
+    def _general_configs(self) -> Dict[str, Any]:
+        """config.json's contents (``{}`` when there is none), read on first use."""
+        if self._general is None:
+            from ..utils.config import load_general_config
+            self._general = load_general_config()
+        return self._general
+
+    @_general_configs.setter
+    def _general_configs(self, value: Dict[str, Any]) -> None:
+        self._general = value
+        hh = (value or {}).get("HttpHeaders")
+        self._http_headers = {str(k): str(v) for k, v in hh.items()} \
+            if isinstance(hh, dict) else None
+        self._push_headers()
+
+    @property
+    def _proxy_configs(self) -> Any:
+        """A :class:`~clibdocker.utils.proxy.ProxyConfig` from config.json's
+        ``proxies``: the entry for the ``base_url`` the client was made with,
+        else ``default``."""
+        if self._proxies is None:
+            from ..utils.proxy import ProxyConfig
+            proxies = self._general_configs.get("proxies", {}) or {}
+            try:
+                entry = proxies[self._given_base_url]
+            except (KeyError, TypeError):
+                entry = proxies.get("default", {}) if isinstance(proxies, dict) else {}
+            self._proxies = ProxyConfig.from_dict(entry or {})
+        return self._proxies
+
+    @_proxy_configs.setter
+    def _proxy_configs(self, value: Any) -> None:
+        self._proxies = value
+
+    # --- docker-py's transport adapters (stand-ins) -----------------------------------
+
+    @property
+    def adapters(self) -> Dict[str, Any]:
+        """``{url prefix: adapter}`` like the requests session's: stand-ins
+        describing the connection (see :meth:`get_adapter`)."""
+        if self._adapters is None:
+            from . import _http
+            url = self._native.url
+            kw: Dict[str, Any] = dict(timeout=self._timeout, pool_connections=self.num_pools,
+                                      max_pool_size=self.max_pool_size, client=self)
+            if url.startswith("unix://"):
+                self._adapters = {"http+docker://": _http.UnixHTTPAdapter(url, **kw)}
+            elif url.startswith("ssh://"):
+                self._adapters = {"http+docker://ssh": _http.SSHHTTPAdapter(url, **kw)}
+            else:
+                self._adapters = {"https://": _http.HTTPAdapter(self.base_url, **kw),
+                                  "http://": _http.HTTPAdapter(self.base_url, **kw)}
+        return self._adapters
+
+    def get_adapter(self, url: str) -> Any:
+        """The adapter for ``url`` (docker-py programs read
+        ``get_adapter(client.base_url).socket_path`` for a unix socket). The
+        transport is libcurl's; ``docker.transport`` is not reproduced."""
+        adapters = self.adapters
+        for prefix in sorted(adapters, key=len, reverse=True):
+            if url.lower().startswith(prefix.lower()):
+                return adapters[prefix]
+        return next(iter(adapters.values()))
+
+    @property
+    def _custom_adapter(self) -> Any:
+        return self.get_adapter(self.base_url)
+
+    def mount(self, prefix: str, adapter: Any) -> None:
+        """Recorded in :attr:`adapters` only: requests' adapters do not
+        apply to clibdocker's transport."""
+        self.adapters[prefix] = adapter
 
     def set_trace_hook(self, fn: Optional[Callable[[TraceRecord], None]],
                        body_cap: int = 4096) -> None:
@@ -226,7 +471,7 @@ class APIClient(_Areas):
 
     def __repr__(self) -> str:
         try:
-            url = self.base_url
+            url = self.docker_host
         except errors.DockerException:
             url = "closed"
         return f"<clibdocker.APIClient {url}>"
