@@ -18,11 +18,26 @@ import os
 from typing import Any, Optional
 
 from .. import errors
+from ..constants import DEFAULT_UNIX_SOCKET, IS_WINDOWS_PLATFORM
+
+__all__ = ["METAFILE", "DEFAULT_UNIX_SOCKET", "IS_WINDOWS_PLATFORM", "find_config_file",
+           "get_current_context_name", "write_context_name_to_docker_config",
+           "get_context_id", "get_context_dir", "get_meta_dir", "get_meta_file",
+           "get_tls_dir", "get_context_host"]
 
 METAFILE = "meta.json"
 
+# the local socket as a context stores it (DEFAULT_UNIX_SOCKET is docker-py's
+# requests-adapter form, "http+unix://...")
 _DEFAULT_UNIX_SOCKET = "unix:///var/run/docker.sock"
-_DEFAULT_NPIPE = "npipe:////./pipe/docker_engine"
+
+
+def find_config_file(config_path: Optional[str] = None) -> Optional[str]:
+    """:func:`clibdocker.utils.config.find_config_file` (docker-py imports it
+    here): the first existing of ``config_path``, ``$DOCKER_CONFIG/config.json``,
+    ``~/.docker/config.json``, ``~/.dockercfg``."""
+    from ..utils.config import find_config_file as find
+    return find(config_path)
 
 
 def _config_dir() -> str:

@@ -7,7 +7,13 @@ import os
 from typing import Any, Dict, List, Optional
 
 from .. import errors
+from ..errors import ContextException
+from ..tls import TLSConfig as _TLSConfig
 from .config import get_context_host, get_meta_dir, get_meta_file, get_tls_dir
+
+# docker-py's module has these names (its imports); the Context class has a
+# TLSConfig property, so the class is kept as _TLSConfig inside
+TLSConfig = _TLSConfig
 
 # the names the docker CLI gives a context's TLS files (contexts/tls/<id>/<endpoint>/)
 _TLS_FILES = (("ca", "ca.pem"), ("cert", "cert.pem"), ("key", "key.pem"))
@@ -45,7 +51,7 @@ class Context:
         if orchestrator is not None and not isinstance(orchestrator, str):
             raise errors.InvalidArgument("orchestrator must be a string")
         if endpoints is not None and not isinstance(endpoints, dict):
-            raise errors.ContextException(f"Unknown endpoint format for context {name}: "
+            raise ContextException(f"Unknown endpoint format for context {name}: "
                                           f"{endpoints!r}")
         self.name = name
         self.context_type: Optional[str] = None
@@ -60,7 +66,7 @@ class Context:
             return
         for key, value in endpoints.items():
             if not isinstance(value, dict):
-                raise errors.ContextException(
+                raise ContextException(
                     f"Unknown endpoint format for context {name}: {value}")
             self.endpoints[key] = value
             if key == "docker":
@@ -122,10 +128,10 @@ class Context:
             with open(path, encoding="utf-8") as f:
                 meta = json.load(f)
         except (OSError, ValueError) as e:
-            raise errors.ContextException(
+            raise ContextException(
                 f"Detected corrupted meta file for context {name} : {e}") from e
         if not isinstance(meta, dict) or not isinstance(meta.get("Endpoints", {}), dict):
-            raise errors.ContextException(
+            raise ContextException(
                 f"Detected corrupted meta file for context {name} : not a context")
         for key, value in (meta.get("Endpoints") or {}).items():
             if key == "docker" and isinstance(value, dict):
@@ -134,7 +140,6 @@ class Context:
         return meta
 
     def _load_certs(self) -> None:
-        from ..tls import TLSConfig
         certs: Dict[str, Any] = {}
         tls_dir = get_tls_dir(self.name)
         for endpoint in self.endpoints:
@@ -152,7 +157,7 @@ class Context:
             skip = bool(self.endpoints[endpoint].get("SkipTLSVerify", False))
             # docker-py leaves verify None for a non-docker endpoint
             verify: Optional[bool] = (not skip) if endpoint == "docker" else None
-            certs[endpoint] = TLSConfig(client_cert=(cert, key) if cert and key else None,
+            certs[endpoint] = _TLSConfig(client_cert=(cert, key) if cert and key else None,
                                         ca_cert=ca, verify=verify)
         self.tls_cfg = certs
         self.tls_path = tls_dir
