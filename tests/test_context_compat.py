@@ -273,9 +273,10 @@ def test_errors_as_docker_py(cfg, dockerpy):
     assert isinstance(ours, errors.ContextAlreadyExists)
     ours, theirs = both("create_context", "default")
     assert isinstance(ours, errors.ContextException) and str(ours) == str(theirs)
+    assert ours.msg == theirs.msg
     ours, theirs = both("create_context", "")
     assert isinstance(ours, errors.MissingContextParameter) and ours.param == theirs.param
-    assert "missing parameter" in str(ours)
+    assert str(ours) == str(theirs)
     ours, theirs = both("remove_context", "")
     assert isinstance(ours, errors.MissingContextParameter)
     for call in ("remove_context", "set_current_context", "inspect_context"):
