@@ -243,7 +243,7 @@ class APIClient(_Areas):
             version = None
         self._native = Client(base_url, version, timeout)
         self._given_base_url = base_url
-        self._tls = False
+        self._tls = isinstance(base_url, str) and base_url.startswith("https://")
         if tls:
             from ..tls import TLSConfig
             cfg = tls if isinstance(tls, TLSConfig) else TLSConfig(verify=True)

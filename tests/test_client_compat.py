@@ -1,0 +1,499 @@
+"""APIClient / DockerClient state, docker-py's semi-private helpers, errors,
+TLSConfig and timeout exceptions, next to docker-py 7.2.0 where it makes
+sense (both talk to the real engine)."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from typing import Any, Dict, Iterator, List
+
+import pytest
+import requests
+
+import clibdocker
+from clibdocker import errors
+from conftest import ENGINE2, LABELS, TEST_IMAGE, unique
+
+docker = pytest.importorskip("docker")   # docker-py, for comparisons
+
+SOCK = "unix:///var/run/docker.sock"
+
+
+def _dp(base_url: Any = None, **kw: Any) -> Any:
+    return docker.APIClient(base_url=base_url, version=kw.pop("version", "1.41"), **kw)
+
+
+# --- base_url, adapters, _url ------------------------------------------------
+
+@pytest.mark.parametrize("url,tls", [
+    (None, False), (SOCK, False), ("unix://var/run/docker.sock", False),
+    (ENGINE2, False), ("tcp://127.0.0.1:2375", False), ("tcp://127.0.0.1:2376", True),
+    ("http://127.0.0.1:2375", False), ("https://127.0.0.1:2376", False),
+    ("tcp://127.0.0.1:2375/", False),
+])
+def test_base_url_as_docker_py_rewrites_it(url, tls):
+    with clibdocker.APIClient(base_url=url, version="1.41", tls=tls) as c:
+        theirs = _dp(url, tls=tls)
+        assert c.base_url == theirs.base_url
+        ours_a, theirs_a = c.get_adapter(c.base_url), theirs.get_adapter(theirs.base_url)
+        if hasattr(theirs_a, "socket_path"):
+            assert os.path.normpath(ours_a.socket_path) == os.path.normpath(theirs_a.socket_path)
+        assert sorted(c.adapters) == sorted(theirs.adapters)
+        assert c._url("/containers/{0}/json", "a b/c:d?e#f") == \
+            theirs._url("/containers/{0}/json", "a b/c:d?e#f")
+        assert c._url("/_ping", versioned_api=False) == theirs._url("/_ping", versioned_api=False)
+
+
+def test_base_url_ssh_and_docker_host():
+    # docker-py needs paramiko for ssh:// (not installed): its rewrite is
+    # 'http+docker://ssh' (docker/api/client.py)
+    with clibdocker.APIClient(base_url="ssh://me@example.invalid:2222", version="1.41") as c:
+        assert c.base_url == "http+docker://ssh"
+        assert c.docker_host.startswith("ssh://")
+        assert list(c.adapters) == ["http+docker://ssh"]
+    with clibdocker.APIClient() as c:
+        assert c.docker_host == SOCK
+        assert c.get_adapter(c.base_url).socket_path == "/var/run/docker.sock"
+
+
+def test_url_refuses_non_strings(client):
+    with pytest.raises(ValueError):
+        client._url("/containers/{0}/json", 123)
+
+
+# --- version -----------------------------------------------------------------
+
+def test_version_auto_none_and_bad():
+    for v in ("auto", "AUTO", None):
+        with clibdocker.APIClient(version=v) as c:
+            assert c.api_version == c._version == "1.41"
+    with clibdocker.APIClient(base_url=ENGINE2, version="auto") as c:
+        assert c._version == "1.45"
+    with pytest.raises(errors.DockerException, match="must be a string"):
+        clibdocker.APIClient(version=1.41)  # type: ignore[arg-type]
+    with pytest.raises(errors.InvalidVersion):
+        clibdocker.APIClient(version="1.12")
+    # docker-py's helper, kept for subclasses
+    with clibdocker.APIClient() as c:
+        assert c._retrieve_server_version() == "1.41"
+    with clibdocker.APIClient(base_url="unix:///nonexistent/docker.sock") as c:
+        with pytest.raises(errors.DockerException, match="Error while fetching server API"):
+            c._retrieve_server_version()
+
+
+def test_unreachable_engine_raises_at_first_call_not_construction():
+    # documented difference: docker-py raises in the constructor
+    c = clibdocker.APIClient(base_url="unix:///nonexistent/docker.sock")
+    with pytest.raises(errors.DockerException):
+        c.ping()
+    with pytest.raises(requests.exceptions.ConnectionError):
+        c.ping()
+    c.close()
+
+
+def test_tls_needs_base_url():
+    with pytest.raises(errors.TLSParameterError):
+        clibdocker.APIClient(tls=True)
+    with pytest.raises(docker.errors.TLSParameterError):
+        docker.APIClient(tls=True)
+
+
+# --- semi-private helpers on the real engine -------------------------------------
+
+def test_get_result_matches_containers(client):
+    res = client._get(client._url("/containers/json"), params={"all": True})
+    assert res.status_code == 200 and res.ok
+    assert res.headers["content-type"] == "application/json"
+    assert res.headers["Api-Version"] == "1.41"
+    ours = client._result(res, True)
+    assert sorted(x["Id"] for x in ours) == sorted(x["Id"] for x in client.containers(all=True))
+    text = client._result(client._get(client._url("/_ping", versioned_api=False)))
+    assert text == "OK"
+    raw = client._result(client._get(client._url("/version")), binary=True)
+    assert json.loads(raw)["ApiVersion"] == "1.41"
+    # docker-py reads the very same
+    dp = _dp()
+    assert dp._result(dp._get(dp._url("/_ping", versioned_api=False))) == text
+
+
+def test_post_json_put_delete(client):
+    name = unique()
+    res = client._post_json(client._url("/containers/create"),
+                            data={"Image": TEST_IMAGE, "Cmd": ["true"], "Labels": LABELS,
+                                  "Hostname": None},   # None values are left out
+                            params={"name": name})
+    try:
+        assert res.status_code == 201
+        cid = client._result(res, True)["Id"]
+        info = client.inspect_container(name)
+        assert info["Id"] == cid and info["Config"]["Labels"]["clibdocker-test"] == "1"
+        # a PUT with a tar body (archive upload)
+        import io
+        import tarfile
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            data = b"hello from _put"
+            ti = tarfile.TarInfo("hello.txt")
+            ti.size = len(data)
+            tar.addfile(ti, io.BytesIO(data))
+        res = client._put(client._url("/containers/{0}/archive", cid), params={"path": "/tmp"},
+                          data=buf.getvalue(), headers={"Content-Type": "application/x-tar"})
+        client._raise_for_status(res)
+        assert res.status_code == 200
+        assert client.stat_archive(cid, "/tmp/hello.txt")["size"] == len(data)
+    finally:
+        res = client._delete(client._url("/containers/{0}", name), params={"force": True})
+    assert res.status_code == 204
+    with pytest.raises(errors.NotFound):
+        client.inspect_container(name)
+
+
+def test_raise_for_status_classes_like_docker_py(client):
+    dp = _dp()
+    cases = [("/images/{0}/json", "no-such-image-xyz:1"),
+             ("/containers/{0}/json", "no-such-container-xyz")]
+    for path, arg in cases:
+        ours_res = client._get(client._url(path, arg))
+        theirs_res = dp._get(dp._url(path, arg))
+        assert ours_res.status_code == theirs_res.status_code == 404
+        with pytest.raises(errors.NotFound) as ours:
+            client._raise_for_status(ours_res)
+        with pytest.raises(docker.errors.NotFound) as theirs:
+            dp._raise_for_status(theirs_res)
+        assert type(ours.value).__name__ == type(theirs.value).__name__
+        assert ours.value.status_code == 404
+        assert ours.value.explanation == theirs.value.explanation
+        assert str(ours.value) == str(theirs.value).replace(
+            "http+docker://localhost", client.base_url)
+        # requests is imported here: also an HTTPError, as docker-py's is
+        assert isinstance(ours.value, requests.exceptions.HTTPError)
+    # a program's own requests.Response goes through too
+    r = requests.Response()
+    r.status_code = 404
+    r._content = b'{"message": "No such image: x"}'
+    with pytest.raises(errors.ImageNotFound):
+        client._raise_for_status(r)
+
+
+def test_stream_helper_and_iter(client):
+    since = int(time.time()) - 1
+    cid = client.create_container(TEST_IMAGE, "true", labels=LABELS, name=unique())["Id"]
+    client.remove_container(cid)
+    until = int(time.time()) + 1
+    url = client._url("/events")
+    params = {"since": since, "until": until,
+              "filters": json.dumps({"container": [cid]})}
+    res = client._get(url, params=params, stream=True)
+    evs = list(client._stream_helper(res, decode=True))
+    assert [e["Action"] for e in evs] == ["create", "destroy"]
+    res = client._get(url, params=params, stream=True)
+    lines = [json.loads(x) for x in res.iter_lines() if x]
+    assert [e["Action"] for e in lines] == ["create", "destroy"]
+    # docker-py's helper yields the same objects
+    dp = _dp()
+    theirs = list(dp._stream_helper(dp._get(dp._url("/events"), params=params, stream=True),
+                                    decode=True))
+    assert [e["Action"] for e in theirs] == ["create", "destroy"]
+    # an error status on a stream is a response whose status raises
+    res = client._get(client._url("/containers/{0}/logs", "no-such-xyz"),
+                      params={"stdout": 1}, stream=True)
+    assert res.status_code == 404
+    with pytest.raises(errors.NotFound):
+        list(client._stream_helper(res))
+
+
+def test_raw_response_socket_reads_multiplexed_logs(client):
+    cid = client.create_container(TEST_IMAGE, ["sh", "-c", "echo out; echo err >&2"],
+                                  labels=LABELS, name=unique())["Id"]
+    try:
+        client.start(cid)
+        client.wait(cid, timeout=30)
+        res = client._get(client._url("/containers/{0}/logs", cid),
+                          params={"stdout": 1, "stderr": 1}, stream=True)
+        assert b"".join(client._multiplexed_response_stream_helper(res)) in (
+            b"out\nerr\n", b"err\nout\n")
+        res = client._get(client._url("/containers/{0}/logs", cid),
+                          params={"stdout": 1, "stderr": 1})
+        assert sorted(client._multiplexed_buffer_helper(res)) == [b"err\n", b"out\n"]
+    finally:
+        client.remove_container(cid, force=True)
+
+
+# --- headers -----------------------------------------------------------------------
+
+class FakeEngine:
+    """A unix-socket HTTP server that records request heads and answers
+    every request 200 ``{}`` (keeping the connection)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.heads: List[str] = []
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(path)
+        self.sock.listen(8)
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._conn, args=(conn,), daemon=True).start()
+
+    def _conn(self, conn: socket.socket) -> None:
+        buf = b""
+        with conn:
+            while True:
+                while b"\r\n\r\n" not in buf:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    buf += data
+                head, _, buf = buf.partition(b"\r\n\r\n")
+                text = head.decode("latin-1")
+                self.heads.append(text)
+                n = 0
+                for line in text.split("\r\n"):
+                    if line.lower().startswith("content-length:"):
+                        n = int(line.split(":", 1)[1])
+                while len(buf) < n:
+                    buf += conn.recv(65536)
+                buf = buf[n:]
+                body = b"OK" if "/_ping " in text.split("\r\n")[0] else b"{}"
+                conn.sendall(b"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: "
+                             b"application/json\r\nContent-Length: 2\r\n\r\n" + body)
+
+    def header(self, i: int, name: str) -> Any:
+        for line in self.heads[i].split("\r\n")[1:]:
+            k, _, v = line.partition(":")
+            if k.lower() == name.lower():
+                return v.strip()
+        return None
+
+    def close(self) -> None:
+        self.sock.close()
+        os.unlink(self.path)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeEngine]:
+    d = tempfile.mkdtemp()
+    f = FakeEngine(os.path.join(d, "fake.sock"))
+    yield f
+    f.close()
+    os.rmdir(d)
+
+
+def test_headers_are_sent_and_changes_apply(fake, monkeypatch, tmp_path):
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))   # no HttpHeaders
+    with clibdocker.APIClient(base_url=f"unix://{fake.path}", version="1.41") as c:
+        assert dict(c.headers) == {"User-Agent": clibdocker.api.client.DEFAULT_USER_AGENT}
+        c.ping()
+        assert fake.header(-1, "User-Agent") == clibdocker.api.client.DEFAULT_USER_AGENT
+        c.headers["x-tc-sid"] = "session-1"          # as testcontainers does
+        assert c.headers["X-TC-SID"] == "session-1"  # case-insensitive, as requests'
+        c.ping()
+        assert fake.header(-1, "X-Tc-Sid") == "session-1"
+        c.info()
+        assert fake.header(-1, "x-tc-sid") == "session-1"
+        c.headers.update({"User-Agent": "mine/2", "X-Other": "o"})
+        c._get(c._url("/info"))
+        assert fake.header(-1, "User-Agent") == "mine/2" and fake.header(-1, "X-Other") == "o"
+        del c.headers["x-tc-sid"]
+        c.ping()
+        assert fake.header(-1, "X-Tc-Sid") is None
+        c.headers = {"User-Agent": "again/3"}
+        c.ping()
+        assert fake.header(-1, "User-Agent") == "again/3"
+        with pytest.raises(errors.InvalidArgument):
+            c.headers["X-Bad"] = "a\r\nX-Injected: 1"
+    with clibdocker.APIClient(base_url=f"unix://{fake.path}", version="1.41",
+                              user_agent="agent/9") as c:
+        c.ping()
+        assert fake.header(-1, "User-Agent") == "agent/9"
+        assert c.headers["User-Agent"] == "agent/9"
+
+
+def test_config_http_headers_and_general_configs(fake, monkeypatch, tmp_path):
+    cfg = {"HttpHeaders": {"X-Meta-Source": "config"},
+           "proxies": {f"unix://{fake.path}": {"httpProxy": "http://p:1"},
+                       "default": {"httpProxy": "http://d:2"}}}
+    (tmp_path / "config.json").write_text(json.dumps(cfg))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    with clibdocker.APIClient(base_url=f"unix://{fake.path}", version="1.41") as c:
+        c.ping()
+        assert fake.header(-1, "X-Meta-Source") == "config"
+        assert "X-Meta-Source" not in c.headers          # as in docker-py: per request
+        assert c._general_configs == cfg
+        assert c._proxy_configs.http == "http://p:1"
+    with clibdocker.APIClient(base_url=SOCK, version="1.41") as c:
+        assert c._proxy_configs.http == "http://d:2"
+        theirs = _dp(SOCK)
+        assert theirs._general_configs == c._general_configs
+        assert theirs._proxy_configs.http == c._proxy_configs.http
+
+
+def test_ping_stays_one_request_with_headers(client):
+    seen: List[Any] = []
+    with clibdocker.APIClient() as c:
+        c.headers["X-Clibdocker-Test"] = "1"
+        c.set_trace_hook(seen.append)
+        assert c.ping()
+        assert len(seen) == 1
+
+
+# --- timeouts ------------------------------------------------------------------------
+
+@pytest.fixture
+def sleeper(client) -> Iterator[str]:
+    cid = client.create_container(TEST_IMAGE, ["sleep", "60"], labels=LABELS,
+                                  name=unique())["Id"]
+    client.start(cid)
+    yield cid
+    client.remove_container(cid, force=True)
+
+
+def test_client_timeout_reassignment_applies(sleeper):
+    with clibdocker.APIClient() as c:
+        assert c.timeout == 60
+        c.timeout = 1
+        t0 = time.monotonic()
+        with pytest.raises(errors.DockerTimeout) as ei:
+            c._post(c._url("/containers/{0}/wait", sleeper))
+        took = time.monotonic() - t0
+        assert 0.8 < took < 5, took
+        # docker-py programs catch requests' exceptions; they catch ours
+        assert isinstance(ei.value, requests.exceptions.ConnectionError)
+        assert isinstance(ei.value, requests.exceptions.ReadTimeout)
+        assert isinstance(ei.value, TimeoutError)
+        # a call's own timeout wins; None means none
+        c.timeout = None
+        t0 = time.monotonic()
+        with pytest.raises(errors.DockerTimeout):
+            c._post(c._url("/containers/{0}/wait", sleeper), timeout=0.5)
+        assert time.monotonic() - t0 < 4
+        assert c.ping()              # still usable
+
+
+def test_wait_timeout_caught_like_docker_py(sleeper):
+    dp = docker.APIClient(version="auto")
+    with pytest.raises(requests.exceptions.ConnectionError):
+        dp.wait(sleeper, timeout=1)
+    with clibdocker.APIClient() as c:
+        t0 = time.monotonic()
+        try:
+            c.wait(sleeper, timeout=1)
+        except requests.exceptions.ConnectionError as e:   # docker-py-style handler
+            assert isinstance(e, errors.DockerException)
+        else:
+            raise AssertionError("no timeout")
+        assert time.monotonic() - t0 < 5
+
+
+def _fresh(code: str) -> None:
+    res = subprocess.run([sys.executable, "-c", textwrap.dedent(code)],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr
+
+
+def test_no_requests_import_and_plain_classes_without_it():
+    # a ping (with headers changed) loads neither json nor urllib.parse
+    _fresh("""
+        import sys, clibdocker
+        c = clibdocker.APIClient()
+        c.headers["X-Clibdocker-Test"] = "1"
+        assert c.ping() and c.base_url == "http+docker://localhost"
+        assert c.timeout == 60
+        late = sorted(m for m in ("json", "urllib.parse", "requests") if m in sys.modules)
+        assert not late, late
+        print("ok")
+    """)
+    # without requests imported, errors are clibdocker's own classes only
+    _fresh("""
+        import sys, clibdocker
+        from clibdocker import errors
+        c = clibdocker.APIClient()
+        try:
+            c.inspect_image("no-such-image-xyz:1")
+        except errors.ImageNotFound as e:
+            assert type(e) is errors.ImageNotFound
+        assert "requests" not in sys.modules
+        print("ok")
+    """)
+
+
+# --- DockerClient, errors, TLSConfig -------------------------------------------------
+
+def test_docker_client_surface(monkeypatch, tmp_path):
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    monkeypatch.delenv("DOCKER_CONTEXT", raising=False)
+    with clibdocker.from_context() as dc:       # the default context
+        assert dc.ping(), dc.api.docker_host
+        assert dc.version()["ApiVersion"] == "1.41"
+        assert dc.info()["ID"]
+    with clibdocker.DockerClient.from_context(timeout=5) as dc:
+        assert dc.api.timeout == 5
+    with clibdocker.from_env(use_context=False) as dc:
+        assert dc.info()["ID"]
+    assert clibdocker.ContextAPI is clibdocker.context.ContextAPI
+    assert clibdocker.client.ContainerCollection.__name__ == "ContainerCollection"
+    assert clibdocker.client.kwargs_from_env is clibdocker.utils.kwargs_from_env
+    import clibdocker.api.client as apic
+    import clibdocker.api.daemon as daemon
+    assert daemon.DaemonApiMixin in clibdocker.APIClient.__mro__
+    for name in ("ContainerApiMixin", "ImageApiMixin", "BuildApiMixin", "VolumeApiMixin",
+                 "DaemonApiMixin", "ExecApiMixin", "SwarmApiMixin"):
+        assert getattr(apic, name) in clibdocker.APIClient.__mro__, name
+    assert apic.MINIMUM_DOCKER_API_VERSION == "1.24"
+    assert apic.DockerException is errors.DockerException
+
+
+def test_error_shapes_like_docker_py():
+    for ours, theirs in ((errors.TLSParameterError("bad"), docker.errors.TLSParameterError("bad")),
+                         (errors.ContextException("c"), docker.errors.ContextException("c")),
+                         (errors.StreamParseError("s"), docker.errors.StreamParseError("s"))):
+        assert ours.msg == theirs.msg
+    assert str(errors.create_unexpected_kwargs_error("f", {"b": 1, "a": 2})) == \
+        str(docker.errors.create_unexpected_kwargs_error("f", {"b": 1, "a": 2}))
+    assert str(errors.create_unexpected_kwargs_error("f", {"a": 1})) == \
+        str(docker.errors.create_unexpected_kwargs_error("f", {"a": 1}))
+    e = errors.APIError("m", response=None, explanation="x")
+    assert e.status_code is None and not e.is_error() and e.explanation == "x"
+    assert str(errors.MissingContextParameter("host")) == \
+        str(docker.errors.MissingContextParameter("host"))
+    # create_api_error_from_http_exception raises, as docker-py's does
+    r = requests.Response()
+    r.status_code = 404
+    r._content = b'{"message": "No such container: x"}'
+    with pytest.raises(errors.NotFound) as ei:
+        errors.create_api_error_from_http_exception(requests.exceptions.HTTPError(response=r))
+    assert ei.value.explanation == "No such container: x"
+
+
+def test_tls_config_attributes(tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_text("x")
+    for kw in ({}, {"verify": True}, {"verify": False}, {"ca_cert": str(ca), "verify": True},
+               {"verify": str(ca)}):
+        ours, theirs = clibdocker.tls.TLSConfig(**kw), docker.tls.TLSConfig(**kw)
+        assert (ours.verify, ours.ca_cert, ours.cert) == (theirs.verify, theirs.ca_cert,
+                                                           theirs.cert), kw
+
+        class Holder:
+            verify: Any = True
+            cert: Any = None
+        a, b = Holder(), Holder()
+        ours.configure_client(a)
+        theirs.configure_client(b)
+        assert (bool(a.verify), a.cert) == (bool(b.verify), b.cert), kw
+    with pytest.raises(errors.TLSParameterError):
+        clibdocker.APIClient(base_url=SOCK, tls=clibdocker.tls.TLSConfig(verify=True))
