@@ -497,3 +497,17 @@ def test_tls_config_attributes(tmp_path):
         assert (bool(a.verify), a.cert) == (bool(b.verify), b.cert), kw
     with pytest.raises(errors.TLSParameterError):
         clibdocker.APIClient(base_url=SOCK, tls=clibdocker.tls.TLSConfig(verify=True))
+
+
+def test_auth_configs_reads_like_auth_config(client):
+    from conftest import REGISTRY_PASSWORD, REGISTRY_USER  # noqa: F401
+    with clibdocker.APIClient() as c:
+        store = c._auth_configs
+        assert store.is_empty and store.auths == {} and store.creds_store is None
+        c.login(REGISTRY_USER, REGISTRY_PASSWORD, registry="127.0.0.1:5000")
+        assert list(store.auths) == ["127.0.0.1:5000"]
+        assert store.resolve_authconfig("127.0.0.1:5000")["username"] == REGISTRY_USER
+        # docker-py's login stores with add_auth; later calls use such entries
+        c.reload_config()
+        c._auth_configs.add_auth("127.0.0.1:5000", {"username": "u2", "password": "p2"})
+        assert json.loads(c._auth_json("127.0.0.1:5000/some/image"))["username"] == "u2"

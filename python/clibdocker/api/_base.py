@@ -6,6 +6,44 @@ from typing import Any, Dict, Mapping, Optional
 from .._binding import Client
 
 
+class LoginStore(Dict[str, Dict[str, Any]]):
+    """``APIClient._auth_configs``: the credentials :meth:`login` kept,
+    ``{registry: {username, password, email, serveraddress[, identitytoken]}}``.
+    It reads like docker-py's ``AuthConfig`` where programs touch it:
+    ``auths`` (these entries), ``add_auth(registry, data)`` (used by later
+    pushes, pulls and builds), ``is_empty``, ``creds_store`` and
+    ``cred_helpers`` (None / ``{}``: credential helpers come from the docker
+    config, which clibdocker reads when a call needs credentials)."""
+
+    @property
+    def auths(self) -> Dict[str, Dict[str, Any]]:
+        return self
+
+    @property
+    def creds_store(self) -> Optional[str]:
+        return None
+
+    @property
+    def cred_helpers(self) -> Dict[str, str]:
+        return {}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self
+
+    def add_auth(self, reg: str, data: Dict[str, Any]) -> None:
+        self[reg] = data
+
+    def resolve_authconfig(self, registry: Optional[str] = None) -> Optional[Dict[str, Any]]:
+        """The kept entry for ``registry`` (None: Docker Hub), or None."""
+        from .. import auth
+        want = auth.resolve_registry(registry or "docker.io")
+        for key, conf in self.items():
+            if key == registry or auth.resolve_registry(key) == want:
+                return conf
+        return None
+
+
 class BaseMixin:
     _native: Client
     _auth_configs: Dict[str, Dict[str, Any]]

@@ -9,6 +9,7 @@ from .. import errors
 from .._binding import Client
 from ..errors import (DockerException, InvalidVersion, TLSParameterError,  # noqa: F401
                       create_api_error_from_http_exception)
+from ._base import LoginStore
 from .system import SystemApiMixin
 
 if TYPE_CHECKING:
@@ -261,7 +262,7 @@ class APIClient(_Areas):
         self._general: Optional[Dict[str, Any]] = None
         self._proxies: Any = None
         self._adapters: Optional[Dict[str, Any]] = None
-        self._auth_configs: Dict[str, Dict[str, Any]] = {}
+        self._auth_configs: Dict[str, Dict[str, Any]] = LoginStore()
         self._config_dir: Optional[str] = None
         self.credstore_env = credstore_env
         self.num_pools = num_pools
@@ -290,7 +291,7 @@ class APIClient(_Areas):
         holding one) is used from now on instead of ``$DOCKER_CONFIG`` /
         ``~/.docker``. The legacy ``~/.dockercfg`` format is not read."""
         self._config_dir = _config_dir_of(dockercfg_path) if dockercfg_path else None
-        self._auth_configs = {}
+        self._auth_configs = LoginStore()
 
     # --- state docker-py programs read ---------------------------------------------
 
