@@ -208,6 +208,11 @@ class ImageCollection(Collection[Image]):
             if not isinstance(e.build_log, Iterator):
                 e.build_log = iter(log)
             raise
+        except errors.APIError as e:
+            if e.response is not None:
+                raise  # an error status (a Dockerfile refused at once): as docker-py
+            # a failure reported inside the build's stream
+            raise errors.BuildError(str(e.explanation or e), iter(log)) from e
         finally:
             close = getattr(messages, "close", None)
             if close is not None:
