@@ -8,6 +8,7 @@ first use, so that a program using only ``APIClient`` starts fast.
 from typing import TYPE_CHECKING, Any
 
 from . import errors
+from ._alias import register_finder as _register_finder
 from .api import APIClient
 
 if TYPE_CHECKING:
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
     from .trace import TraceRecord
 
 __version__ = "0.1.0"
+
+# `sys.modules["docker"] = clibdocker` then gives one module object per
+# name (docker.errors is clibdocker.errors): see clibdocker.compat
+_register_finder()
 __all__ = ["APIClient", "DockerClient", "from_env", "from_context", "errors", "TraceRecord",
            "__version__", "models", "tls", "types", "TLSConfig", "Context", "ContextAPI"]
 
@@ -28,9 +33,11 @@ _LAZY = {"DockerClient": ("client", "DockerClient"), "from_env": ("client", "fro
          "TLSConfig": ("tls", "TLSConfig"), "models": ("models", None),
          "tls": ("tls", None), "types": ("types", None),
          "TraceRecord": ("trace", "TraceRecord"),
-         # docker-py imports these modules with the package
+         # docker-py imports these modules with the package (``version`` is
+         # left to the import system: under ``import docker`` it is the
+         # alias's docker.version, which reads docker-py's version number)
          **{m: (m, None) for m in ("auth", "client", "constants", "context", "credentials",
-                                   "utils", "version")}}
+                                   "utils")}}
 
 
 def __getattr__(name: str) -> Any:
