@@ -149,7 +149,8 @@ int dk__call_header(dk_call *k, const char *name, const char *value, int secret)
 
 /* The last checks before a request is sent (the version gates of the JSON
  * body's members): 0, or the error, with the call's trace hook dropped
- * since nothing is sent. dk__call_perform and dk__stream_open call it. */
+ * since nothing is sent. dk__call_perform, dk__stream_open and the hijack
+ * (dk__hijack_open*) call it. */
 int dk__call_ready(dk_call *k);
 /* Perform the transfer: fills status, resp, resp_headers; returns 0, a
  * transport error, or the error for a non-2xx/3xx status. */

@@ -339,6 +339,8 @@ static int hijack_open(dk_hijack **out, dk_call *k, int kind, int ws)
 	const char *extra = k->hdrs ? k->hdrs->raw : "";
 
 	*out = NULL;
+	if ((rc = dk__call_ready(k)))
+		return dk__call_finish(k, rc); /* the body's version gates: nothing sent */
 	if (!k->hdrs || !k->hdrs->user_agent)
 		snprintf(ua, sizeof(ua), "User-Agent: clibdocker/%s\r\n", DK_VERSION);
 	dk_httphead_init(&head);
