@@ -124,11 +124,19 @@ def test_exec_stdin_with_tty(client, running):
     client.set_timeouts(stream_idle=30)
     ex = client.exec_create(running, ["sh", "-c", "read line; echo got:$line"], stdin=True,
                             tty=True)
-    with client.exec_start(ex, socket=True) as sock:
+    # as docker-py, the start request's tty (not the exec's) decides the framing
+    with client.exec_start(ex, socket=True, tty=True) as sock:
         assert sock.tty
         sock.sendall(b"typed\n")
         out = sock.read_all()
     assert b"got:typed\r\n" in out
+    ex = client.exec_create(running, ["sh", "-c", "read line; echo got:$line"], stdin=True,
+                            tty=True)
+    with client.exec_start(ex, socket=True) as sock:    # tty None: False, frames
+        assert not sock.tty
+        sock.sendall(b"again\n")
+        out = sock.read_all()
+    assert b"got:again\r\n" in out
 
 
 @pytest.mark.op("ExecResize")
