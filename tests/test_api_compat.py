@@ -365,3 +365,59 @@ def test_containers_list_like_docker_py(dp, cd, made):
         assert [sorted(x) for x in ours] == [sorted(x) for x in theirs], kw
     assert cd.containers(filters=f, quiet=True, all=True) == \
         [{"Id": i} for i in reversed(ids)]
+
+
+# --- attach, archives, stats, networks ---------------------------------------------
+
+def test_attach_archives_and_stats_like_docker_py(dp, cd, made):
+    import io
+    import tarfile
+    cid = run(cd, made, ["sh", "-c", "echo hello; echo oops >&2; sleep 60"])
+    wait_output(cd, cid, b"oops")
+    for kw in (dict(logs=True, stream=False, stdout=True, stderr=False),
+               dict(logs=True, stream=False, demux=True)):
+        ours = outcome(lambda: cd.attach(cid, **kw))
+        theirs = outcome(lambda: dp.attach(cid, **kw))
+        if isinstance(theirs, BaseException):
+            same_error(ours, theirs)
+        else:
+            assert type(ours) is type(theirs), kw
+    # put_archive -> True; get_archive -> (chunks, stat)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        info = tarfile.TarInfo("h6.txt")
+        info.size = 5
+        tar.addfile(info, io.BytesIO(b"12345"))
+    assert cd.put_archive(cid, "/tmp", buf.getvalue()) is dp.put_archive(
+        cid, "/tmp", buf.getvalue()) is True
+    (s1, st1), (s2, st2) = cd.get_archive(cid, "/tmp/h6.txt"), dp.get_archive(cid, "/tmp/h6.txt")
+    assert st1 == st2 and st1["size"] == 5
+    assert b"".join(s1) == b"".join(s2)
+    same_error(outcome(lambda: cd.get_archive(cid, "/no/such")),
+               outcome(lambda: dp.get_archive(cid, "/no/such")))
+    one = [c.stats(cid, stream=False) for c in (dp, cd)]
+    assert sorted(one[0]) == sorted(one[1])
+    s = cd.stats(cid, decode=True)
+    first = next(iter(s))
+    s.close()
+    assert isinstance(first, dict) and "cpu_stats" in first
+    exported = cd.export(cid)
+    assert isinstance(exported, clibdocker.types.CancellableStream)
+    assert next(iter(exported))[:100] == next(iter(dp.export(cid)))[:100]
+    exported.close()
+
+
+def test_network_calls_like_docker_py(dp, cd, made):
+    name = unique("h6net")
+    net = cd.create_network(name, labels=dict(LABELS))
+    try:
+        cid = run(cd, made, ["sleep", "60"])
+        for c in (dp, cd):
+            c.connect_container_to_network({"Id": cid}, net["Id"], aliases=["h6"])
+            assert name in cd.inspect_container(cid)["NetworkSettings"]["Networks"]
+            c.disconnect_container_from_network({"Id": cid}, net["Id"])
+        assert sorted(cd.inspect_network(net)) == sorted(dp.inspect_network(net))
+        same_error(outcome(lambda: cd.inspect_network({"Name": "x"})),
+                   outcome(lambda: dp.inspect_network({"Name": "x"})))
+    finally:
+        cd.remove_network(net["Id"])
