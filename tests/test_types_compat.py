@@ -148,3 +148,84 @@ def test_container_mixin_has_the_io_methods():
     names = [k.__name__ for k in mro]
     assert names.index("ContainerApiMixin") < names.index("ContainerIOMixin")
     assert len(set(mro)) == len(mro)
+
+
+@pytest.mark.parametrize("name,args,kwargs", [
+    ("HostConfig", ("1.41",), dict(
+        binds={"/host": {"bind": "/c", "mode": "ro"}, "vol": "/v"},
+        port_bindings={80: 8080, "53/udp": ("127.0.0.1", 53), 22: None, 90: [9000, 9001]},
+        lxc_conf=None, publish_all_ports=True, links={"db": "database"}, privileged=True,
+        dns=["1.1.1.1"], dns_search=["x"], volumes_from=["other"], network_mode="bridge",
+        restart_policy={"Name": "on-failure", "MaximumRetryCount": 3}, cap_add=["NET_ADMIN"],
+        cap_drop=["MKNOD"], devices=["/dev/null:/dev/xnull:rwm"], extra_hosts={"h": "1.2.3.4"},
+        read_only=True, pid_mode="host", ipc_mode="private", security_opt=["no-new-privileges"],
+        ulimits=[{"Name": "nofile", "Soft": 1024, "Hard": 2048}],
+        log_config={"Type": "json-file", "Config": {"max-size": "1m"}},
+        mem_limit="512m", memswap_limit="1g", mem_reservation="256m", mem_swappiness=10,
+        cgroup_parent="/x", group_add=["audio"], cpu_quota=50000, cpu_period=100000,
+        blkio_weight=500, shm_size="64m", oom_kill_disable=False, oom_score_adj=100,
+        tmpfs={"/run": "size=64m"}, sysctls={"net.core.somaxconn": "1024"}, pids_limit=100,
+        isolation="default", auto_remove=True, storage_opt={"size": "1G"}, init=True,
+        cpu_count=None, nano_cpus=500000000, cpuset_cpus="0", cpuset_mems="0",
+        cpu_shares=512, runtime="runc", userns_mode="host", uts_mode="host",
+        mounts=[{"Type": "tmpfs", "Target": "/m"}], device_cgroup_rules=["c 1:3 mr"],
+        device_requests=[{"Driver": "nvidia", "Count": -1, "Capabilities": [["gpu"]]}],
+        volume_driver="local", kernel_memory="10m", cgroupns="private")),
+    ("HostConfig", ("1.41",), dict(network_mode="container:x", restart_policy={"Name": "always"})),
+    ("ContainerConfig", ("1.41", "img", ["echo", "hi"]), dict(
+        hostname="h", user="u", detach=True, stdin_open=True, tty=True, ports=[80, "53/udp"],
+        environment=["A=1"], volumes=["/data"], network_disabled=False, entrypoint="sh -c",
+        working_dir="/w", domainname="d", labels={"a": "b"}, stop_signal="SIGINT",
+        healthcheck={"test": ["CMD", "true"], "interval": 10 ** 9}, stop_timeout=5,
+        runtime="runc", mac_address="02:42:ac:11:00:02")),
+    ("ContainerConfig", ("1.41", "img", "echo hi"), dict(labels=["x", "y"], user=1000)),
+    ("EndpointConfig", ("1.41",), dict(aliases=["a"], links={"b": "c"},
+                                       ipv4_address="10.0.0.2", ipv6_address=None,
+                                       link_local_ips=["169.254.1.1"], driver_opt={"o": "v"},
+                                       mac_address=None)),
+    ("NetworkingConfig", ({"net": {"Aliases": ["x"]}},), {}),
+    ("IPAMConfig", (), dict(driver="default", pool_configs=[{"Subnet": "10.9.0.0/16"}],
+                            options={"o": "v"})),
+    ("IPAMPool", (), dict(subnet="10.9.0.0/16", iprange="10.9.1.0/24", gateway="10.9.0.1",
+                          aux_addresses={"a": "10.9.0.2"})),
+    ("LogConfig", (), dict(type="syslog", config={"tag": "x"})),
+    ("Ulimit", (), dict(name="nofile", soft=1, hard=2)),
+    ("DeviceRequest", (), dict(driver="nvidia", count=1, device_ids=["0"],
+                               capabilities=[["gpu"]], options={"o": "v"})),
+    ("Healthcheck", (), dict(test="curl x", interval=10 ** 9, timeout=10 ** 9, retries=3,
+                             start_period=10 ** 9)),
+    ("RestartPolicy", (), dict(condition="on-failure", delay=5, max_attempts=3, window=10)),
+    ("DriverConfig", ("local",), dict(options={"o": "v"})),
+    ("Mount", ("/b", "/host", "bind"), dict(read_only=True, propagation="rshared")),
+    ("PlacementPreference", ("spread", "node.labels.z"), {}),
+    ("SwarmExternalCA", ("https://ca",), dict(protocol="cfssl", options={"o": "v"},
+                                             ca_cert="C")),
+])
+def test_container_and_network_types_same_json_as_docker_py(name, args, kwargs):
+    ours = getattr(ct, name)(*args, **kwargs)
+    theirs = getattr(dpy, name)(*args, **kwargs)
+    assert dict(ours) == dict(theirs)
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("HostConfig", dict(network_mode="host", port_bindings={80: 80})),
+    ("HostConfig", dict(mem_swappiness="x")),
+    ("HostConfig", dict(userns_mode="bogus")),
+    ("HostConfig", dict(cpu_period="x")),
+    ("HostConfig", dict(init_path="/x")),
+    ("HostConfig", dict(isolation=1)),
+    ("HostConfig", dict(ulimits="x")),
+])
+def test_host_config_refusals_like_docker_py(name, kwargs):
+    ours = theirs = None
+    try:
+        getattr(ct, name)("1.41", **kwargs)
+    except Exception as e:  # noqa: BLE001
+        ours = e
+    try:
+        getattr(dpy, name)("1.41", **kwargs)
+    except Exception as e:  # noqa: BLE001
+        theirs = e
+    assert ours is not None and theirs is not None, (ours, theirs)
+    assert type(ours).__name__ == type(theirs).__name__, (ours, theirs)
+    assert str(ours) == str(theirs)
