@@ -421,3 +421,29 @@ def test_network_calls_like_docker_py(dp, cd, made):
                    outcome(lambda: dp.inspect_network({"Name": "x"})))
     finally:
         cd.remove_network(net["Id"])
+
+
+def test_volume_calls_like_docker_py(dp, cd):
+    names = [unique("h6vol"), unique("h6vol")]
+    try:
+        made = [dp.create_volume(names[0], labels=dict(LABELS), driver_opts={"type": "tmpfs",
+                                                                             "device": "tmpfs"}),
+                cd.create_volume(names[1], labels=dict(LABELS), driver_opts={"type": "tmpfs",
+                                                                             "device": "tmpfs"})]
+        assert sorted(made[0]) == sorted(made[1])
+        assert sorted(cd.inspect_volume(names[0])) == sorted(dp.inspect_volume(names[1]))
+        f = {"label": "clibdocker-test=1", "name": "h6vol"}
+        ours, theirs = cd.volumes(filters=f), dp.volumes(filters=f)
+        assert sorted(ours) == sorted(theirs)
+        assert {v["Name"] for v in ours["Volumes"]} >= set(names)
+        same_error(outcome(lambda: cd.inspect_volume("h6-no-such-vol")),
+                   outcome(lambda: dp.inspect_volume("h6-no-such-vol")))
+        assert cd.remove_volume(names[0]) == dp.remove_volume(names[1])
+        same_error(outcome(lambda: cd.remove_volume(names[0])),
+                   outcome(lambda: dp.remove_volume(names[0])))
+    finally:
+        for n in names:
+            try:
+                cd.remove_volume(n, force=True)
+            except errors.NotFound:
+                pass
