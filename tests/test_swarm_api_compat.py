@@ -131,14 +131,24 @@ def test_create_and_update_service_with_every_argument(dp, cd, made):
         new_template = types.TaskTemplate(
             types.ContainerSpec(TEST_IMAGE, ["sleep", "301"], labels=dict(LABELS)),
             force_update=1)
-        info = cd.inspect_service(sid)    # the engine may have moved the version on
-        r = c.update_service(sid, info["Version"]["Index"], task_template=new_template,
-                             name=info["Spec"]["Name"], labels={**LABELS, "x": "2"},
-                             mode="replicated", update_config=types.UpdateConfig(parallelism=3),
-                             networks=[net], endpoint_config=None,
-                             endpoint_spec=info["Spec"]["EndpointSpec"],
-                             fetch_current_spec=True,
-                             rollback_config=types.RollbackConfig(parallelism=4))
+        # the engine moves a new service's version on by itself (the port
+        # allocation): retry an update that raced with it
+        for attempt in range(10):
+            info = cd.inspect_service(sid)
+            try:
+                r = c.update_service(sid, info["Version"]["Index"], task_template=new_template,
+                                     name=info["Spec"]["Name"], labels={**LABELS, "x": "2"},
+                                     mode="replicated",
+                                     update_config=types.UpdateConfig(parallelism=3),
+                                     networks=[net], endpoint_config=None,
+                                     endpoint_spec=info["Spec"]["EndpointSpec"],
+                                     fetch_current_spec=True,
+                                     rollback_config=types.RollbackConfig(parallelism=4))
+                break
+            except Exception as e:  # noqa: BLE001
+                if "out of sequence" not in str(e) or attempt == 9:
+                    raise
+                time.sleep(0.5)
         assert isinstance(r, dict)
         # a stale version is refused alike
         bad = None
@@ -249,3 +259,33 @@ def test_unlock_key_rotation(dp, cd):
     finally:
         set_autolock(False)
     assert not cd.get_unlock_key().get("UnlockKey")
+
+
+def test_secret_and_config_calls_like_docker_py(dp, cd, made):
+    for kind in ("secret", "config"):
+        results = []
+        for c in (dp, cd):
+            create = getattr(c, f"create_{kind}")
+            name = unique(f"h6{kind}")
+            r = create(name, b"data", labels=dict(LABELS))
+            made(kind, r["ID"])
+            results.append((c, name, r))
+        (_, n1, r1), (_, n2, r2) = results
+        assert sorted(r1) == sorted(r2) == ["ID"]
+        i1 = getattr(cd, f"inspect_{kind}")(r1)          # the create result as a reference
+        i2 = getattr(dp, f"inspect_{kind}")(r2["ID"])
+        assert sorted(i1) == sorted(i2) and sorted(i1["Spec"]) == sorted(i2["Spec"])
+        f = {"name": [n1, n2]}
+        ours = getattr(cd, f"{kind}s")(filters=f)
+        theirs = getattr(dp, f"{kind}s")(filters=f)
+        assert sorted(x["ID"] for x in ours) == sorted(x["ID"] for x in theirs) == \
+            sorted([r1["ID"], r2["ID"]])
+        for c in (dp, cd):
+            nf = None
+            try:
+                getattr(c, f"inspect_{kind}")("h6-no-such-" + kind)
+            except Exception as e:  # noqa: BLE001
+                nf = e
+            assert type(nf).__name__ == "NotFound"
+        assert getattr(cd, f"remove_{kind}")(r1["ID"]) is True
+        assert getattr(dp, f"remove_{kind}")(r2["ID"]) is True
