@@ -400,6 +400,26 @@ def run_case(c: Case, extra: Any = None) -> None:
     assert not diffs, f"{c.name}: {len(diffs)} difference lines\n" + "\n".join(diffs)
 
 
+def plugin_dir_factory(tmp_path_factory: Any) -> Callable[[str], Any]:
+    """``make(version)``: a fresh plugin directory (rootfs + config.json)
+    for create_plugin, built as tests/test_plugins.py builds its plugin."""
+    import shutil
+    import subprocess
+
+    import pytest
+    import test_plugins as tp
+    if shutil.which("gcc") is None:  # pragma: no cover
+        pytest.skip("gcc is needed to build the test plugin's server")
+    base = tmp_path_factory.mktemp("diff-plugin")
+    binary = base / "vdriver"
+    subprocess.run(["gcc", "-static", "-O2", "-o", str(binary), tp.HELPER_SRC], check=True,
+                   capture_output=True, timeout=120)
+
+    def make(version: str) -> Any:
+        return tp._make_dir(tmp_path_factory.mktemp("p"), binary, version)
+    return make
+
+
 # --- docker-py's surface -------------------------------------------------------------
 
 MODEL_MODULES = ("containers", "images", "networks", "volumes", "configs", "secrets",

@@ -18,8 +18,8 @@ from typing import Any, List
 
 import pytest
 
-from differential import (AUTH, LABELS, MISSING, REGISTRY, TEST_IMAGE, Case, case, ref,
-                          run_case)
+from differential import (AUTH, LABELS, MISSING, REGISTRY, TEST_IMAGE, Case, case,
+                          plugin_dir_factory, ref, run_case)
 from swarm_fixture import swarm, wait_for  # noqa: F401 - the fixture
 
 API: List[Case] = []
@@ -615,19 +615,7 @@ def secrets_configs(s: Any, rec: Any) -> None:
 
 @pytest.fixture(scope="module")
 def plugin_dirs(tmp_path_factory: Any) -> Any:
-    import shutil
-    import subprocess
-    import test_plugins as tp
-    if shutil.which("gcc") is None:  # pragma: no cover
-        pytest.skip("gcc is needed to build the test plugin's server")
-    base = tmp_path_factory.mktemp("diff-plugin")
-    binary = base / "vdriver"
-    subprocess.run(["gcc", "-static", "-O2", "-o", str(binary), tp.HELPER_SRC], check=True,
-                   capture_output=True, timeout=120)
-
-    def make(version: str) -> Any:
-        return tp._make_dir(tmp_path_factory.mktemp("p"), binary, version)
-    return make
+    return plugin_dir_factory(tmp_path_factory)
 
 
 @pytest.mark.parametrize("c", API, ids=lambda c: c.name)
