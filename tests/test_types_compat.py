@@ -229,3 +229,14 @@ def test_host_config_refusals_like_docker_py(name, kwargs):
     assert ours is not None and theirs is not None, (ours, theirs)
     assert type(ours).__name__ == type(theirs).__name__, (ours, theirs)
     assert str(ours) == str(theirs)
+
+
+def test_subclassing_apiclient_keeps_a_consistent_mro():
+    """Programs (Ansible) subclass APIClient: the container mixin and its I/O
+    base sit in one consistent MRO, and every docker-py method is found."""
+    class Sub(clibdocker.APIClient):
+        pass
+    names = [k.__name__ for k in Sub.__mro__]
+    assert names.count("ContainerIOMixin") == 1
+    for m in ("logs", "attach_socket", "commit", "service_logs", "exec_start", "stats"):
+        assert callable(getattr(Sub, m))
