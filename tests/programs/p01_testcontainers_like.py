@@ -44,7 +44,7 @@ try:
     raw = b"".join(stream)
     with tarfile.open(fileobj=io.BytesIO(raw)) as t:
         print("get_archive", stat["name"], stat["size"], t.extractfile("hello.txt").read())
-    print("list", [x.name for x in client.containers.list(filters={"name": name})])
+    print("list", [x.name == name for x in client.containers.list(filters={"name": name})])
     print("api.containers", len(client.api.containers(filters={"name": name})))
     c.stop(timeout=1)
     print("wait", c.wait()["StatusCode"])
