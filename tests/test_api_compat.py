@@ -447,3 +447,31 @@ def test_volume_calls_like_docker_py(dp, cd):
                 cd.remove_volume(n, force=True)
             except errors.NotFound:
                 pass
+
+
+def test_socket_object_reads_and_writes_like_socketio(dp, cd, made):
+    """docker-py returns a read-only ``socket.SocketIO`` (programs write
+    through ``sock._sock``): read(-1), readline, readinto work the same on
+    ours, which can also ``write``."""
+    cid = run(cd, made, ["sleep", "60"])
+    got = []
+    for c in (dp, cd):
+        e = c.exec_create(cid, ["sh", "-c", "read a; echo got:$a; echo tail"], stdin=True,
+                          tty=True)
+        s = c.exec_start(e, socket=True, tty=True)
+        try:
+            if c is cd:
+                assert s.write(b"ab") == 2
+                s.flush()
+                s._sock.sendall(b"c\n")
+            else:
+                s._sock.sendall(b"abc\n")
+            first = s.readline()
+            buf = bytearray(3)
+            n = s.readinto(buf)
+            rest = s.read(-1)
+            got.append((first, bytes(buf[:n]) + rest))
+        finally:
+            s.close()
+    assert got[0][0] + got[0][1] == got[1][0] + got[1][1]
+    assert got[1][0].endswith(b"\n") and b"got:abc" in got[1][0] + got[1][1]

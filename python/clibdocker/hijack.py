@@ -52,7 +52,50 @@ class HijackedSocket:
             return b""
         return self._h.read(bufsize)
 
-    read = recv
+    def read(self, size: Optional[int] = -1) -> bytes:
+        """As docker-py's socket object (a ``socket.SocketIO``): up to
+        ``size`` bytes; -1 or None reads until the end."""
+        if size is None or size < 0:
+            out: "list[bytes]" = []
+            while True:
+                chunk = self._h.read(65536)
+                if not chunk:
+                    return b"".join(out)
+                out.append(chunk)
+        return self.recv(size)
+
+    def readinto(self, buffer: Any) -> int:
+        """Read into a writable buffer; the number of bytes (0 at the end)."""
+        view = memoryview(buffer).cast("B")
+        data = self.recv(len(view))
+        view[:len(data)] = data
+        return len(data)
+
+    def readline(self, size: Optional[int] = -1) -> bytes:
+        """Bytes up to and including the next ``b"\\n"`` (or ``size`` bytes, or
+        the end), read a byte at a time as ``SocketIO.readline`` does."""
+        line = bytearray()
+        while size is None or size < 0 or len(line) < size:
+            b = self._h.read(1)
+            if not b:
+                break
+            line += b
+            if b == b"\n":
+                break
+        return bytes(line)
+
+    def write(self, data: Any) -> int:
+        """Write all of ``data`` to stdin (``SocketIO.write``); its length."""
+        return self.send(data)
+
+    def flush(self) -> None:
+        """Nothing is buffered: writes go out at once."""
+
+    def readable(self) -> bool:
+        return not self.closed
+
+    def writable(self) -> bool:
+        return not self.closed
 
     def shutdown(self, how: int) -> None:
         """``socket.SHUT_WR`` closes stdin; ``SHUT_RD``/``SHUT_RDWR`` close
