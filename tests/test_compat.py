@@ -107,3 +107,12 @@ def test_missing_module_fails_as_usual(tmp_path: Path) -> None:
             "try:\n    import docker.no_such_module\nexcept ModuleNotFoundError as e:\n"
             "    print('fine', e.name)\n")
     assert "fine docker.no_such_module" in _run(["-c", code], _env(), tmp_path)
+
+
+def test_transport_stand_ins(tmp_path: Path) -> None:
+    code = ("import clibdocker.compat; clibdocker.compat.install()\n"
+            "import docker\nfrom docker.transport import UnixHTTPAdapter\n"
+            "api = docker.APIClient()\na = api.get_adapter(api.base_url)\n"
+            "assert isinstance(a, UnixHTTPAdapter), a\nprint('fine', a.socket_path)\n")
+    out = _run(["-c", code], _env(DOCKER_HOST="unix:///var/run/docker.sock"), tmp_path)
+    assert "fine /var/run/docker.sock" in out
