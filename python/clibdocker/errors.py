@@ -52,8 +52,11 @@ class _Response:
         return f"<Response [{self.status_code}]>"
 
 
-class APIError(DockerException):
+class APIError(DockerException, OSError):
     """The engine answered with an error status.
+
+    Also an ``OSError``, as docker-py's (a ``requests`` exception) is, so
+    ``except OSError`` catches it in both.
 
     ``status_code`` is the HTTP status, ``explanation`` the daemon's message,
     ``response`` a small response object (``status_code``, ``reason``, ``url``).
