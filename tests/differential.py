@@ -219,6 +219,8 @@ def snap_exc(e: BaseException) -> Any:
 def snap(v: Any, mode: str = "json", depth: int = 0) -> Any:
     if isinstance(v, BaseException):
         return snap_exc(v)
+    if is_socketlike(v):
+        return ("obj", frozenset(a for a in SOCKET_PROBE if hasattr(v, a)))
     if mode == "json" and depth > 0:
         # engine JSON below the top: the type only, a null matches anything
         if v is None:
@@ -371,6 +373,25 @@ def describe(s: Any) -> str:
     return k
 
 
+# Steps where docker-py 7.2.0 itself is broken (so clibdocker working is not a
+# difference a working docker-py program could rely on): not compared.
+DOCKER_PY_BUGS = {
+    "from_stream": "import_image_from_stream sends 'Transfer-Encoding: chunked' over an "
+                   "unchunked body; the engine answers 500 'invalid byte in chunk length'",
+    "import_stream_src": "the same bug through import_image(stream_src=True)",
+    "push": "push_plugin posts to /plugins/{name}/pull, the engine answers 404",
+}
+BUGGY_CASES = {"from_stream": "image_imports", "import_stream_src": "image_imports",
+               "push": ("plugins", "plugin_models")}
+
+
+def _docker_py_bug(case_name: str, step: str, a: Any) -> bool:
+    where = BUGGY_CASES.get(step)
+    if where is None or case_name not in (where if isinstance(where, tuple) else (where,)):
+        return False
+    return bool(a[0] == "exc")   # only while docker-py really fails there
+
+
 # --- running a case ---------------------------------------------------------------
 
 def run_case(c: Case, extra: Any = None) -> None:
@@ -390,6 +411,9 @@ def run_case(c: Case, extra: Any = None) -> None:
         if step not in b.steps:
             diffs.append(f"{step}: only docker-py recorded it")
             continue
+        if _docker_py_bug(c.name, step, a.steps[step]):
+            print(f"{c.name}/{step}: not compared, docker-py bug: {DOCKER_PY_BUGS[step]}")
+            continue
         d = compare(a.steps[step], b.steps[step], step)
         if d:
             diffs += d
@@ -398,6 +422,17 @@ def run_case(c: Case, extra: Any = None) -> None:
         if step not in a.steps:
             diffs.append(f"{step}: only clibdocker recorded it")
     assert not diffs, f"{c.name}: {len(diffs)} difference lines\n" + "\n".join(diffs)
+
+
+def push_plugin_setup(name: str) -> None:
+    """Push a plugin to the local registry for a case's set-up, through the
+    engine API directly (docker-py's push_plugin uses the wrong route)."""
+    r = ref()
+    res = r._post(r._url("/plugins/{0}/push", name),
+                  headers={"X-Registry-Auth": dpy.auth.encode_header(AUTH)}, stream=True)
+    r._raise_for_status(res)
+    for _ in r._stream_helper(res, decode=True):
+        pass
 
 
 def plugin_dir_factory(tmp_path_factory: Any) -> Callable[[str], Any]:
