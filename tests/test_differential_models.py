@@ -76,21 +76,24 @@ def docker_client(s: Any, rec: Any) -> None:
 def container_collection(s: Any, rec: Any) -> None:
     cc = s.dc.containers
     tag = {**LABELS, "clibdocker-test-diff": s.tag}
-    rec("run_output", lambda: cc.run(TEST_IMAGE, "echo hi", remove=True, labels=LABELS), "type")
+    def nm() -> str:   # a tracked name: removed at the end if run() left it
+        return s.made("container", s.name("c"))
+    rec("run_output", lambda: cc.run(TEST_IMAGE, "echo hi", remove=True, labels=LABELS,
+                                     name=nm()), "type")
     rec("run_stderr", lambda: cc.run(TEST_IMAGE, ["sh", "-c", "echo e >&2"], stdout=False,
-                                     stderr=True, remove=True, labels=LABELS), "type")
+                                     stderr=True, remove=True, labels=LABELS, name=nm()), "type")
     rec("run_stream", lambda: cc.run(TEST_IMAGE, "echo hi", stream=True, remove=True,
-                                     labels=LABELS), "type")
+                                     labels=LABELS, name=nm()), "type")
     rec("run_fails", lambda: cc.run(TEST_IMAGE, ["sh", "-c", "echo bad >&2; exit 3"],
-                                    remove=True, labels=LABELS))
+                                    remove=True, labels=LABELS, name=nm()))
     c = rec("run_detach", lambda: cc.run(TEST_IMAGE, "sleep 300", detach=True, labels=tag,
                                          name=s.name("c"), ports={"80/tcp": None}))
     s.made("container", c)
     rec("run_missing_image", lambda: cc.run("clibdocker-test/nonexistent:nope", "true",
-                                            labels=LABELS))
+                                            labels=LABELS, name=nm()))
     rec("run_bad_kwarg", lambda: cc.run(TEST_IMAGE, "true", bogus=1))
     rec("run_detach_remove", lambda: s.made("container", cc.run(
-        TEST_IMAGE, "true", detach=True, remove=True, labels=LABELS)), "type")
+        TEST_IMAGE, "true", detach=True, remove=True, labels=LABELS, name=nm())), "type")
     created = rec("create", lambda: cc.create(TEST_IMAGE, "true", labels=tag,
                                               name=s.name("c")))
     s.made("container", created)
