@@ -129,6 +129,10 @@ class Side:
             "service": r.remove_service,
             "secret": r.remove_secret,
             "config": r.remove_config,
+            "repo": lambda repo: [r.remove_image(ref_, force=True)
+                                  for i in r.images(digests=True)
+                                  for ref_ in (i.get("RepoTags") or []) +
+                                  (i.get("RepoDigests") or []) if ref_.startswith(repo)],
         }
         for kind, ident in reversed(self._made):
             try:

@@ -351,6 +351,7 @@ def build(s: Any, rec: Any) -> None:
 def registry(s: Any, rec: Any) -> None:
     a = s.api
     repo = f"{REGISTRY}/clibdocker-test/{s.name('reg')}"
+    s.made("repo", repo)   # every tag and digest reference, at the end
     a.tag(TEST_IMAGE, repo, "v1")
     s.made("image", f"{repo}:v1")
     rec("push_noauth", lambda: a.push(repo, tag="v1"), "type")

@@ -231,6 +231,7 @@ def image_models(s: Any, rec: Any) -> None:
 def registry_models(s: Any, rec: Any) -> None:
     ic = s.dc.images
     repo = f"{REGISTRY}/clibdocker-test/{s.name('reg')}"
+    s.made("repo", repo)   # every tag and digest reference, at the end
     ic.get(TEST_IMAGE).tag(repo, "v1")
     s.made("image", f"{repo}:v1")
     rec("push", lambda: ic.push(repo, tag="v1", auth_config=AUTH), "type")
