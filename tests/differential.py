@@ -130,7 +130,7 @@ class Side:
             "secret": r.remove_secret,
             "config": r.remove_config,
             "repo": lambda repo: [r.remove_image(ref_, force=True)
-                                  for i in r.images(digests=True)
+                                  for i in r.images()
                                   for ref_ in (i.get("RepoTags") or []) +
                                   (i.get("RepoDigests") or []) if ref_.startswith(repo)],
         }
