@@ -12,5 +12,8 @@ if [ ! -f "$bdir/CMakeCache.txt" ]; then
 fi
 cmake --build "$bdir" -j"$(nproc)" --target _native >/dev/null
 so="$(find "$bdir" -maxdepth 1 -name '_native*.so' | head -n1)"
-cp -f "$so" python/clibdocker/
+# copy, then rename over: a process that has the old module loaded keeps its
+# (unlinked) file; writing into the loaded file in place would crash it
+cp -f "$so" "python/clibdocker/.$(basename "$so").tmp"
+mv -f "python/clibdocker/.$(basename "$so").tmp" "python/clibdocker/$(basename "$so")"
 echo "built $(basename "$so") into python/clibdocker/"

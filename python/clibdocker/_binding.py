@@ -59,8 +59,11 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
         if cls is None:
             cls = errors.APIError
         if cls is errors.NotFound:
-            # docker-py: a 404 whose message names a missing image
-            cls = not_found or errors._api_error_class(404, msg)
+            # docker-py: a 404 is ImageNotFound when its message names a
+            # missing image, whatever the operation ("manifest ... not
+            # found" on a pull stays NotFound); ``not_found`` only when the
+            # engine said nothing
+            cls = errors._api_error_class(404, msg) if msg else (not_found or errors.NotFound)
         return errors._twin(cls)(msg, errors._Response(status, None, msg.encode()), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
     if cls2 is errors.DockerTimeout or cls2 is errors.TransportError:

@@ -1,6 +1,8 @@
 """Progress streams of pull, push, load, import and build: decoded message
 by message, with a daemon error inside the stream (``errorDetail``) turned
-into an exception."""
+into an exception where clibdocker's own API asks for one (the low-level
+pull, push, load and import hand such errors over as messages, as docker-py
+does)."""
 from __future__ import annotations
 
 import json
@@ -49,12 +51,14 @@ class ProgressStream(CancellableStream[Any]):
     """The messages of a progress stream (bytes, or dicts with ``decode``),
     for ``for`` and ``async for``. After the end of a stream that carried an
     error message, the iteration raises ``on_error(text, log)``; ``log``
-    holds the decoded messages when ``keep_log``."""
+    holds the decoded messages when ``keep_log``. With ``on_error`` None an
+    error message is handed over like any other (docker-py's behaviour)."""
 
     __slots__ = ("_on_error", "_keep_log", "_log", "_error", "_finished")
 
     def __init__(self, stream: Stream, decode: bool,
-                 on_error: Callable[[str, List[Any]], Exception], keep_log: bool = False) -> None:
+                 on_error: Optional[Callable[[str, List[Any]], Exception]],
+                 keep_log: bool = False) -> None:
         super().__init__(stream, decode)
         self._on_error = on_error
         self._keep_log = keep_log
@@ -81,7 +85,7 @@ class ProgressStream(CancellableStream[Any]):
         if raw is None:
             self._finished = True
             self._stream.close()
-            if self._error is not None:
+            if self._error is not None and self._on_error is not None:
                 raise self._on_error(self._error, self._log)
             return _END
         try:
@@ -96,15 +100,18 @@ class ProgressStream(CancellableStream[Any]):
         return msg if self._decode and msg is not None else raw
 
 
-def iterate(stream: Stream, decode: bool, on_error: Callable[[str, List[Any]], Exception],
+def iterate(stream: Stream, decode: bool,
+            on_error: Optional[Callable[[str, List[Any]], Exception]],
             keep_log: bool = False) -> ProgressStream:
     """The progress messages of ``stream`` (see :class:`ProgressStream`)."""
     return ProgressStream(stream, decode, on_error, keep_log)
 
 
-def collect(stream: Stream, on_error: Callable[[str, List[Any]], Exception]) -> str:
+def collect(stream: Stream,
+            on_error: Optional[Callable[[str, List[Any]], Exception]]) -> str:
     """Read the whole stream; return its text (one JSON message per line, as
-    docker-py returns it) or raise for an error message."""
+    docker-py returns it), or raise ``on_error(...)`` for an error message
+    when it is given."""
     parts: List[str] = []
     for raw in iterate(stream, False, on_error):
         parts.append(raw.decode("utf-8", "replace"))

@@ -11,7 +11,7 @@ from .. import errors
 from ..reference import check_reference, check_repository_tag, parse_repository_tag
 from ..utils import convert_filters, filters_dict
 from ._base import BaseMixin
-from ._progress import as_auth_error, collect, iterate, stream_error
+from ._progress import as_auth_error, collect, iterate
 
 if TYPE_CHECKING:
     from ..stream import ChunkStream
@@ -201,11 +201,13 @@ class ImageApiMixin(BaseMixin):
 
         :returns: the progress text (one JSON message per line), or with
             ``stream=True`` an iterator of messages (dicts with ``decode``).
+            A failure the registry reports inside the stream (a layer that
+            cannot be fetched, ...) is a message with ``error`` /
+            ``errorDetail``, as in docker-py.
         :raises: :class:`~clibdocker.errors.Unauthorized` for rejected
             credentials, :class:`~clibdocker.errors.InvalidRepository` for a
-            malformed reference (before any request), ``APIError`` /
-            ``StreamError`` for other failures (at the end of the iteration
-            when streaming).
+            malformed reference (before any request), ``APIError`` for other
+            failures the engine answers with an error status.
         :op: ImageCreate
         """
         repo, image_tag = parse_repository_tag(repository)
@@ -218,10 +220,10 @@ class ImageApiMixin(BaseMixin):
             st = self._native.image_pull(repo, tag, platform, auth_json)
         except errors.APIError as e:
             raise as_auth_error(e) from None
-        on_error = lambda text, log: stream_error("pull", text)  # noqa: E731
+        # an error reported inside the stream is a message, as in docker-py
         if stream:
-            return iterate(st, decode, on_error)
-        return collect(st, on_error)
+            return iterate(st, decode, None)
+        return collect(st, None)
 
     def push(self, repository: str, tag: Optional[str] = None, stream: bool = False,
              auth_config: Optional[Dict[str, Any]] = None, decode: bool = False) -> Any:
@@ -229,10 +231,12 @@ class ImageApiMixin(BaseMixin):
         is given). Credentials as for :meth:`pull`.
 
         :returns: the progress text, or with ``stream=True`` an iterator of
-            messages; the last ones carry ``aux.Digest``.
-        :raises: :class:`~clibdocker.errors.Unauthorized` for rejected
-            credentials, :class:`~clibdocker.errors.StreamError` for other
-            failures reported in the stream.
+            messages; the last ones carry ``aux.Digest``. A failure reported
+            inside the stream (rejected credentials included: the engine
+            answers 200 and then the error) is a message with ``error`` /
+            ``errorDetail``, as in docker-py.
+        :raises: ``APIError`` for failures the engine answers with an
+            error status.
         :op: ImagePush
         """
         repo, image_tag = parse_repository_tag(repository)
@@ -243,10 +247,9 @@ class ImageApiMixin(BaseMixin):
             st = self._native.image_push(repo, tag, auth_json)
         except errors.APIError as e:
             raise as_auth_error(e) from None
-        on_error = lambda text, log: stream_error("push", text)  # noqa: E731
         if stream:
-            return iterate(st, decode, on_error)
-        return collect(st, on_error)
+            return iterate(st, decode, None)
+        return collect(st, None)
 
     def inspect_distribution(self, image: str,
                              auth_config: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
@@ -317,12 +320,13 @@ class ImageApiMixin(BaseMixin):
         iterable of chunks, sent as it is read (never whole in memory).
 
         :returns: an iterator of the decoded progress messages (e.g.
-            ``{"stream": "Loaded image: ..."}``); a load error raises
-            :class:`~clibdocker.errors.ImageLoadError` at its end.
+            ``{"stream": "Loaded image: ..."}``); a load error is a message
+            with ``error`` / ``errorDetail``, as in docker-py (the
+            high-level ``images.load`` raises ``ImageLoadError``).
         :op: ImageLoad
         """
         st = self._native.image_load(data, _tri(quiet))
-        return iterate(st, True, lambda text, log: errors.ImageLoadError(text))
+        return iterate(st, True, None)
 
     def import_image(self, src: Any = None, repository: Optional[str] = None,
                      tag: Optional[str] = None, image: Optional[str] = None,
@@ -331,8 +335,7 @@ class ImageApiMixin(BaseMixin):
         """POST /images/create?fromSrc=: an image from a root filesystem
         tarball: ``src`` is a path to a tar file, a URL the engine fetches,
         bytes, or a file object / iterable of chunks (streamed). Returns the
-        progress text; an error in it raises
-        :class:`~clibdocker.errors.StreamError`.
+        progress text (an error in it is a message, as in docker-py).
 
         ``image`` instead of ``src``: see :meth:`import_image_from_image`.
 
@@ -360,7 +363,7 @@ class ImageApiMixin(BaseMixin):
                 changes: Any, body: Any) -> str:
         st = self._native.image_import(from_src, repository, tag, None, _changes(changes),
                                        None, body)
-        return collect(st, lambda text, log: stream_error("import", text))
+        return collect(st, None)
 
     def import_image_from_image(self, image: str, repository: Optional[str] = None,
                                 tag: Optional[str] = None,
