@@ -104,7 +104,11 @@ class SystemApiMixin(BaseMixin):
         key = registry or "https://index.docker.io/v1/"
         cached = self._auth_configs.get(key)
         if cached and cached.get("username") == username and not reauth:
-            return dict(cached)
+            # docker-py's shape: the four login fields, None where unset
+            out: Dict[str, Any] = dict.fromkeys(("username", "password", "email",
+                                                 "serveraddress"))
+            out.update(cached)
+            return out
         req = {"username": username, "password": password, "email": email,
                "serveraddress": registry}
         import json  # not at module level: start-up time
