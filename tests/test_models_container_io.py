@@ -75,7 +75,10 @@ def test_run_nonzero_exit_raises_container_error(dclient: clibdocker.DockerClien
     assert e.exit_status == 3 and e.stderr == b"boom\n"
     assert e.command == cmd and e.image == TEST_IMAGE
     assert isinstance(e.container, Container) and e.container.name == name
-    assert "boom" in str(e)
+    # docker-py's message shows the stderr bytes as they are
+    assert str(e).endswith("returned non-zero exit status 3: b'boom\\n'")
+    assert str(errors.ContainerError(None, 1, "c", "i", b"")).endswith("status 1: b''")
+    assert str(errors.ContainerError(None, 1, "c", "i", None)).endswith("status 1")
     name2 = unique()
     with pytest.raises(errors.ContainerError):
         dclient.containers.run(TEST_IMAGE, ["false"], name=name2, labels=LABELS, remove=True)

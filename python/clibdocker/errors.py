@@ -155,7 +155,8 @@ class ContainerError(DockerException):
         self.command = command
         self.image = image
         self.stderr = stderr
-        err = f": {stderr.decode('utf-8', 'replace')}" if stderr else ""
+        # as docker-py: the stderr value itself (bytes show as b'...')
+        err = ": " + str(stderr) if stderr is not None else ""
         super().__init__(f"Command '{command}' in image '{image}' returned non-zero "
                          f"exit status {exit_status}{err}")
 
