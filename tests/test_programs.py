@@ -22,8 +22,9 @@ PROGRAMS = sorted((ROOT / "tests" / "programs").glob("p*.py"))
 SWARM_LOCK = "/tmp/clibdocker-swarm.lock"
 
 
-def _ancestors() -> set:
-    pids, pid = set(), os.getpid()
+def _ancestors() -> set[int]:
+    pids: set[int] = set()
+    pid = os.getpid()
     while pid > 1:
         pids.add(pid)
         try:
