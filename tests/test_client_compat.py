@@ -511,3 +511,21 @@ def test_auth_configs_reads_like_auth_config(client):
         c.reload_config()
         c._auth_configs.add_auth("127.0.0.1:5000", {"username": "u2", "password": "p2"})
         assert json.loads(c._auth_json("127.0.0.1:5000/some/image"))["username"] == "u2"
+
+
+def test_auth_configs_get_all_credentials(tmp_path):
+    import base64
+    cfg = tmp_path / "config.json"
+    cfg.write_text(json.dumps({"auths": {
+        "r.example:5000": {"auth": base64.b64encode(b"u:p").decode()},
+        "https://index.docker.io/v1/": {"auth": base64.b64encode(b"hub:pw").decode(), "email": "x@y"}}}))
+    with clibdocker.APIClient(version="1.41") as c:
+        c.reload_config(str(cfg))
+        creds = c._auth_configs.get_all_credentials()
+        assert creds["r.example:5000"] == {"username": "u", "password": "p", "email": None,
+                                           "serveraddress": "r.example:5000"}
+        assert creds["https://index.docker.io/v1/"]["username"] == "hub"
+        # what login() keeps is over the file's entry, in docker-py's four-field shape
+        c._auth_configs.add_auth("r.example:5000", {"username": "l", "password": "w"})
+        assert c._auth_configs.get_all_credentials()["r.example:5000"] == {
+            "username": "l", "password": "w", "email": None, "serveraddress": None}

@@ -1,6 +1,8 @@
 """What every API mixin can rely on."""
 from __future__ import annotations
 
+import os
+import weakref
 from typing import Any, Dict, Mapping, Optional
 
 from .._binding import Client
@@ -13,7 +15,13 @@ class LoginStore(Dict[str, Dict[str, Any]]):
     ``auths`` (these entries), ``add_auth(registry, data)`` (used by later
     pushes, pulls and builds), ``is_empty``, ``creds_store`` and
     ``cred_helpers`` (None / ``{}``: credential helpers come from the docker
-    config, which clibdocker reads when a call needs credentials)."""
+    config, which clibdocker reads when a call needs credentials), and
+    ``get_all_credentials()`` (the docker config's credentials, with these
+    over them)."""
+
+    def __init__(self, owner: Optional["BaseMixin"] = None) -> None:
+        super().__init__()
+        self._owner = weakref.ref(owner) if owner is not None else None
 
     @property
     def auths(self) -> Dict[str, Dict[str, Any]]:
@@ -33,6 +41,24 @@ class LoginStore(Dict[str, Dict[str, Any]]):
 
     def add_auth(self, reg: str, data: Dict[str, Any]) -> None:
         self[reg] = data
+
+    def get_all_credentials(self) -> Dict[str, Any]:
+        """As docker-py's ``AuthConfig.get_all_credentials()``: every
+        credential of the client's docker config (the file
+        ``reload_config``/``login(dockercfg_path=)`` chose, else
+        ``$DOCKER_CONFIG``; credential helpers run), then the entries
+        ``login()`` kept, by registry."""
+        from .. import auth
+        owner = self._owner() if self._owner is not None else None
+        config_dir = getattr(owner, "_config_dir", None)
+        path = os.path.join(config_dir, "config.json") if config_dir else None
+        conf = auth.load_config(path, credstore_env=getattr(owner, "credstore_env", None))
+        out = conf.get_all_credentials()
+        for key, value in self.items():
+            entry: Dict[str, Any] = dict.fromkeys(("username", "password", "email", "serveraddress"))
+            entry.update(value)
+            out[key] = entry
+        return out
 
     def resolve_authconfig(self, registry: Optional[str] = None) -> Optional[Dict[str, Any]]:
         """The kept entry for ``registry`` (None: Docker Hub), or None."""

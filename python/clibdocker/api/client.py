@@ -262,7 +262,7 @@ class APIClient(_Areas):
         self._general: Optional[Dict[str, Any]] = None
         self._proxies: Any = None
         self._adapters: Optional[Dict[str, Any]] = None
-        self._auth_configs: Dict[str, Dict[str, Any]] = LoginStore()
+        self._auth_configs: Dict[str, Dict[str, Any]] = LoginStore(self)
         self._config_dir: Optional[str] = None
         self.credstore_env = credstore_env
         self.num_pools = num_pools
@@ -291,7 +291,7 @@ class APIClient(_Areas):
         holding one) is used from now on instead of ``$DOCKER_CONFIG`` /
         ``~/.docker``. The legacy ``~/.dockercfg`` format is not read."""
         self._config_dir = _config_dir_of(dockercfg_path) if dockercfg_path else None
-        self._auth_configs = LoginStore()
+        self._auth_configs = LoginStore(self)
 
     # --- state docker-py programs read ---------------------------------------------
 
