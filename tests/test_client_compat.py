@@ -529,3 +529,15 @@ def test_auth_configs_get_all_credentials(tmp_path):
         c._auth_configs.add_auth("r.example:5000", {"username": "l", "password": "w"})
         assert c._auth_configs.get_all_credentials()["r.example:5000"] == {
             "username": "l", "password": "w", "email": None, "serveraddress": None}
+
+
+def test_stream_parse_error_hierarchy_like_docker_py():
+    # docker-py: a RuntimeError, not a DockerException; clibdocker's protocol
+    # breaches (ProtocolError) are both
+    assert issubclass(errors.StreamParseError, RuntimeError)
+    assert not issubclass(errors.StreamParseError, errors.DockerException)
+    assert issubclass(docker.errors.StreamParseError, RuntimeError)
+    assert not issubclass(docker.errors.StreamParseError, docker.errors.DockerException)
+    assert issubclass(errors.ProtocolError, errors.StreamParseError)
+    assert issubclass(errors.ProtocolError, errors.DockerException)
+    assert errors.ProtocolError("x").msg == "x"

@@ -161,9 +161,11 @@ class ContainerError(DockerException):
                          f"exit status {exit_status}{err}")
 
 
-class StreamParseError(DockerException, RuntimeError):
+class StreamParseError(RuntimeError):
     """A stream's framing or a message in it could not be parsed (``msg``
-    holds the reason)."""
+    holds the reason). As in docker-py, a ``RuntimeError`` and no
+    ``DockerException`` (``utils.json_stream`` raises it); the engine's
+    protocol breaches are its subclass :class:`ProtocolError`, which is one."""
 
     def __init__(self, reason: Any) -> None:
         super().__init__(reason)
@@ -228,7 +230,7 @@ class DockerTimeout(TransportError, TimeoutError):
     """A connect, total or idle timeout expired. The client stays usable."""
 
 
-class ProtocolError(StreamParseError):
+class ProtocolError(StreamParseError, DockerException):
     """The engine's answer broke the HTTP or stream protocol."""
 
 
