@@ -254,6 +254,23 @@ void dk_client_free(dk_client *c)
 	free(c);
 }
 
+void dk_client_close_idle(dk_client *c)
+{
+	CURL *idle[DK_POOL_MAX];
+	int i, n;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	n = c->npool;
+	for (i = 0; i < n; i++)
+		idle[i] = c->pool[i];
+	c->npool = 0;
+	pthread_mutex_unlock(&c->lock);
+	for (i = 0; i < n; i++)
+		curl_easy_cleanup(idle[i]);
+}
+
 const char *dk_client_url(const dk_client *c)
 {
 	return c ? c->url : NULL;

@@ -95,6 +95,7 @@ typedef struct dk_trace {
 } dk_trace;
 typedef void (*dk_trace_fn)(const dk_trace *trace, void *userdata);
 int dk_client_set_trace(dk_client *c, dk_trace_fn fn, void *userdata, size_t body_cap);
+void dk_client_close_idle(dk_client *c);
 
 /* request.h */
 int dk_client_set_headers(dk_client *c, const char *const *lines);

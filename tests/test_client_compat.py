@@ -541,3 +541,30 @@ def test_stream_parse_error_hierarchy_like_docker_py():
     assert issubclass(errors.ProtocolError, errors.StreamParseError)
     assert issubclass(errors.ProtocolError, errors.DockerException)
     assert errors.ProtocolError("x").msg == "x"
+
+
+def _socket_fds():
+    n = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
+def test_close_releases_idle_connections_and_client_stays_usable():
+    # as docker-py (a requests session): close() drops the pooled
+    # connections, and a later call opens a new one instead of failing
+    c = clibdocker.APIClient(version="1.41")
+    before = _socket_fds()
+    assert c.ping() and c.version()["ApiVersion"]
+    assert _socket_fds() > before
+    c.close()
+    assert _socket_fds() == before
+    assert c.ping() is True
+    c.close()
+    with clibdocker.DockerClient(version="1.41") as d:
+        d.close()
+        assert d.info()["ID"]

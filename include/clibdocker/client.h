@@ -39,6 +39,11 @@ DK_EXTERN(int) dk_client_new_from_env(dk_client **out);
  * client may be in flight, and streams opened on it must be freed first. */
 DK_EXTERN(void) dk_client_free(dk_client *c);
 
+/** Close the client's idle pooled connections; the client stays usable (the
+ * next call opens a new connection). Calls and streams in flight keep their
+ * own connections. Accepts NULL. Safe from any thread. */
+DK_EXTERN(void) dk_client_close_idle(dk_client *c);
+
 /**
  * Fix the API version instead of negotiating ("1.41", "v1.45", or NULL /
  * "auto" for lazy negotiation). Versions outside DK_API_VERSION_MIN ..

@@ -267,6 +267,12 @@ class Client:
             self._ptr = None
             ffi.release(p)
 
+    def close_idle(self) -> None:
+        """Close the pooled idle connections; the client stays usable."""
+        p = self._ptr
+        if p is not None:
+            lib.dk_client_close_idle(p)
+
     def _p(self) -> Any:
         p = self._ptr
         if p is None:

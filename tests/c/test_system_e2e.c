@@ -90,6 +90,11 @@ int main(void)
 	CHECK(ts.calls == 2);
 	CHECK(strstr(ts.last_url, "/v1.41/_ping") != NULL);
 	CHECK(ts.last_status == 200);
+	/* idle connections closed: the client stays usable */
+	dk_client_close_idle(c);
+	dk_client_close_idle(NULL);
+	CHECK_RC(dk_system_ping(c));
+	CHECK(ts.calls == 3);
 
 	CHECK_RC(dk_system_ping_head(&v, c));
 	CHECK(v && dk_value_get_string(v, "/Api-Version") && !strcmp(dk_value_get_string(v, "/Api-Version"), "1.41"));

@@ -242,6 +242,13 @@ class APIClient(_Areas):
             raise errors.InvalidArgument("credstore_env must be a dict of strings")
         if isinstance(version, str) and version.lower() == "auto":
             version = None
+        if isinstance(base_url, str) and base_url.startswith(("tcp://", "http://", "https://",
+                                                              "ssh://")):
+            from urllib.parse import urlsplit
+            try:
+                urlsplit(base_url)
+            except ValueError as e:          # "[::1": as docker-py, a ValueError
+                raise errors.InvalidArgument(f"invalid Docker host URL {base_url!r}: {e}") from None
         self._native = Client(base_url, version, timeout)
         self._given_base_url = base_url
         self._tls = isinstance(base_url, str) and base_url.startswith("https://")
@@ -274,8 +281,10 @@ class APIClient(_Areas):
     # --- lifetime ------------------------------------------------------------
 
     def close(self) -> None:
-        """Release the client's connections. Further calls raise."""
-        self._native.close()
+        """Release the client's idle connections. As with docker-py (a
+        requests session), the client stays usable: a later call opens a
+        new connection."""
+        self._native.close_idle()
 
     def __enter__(self) -> "APIClient":
         return self
