@@ -237,3 +237,12 @@ def test_websocket_ping_is_answered_with_a_pong(fs):
         assert ws.read_all() == b"pong ok"     # then a normal close: the clean end
     _usable_after(fs, c)
     c.close()
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "tcp://[::1:2375", "https://[fe80::1/x"])
+def test_unbalanced_ipv6_host_refused_at_construction(url):
+    # docker-py: urlparse's ValueError("Invalid IPv6 URL") from the constructor
+    with pytest.raises(ValueError) as ei:
+        clibdocker.APIClient(base_url=url, version="1.41")
+    assert isinstance(ei.value, errors.InvalidArgument)
+    assert "Invalid IPv6 URL" in str(ei.value)
