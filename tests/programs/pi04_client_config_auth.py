@@ -146,4 +146,9 @@ finally:
     shutil.rmtree(tmp)
 for c in (c1, c2, c3):
     c.close()
+# a closed client is still usable (requests reopens its connections)
+print("after close", c1.ping(), len(c1.images.list(name=n)) == 1)
+c1.close()
+with docker.APIClient(version="auto") as c5:
+    print("context manager", c5.ping())
 print("done")
