@@ -134,8 +134,12 @@ def test_from_env_reads_docker_tls_verify_and_cert_path(tls_engine):
 
 
 def test_bad_tls_parameters():
-    with pytest.raises(errors.TLSParameterError):
+    with pytest.raises(errors.TLSParameterError) as ei:
         TLSConfig(client_cert=("/nonexistent/cert.pem", "/nonexistent/key.pem"))
+    # docker-py's message, word for word (Ansible shows it to the user)
+    assert str(ei.value).endswith("TLS configurations should map the Docker CLI client "
+                                  "configurations. See https://docs.docker.com/engine/"
+                                  "articles/https/ for API details.")
     with pytest.raises(errors.TLSParameterError):
         TLSConfig(ca_cert="/nonexistent/ca.pem")
     with pytest.raises(errors.TLSParameterError):

@@ -46,7 +46,9 @@ class TLSConfig:
             if not (cert and key) or not os.path.isfile(cert) or not os.path.isfile(key):
                 raise errors.TLSParameterError(
                     "Path to a certificate and key files must be provided through the "
-                    "client_cert param")
+                    "client_cert param. TLS configurations should map the Docker CLI "
+                    "client configurations. See "
+                    "https://docs.docker.com/engine/articles/https/ for API details.")
             self.cert = (cert, key)
         self.verify = verify
         self.ca_cert = ca_cert
