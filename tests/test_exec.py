@@ -59,6 +59,10 @@ def test_exec_errors(client, running):
         client.exec_start("0123456789abcdef-no-such-exec")
     with pytest.raises(errors.NullResource):
         client.exec_inspect({"Id": None})
+    # no command: sent as null like docker-py, the engine's 400 (not a TypeError)
+    with pytest.raises(errors.APIError) as ei:
+        client.exec_create(running, None)
+    assert ei.value.status_code == 400
 
 
 @pytest.mark.op("ExecStart")

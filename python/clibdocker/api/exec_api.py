@@ -49,7 +49,9 @@ class ExecApiMixin(BaseMixin):
             cmd = shlex.split(cmd)
         data: Dict[str, Any] = {
             "User": user, "Privileged": privileged, "Tty": tty, "AttachStdin": stdin,
-            "AttachStdout": stdout, "AttachStderr": stderr, "Cmd": list(cmd),
+            "AttachStdout": stdout, "AttachStderr": stderr,
+            # None is sent as null, as docker-py: the engine answers 400
+            "Cmd": list(cmd) if cmd is not None else None,
             "Env": _format_env(environment) if environment is not None else None,
         }
         if workdir is not None:
