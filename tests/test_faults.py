@@ -239,10 +239,22 @@ def test_websocket_ping_is_answered_with_a_pong(fs):
     c.close()
 
 
-@pytest.mark.parametrize("url", ["http://[::1", "tcp://[::1:2375", "https://[fe80::1/x"])
-def test_unbalanced_ipv6_host_refused_at_construction(url):
-    # docker-py: urlparse's ValueError("Invalid IPv6 URL") from the constructor
-    with pytest.raises(ValueError) as ei:
+@pytest.mark.parametrize("url,exc,text", [
+    ("http://[::1", ValueError, "Invalid IPv6 URL"),
+    ("tcp://[::1:2375", ValueError, "Invalid IPv6 URL"),
+    ("https://[fe80::1/x", ValueError, "Invalid IPv6 URL"),
+    ("foo://bar", errors.DockerException, "Invalid bind address protocol"),
+    ("tcp://", errors.DockerException, "Invalid bind address format")])
+def test_bad_base_url_refused_at_construction_like_docker_py(url, exc, text):
+    # docker-py's constructor parses base_url: the same exception classes
+    with pytest.raises(exc) as ei:
         clibdocker.APIClient(base_url=url, version="1.41")
-    assert isinstance(ei.value, errors.InvalidArgument)
-    assert "Invalid IPv6 URL" in str(ei.value)
+    assert text in str(ei.value)
+    assert isinstance(ei.value, errors.DockerException)
+
+
+@pytest.mark.parametrize("url", ["unix:///nonexistent.sock", "unix://", "tcp://127.0.0.1:1",
+                                 "http://localhost:2375", "https://h:2376", "ssh://u@h",
+                                 "127.0.0.1:2375", "http+unix:///var/run/docker.sock"])
+def test_good_base_urls_construct(url):
+    clibdocker.APIClient(base_url=url, version="1.41").close()

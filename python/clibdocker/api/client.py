@@ -242,13 +242,19 @@ class APIClient(_Areas):
             raise errors.InvalidArgument("credstore_env must be a dict of strings")
         if isinstance(version, str) and version.lower() == "auto":
             version = None
-        if isinstance(base_url, str) and base_url.startswith(("tcp://", "http://", "https://",
-                                                              "ssh://")):
-            from urllib.parse import urlsplit
+        if isinstance(base_url, str):
+            # docker-py's constructor parses the address first: the same
+            # errors (DockerException for a bad protocol or missing port,
+            # urlparse's ValueError for "[::1", here InvalidArgument: both)
+            from ..utils.utils import parse_host
             try:
-                urlsplit(base_url)
-            except ValueError as e:          # "[::1": as docker-py, a ValueError
-                raise errors.InvalidArgument(f"invalid Docker host URL {base_url!r}: {e}") from None
+                parsed = parse_host(base_url, False, tls=bool(tls))
+            except errors.DockerException:
+                raise
+            except ValueError as e:         # also a DockerException here
+                raise errors.InvalidArgument(f"invalid Docker host URL {base_url!r}: {e}") from e
+            if base_url.strip() == "unix://" or base_url.startswith("http+unix://"):
+                base_url = "unix://" + parsed[len("http+unix://"):]
         self._native = Client(base_url, version, timeout)
         self._given_base_url = base_url
         self._tls = isinstance(base_url, str) and base_url.startswith("https://")
