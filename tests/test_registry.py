@@ -108,9 +108,14 @@ def test_push_text_result_and_raw_stream(client, repo):
     raw = list(client.push(repo, "raw", stream=True, auth_config=GOOD))
     assert raw and all(isinstance(r, bytes) for r in raw)
     assert any(b'"aux"' in r for r in raw)
+    # as docker-py yields the engine's chunks: one message each, ending with \r\n
+    assert all(r.endswith(b"}\r\n") and r.count(b"\r\n") == 1 for r in raw)
     text = client.push(f"{repo}:raw", auth_config=GOOD)
     assert "Digest" in text  # a second push: layers already exist
     assert all(json.loads(line) for line in text.splitlines() if line)
+    assert text.endswith("}\r\n") and "\r\n\r\n" not in text
+    pulled = list(client.pull(repo, "raw", stream=True, auth_config=GOOD))
+    assert pulled and all(r.endswith(b"}\r\n") and r.count(b"\r\n") == 1 for r in pulled)
 
 
 def push_error(text):

@@ -48,7 +48,8 @@ def as_auth_error(e: errors.APIError) -> errors.APIError:
 
 
 class ProgressStream(CancellableStream[Any]):
-    """The messages of a progress stream (bytes, or dicts with ``decode``),
+    """The messages of a progress stream (bytes ending with ``\\r\\n`` as the
+    engine's chunks do, or dicts with ``decode``),
     for ``for`` and ``async for``. After the end of a stream that carried an
     error message, the iteration raises ``on_error(text, log)``; ``log``
     holds the decoded messages when ``keep_log``. With ``on_error`` None an
@@ -97,7 +98,10 @@ class ProgressStream(CancellableStream[Any]):
         text = error_text(msg)
         if text is not None and self._error is None:
             self._error = text
-        return msg if self._decode and msg is not None else raw
+        if self._decode and msg is not None:
+            return msg
+        # as docker-py yields the engine's chunks: each message ends with \r\n
+        return raw + b"\r\n"
 
 
 def iterate(stream: Stream, decode: bool,
@@ -115,4 +119,4 @@ def collect(stream: Stream,
     parts: List[str] = []
     for raw in iterate(stream, False, on_error):
         parts.append(raw.decode("utf-8", "replace"))
-    return "".join(p + "\r\n" for p in parts)
+    return "".join(parts)

@@ -107,8 +107,6 @@ class _BuildStream(ProgressStream):
     def _step(self, nowait: bool) -> Any:
         item = super()._step(nowait)
         self._error = None
-        if isinstance(item, bytes):
-            return item + b"\r\n"
         return item
 
 

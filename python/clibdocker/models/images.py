@@ -316,8 +316,9 @@ class ImageCollection(Collection[Image]):
         items = _errors_inline(messages)
         if stream:
             return items
-        return "".join((m.decode("utf-8", "replace") if isinstance(m, bytes) else str(m))
-                       + "\r\n" for m in items)
+        # each raw message ends with \r\n, as docker-py's chunks do
+        return "".join(m.decode("utf-8", "replace") if isinstance(m, bytes) else str(m) + "\r\n"
+                       for m in items)
 
     def remove(self, *args: Any, **kwargs: Any) -> None:
         """Remove an image: :meth:`clibdocker.APIClient.remove_image`."""
