@@ -2,6 +2,7 @@
 stream/decode and auth_config, pull by tag and all_tags, RegistryData,
 save/load round trip, import_image from a tar, search errors."""
 import io
+import json
 import os
 import tarfile
 import uuid
@@ -64,6 +65,12 @@ try:
     print("pull all_tags", type(imgs).__name__, sorted(t.split(":")[-1] for i in imgs for t in i.tags if t.startswith(repo)))
     img2 = client.images.pull(f"{repo}:v2")
     print("pull ref", f"{repo}:v2" in img2.tags)
+    # compose-v1 style: raw progress lines, split and decoded by the program
+    raw = list(client.api.pull(repo, tag="v2", stream=True))
+    print("raw pull", {type(x).__name__ for x in raw}, [sorted(json.loads(x)) for x in raw][-1:],
+          b"".join(raw).count(b"\r\n") == len(raw))
+    text = client.api.push(repo, tag="v2")
+    print("push text", [sorted(json.loads(line)) for line in text.split("\r\n") if line][-1:])
     print("list name", sorted(t.replace(repo, "REPO") for i in client.images.list(name=repo) for t in i.tags))
     print("list all", len(client.images.list(all=True)) >= len(client.images.list()))
     try:
