@@ -69,7 +69,7 @@ try:
 
     # -- quiet build: only the id on the stream
     img3, logs3 = client.images.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nLABEL clibdocker-test=1\nLABEL q=1\n".encode()),
-                                      quiet=True, network_mode="none", tag=repo + ":quiet")
+                                      quiet=True, network_mode="none", tag=repo + ":quiet", rm=True)
     created.append(repo + ":quiet")
     logs3 = list(logs3)
     print("quiet", [sorted(x) for x in logs3], logs3[0]["stream"].strip() == img3.id)
@@ -84,7 +84,7 @@ try:
             tf.addfile(ti, io.BytesIO(data))
     buf.seek(0)
     img4, _ = client.images.build(fileobj=buf, custom_context=True, dockerfile="Dockerfile.custom",
-                                  tag=[repo + ":tar"][0])
+                                  tag=[repo + ":tar"][0], rm=True)
     created.append(repo + ":tar")
     print("tar ctx", client.containers.run(img4.id, ["cat", "/payload.txt"], remove=True))
 
@@ -116,7 +116,7 @@ try:
 
     # -- failing build
     try:
-        client.images.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN exit 3\n".encode()), rm=True)
+        client.images.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN exit 3\n".encode()), rm=True, forcerm=True)
     except BuildError as e:
         print("BuildError", "returned a non-zero code: 3" in e.msg, hasattr(e.build_log, "__next__"),
               any("error" in x for x in e.build_log))
