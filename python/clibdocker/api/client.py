@@ -287,8 +287,10 @@ class APIClient(_Areas):
     # --- lifetime ------------------------------------------------------------
 
     def close(self) -> None:
-        """Release the client's connections. Further calls raise."""
-        self._native.close()
+        """Release the client's idle connections. As with docker-py (a
+        requests session), the client stays usable: a later call opens a
+        new connection."""
+        self._native.close_idle()
 
     def __enter__(self) -> "APIClient":
         return self
