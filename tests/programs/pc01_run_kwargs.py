@@ -1,6 +1,7 @@
 """containers.run() with the kwargs testcontainers / pytest-docker-tools /
 molecule pass, read back from attrs (HostConfig, Config, NetworkSettings)."""
 import os
+import socket
 import uuid
 
 import docker
@@ -13,6 +14,14 @@ tag = uuid.uuid4().hex[:8]
 LABELS = {"clibdocker-test": "1", "pc01": tag}
 created = []
 vol = client.volumes.create("clibdocker-test-pc01-" + tag, labels={"clibdocker-test": "1"})
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def show(c):
@@ -41,7 +50,7 @@ def show(c):
 try:
     c = client.containers.run(
         IMAGE, "sh -c 'echo started; sleep 30'", detach=True, name="clibdocker-test-pc01a-" + tag,
-        labels=LABELS, environment={"A": "1", "B": "two words"}, ports={"80/tcp": 18080 + os.getpid() % 1000,
+        labels=LABELS, environment={"A": "1", "B": "two words"}, ports={"80/tcp": free_port(),
                                                                          "81/tcp": None, 82: ("127.0.0.1", None),
                                                                          "83/udp": [None, None]},
         volumes={vol.name: {"bind": "/data", "mode": "rw"}, "/tmp": {"bind": "/hosttmp", "mode": "ro"}},
