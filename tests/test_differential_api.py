@@ -336,7 +336,7 @@ def build(s: Any, rec: Any) -> None:
                                                 buildargs={"A": "1"}), "type")
     s.made("image", f"{repo}:c")
     rec("build_fails", lambda: a.build(fileobj=io.BytesIO(
-        f"FROM {TEST_IMAGE}\nRUN exit 3\n".encode()), rm=True, decode=True))
+        f"FROM {TEST_IMAGE}\nRUN exit 3\n".encode()), rm=True, forcerm=True, decode=True))
     rec("build_nothing", lambda: a.build())
     rec("build_bad_path", lambda: a.build(path="/nonexistent/ctx"))
     rec("build_gzip_encoding", lambda: a.build(fileobj=io.BytesIO(ctx), custom_context=True,

@@ -217,7 +217,7 @@ def image_models(s: Any, rec: Any) -> None:
         rec.value("build_image", out[0])
         rec("build_log", lambda: out[1])
     rec("build_fails", lambda: ic.build(fileobj=io.BytesIO(
-        f"FROM {TEST_IMAGE}\nRUN exit 3\n".encode()), rm=True))
+        f"FROM {TEST_IMAGE}\nRUN exit 3\n".encode()), rm=True, forcerm=True))
     rec("build_nothing", lambda: ic.build())
     rec("search", lambda: ic.search("busybox"))
     rec("prune", lambda: ic.prune(filters={"label": f"clibdocker-test-diff={s.tag}"}), "client")

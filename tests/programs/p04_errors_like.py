@@ -25,7 +25,7 @@ try:
 except ContainerError as e:
     print("ContainerError", e.exit_status, e.stderr, e.image == IMAGE)
 try:
-    client.images.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN exit 5\n".encode()), rm=True,
+    client.images.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN exit 5\n".encode()), rm=True, forcerm=True,
                         labels={"clibdocker-test": "1"})
 except BuildError as e:
     print("BuildError", "returned a non-zero code: 5" in str(e), type(e.build_log).__name__ != "NoneType")

@@ -46,7 +46,7 @@ gen = client.containers.run(IMAGE, ["sh", "-c", "echo a; echo b"], stream=True, 
 print("run stream", b"".join(gen))
 for x in client.containers.list(all=True, filters={"label": "clibdocker-test=1", "name": "clibdocker-test-p09-"}):
     x.remove(force=True)
-items = list(api.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN exit 4\n".encode()), decode=True, rm=True))
+items = list(api.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN exit 4\n".encode()), decode=True, rm=True, forcerm=True))
 print("build items", [sorted(i) for i in items if "error" in i or "errorDetail" in i])
 print("df", sorted(k for k in api.df() if k in ("Containers", "Images", "Volumes")))
 print("done")
