@@ -18,6 +18,7 @@ project = "pi05" + sfx
 repo = f"clibdocker-test/{project}_web"
 to_remove = []
 containers = []
+kept_layers = []
 
 
 def build(dockerfile, **kw):
@@ -61,6 +62,12 @@ try:
 
     # a rebuild moves the tag; the old image becomes dangling (compose "build" then "up")
     web2 = build(f"FROM {IMAGE}\nRUN echo web2 > /web\n", tag=repo, labels=labels)
+    # its build's intermediate images (noprune below keeps them): removed at the end
+    base_id = client.images.get(IMAGE).id
+    parent = api.inspect_image(web2.id).get("Parent")
+    while parent and parent != base_id:
+        kept_layers.append(parent)
+        parent = api.inspect_image(parent).get("Parent")
     web.reload()
     print("moved", web2.id != web.id, sorted(t.replace(repo, "R") for t in web.tags))
     client.images.remove(repo + ":1.0")
@@ -132,6 +139,11 @@ try:
 finally:
     for c in containers:
         c.remove(force=True)
+    for layer in kept_layers:
+        try:
+            client.images.remove(layer, force=True)
+        except APIError:
+            pass
     for t in to_remove:
         try:
             client.images.remove(t, force=True)
