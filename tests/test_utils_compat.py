@@ -152,6 +152,7 @@ def test_converters_agree():
                                    90: ("a", "b", "c"), 91: []}),
         ("convert_port_bindings", {80: {"HostIp": "x"}}),
         ("convert_port_bindings", {80: ()}),
+        ("convert_port_bindings", {80: ("127.0.0.1", None), 81: [("10.0.0.1", None), None]}),
         ("convert_volume_binds", ["/a:/b"]),
         ("convert_volume_binds", {"/a": "/b", b"/c": {"bind": "/d", "ro": True},
                                   "/e": {"bind": "/f", "mode": "z"}, "/g": {"bind": b"/h"},

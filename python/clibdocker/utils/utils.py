@@ -85,7 +85,8 @@ def version_gte(v1: str, v2: str) -> bool:
 def _one_port_binding(value: Any) -> Dict[str, str]:
     if isinstance(value, tuple):
         host_ip = value[0]
-        return {"HostIp": host_ip, "HostPort": str(value[1]) if len(value) == 2 else ""}
+        port = value[1] if len(value) == 2 else None
+        return {"HostIp": host_ip, "HostPort": "" if port is None else str(port)}
     if isinstance(value, dict):
         raise ValueError(value)
     return {"HostIp": "", "HostPort": "" if value is None else str(value)}
