@@ -518,16 +518,8 @@ class Client:
 
     def container_create(self, name: Optional[str], platform: Optional[str],
                          config_json: str) -> bytes:
-        out = ffi.new("dk_value **")
-        rc = lib.dk_container_create(out, self._p(), _b(name), _b(platform), _b(config_json))
-        if rc:
-            e = error_from_last(rc)
-            msg = str(getattr(e, "explanation", "") or "")
-            if isinstance(e, errors.NotFound) and (
-                    "No such image" in msg or "does not exist or no pull access" in msg):
-                raise error_from_last(rc, errors.ImageNotFound)
-            raise e
-        return _take_value(out[0])
+        # a 404 naming the image is ImageNotFound by its message (error_from_last)
+        return self._value(lib.dk_container_create, _b(name), _b(platform), _b(config_json))
 
     def container_inspect(self, cid: str, size: bool) -> bytes:
         return self._value(lib.dk_container_inspect, _b(cid), 1 if size else 0)
