@@ -11,9 +11,13 @@ if [ ! -f "$bdir/CMakeCache.txt" ]; then
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
 cmake --build "$bdir" -j"$(nproc)" --target _native >/dev/null
-so="$(find "$bdir" -maxdepth 1 -name '_native*.so' | head -n1)"
+so="$(ls -t "$bdir"/_native*.so | head -n1)"   # the newest: the flavour just built
 # copy, then rename over: a process that has the old module loaded keeps its
 # (unlinked) file; writing into the loaded file in place would crash it
 cp -f "$so" "python/clibdocker/.$(basename "$so").tmp"
 mv -f "python/clibdocker/.$(basename "$so").tmp" "python/clibdocker/$(basename "$so")"
+# one build only: a leftover _native of the other ABI flavour would shadow it
+for old in python/clibdocker/_native*.so; do
+  [ "$(basename "$old")" = "$(basename "$so")" ] || rm -f "$old"
+done
 echo "built $(basename "$so") into python/clibdocker/"
