@@ -7,7 +7,7 @@
 #
 #   bash scripts/build-deps.sh [PREFIX]     (default: build-deps/prefix)
 #
-# Idempotent: a stamp naming the source versions and these options skips
+# Idempotent: a stamp naming the source versions and this script skips
 # the build when nothing changed. Needs dpkg-dev (dpkg-source) and network
 # access to the Debian mirror in the system's apt sources.
 set -euo pipefail
@@ -79,7 +79,7 @@ done
 fetch_sources
 curl_ver=$(src_version curl); jsonc_ver=$(src_version json-c)
 [ -n "$curl_ver" ] && [ -n "$jsonc_ver" ] || die "curl/json-c not in the source index"
-stamp_want="curl=$curl_ver json-c=$jsonc_ver opts=$(printf '%s ' "${CURL_CONFIGURE[@]}" | sha256sum | cut -c1-16)"
+stamp_want="curl=$curl_ver json-c=$jsonc_ver script=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
 if [ -f "$prefix/.stamp" ] && [ "$(cat "$prefix/.stamp")" = "$stamp_want" ]; then
   log "up to date: $stamp_want"
   exit 0
@@ -91,7 +91,7 @@ unpack json-c "$jsonc_ver" "$work/json-c"
 cmake -S "$work/json-c" -B "$work/json-c/build" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DBUILD_SHARED_LIBS=OFF \
   -DBUILD_STATIC_LIBS=ON -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DBUILD_TESTING=OFF \
-  -DDISABLE_WERROR=ON -DCMAKE_C_FLAGS="-O2 -fvisibility=hidden" >/dev/null
+  -DDISABLE_WERROR=ON -DHAVE_ARC4RANDOM=0 -DCMAKE_C_FLAGS="-O2 -fvisibility=hidden" >/dev/null 2>&1
 cmake --build "$work/json-c/build" -j"$jobs" >/dev/null
 cmake --install "$work/json-c/build" >/dev/null
 
