@@ -69,6 +69,8 @@ APT_PACKAGES=(
   docker.io containerd runc tini busybox-static docker-registry apache2-utils
   iproute2 iptables util-linux
   openssh-server  # tests/test_ssh.py runs a private sshd for the ssh:// transport
+  # the wheel: Debian sources for static libcurl/json-c (dpkg-source), clean root filesystems
+  dpkg-dev mmdebstrap
   # tooling used by this script
   curl ca-certificates tar gzip gpgv socat openssl
 )

@@ -44,13 +44,18 @@ cmake -S tests/c/consumer -B build/consumer -DCMAKE_PREFIX_PATH="$root/build/sta
 cmake --build build/consumer >/dev/null
 LD_LIBRARY_PATH="$root/build/stage/lib:$root/build/stage/lib/x86_64-linux-gnu" ./build/consumer/consumer
 
-echo "== install check: pip wheel and pip install in a new plain venv, under python -I"
+echo "== wheel: sdist and abi3 wheel (static libcurl and json-c from Debian's sources, auditwheel)"
+bash scripts/build-wheel.sh
+echo "== wheel: installed and used in clean Debian root filesystems (no compiler, no libcurl, no json-c)"
+bash scripts/test-wheel.sh
+
+echo "== sdist: built from source in a new plain venv (python -I), tests against the installed package"
 tmpv="$(mktemp -d)"
 "$py" -I -m venv "$tmpv/venv"
-( cd "$tmpv" && "$tmpv/venv/bin/python" -I -m pip wheel -q --disable-pip-version-check -w "$tmpv/wheels" "$root" )
-( cd "$tmpv" && "$tmpv/venv/bin/python" -I -m pip install -q --disable-pip-version-check --no-index \
-    --find-links "$tmpv/wheels" clibdocker )
-( cd "$tmpv" && "$tmpv/venv/bin/python" -I -c 'import clibdocker, sys; print("installed wheel:", clibdocker.APIClient().version()["ApiVersion"])' )
+( cd "$tmpv" && "$tmpv/venv/bin/python" -I -m pip install -q --disable-pip-version-check \
+    "$(ls "$root"/dist/clibdocker-*.tar.gz)" pytest docker==7.2.0 )
+CLIBDOCKER_TEST_INSTALLED=1 "$tmpv/venv/bin/python" -I -m pytest -q -p no:cacheprovider \
+  tests/test_system.py tests/test_containers.py tests/test_images.py tests/test_exec.py tests/test_surface.py
 rm -rf "$tmpv"
 
 echo "== Python extension (in place) and pytest, in $venv"

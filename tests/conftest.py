@@ -15,6 +15,12 @@ import pytest
 
 import clibdocker
 
+# scripts/test.sh runs some tests against the package installed from the
+# sdist: make sure that is what they import, not this checkout's python/.
+if os.environ.get("CLIBDOCKER_TEST_INSTALLED") == "1":
+    _here = os.path.realpath(os.path.join(os.path.dirname(__file__), ".."))
+    assert not os.path.realpath(clibdocker.__file__).startswith(_here + os.sep), clibdocker.__file__
+
 ENGINE2 = os.environ.get("CLIBDOCKER_TEST_ENGINE2", "unix:///run/clibdocker-engine2/docker.sock")
 REGISTRY = os.environ.get("CLIBDOCKER_TEST_REGISTRY", "127.0.0.1:5000")
 REGISTRY_USER = os.environ.get("CLIBDOCKER_TEST_REGISTRY_USER", "clibdocker")
