@@ -39,6 +39,11 @@ PKG_CONFIG_PATH="$root/build/stage/lib/pkgconfig:$root/build/stage/lib/x86_64-li
   cc -std=c99 -Wall -Werror -o build/pkgconfig_example tests/c/example_ping.c \
   $(PKG_CONFIG_PATH="$root/build/stage/lib/pkgconfig:$root/build/stage/lib/x86_64-linux-gnu/pkgconfig" pkg-config --cflags --libs clibdocker)
 LD_LIBRARY_PATH="$root/build/stage/lib:$root/build/stage/lib/x86_64-linux-gnu" ./build/pkgconfig_example
+dk_version="$(sed -n 's/^#define DK_VERSION "\(.*\)"$/\1/p' include/clibdocker/common.h)"
+pc_version="$(PKG_CONFIG_PATH="$root/build/stage/lib/pkgconfig:$root/build/stage/lib/x86_64-linux-gnu/pkgconfig" pkg-config --modversion clibdocker)"
+[ "$pc_version" = "$dk_version" ] || { echo "clibdocker.pc says $pc_version, DK_VERSION is $dk_version"; exit 1; }
+grep -q "PACKAGE_VERSION \"$dk_version\"" "$(find build/stage -name clibdockerConfigVersion.cmake)" \
+  || { echo "the CMake package's version is not $dk_version"; exit 1; }
 echo "== install check: a CMake project using find_package(clibdocker)"
 cmake -S tests/c/consumer -B build/consumer -DCMAKE_PREFIX_PATH="$root/build/stage" >/dev/null
 cmake --build build/consumer >/dev/null
@@ -55,7 +60,8 @@ tmpv="$(mktemp -d)"
 ( cd "$tmpv" && "$tmpv/venv/bin/python" -I -m pip install -q --disable-pip-version-check \
     "$(ls "$root"/dist/clibdocker-*.tar.gz)" pytest docker==7.2.0 )
 CLIBDOCKER_TEST_INSTALLED=1 "$tmpv/venv/bin/python" -I -m pytest -q -p no:cacheprovider \
-  tests/test_system.py tests/test_containers.py tests/test_images.py tests/test_exec.py tests/test_surface.py
+  tests/test_version.py tests/test_system.py tests/test_containers.py tests/test_images.py tests/test_exec.py \
+  tests/test_surface.py
 rm -rf "$tmpv"
 
 echo "== Python extension (in place) and pytest, in $venv"
