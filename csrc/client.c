@@ -337,6 +337,34 @@ static int dup_path(char **dst, const char *src, const char *what)
 	return *dst ? 0 : dk__err(DK_ENOMEM, 0, 0, "out of memory");
 }
 
+/* The CA bundle to verify a daemon's certificate with when none is given:
+ * $SSL_CERT_FILE, else libcurl's built-in default if this system has it,
+ * else the first bundle of the usual distribution layouts that exists (the
+ * wheel's libcurl is built with Debian's path; Fedora, openSUSE and Alpine
+ * keep theirs elsewhere). NULL: leave libcurl's default. */
+static const char *system_ca_bundle(void)
+{
+	static const char *const known[] = {
+		"/etc/ssl/certs/ca-certificates.crt",                /* Debian, Ubuntu, Arch */
+		"/etc/pki/tls/certs/ca-bundle.crt",                  /* Fedora, RHEL */
+		"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* RHEL */
+		"/etc/ssl/ca-bundle.pem",                            /* openSUSE */
+		"/etc/ssl/cert.pem",                                 /* Alpine, macOS */
+	};
+	const char *env = getenv("SSL_CERT_FILE");
+	const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
+	size_t i;
+
+	if (env && *env && access(env, R_OK) == 0)
+		return env;
+	if (info->cainfo && access(info->cainfo, R_OK) == 0)
+		return NULL;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (access(known[i], R_OK) == 0)
+			return known[i];
+	return NULL;
+}
+
 int dk_client_set_tls(dk_client *c, const dk_tls_options *tls)
 {
 	char *base;
@@ -352,7 +380,9 @@ int dk_client_set_tls(dk_client *c, const dk_tls_options *tls)
 		return dk__err(DK_EINVAL, 0, 0, "TLS: a client key needs a client certificate");
 	if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_SSL))
 		return dk__err(DK_EUNSUPPORTED, 0, 0, "this libcurl has no TLS support");
-	if ((rc = dup_path(&c->tls_ca, tls ? tls->ca_cert : NULL, "CA certificate")) ||
+	if ((rc = dup_path(&c->tls_ca, tls ? (tls->ca_cert ? tls->ca_cert
+	                                         : tls->verify ? system_ca_bundle() : NULL) : NULL,
+	                   "CA certificate")) ||
 	    (rc = dup_path(&c->tls_cert, tls ? tls->client_cert : NULL, "client certificate")) ||
 	    (rc = dup_path(&c->tls_key, tls ? tls->client_key : NULL, "client key")))
 		return rc;

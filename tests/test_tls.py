@@ -100,6 +100,21 @@ def test_tls_verify_refuses_an_unknown_ca(tls_engine):
     assert "certificate" in str(ei.value).lower() or "ssl" in str(ei.value).lower()
 
 
+def test_tls_verify_without_a_ca_uses_the_system_bundle_or_ssl_cert_file(tls_engine, monkeypatch):
+    """No ca_cert: the system's CA bundle verifies (which does not know our
+    test CA), and $SSL_CERT_FILE names another bundle, as for OpenSSL."""
+    url, d = tls_engine
+    tls = TLSConfig(client_cert=(f"{d}/cert.pem", f"{d}/key.pem"), verify=True)
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    with clibdocker.APIClient(base_url=url, tls=tls, timeout=10) as c:
+        with pytest.raises(errors.TransportError) as ei:
+            c.ping()
+    assert "certificate" in str(ei.value).lower() or "ssl" in str(ei.value).lower()
+    monkeypatch.setenv("SSL_CERT_FILE", f"{d}/ca.pem")
+    with clibdocker.APIClient(base_url=url, tls=tls, timeout=10) as c:
+        assert c.ping()
+
+
 def test_tls_without_verification_still_needs_the_client_cert(tls_engine):
     url, d = tls_engine
     with clibdocker.APIClient(base_url=url, tls=TLSConfig(
