@@ -5,13 +5,16 @@
 The high-level client, its models, ``types`` and ``tls`` are imported on
 first use, so that a program using only ``APIClient`` starts fast.
 """
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
 from . import errors
 from ._alias import register_finder as _register_finder
 from .api import APIClient
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from . import models, tls, types
     from . import auth, client, constants, context, utils
     from .client import DockerClient, from_context, from_env
@@ -53,5 +56,5 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-def __dir__() -> "list[str]":
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))

@@ -8,13 +8,15 @@ Everything above it is plain Python.
 from __future__ import annotations
 
 import sys
-import threading
-from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Tuple
+from _thread import allocate_lock as _lock  # threading.Lock, without importing threading
 
 from . import errors
 from ._native import ffi, lib
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Callable, List, Mapping, Optional, Tuple
+
     from .trace import TraceRecord
 
 _NULL = ffi.NULL
@@ -945,7 +947,7 @@ class Stream:
 
     def __init__(self, ptr: Any, client: Client) -> None:
         self._ptr = ffi.gc(ptr, lib.dk_stream_free)
-        self._lock = threading.Lock()
+        self._lock = _lock()
         self._busy = False
         self._closed = False
         self._client = client  # keep the client alive while the stream is
@@ -1148,7 +1150,7 @@ class Hijack:
 
     def __init__(self, ptr: Any, client: Client) -> None:
         self._ptr = ffi.gc(ptr, lib.dk_hijack_free)
-        self._lock = threading.Lock()
+        self._lock = _lock()
         self._busy = 0
         self._closed = False
         self._client = client

@@ -2,8 +2,7 @@
 names, arguments and return shapes."""
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
+from _thread import allocate_lock as _lock  # threading.Lock, without importing threading
 
 from .. import errors
 from .._binding import Client
@@ -12,7 +11,10 @@ from ..errors import (DockerException, InvalidVersion, TLSParameterError,  # noq
 from ._base import LoginStore
 from .system import SystemApiMixin
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Optional
+
     from .container import ContainerApiMixin
     from .network import NetworkApiMixin
     from .volume import VolumeApiMixin
@@ -99,7 +101,7 @@ def __dir__() -> List[str]:
     return sorted(set(globals()) | set(_LAZY_NAMES))
 
 
-_areas_lock = threading.Lock()
+_areas_lock = _lock()
 _areas_loaded = False
 
 

@@ -1,14 +1,15 @@
 """System API methods (docker-py's ``DaemonApiMixin``)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Union
-
 from .. import errors
 from .._binding import loads
 from ..utils import convert_filters, time_param
 from ._base import BaseMixin
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Sequence, Union
+
     from ..stream import CancellableStream
 
 
