@@ -7,7 +7,6 @@ first use, so that a program using only ``APIClient`` starts fast.
 """
 from __future__ import annotations
 
-from . import errors
 from ._alias import register_finder as _register_finder
 from .api import APIClient
 
@@ -15,7 +14,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from . import models, tls, types
+    from . import errors, models, tls, types
     from . import auth, client, constants, context, utils
     from .client import DockerClient, from_context, from_env
     from .context import Context, ContextAPI
@@ -36,6 +35,8 @@ _LAZY = {"DockerClient": ("client", "DockerClient"), "from_env": ("client", "fro
          "TLSConfig": ("tls", "TLSConfig"), "models": ("models", None),
          "tls": ("tls", None), "types": ("types", None),
          "TraceRecord": ("trace", "TraceRecord"),
+         # imported by the first error raised (a successful call needs none)
+         "errors": ("errors", None),
          # docker-py imports these modules with the package (``version`` is
          # left to the import system: under ``import docker`` it is the
          # alias's docker.version, which reads docker-py's version number)

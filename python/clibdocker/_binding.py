@@ -10,14 +10,27 @@ from __future__ import annotations
 import sys
 from _thread import allocate_lock as _lock  # threading.Lock, without importing threading
 
-from . import errors
 from ._native import ffi, lib
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, List, Mapping, Optional, Tuple
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
+    from . import errors
     from .trace import TraceRecord
+else:
+    class _Errors:
+        """Stands for :mod:`clibdocker.errors` until an error needs it: a
+        call that succeeds never does (start-up time). The first attribute
+        read imports the module and puts it in this one's ``errors``."""
+
+        def __getattr__(self, name):
+            global errors
+            import clibdocker.errors as mod
+            errors = mod
+            return getattr(mod, name)
+
+    errors = _Errors()
 
 _NULL = ffi.NULL
 
@@ -32,23 +45,28 @@ class _Again:
 
 AGAIN: Any = _Again()
 
-_CODE_CLASS = {
-    lib.DK_EINVAL: errors.InvalidArgument,
-    lib.DK_ECONNECT: errors.TransportError,
-    lib.DK_ETRANSPORT: errors.TransportError,
-    lib.DK_ETIMEOUT: errors.DockerTimeout,
-    lib.DK_EPROTO: errors.ProtocolError,
-    lib.DK_EVERSION: errors.InvalidVersion,
-    lib.DK_ECANCELED: errors.Canceled,
-    lib.DK_EUNSUPPORTED: errors.UnsupportedError,
-}
-_STATUS_CLASS = {
-    lib.DK_ENOTFOUND: errors.NotFound,
-    lib.DK_ECONFLICT: errors.Conflict,
-    lib.DK_EAUTH: errors.Unauthorized,
-    lib.DK_EAPI: errors.APIError,
-    lib.DK_ESTREAM: errors.StreamError,
-}
+_CODE_CLASS: Dict[int, type] = {}     # DK_E... -> exception class, made on first use
+_STATUS_CLASS: Dict[int, type] = {}   # the codes of an engine's error status
+
+
+def _error_classes() -> None:
+    _CODE_CLASS.update({
+        lib.DK_EINVAL: errors.InvalidArgument,
+        lib.DK_ECONNECT: errors.TransportError,
+        lib.DK_ETRANSPORT: errors.TransportError,
+        lib.DK_ETIMEOUT: errors.DockerTimeout,
+        lib.DK_EPROTO: errors.ProtocolError,
+        lib.DK_EVERSION: errors.InvalidVersion,
+        lib.DK_ECANCELED: errors.Canceled,
+        lib.DK_EUNSUPPORTED: errors.UnsupportedError,
+    })
+    _STATUS_CLASS.update({
+        lib.DK_ENOTFOUND: errors.NotFound,
+        lib.DK_ECONFLICT: errors.Conflict,
+        lib.DK_EAUTH: errors.Unauthorized,
+        lib.DK_EAPI: errors.APIError,
+        lib.DK_ESTREAM: errors.StreamError,
+    })
 
 
 def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerException:
@@ -56,6 +74,8 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
     e = lib.dk_error_last()
     msg = ffi.string(e.message).decode("utf-8", "replace")
     status = int(e.http_status)
+    if not _STATUS_CLASS:   # filled last: then both are
+        _error_classes()
     cls = _STATUS_CLASS.get(rc)
     if cls is not None or status >= 400:
         if cls is None:

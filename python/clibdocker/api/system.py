@@ -1,9 +1,7 @@
 """System API methods (docker-py's ``DaemonApiMixin``)."""
 from __future__ import annotations
 
-from .. import errors
 from .._binding import loads
-from ..utils import convert_filters, time_param
 from ._base import BaseMixin
 
 TYPE_CHECKING = False
@@ -73,6 +71,7 @@ class SystemApiMixin(BaseMixin):
             long it runs.
         :op: SystemEvents
         """
+        from ..utils import convert_filters, time_param  # not at module level: start-up time
         f = convert_filters(filters) if filters else None
         stream = self._native.events(time_param(since), time_param(until), f)
         from ..stream import CancellableStream  # not at module level: start-up time
@@ -95,7 +94,8 @@ class SystemApiMixin(BaseMixin):
         :op: SystemAuth
         """
         if not username:
-            raise errors.InvalidArgument("login: username is required")
+            from ..errors import InvalidArgument
+            raise InvalidArgument("login: username is required")
         if dockercfg_path:
             # as docker-py: read credentials from that config from now on
             import os
