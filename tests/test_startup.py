@@ -53,6 +53,26 @@ def test_ping_through_the_compat_shim_loads_no_more():
     assert extra == set(), f"import docker (shim) loads more: {sorted(extra)}"
 
 
+def test_from_env_ping_loads_only_what_it_needs(tmp_path):
+    # no DOCKER_HOST: from_env resolves the CLI's current context (C reads
+    # config.json and the context store; no json module in Python)
+    (tmp_path / "config.json").write_text('{"auths": {}}')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
+    env["DOCKER_CONFIG"] = str(tmp_path)
+    res = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import sys
+        before = set(sys.modules)
+        import clibdocker
+        with clibdocker.from_env() as dc:
+            assert dc.ping() is True
+        print(' '.join(sorted(set(sys.modules) - before)))
+    """)], capture_output=True, text=True, timeout=120, env=env)
+    assert res.returncode == 0, res.stderr
+    extra = set(res.stdout.split()) - ALLOWED - {"clibdocker.client", "clibdocker.context",
+                                                 "clibdocker.tls"}
+    assert extra == set(), f"from_env().ping() loads more: {sorted(extra)}"
+
+
 def test_errors_load_with_the_first_error():
     out = run_fresh("""
         import sys, clibdocker

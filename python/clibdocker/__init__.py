@@ -7,6 +7,8 @@ first use, so that a program using only ``APIClient`` starts fast.
 """
 from __future__ import annotations
 
+import sys as _sys
+
 from ._alias import register_finder as _register_finder
 from .api import APIClient
 
@@ -50,8 +52,11 @@ def __getattr__(name: str) -> Any:
         module, attr = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module 'clibdocker' has no attribute {name!r}") from None
-    import importlib
-    mod = importlib.import_module(f".{module}", __name__)
+    # __import__, not importlib.import_module: importing importlib costs
+    # more than the rest of this package's start-up path
+    full = f"{__name__}.{module}"
+    __import__(full)
+    mod = _sys.modules[full]
     value = mod if attr is None else getattr(mod, attr)
     globals()[name] = value
     return value

@@ -1283,6 +1283,40 @@ def context_resolve(name: Optional[str], config_dir: Optional[str]) -> bytes:
     return _take_value(out[0])
 
 
+def context_resolve_fields(name: Optional[str], config_dir: Optional[str]) -> Dict[str, Any]:
+    """:func:`context_resolve`'s object as a dict, read through dk_value's
+    accessors: the C library parses it, so ``DockerClient.from_env()``
+    needs no ``json`` module (start-up time)."""
+    out = ffi.new("dk_value **")
+    check(lib.dk_context_resolve(out, _b(config_dir), _b(name)))
+    v = out[0]
+
+    def string(pointer: bytes) -> Optional[str]:
+        p = lib.dk_value_get_string(v, pointer)
+        return None if p == _NULL else ffi.string(p).decode("utf-8", "surrogateescape")
+
+    try:
+        flag = ffi.new("int *")
+        res: Dict[str, Any] = {"Name": string(b"/Name"), "Host": string(b"/Host"),
+                               "SkipTLSVerify": (lib.dk_value_get_bool(v, b"/SkipTLSVerify",
+                                                                       flag) == 0
+                                                 and bool(flag[0])),
+                               "TLS": None}
+        if lib.dk_value_type(v, b"/TLS") == lib.DK_JSON_OBJECT:
+            tls: Dict[str, Any] = {}
+            for i in range(max(0, lib.dk_value_count(v, b"/TLS"))):
+                k = lib.dk_value_key_at(v, b"/TLS", i)
+                if k == _NULL:
+                    continue
+                key = ffi.string(k).decode("utf-8", "surrogateescape")
+                ptr = "/TLS/" + key.replace("~", "~0").replace("/", "~1")
+                tls[key] = string(ptr.encode("utf-8", "surrogateescape"))
+            res["TLS"] = tls
+        return res
+    finally:
+        lib.dk_value_free(v)
+
+
 def library_version() -> str:
     return ffi.string(lib.dk_version()).decode()
 
