@@ -13,7 +13,8 @@ there loads neither ``typing`` nor ``re``.
     python3 benchmarks/bench_startup.py                      # in-place build (scripts/dev-build.sh)
     python3 benchmarks/bench_startup.py --wheel dist/clibdocker-*.whl
     python3 benchmarks/bench_startup.py --source             # pip install this source tree
-    python3 benchmarks/bench_startup.py --python /path/venv/bin/python   # an existing venv
+    python3 benchmarks/bench_startup.py --python /path/venv/bin/python   # what that venv has
+    python3 benchmarks/bench_startup.py --python /path/venv/bin/python --inplace
 
 What is measured: ``--runs`` (11) rounds, each running every command once as
 its own process (interleaved, so drift on this shared machine hits all
@@ -55,9 +56,10 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def run(argv: List[str], **kw: object) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+def run(argv: List[str], check: bool = True,
+        **kw: object) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
     p = subprocess.run(argv, capture_output=True, text=True, **kw)  # type: ignore[call-overload]
-    if p.returncode != 0:
+    if check and p.returncode != 0:
         raise SystemExit(f"failed ({p.returncode}): {' '.join(argv)}\n{p.stdout[-2000:]}"
                          f"{p.stderr[-3000:]}")
     return p  # type: ignore[no-any-return]
@@ -140,6 +142,9 @@ def main() -> int:
     ap.add_argument("--wheel", help="install this clibdocker wheel")
     ap.add_argument("--source", action="store_true",
                     help="pip install this source tree (builds the extension: minutes)")
+    ap.add_argument("--inplace", action="store_true",
+                    help="this checkout's python/ on PYTHONPATH (scripts/dev-build.sh); the "
+                         "default without --python, --wheel or --source")
     ap.add_argument("--venv", help="make the venv here (kept); default: a temporary one")
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--no-docker-py", action="store_true")
@@ -172,6 +177,8 @@ def bench(a: argparse.Namespace, py: str) -> int:
         log(f"installing the source tree {ROOT} (pip builds the extension)")
         pip(py, ROOT)
         what = f"source tree {ROOT} installed with pip"
+    elif a.python and not a.inplace:
+        what = "the package installed in that Python"
     else:
         so = [f for f in os.listdir(os.path.join(PYDIR, "clibdocker")) if f.startswith("_native")
               and f.endswith(".so")]
@@ -188,7 +195,8 @@ def bench(a: argparse.Namespace, py: str) -> int:
     commands = dict(COMMANDS)
     if a.no_docker_py:
         del commands["docker-py"]
-    else:
+    elif run([py, "-c", "import importlib.metadata as m; print(m.version('docker'))"],
+             check=False).stdout.strip() != DOCKER_PY.split("==")[1]:
         pip(py, DOCKER_PY)
     if a.extra:
         commands.update(EXTRA)
