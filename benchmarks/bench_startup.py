@@ -92,7 +92,7 @@ def child_env(pythonpath: Optional[str]) -> Dict[str, str]:
 
 def loaded_modules(py: str, code: str, env: Dict[str, str]) -> List[str]:
     probe = f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"
-    return run([py, "-c", probe], env=env).stdout.split()
+    return str(run([py, "-c", probe], env=env).stdout).split()
 
 
 def once(argv: List[str], env: Dict[str, str]) -> Tuple[float, float]:
@@ -151,6 +151,10 @@ def main() -> int:
     ap.add_argument("--no-instructions", action="store_true")
     ap.add_argument("--extra", action="store_true",
                     help="also time `import clibdocker` alone")
+    ap.add_argument("--compare", action="append", default=[], metavar="LABEL=PYTHON[:PATH]",
+                    help="also time the clibdocker command with another venv's Python (of "
+                         "the same base interpreter), optionally with PATH on PYTHONPATH "
+                         "(e.g. another tree's python/); repeatable, interleaved with the rest")
     a = ap.parse_args()
 
     tmp = None
@@ -215,14 +219,23 @@ def bench(a: argparse.Namespace, py: str) -> int:
     print(f"modules `import clibdocker; APIClient().ping()` adds to `python -c pass` "
           f"({len(added)}): {' '.join(added)}")
 
-    argvs = {k: [py, "-c", code] for k, code in commands.items()}
-    for argv in argvs.values():
-        once(argv, env)                       # warm the page cache
-    walls: Dict[str, List[float]] = {k: [] for k in argvs}
-    cpus: Dict[str, List[float]] = {k: [] for k in argvs}
+    rows: Dict[str, Tuple[List[str], Dict[str, str]]] = {
+        k: ([py, "-c", code], env) for k, code in commands.items()}
+    for spec in a.compare:
+        label, _, rest = spec.partition("=")
+        other, _, path = rest.partition(":")
+        rows[f"clibdocker ({label})"] = ([other, "-c", COMMANDS["clibdocker"]],
+                                         child_env(path or None))
+        if path:   # byte-compile that tree too
+            run([other, "-m", "compileall", "-q", os.path.join(path, "clibdocker")],
+                env=child_env(None))
+    for argv, e in rows.values():
+        once(argv, e)                         # warm the page cache
+    walls: Dict[str, List[float]] = {k: [] for k in rows}
+    cpus: Dict[str, List[float]] = {k: [] for k in rows}
     for _ in range(a.runs):
-        for k, argv in argvs.items():
-            w, c = once(argv, env)
+        for k, (argv, e) in rows.items():
+            w, c = once(argv, e)
             walls[k].append(w * 1e3)
             cpus[k].append(c * 1e3)
 
@@ -230,22 +243,22 @@ def bench(a: argparse.Namespace, py: str) -> int:
     if not a.no_instructions:
         tool = "perf" if perf_instructions_supported() else (
             "callgrind" if shutil.which("valgrind") else None)
-    instr = {k: count_instructions(argv, env, tool) for k, argv in argvs.items()} if tool else {}
+    instr = {k: count_instructions(argv, e, tool) for k, (argv, e) in rows.items()} if tool else {}
 
     wb, cb = statistics.median(walls["python -c pass"]), statistics.median(cpus["python -c pass"])
     ib = instr.get("python -c pass")
     print(f"\nmedian of {a.runs} interleaved runs per command; Δ = minus `python -c pass`"
           + (f"; instructions: one run under {tool}" if tool else ""))
-    print(f"  {'command':<24} {'wall ms':>8} {'Δ wall':>8} {'CPU ms':>8} {'Δ CPU':>8}"
+    print(f"  {'command':<28} {'wall ms':>8} {'Δ wall':>8} {'CPU ms':>8} {'Δ CPU':>8}"
           + (f" {'instr M':>9} {'Δ instr M':>10}" if instr else ""))
-    for k in argvs:
+    for k in rows:
         w, c = statistics.median(walls[k]), statistics.median(cpus[k])
-        line = f"  {k:<24} {w:8.1f} {w - wb:+8.1f} {c:8.1f} {c - cb:+8.1f}"
+        line = f"  {k:<28} {w:8.1f} {w - wb:+8.1f} {c:8.1f} {c - cb:+8.1f}"
         if instr:
             line += f" {instr[k] / 1e6:9.1f} {(instr[k] - (ib or 0)) / 1e6:+10.1f}"
         print(line)
     print(f"\n  wall ms, all runs: " + "; ".join(
-        f"{k}: {' '.join(f'{x:.0f}' for x in walls[k])}" for k in argvs))
+        f"{k}: {' '.join(f'{x:.0f}' for x in walls[k])}" for k in rows))
     return 0
 
 
