@@ -10,10 +10,9 @@ if TYPE_CHECKING:
 
     from .._binding import Client
 
-if TYPE_CHECKING:
     _Auths = Dict[str, Dict[str, Any]]
 else:
-    _Auths = dict
+    _Auths = dict   # subclassing typing.Dict[...] would import typing at run time
 
 
 class LoginStore(_Auths):
