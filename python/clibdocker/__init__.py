@@ -5,14 +5,18 @@
 The high-level client, its models, ``types`` and ``tls`` are imported on
 first use, so that a program using only ``APIClient`` starts fast.
 """
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
-from . import errors
+import sys as _sys
+
 from ._alias import register_finder as _register_finder
 from .api import APIClient
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from . import models, tls, types
+    from typing import Any
+
+    from . import errors, models, tls, types
     from . import auth, client, constants, context, utils
     from .client import DockerClient, from_context, from_env
     from .context import Context, ContextAPI
@@ -33,6 +37,8 @@ _LAZY = {"DockerClient": ("client", "DockerClient"), "from_env": ("client", "fro
          "TLSConfig": ("tls", "TLSConfig"), "models": ("models", None),
          "tls": ("tls", None), "types": ("types", None),
          "TraceRecord": ("trace", "TraceRecord"),
+         # imported by the first error raised (a successful call needs none)
+         "errors": ("errors", None),
          # docker-py imports these modules with the package (``version`` is
          # left to the import system: under ``import docker`` it is the
          # alias's docker.version, which reads docker-py's version number)
@@ -46,12 +52,15 @@ def __getattr__(name: str) -> Any:
         module, attr = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module 'clibdocker' has no attribute {name!r}") from None
-    import importlib
-    mod = importlib.import_module(f".{module}", __name__)
+    # __import__, not importlib.import_module: importing importlib costs
+    # more than the rest of this package's start-up path
+    full = f"{__name__}.{module}"
+    __import__(full)
+    mod = _sys.modules[full]
     value = mod if attr is None else getattr(mod, attr)
     globals()[name] = value
     return value
 
 
-def __dir__() -> "list[str]":
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))

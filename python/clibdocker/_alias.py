@@ -70,8 +70,7 @@ _FINDER = _AliasFinder()
 
 def _version_module(real: Any) -> Any:
     """``docker.version``: clibdocker.version with docker-py's version number."""
-    import types
-    mod = types.ModuleType(_ALIAS + ".version", real.__doc__)
+    mod = type(sys)(_ALIAS + ".version", real.__doc__)   # types.ModuleType
     mod.__dict__.update({k: v for k, v in vars(real).items() if not k.startswith("__")})
     mod.__dict__["__version__"] = DOCKER_PY_VERSION
     mod.__dict__["__clibdocker_version__"] = getattr(real, "__version__", None)

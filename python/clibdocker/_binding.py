@@ -8,14 +8,29 @@ Everything above it is plain Python.
 from __future__ import annotations
 
 import sys
-import threading
-from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Tuple
+from _thread import allocate_lock as _lock  # threading.Lock, without importing threading
 
-from . import errors
 from ._native import ffi, lib
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+
+    from . import errors
     from .trace import TraceRecord
+else:
+    class _Errors:
+        """Stands for :mod:`clibdocker.errors` until an error needs it: a
+        call that succeeds never does (start-up time). The first attribute
+        read imports the module and puts it in this one's ``errors``."""
+
+        def __getattr__(self, name):
+            global errors
+            import clibdocker.errors as mod
+            errors = mod
+            return getattr(mod, name)
+
+    errors = _Errors()
 
 _NULL = ffi.NULL
 
@@ -30,23 +45,28 @@ class _Again:
 
 AGAIN: Any = _Again()
 
-_CODE_CLASS = {
-    lib.DK_EINVAL: errors.InvalidArgument,
-    lib.DK_ECONNECT: errors.TransportError,
-    lib.DK_ETRANSPORT: errors.TransportError,
-    lib.DK_ETIMEOUT: errors.DockerTimeout,
-    lib.DK_EPROTO: errors.ProtocolError,
-    lib.DK_EVERSION: errors.InvalidVersion,
-    lib.DK_ECANCELED: errors.Canceled,
-    lib.DK_EUNSUPPORTED: errors.UnsupportedError,
-}
-_STATUS_CLASS = {
-    lib.DK_ENOTFOUND: errors.NotFound,
-    lib.DK_ECONFLICT: errors.Conflict,
-    lib.DK_EAUTH: errors.Unauthorized,
-    lib.DK_EAPI: errors.APIError,
-    lib.DK_ESTREAM: errors.StreamError,
-}
+_CODE_CLASS: Dict[int, type] = {}     # DK_E... -> exception class, made on first use
+_STATUS_CLASS: Dict[int, type] = {}   # the codes of an engine's error status
+
+
+def _error_classes() -> None:
+    _CODE_CLASS.update({
+        lib.DK_EINVAL: errors.InvalidArgument,
+        lib.DK_ECONNECT: errors.TransportError,
+        lib.DK_ETRANSPORT: errors.TransportError,
+        lib.DK_ETIMEOUT: errors.DockerTimeout,
+        lib.DK_EPROTO: errors.ProtocolError,
+        lib.DK_EVERSION: errors.InvalidVersion,
+        lib.DK_ECANCELED: errors.Canceled,
+        lib.DK_EUNSUPPORTED: errors.UnsupportedError,
+    })
+    _STATUS_CLASS.update({
+        lib.DK_ENOTFOUND: errors.NotFound,
+        lib.DK_ECONFLICT: errors.Conflict,
+        lib.DK_EAUTH: errors.Unauthorized,
+        lib.DK_EAPI: errors.APIError,
+        lib.DK_ESTREAM: errors.StreamError,
+    })
 
 
 def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerException:
@@ -54,6 +74,8 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
     e = lib.dk_error_last()
     msg = ffi.string(e.message).decode("utf-8", "replace")
     status = int(e.http_status)
+    if not _STATUS_CLASS:   # filled last: then both are
+        _error_classes()
     cls = _STATUS_CLASS.get(rc)
     if cls is not None or status >= 400:
         if cls is None:
@@ -945,7 +967,7 @@ class Stream:
 
     def __init__(self, ptr: Any, client: Client) -> None:
         self._ptr = ffi.gc(ptr, lib.dk_stream_free)
-        self._lock = threading.Lock()
+        self._lock = _lock()
         self._busy = False
         self._closed = False
         self._client = client  # keep the client alive while the stream is
@@ -1148,7 +1170,7 @@ class Hijack:
 
     def __init__(self, ptr: Any, client: Client) -> None:
         self._ptr = ffi.gc(ptr, lib.dk_hijack_free)
-        self._lock = threading.Lock()
+        self._lock = _lock()
         self._busy = 0
         self._closed = False
         self._client = client
@@ -1259,6 +1281,40 @@ def context_resolve(name: Optional[str], config_dir: Optional[str]) -> bytes:
     out = ffi.new("dk_value **")
     check(lib.dk_context_resolve(out, _b(config_dir), _b(name)))
     return _take_value(out[0])
+
+
+def context_resolve_fields(name: Optional[str], config_dir: Optional[str]) -> Dict[str, Any]:
+    """:func:`context_resolve`'s object as a dict, read through dk_value's
+    accessors: the C library parses it, so ``DockerClient.from_env()``
+    needs no ``json`` module (start-up time)."""
+    out = ffi.new("dk_value **")
+    check(lib.dk_context_resolve(out, _b(config_dir), _b(name)))
+    v = out[0]
+
+    def string(pointer: bytes) -> Optional[str]:
+        p = lib.dk_value_get_string(v, pointer)
+        return None if p == _NULL else ffi.string(p).decode("utf-8", "surrogateescape")
+
+    try:
+        flag = ffi.new("int *")
+        res: Dict[str, Any] = {"Name": string(b"/Name"), "Host": string(b"/Host"),
+                               "SkipTLSVerify": (lib.dk_value_get_bool(v, b"/SkipTLSVerify",
+                                                                       flag) == 0
+                                                 and bool(flag[0])),
+                               "TLS": None}
+        if lib.dk_value_type(v, b"/TLS") == lib.DK_JSON_OBJECT:
+            tls: Dict[str, Any] = {}
+            for i in range(max(0, lib.dk_value_count(v, b"/TLS"))):
+                k = lib.dk_value_key_at(v, b"/TLS", i)
+                if k == _NULL:
+                    continue
+                key = ffi.string(k).decode("utf-8", "surrogateescape")
+                ptr = "/TLS/" + key.replace("~", "~0").replace("/", "~1")
+                tls[key] = string(ptr.encode("utf-8", "surrogateescape"))
+            res["TLS"] = tls
+        return res
+    finally:
+        lib.dk_value_free(v)
 
 
 def library_version() -> str:

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
 
-from . import errors
 from .api.client import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS, APIClient
-from .stream import CancellableStream
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # the models are imported when a collection is first used
+    from typing import Any, Dict, Mapping, Optional
+
+    from . import errors
+    from .stream import CancellableStream
     from .context import ContextAPI
     from .utils.utils import kwargs_from_env
     from .models.configs import ConfigCollection
@@ -201,6 +203,8 @@ _LAZY = {
     "SecretCollection": ".models.secrets", "ServiceCollection": ".models.services",
     "Swarm": ".models.swarm", "VolumeCollection": ".models.volumes",
     "ContextAPI": ".context", "kwargs_from_env": ".utils.utils",
+    "CancellableStream": ".stream",
+    "errors": ".",   # clibdocker.errors, the package's own lazy attribute
 }
 
 

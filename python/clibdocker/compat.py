@@ -30,18 +30,19 @@ stays clibdocker's own.  docker-py itself may stay installed: once
 from __future__ import annotations
 
 import sys
-from typing import Any, List, Optional
 
 from ._alias import _ALIAS, DOCKER_PY_VERSION, _is_alias, register_finder
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, List, Optional
 
 __all__ = ["install", "uninstall", "shim_dir", "register_finder", "main", "DOCKER_PY_VERSION"]
 
 
 def _alias_module() -> Any:
-    import types
-
     import clibdocker
-    mod = types.ModuleType(_ALIAS, clibdocker.__doc__)
+    mod = type(sys)(_ALIAS, clibdocker.__doc__)   # types.ModuleType, without importing types
 
     def __getattr__(name: str) -> Any:
         try:

@@ -15,7 +15,10 @@ catches them. clibdocker never imports ``requests`` itself.
 from __future__ import annotations
 
 import sys
-from typing import Any, Dict, Optional, Tuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Tuple
 
 
 class DockerException(Exception):

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Optional, Tuple, Union
 
-from . import errors
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional, Tuple, Union
 
 
 class TLSConfig:
@@ -37,6 +38,7 @@ class TLSConfig:
         self.ssl_version = ssl_version
         self.assert_hostname = assert_hostname
         self.assert_fingerprint = assert_fingerprint
+        from . import errors   # not at module level: start-up time (from_env imports tls)
         if client_cert:
             try:
                 cert, key = client_cert
@@ -78,6 +80,7 @@ class TLSConfig:
         if native is None:
             return
         cert, key = self.cert if self.cert else (None, None)
+        from . import errors
         try:
             native.set_tls(self._ca_bundle, cert, key, bool(self.verify))
         except errors.InvalidArgument as e:

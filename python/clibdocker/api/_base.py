@@ -2,13 +2,20 @@
 from __future__ import annotations
 
 import os
-import weakref
-from typing import Any, Dict, Mapping, Optional
+from _weakref import ref as _weakref  # weakref.ref, without importing weakref
 
-from .._binding import Client
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Mapping, Optional
+
+    from .._binding import Client
+
+    _Auths = Dict[str, Dict[str, Any]]
+else:
+    _Auths = dict   # subclassing typing.Dict[...] would import typing at run time
 
 
-class LoginStore(Dict[str, Dict[str, Any]]):
+class LoginStore(_Auths):
     """``APIClient._auth_configs``: the credentials :meth:`login` kept,
     ``{registry: {username, password, email, serveraddress[, identitytoken]}}``.
     It reads like docker-py's ``AuthConfig`` where programs touch it:
@@ -21,7 +28,7 @@ class LoginStore(Dict[str, Dict[str, Any]]):
 
     def __init__(self, owner: Optional["BaseMixin"] = None) -> None:
         super().__init__()
-        self._owner = weakref.ref(owner) if owner is not None else None
+        self._owner = _weakref(owner) if owner is not None else None
 
     @property
     def auths(self) -> Dict[str, Dict[str, Any]]:

@@ -2,17 +2,16 @@
 names, arguments and return shapes."""
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
+from _thread import allocate_lock as _lock  # threading.Lock, without importing threading
 
-from .. import errors
 from .._binding import Client
-from ..errors import (DockerException, InvalidVersion, TLSParameterError,  # noqa: F401
-                      create_api_error_from_http_exception)
 from ._base import LoginStore
 from .system import SystemApiMixin
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Optional, Tuple
+
     from .container import ContainerApiMixin
     from .network import NetworkApiMixin
     from .volume import VolumeApiMixin
@@ -36,7 +35,8 @@ def _config_dir_of(dockercfg_path: str) -> str:
     if os.path.isdir(path):
         return path
     if os.path.basename(path) != "config.json":
-        raise errors.InvalidArgument(
+        from ..errors import InvalidArgument
+        raise InvalidArgument(
             f"dockercfg_path: {path!r} is not a config.json or a directory holding one "
             "(the legacy .dockercfg format is not read)")
     return os.path.dirname(os.path.abspath(path))
@@ -65,7 +65,11 @@ _AREA_MIXINS = (
     ("_http", "RequestsCompatMixin"),
 )
 # docker-py's docker.api.client namespace, looked up on first use (PEP 562)
-_LAZY_NAMES = {
+_LAZY_NAMES: Dict[str, Tuple[str, Optional[str]]] = {
+    "errors": ("..errors", None),
+    **{name: ("..errors", name) for name in (
+        "DockerException", "InvalidVersion", "TLSParameterError",
+        "create_api_error_from_http_exception")},
     **{name: (f".{module}", name) for module, name in _AREA_MIXINS},
     "DaemonApiMixin": (".system", "SystemApiMixin"),
     "TLSConfig": ("..tls", "TLSConfig"),
@@ -90,7 +94,8 @@ def __getattr__(name: str) -> Any:
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
     import importlib
-    value = getattr(importlib.import_module(module, __package__), attr)
+    mod = importlib.import_module(module, __package__)
+    value = mod if attr is None else getattr(mod, attr)
     globals()[name] = value
     return value
 
@@ -99,7 +104,7 @@ def __dir__() -> List[str]:
     return sorted(set(globals()) | set(_LAZY_NAMES))
 
 
-_areas_lock = threading.Lock()
+_areas_lock = _lock()
 _areas_loaded = False
 
 
@@ -233,19 +238,24 @@ class APIClient(_Areas):
                  credstore_env: Optional[Dict[str, str]] = None,
                  use_ssh_client: bool = False,
                  max_pool_size: int = DEFAULT_MAX_POOL_SIZE) -> None:
+        # clibdocker.errors is imported where an error is raised (start-up time)
         if tls and not base_url:
+            from ..errors import TLSParameterError
             raise TLSParameterError("If using TLS, the base_url argument must be provided.")
         if version is not None and not isinstance(version, str):
+            from ..errors import DockerException
             raise DockerException("Version parameter must be a string or None. "
                                   f"Found {type(version).__name__}")
         if credstore_env is not None and not isinstance(credstore_env, dict):
-            raise errors.InvalidArgument("credstore_env must be a dict of strings")
+            from ..errors import InvalidArgument
+            raise InvalidArgument("credstore_env must be a dict of strings")
         if isinstance(version, str) and version.lower() == "auto":
             version = None
         if isinstance(base_url, str):
             # docker-py's constructor parses the address first: the same
             # errors (DockerException for a bad protocol or missing port,
             # urlparse's ValueError for "[::1", here InvalidArgument: both)
+            from .. import errors
             from ..utils.utils import parse_host
             try:
                 parsed = parse_host(base_url, False, tls=bool(tls))
@@ -351,7 +361,8 @@ class APIClient(_Areas):
     def timeout(self, value: Optional[float]) -> None:
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                   or value < 0):
-            raise errors.InvalidArgument(f"timeout must be seconds >= 0 or None, not {value!r}")
+            from ..errors import InvalidArgument
+            raise InvalidArgument(f"timeout must be seconds >= 0 or None, not {value!r}")
         self._native.set_timeouts(_connect_seconds(value), value or 0, self._idle)
         self._timeout = value
 
@@ -482,10 +493,12 @@ class APIClient(_Areas):
         The hook runs on the calling thread; its exceptions are printed and
         ignored."""
         if fn is not None and not callable(fn):
-            raise errors.InvalidArgument("the trace hook must be callable or None")
+            from ..errors import InvalidArgument
+            raise InvalidArgument("the trace hook must be callable or None")
         self._native.set_trace(fn, body_cap)
 
     def __repr__(self) -> str:
+        from .. import errors
         try:
             url = self.docker_host
         except errors.DockerException:

@@ -1,14 +1,13 @@
 """System API methods (docker-py's ``DaemonApiMixin``)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Union
-
-from .. import errors
 from .._binding import loads
-from ..utils import convert_filters, time_param
 from ._base import BaseMixin
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Sequence, Union
+
     from ..stream import CancellableStream
 
 
@@ -72,6 +71,7 @@ class SystemApiMixin(BaseMixin):
             long it runs.
         :op: SystemEvents
         """
+        from ..utils import convert_filters, time_param  # not at module level: start-up time
         f = convert_filters(filters) if filters else None
         stream = self._native.events(time_param(since), time_param(until), f)
         from ..stream import CancellableStream  # not at module level: start-up time
@@ -94,7 +94,8 @@ class SystemApiMixin(BaseMixin):
         :op: SystemAuth
         """
         if not username:
-            raise errors.InvalidArgument("login: username is required")
+            from ..errors import InvalidArgument
+            raise InvalidArgument("login: username is required")
         if dockercfg_path:
             # as docker-py: read credentials from that config from now on
             import os

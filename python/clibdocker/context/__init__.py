@@ -9,12 +9,37 @@ context the way the C library does for ``dk_client_new_from_env()``
 :meth:`clibdocker.DockerClient.from_env` uses them."""
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional
 
-from .api import ContextAPI
-from .context import Context
+    from .api import ContextAPI
+    from .context import Context
 
 __all__ = ["Context", "ContextAPI", "ResolvedContext", "get_context", "context_from_env"]
+
+# imported on first use (PEP 562): DockerClient.from_env() needs only
+# context_from_env, not the context store's classes
+_LAZY = {"ContextAPI": ("api", "ContextAPI"), "Context": ("context", "Context"),
+         "api": ("api", None), "context": ("context", None), "config": ("config", None)}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    import sys
+    full = f"{__name__}.{module}"
+    __import__(full)
+    mod = sys.modules[full]
+    value = mod if attr is None else getattr(mod, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 class ResolvedContext:
@@ -49,8 +74,8 @@ def get_context(name: Optional[str] = None, config_dir: Optional[str] = None) ->
     ``currentContext``) in ``config_dir`` (None: ``$DOCKER_CONFIG`` or
     ``~/.docker``). Unknown names raise :class:`~clibdocker.errors.NotFound`.
     (docker-py's equivalent is :meth:`ContextAPI.get_context`.)"""
-    from .._binding import context_resolve, loads
-    return ResolvedContext(loads(context_resolve(name, config_dir)))
+    from .._binding import context_resolve_fields
+    return ResolvedContext(context_resolve_fields(name, config_dir))
 
 
 def context_from_env(env: Mapping[str, str]) -> Optional[ResolvedContext]:

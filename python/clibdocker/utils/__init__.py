@@ -11,9 +11,10 @@ looked up in its submodule on first use (PEP 562), and the submodules
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Dict, List, Mapping, Optional, Union
+
     from .build import create_archive, exclude_paths, match_tag, mkbuildcontext, tar
     from .decorators import check_resource, minimum_version, update_headers
     from .utils import (compare_version, convert_port_bindings, convert_service_networks,
@@ -60,6 +61,7 @@ def filters_dict(filters: Any) -> Dict[str, Any]:
     refused with InvalidArgument before a request is made."""
     if filters is None:
         return {}
+    from _collections_abc import Mapping  # collections.abc's, without importing collections
     if not isinstance(filters, Mapping):
         from ..errors import InvalidArgument
         raise InvalidArgument(f"filters must be a dict, not {type(filters).__name__}")
