@@ -280,6 +280,37 @@ def create_api_error_from_http_exception(e: Exception) -> "APIError":
     raise _twin(cls)(e, response=response, explanation=explanation) from e
 
 
+_REFUSED: Dict[type, type] = {}
+
+
+def refused_as_engine(exc: DockerException, status: int) -> DockerException:
+    """``exc`` -- a bad argument clibdocker refuses before any request --
+    as a program written for docker-py expects it where docker-py sends the
+    request and the engine answers ``status``: an instance of ``exc``'s own
+    class (InvalidArgument, InvalidRepository...) that is also an
+    :class:`APIError` with that ``status_code`` (``response``,
+    ``explanation``, ``is_client_error()``), so ``except APIError`` written
+    for docker-py catches it. No request was sent."""
+    base = type(exc)
+    if isinstance(exc, APIError):
+        return exc
+    cls = _REFUSED.get(base)
+    if cls is None:
+        try:
+            cls = type(base.__name__, (base, APIError),
+                       {"__module__": base.__module__, "__qualname__": base.__qualname__,
+                        "__doc__": base.__doc__})
+        except TypeError:  # a layout APIError cannot share: leave it
+            return exc
+        _REFUSED[base] = cls
+    msg = str(exc)
+    out = _twin(cls)(msg)
+    out.response = _Response(status, None, msg.encode())
+    out.explanation = msg
+    out.__cause__ = exc.__cause__
+    return out  # type: ignore[no-any-return]
+
+
 def create_unexpected_kwargs_error(name: str, kwargs: Any) -> TypeError:
     """The TypeError a function raises for keyword arguments it does not
     take (docker-py's wording)."""
