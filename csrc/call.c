@@ -600,8 +600,17 @@ int dk__curl_error(const dk_call *k, CURL *h, CURLcode cc, const char *errbuf)
 		}
 		return dk__err(DK_ECONNECT, 0, (int)cc, "%s: cannot connect to the Docker engine at %s: %s",
 			what, k->c ? k->c->url : "?", detail);
-	case CURLE_OPERATION_TIMEDOUT:
-		return dk__err(DK_ETIMEOUT, 0, (int)cc, "%s: timed out: %s", what, detail);
+	case CURLE_OPERATION_TIMEDOUT: {
+		/* the engine's status when its headers had arrived (the body timed
+		 * out: a wait, a slow answer), else 0 */
+		long status = 0;
+
+		if (h)
+			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		if (status < 100 || status >= 400)
+			status = 0;
+		return dk__err(DK_ETIMEOUT, (int)status, (int)cc, "%s: timed out: %s", what, detail);
+	}
 	case CURLE_ABORTED_BY_CALLBACK:
 		return dk__err(DK_ECANCELED, 0, (int)cc, "%s: canceled", what);
 	case CURLE_OUT_OF_MEMORY:

@@ -475,3 +475,46 @@ def test_socket_object_reads_and_writes_like_socketio(dp, cd, made):
             s.close()
     assert got[0][0] + got[0][1] == got[1][0] + got[1][1]
     assert got[1][0].endswith(b"\n") and b"got:abc" in got[1][0] + got[1][1]
+
+
+def _api_status(fn: Callable[[], Any], api_error: type) -> Any:
+    try:
+        fn()
+    except api_error as e:
+        return (e.status_code, e.is_client_error(), e.is_server_error())
+    return "no error"
+
+
+def test_bad_arguments_refused_early_are_the_engines_api_error(dp, cd, made) -> None:
+    """Malformed names, references and restart policies: docker-py sends
+    them and the engine answers 400/500 (an APIError); clibdocker refuses
+    them before any request, with an exception that is its own class and
+    also that APIError (same status), so ``except APIError`` catches both."""
+    cid = run(cd, made, ["sleep", "30"])
+    img = TEST_IMAGE
+    cases = [
+        ("create name", lambda c: c.create_container(img, "true", name="bad name!", labels=dict(LABELS))),
+        ("create 1-char name", lambda c: c.create_container(img, "true", name="q", labels=dict(LABELS))),
+        ("rename", lambda c: c.rename(cid, "y")),
+        ("restart policy", lambda c: c.create_container(
+            img, "true", labels=dict(LABELS),
+            host_config=c.create_host_config(restart_policy={"Name": "sometimes"}))),
+        ("tag repo", lambda c: c.tag(img, "Bad Repo")),
+        ("tag tag", lambda c: c.tag(img, "clibdocker-test/x", "bad tag!")),
+        ("commit repo", lambda c: c.commit(cid, repository="Bad Repo")),
+        ("pull tag", lambda c: c.pull("busybox", tag="bad tag!")),
+        ("pull repo", lambda c: c.pull("Bad Repo")),
+        ("push repo", lambda c: c.push("Bad Repo")),
+        ("import repo", lambda c: c.import_image_from_data(b"", repository="Bad Repo")),
+        ("distribution", lambda c: c.inspect_distribution("Bad Repo")),
+    ]
+    for what, call in cases:
+        want = _api_status(lambda: call(dp), docker.errors.APIError)
+        got = _api_status(lambda: call(cd), errors.APIError)
+        assert got == want, what
+    # still clibdocker's own classes, and refused before any request
+    with pytest.raises(errors.InvalidRepository):
+        cd.tag(img, "Bad Repo")
+    with pytest.raises(errors.InvalidArgument):
+        cd.rename(cid, "y")
+    assert cd.inspect_container(cid)["Name"] != "/y"

@@ -371,9 +371,11 @@ def test_client_timeout_reassignment_applies(sleeper):
             c._post(c._url("/containers/{0}/wait", sleeper))
         took = time.monotonic() - t0
         assert 0.8 < took < 5, took
-        # docker-py programs catch requests' exceptions; they catch ours
+        # docker-py programs catch requests' exceptions; they catch ours:
+        # the wait's headers had come, so (as docker-py's) a ConnectionError
+        # and no ReadTimeout
         assert isinstance(ei.value, requests.exceptions.ConnectionError)
-        assert isinstance(ei.value, requests.exceptions.ReadTimeout)
+        assert not isinstance(ei.value, requests.exceptions.ReadTimeout)
         assert isinstance(ei.value, TimeoutError)
         # a call's own timeout wins; None means none
         c.timeout = None
@@ -384,19 +386,43 @@ def test_client_timeout_reassignment_applies(sleeper):
         assert c.ping()              # still usable
 
 
+def _timeout_shape(e: BaseException) -> tuple:
+    rex = requests.exceptions
+    return (type(e).__name__, isinstance(e, rex.ConnectionError), isinstance(e, rex.ReadTimeout))
+
+
 def test_wait_timeout_caught_like_docker_py(sleeper):
     dp = docker.APIClient(version="auto")
-    with pytest.raises(requests.exceptions.ConnectionError):
+    with pytest.raises(requests.exceptions.ConnectionError) as dp_err:
         dp.wait(sleeper, timeout=1)
     with clibdocker.APIClient() as c:
         t0 = time.monotonic()
         try:
             c.wait(sleeper, timeout=1)
+        except requests.exceptions.ReadTimeout:    # not what docker-py raises here
+            raise AssertionError("a timeout after the headers is no ReadTimeout")
         except requests.exceptions.ConnectionError as e:   # docker-py-style handler
             assert isinstance(e, errors.DockerException)
+            # the same class name and requests classes as docker-py's
+            assert _timeout_shape(e) == _timeout_shape(dp_err.value) == ("ConnectionError", True, False)
         else:
             raise AssertionError("no timeout")
         assert time.monotonic() - t0 < 5
+
+
+def test_timeout_before_the_headers_is_a_read_timeout(sleeper):
+    """No answer at all within the timeout (a stop that waits for the
+    container): docker-py raises requests' ReadTimeout; ours is one too,
+    named so (and still a ConnectionError, as every transport failure)."""
+    dp = docker.APIClient(version="auto", timeout=1)
+    with pytest.raises(requests.exceptions.ReadTimeout) as dp_err:
+        dp._post(dp._url("/containers/{0}/stop", sleeper), params={"t": 3})
+    with clibdocker.APIClient(timeout=1) as c:
+        with pytest.raises(requests.exceptions.ReadTimeout) as ei:
+            c._post(c._url("/containers/{0}/stop", sleeper), params={"t": 3})
+        assert type(ei.value).__name__ == type(dp_err.value).__name__ == "ReadTimeout"
+        assert isinstance(ei.value, errors.DockerTimeout)
+        assert c.ping()
 
 
 def _fresh(code: str) -> None:

@@ -32,7 +32,7 @@ typedef enum {
 /** Details of the last failure on the calling thread. */
 typedef struct dk_error {
 	int code;            /**< a dk_error_code (negative), or 0 */
-	int http_status;     /**< HTTP status from the engine, or 0 */
+	int http_status;     /**< HTTP status from the engine, or 0 (with DK_ETIMEOUT: the status of an answer whose body timed out) */
 	int curl_code;       /**< libcurl's CURLcode, or 0 */
 	const char *message; /**< the engine's `message`, or our own; never NULL */
 } dk_error;

@@ -89,7 +89,8 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
         return errors._twin(cls)(msg, errors._Response(status, None, msg.encode()), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
     if cls2 is errors.DockerTimeout or cls2 is errors.TransportError:
-        cls2 = errors._twin(cls2)
+        # a timeout with a status: the engine's headers had come
+        cls2 = errors._twin(cls2, cls2 is errors.DockerTimeout and status > 0)
     return cls2(msg)
 
 

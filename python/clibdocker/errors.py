@@ -283,6 +283,37 @@ def create_api_error_from_http_exception(e: Exception) -> "APIError":
     raise _twin(cls)(e, response=response, explanation=explanation) from e
 
 
+_REFUSED: Dict[type, type] = {}
+
+
+def refused_as_engine(exc: DockerException, status: int) -> DockerException:
+    """``exc`` -- a bad argument clibdocker refuses before any request --
+    as a program written for docker-py expects it where docker-py sends the
+    request and the engine answers ``status``: an instance of ``exc``'s own
+    class (InvalidArgument, InvalidRepository...) that is also an
+    :class:`APIError` with that ``status_code`` (``response``,
+    ``explanation``, ``is_client_error()``), so ``except APIError`` written
+    for docker-py catches it. No request was sent."""
+    base = type(exc)
+    if isinstance(exc, APIError):
+        return exc
+    cls = _REFUSED.get(base)
+    if cls is None:
+        try:
+            cls = type(base.__name__, (base, APIError),
+                       {"__module__": base.__module__, "__qualname__": base.__qualname__,
+                        "__doc__": base.__doc__})
+        except TypeError:  # a layout APIError cannot share: leave it
+            return exc
+        _REFUSED[base] = cls
+    msg = str(exc)
+    out = _twin(cls)(msg)
+    out.response = _Response(status, None, msg.encode())
+    out.explanation = msg
+    out.__cause__ = exc.__cause__
+    return out  # type: ignore[no-any-return]
+
+
 def create_unexpected_kwargs_error(name: str, kwargs: Any) -> TypeError:
     """The TypeError a function raises for keyword arguments it does not
     take (docker-py's wording)."""
@@ -294,45 +325,57 @@ def create_unexpected_kwargs_error(name: str, kwargs: Any) -> TypeError:
 
 # --- requests compatibility (docker-py programs catch requests' exceptions) --
 
-_TWINS: Dict[type, type] = {}
+_TWINS: Dict[Any, type] = {}
 
 
-def _requests_bases(cls: type, rex: Any) -> Tuple[type, ...]:
+def _requests_bases(cls: type, rex: Any, in_body: bool = False) -> Tuple[type, ...]:
     if issubclass(cls, APIError):
         return (rex.HTTPError,)
     if issubclass(cls, DockerTimeout):
-        # docker-py: a read timeout surfaces as requests' ConnectionError
-        # (wrapping urllib3's ReadTimeoutError); ReadTimeout also matches
+        # docker-py: a timeout reading the body (the engine's headers had
+        # come: wait(timeout=) and other slow answers) is requests'
+        # ConnectionError (wrapping urllib3's ReadTimeoutError), and no
+        # ReadTimeout; before the headers it is ReadTimeout: then both match
+        if in_body:
+            return (rex.ConnectionError,)
         return (rex.ConnectionError, rex.ReadTimeout)
     if issubclass(cls, TransportError):
         return (rex.ConnectionError,)
     return ()
 
 
-def _twin(cls: type) -> Any:
+def _twin(cls: type, in_body: bool = False) -> Any:
     """``cls``, or -- when the program has imported ``requests`` -- a
     subclass of ``cls`` that is also the matching ``requests`` exception
     (HTTPError for APIError and its subclasses, ConnectionError for
     TransportError, ConnectionError and ReadTimeout for DockerTimeout),
     named like ``cls``. Made once per class; ``requests`` is never imported
-    here (a program that catches its exceptions has imported it)."""
-    twin = _TWINS.get(cls)
+    here (a program that catches its exceptions has imported it).
+    ``in_body``: a timeout after the engine's headers (ConnectionError only)."""
+    key: Any = (cls, True) if in_body else cls
+    twin = _TWINS.get(key)
     if twin is not None:
         return twin
     mod = sys.modules.get("requests.exceptions")
     if mod is None:
         return cls
-    bases = tuple(b for b in _requests_bases(cls, mod) if not issubclass(cls, b))
+    bases = tuple(b for b in _requests_bases(cls, mod, in_body) if not issubclass(cls, b))
     if not bases:
-        _TWINS[cls] = cls
+        _TWINS[key] = cls
         return cls
     try:
         # requests' RequestException.__init__ may not run (the builtin
         # OSError init comes first): its attributes default here
-        twin = type(cls.__name__, (cls,) + bases,
-                    {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+        # a class docker-py has keeps its name; a transport failure or a
+        # timeout (requests' own exception in docker-py) is named as the
+        # requests exception docker-py raises there
+        name = cls.__name__
+        if cls is TransportError or cls is DockerTimeout:
+            name = "ReadTimeout" if cls is DockerTimeout and not in_body else "ConnectionError"
+        twin = type(name, (cls,) + bases,
+                    {"__module__": cls.__module__, "__qualname__": name,
                      "__doc__": cls.__doc__, "response": None, "request": None})
     except TypeError:  # a layout requests' classes cannot share: leave it
         twin = cls
-    _TWINS[cls] = twin
+    _TWINS[key] = twin
     return twin

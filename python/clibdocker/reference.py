@@ -69,14 +69,28 @@ def parse_repository_tag(repo_name: str) -> Tuple[str, Optional[str]]:
     return repo_name, None
 
 
-def check_repository_tag(repository: str, tag: Optional[str]) -> None:
-    """Refuse a malformed repository (without tag) or tag before any request."""
-    name, t, d = split_reference(repository)
-    if tag is not None and tag != "":
-        if not (_TAG_RE.match(tag) or _DIGEST_RE.match(tag)):
-            raise errors.InvalidRepository(f"invalid tag format: {tag!r}")
+def check_repository_tag(repository: str, tag: Optional[str], status: Optional[int] = None) -> None:
+    """Refuse a malformed repository (without tag) or tag before any request.
+    ``status``: the engine's answer to that request, which docker-py (that
+    sends it) raises as ``APIError``; the refusal is then also one (see
+    :func:`~clibdocker.errors.refused_as_engine`)."""
+    try:
+        name, t, d = split_reference(repository)
+        if tag is not None and tag != "":
+            if not (_TAG_RE.match(tag) or _DIGEST_RE.match(tag)):
+                raise errors.InvalidRepository(f"invalid tag format: {tag!r}")
+    except errors.InvalidRepository as e:
+        if status is None:
+            raise
+        raise errors.refused_as_engine(e, status) from None
 
 
-def check_reference(ref: str) -> None:
-    """Refuse a malformed reference (with optional tag/digest)."""
-    split_reference(ref)
+def check_reference(ref: str, status: Optional[int] = None) -> None:
+    """Refuse a malformed reference (with optional tag/digest); ``status`` as
+    for :func:`check_repository_tag`."""
+    try:
+        split_reference(ref)
+    except errors.InvalidRepository as e:
+        if status is None:
+            raise
+        raise errors.refused_as_engine(e, status) from None

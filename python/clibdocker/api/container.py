@@ -17,6 +17,16 @@ from .container_io import DEFAULT_DATA_CHUNK_SIZE, ContainerIOMixin
 ContainerRef = Union[str, Mapping[str, Any]]
 
 
+def _check_name(op: str, name: Any) -> None:
+    """The engine's container name rule (``/?[a-zA-Z0-9][a-zA-Z0-9_.-]+``),
+    checked before the request; the refusal is also the ``APIError`` 400
+    docker-py gets from the engine."""
+    import re
+    if not isinstance(name, str) or not re.fullmatch(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+", name):
+        raise errors.refused_as_engine(errors.InvalidArgument(
+            f"{op}: invalid container name {name!r}: only [a-zA-Z0-9][a-zA-Z0-9_.-]+ is allowed"), 400)
+
+
 def _cid(container: ContainerRef) -> str:
     """A container id/name from a string or an object with ``Id``/``ID``
     (as docker-py's ``check_resource`` takes it)."""
@@ -164,7 +174,11 @@ class ContainerApiMixin(ContainerIOMixin):
             raise errors.InvalidArgument("the container configuration must be a dict")
         image = config.get("Image")
         if not isinstance(image, str) or not image:
-            raise errors.InvalidArgument("create_container: an image is required")
+            # docker-py sends it; the engine answers 400
+            raise errors.refused_as_engine(
+                errors.InvalidArgument("create_container: an image is required"), 400)
+        if name is not None:
+            _check_name("ContainerCreate", name)
         body = json.dumps(config)
         return json.loads(self._native.container_create(name, platform, body))  # type: ignore[no-any-return]
 
@@ -353,6 +367,7 @@ class ContainerApiMixin(ContainerIOMixin):
         """
         if not isinstance(name, str) or not name:
             raise errors.InvalidArgument("rename: a new name is required")
+        _check_name("ContainerRename", name)
         self._native.container_rename(_cid(container), name)
 
     def pause(self, container: ContainerRef) -> None:

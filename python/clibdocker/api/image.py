@@ -131,7 +131,7 @@ class ImageApiMixin(BaseMixin):
 
         :op: ImageTag
         """
-        check_repository_tag(repository, tag)
+        check_repository_tag(repository, tag, 500)
         self._native.image_tag(_name(image), repository, tag)
         return True
 
@@ -182,7 +182,7 @@ class ImageApiMixin(BaseMixin):
         if not container:
             raise errors.NullResource("commit: a container is required")
         if repository:
-            check_repository_tag(repository, tag)
+            check_repository_tag(repository, tag, 500)
         return json.loads(self._native.image_commit(  # type: ignore[no-any-return]
             container, repository, tag, message, author, 1 if pause else 0,
             _changes(changes), json.dumps(conf) if conf is not None else None))
@@ -214,7 +214,7 @@ class ImageApiMixin(BaseMixin):
         tag = tag or image_tag or "latest"
         if all_tags:
             tag = None
-        check_repository_tag(repo, tag)
+        check_repository_tag(repo, tag, 400)
         auth_json = self._auth_json(repo, auth_config)
         try:
             st = self._native.image_pull(repo, tag, platform, auth_json)
@@ -241,7 +241,7 @@ class ImageApiMixin(BaseMixin):
         """
         repo, image_tag = parse_repository_tag(repository)
         tag = tag or image_tag
-        check_repository_tag(repo, tag)
+        check_repository_tag(repo, tag, 500)
         auth_json = self._auth_json(repo, auth_config)
         try:
             st = self._native.image_push(repo, tag, auth_json)
@@ -258,7 +258,7 @@ class ImageApiMixin(BaseMixin):
 
         :op: DistributionInspect
         """
-        check_reference(image)
+        check_reference(image, 400)
         auth_json = self._auth_json(image, auth_config)
         try:
             return json.loads(self._native.distribution_inspect(  # type: ignore[no-any-return]
@@ -344,7 +344,7 @@ class ImageApiMixin(BaseMixin):
         if image is not None:
             return self.import_image_from_image(image, repository, tag, changes)
         if repository:
-            check_repository_tag(repository, tag)
+            check_repository_tag(repository, tag, 400)
         body: Any = None
         if isinstance(src, (str, os.PathLike)):
             path = os.fspath(src)

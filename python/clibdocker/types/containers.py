@@ -293,8 +293,9 @@ class HostConfig(DictType):
                 raise host_config_type_error("restart_policy", restart_policy, "dict")
             name = restart_policy.get("Name", "")
             if name not in _RESTART_NAMES:
-                raise errors.InvalidArgument(
-                    f"invalid restart policy name {name!r}: one of {', '.join(_RESTART_NAMES[1:])}")
+                # docker-py sends it; the engine answers 400
+                raise errors.refused_as_engine(errors.InvalidArgument(
+                    f"invalid restart policy name {name!r}: one of {', '.join(_RESTART_NAMES[1:])}"), 400)
             self["RestartPolicy"] = restart_policy
         if cap_add:
             self["CapAdd"] = cap_add
