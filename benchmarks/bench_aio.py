@@ -91,7 +91,8 @@ async def _worker_calls(client: str, op: str, conc: int, n: int) -> Dict[str, fl
             async def call() -> Any:
                 # aiodocker has no ping method: GET /_ping as its own
                 # client does it (docker.system has only info())
-                return await d._query("_ping")  # noqa: SLF001
+                async with d._query("_ping") as resp:  # noqa: SLF001
+                    return await resp.read()
         return await _drive(call, conc, n)
     finally:
         await d.close()

@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clibdocker/errors.h"
 #include "errors_int.h"
@@ -60,6 +61,17 @@ struct dk_loop {
 	CURL **idle;
 	size_t nidle, capidle;
 	int oom;                   /* a change could not be recorded */
+	/* Lazy removal: libcurl drops a kept-alive connection's socket after
+	 * each transfer and asks for it again with the next one; telling the
+	 * caller each time costs two epoll_ctl and the loop's bookkeeping per
+	 * call. So a socket stays watched while its connection is open, and
+	 * its removal is reported when the connection closes (our
+	 * CURLOPT_CLOSESOCKETFUNCTION) or when it turns ready while libcurl
+	 * does not want it (the engine closed an idle connection). */
+	int lazy;                  /* 0 for the ssh transport (its own close function) */
+	unsigned char *wanted;     /* per fd: what libcurl wants (DK_LOOP_*) */
+	unsigned char *reported;   /* per fd: what the caller was told */
+	size_t capfd;
 };
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -79,25 +91,78 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-static int sock_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp)
+static int report(dk_loop *L, int fd, int ev)
 {
-	dk_loop *L = ud;
 	size_t cap = L->capw;
-	int ev;
 
-	(void)e;
-	(void)sockp;
-	ev = what == CURL_POLL_REMOVE ? 0 :
-		(what & CURL_POLL_IN ? DK_LOOP_IN : 0) | (what & CURL_POLL_OUT ? DK_LOOP_OUT : 0);
 	if (grow((void **)&L->wfd, &cap, L->nw + 1, sizeof(int)) ||
 	    grow((void **)&L->wev, &L->capw, L->nw + 1, sizeof(int))) {
 		L->oom = 1;
 		return -1;
 	}
-	L->wfd[L->nw] = (int)s;
+	L->wfd[L->nw] = fd;
 	L->wev[L->nw] = ev;
 	L->nw++;
 	return 0;
+}
+
+/* Room for the per-fd state of fd. */
+static int fd_room(dk_loop *L, int fd)
+{
+	size_t n = L->capfd ? L->capfd : 64, old = L->capfd;
+	unsigned char *w, *r;
+
+	if (fd < 0)
+		return -1;
+	if ((size_t)fd < L->capfd)
+		return 0;
+	while (n <= (size_t)fd)
+		n *= 2;
+	w = realloc(L->wanted, n);
+	if (!w)
+		return -1;
+	L->wanted = w;
+	r = realloc(L->reported, n);
+	if (!r)
+		return -1;
+	L->reported = r;
+	memset(w + old, 0, n - old);
+	memset(r + old, 0, n - old);
+	L->capfd = n;
+	return 0;
+}
+
+static int sock_cb(CURL *e, curl_socket_t s, int what, void *ud, void *sockp)
+{
+	dk_loop *L = ud;
+	int ev, fd = (int)s;
+
+	(void)e;
+	(void)sockp;
+	ev = what == CURL_POLL_REMOVE ? 0 :
+		(what & CURL_POLL_IN ? DK_LOOP_IN : 0) | (what & CURL_POLL_OUT ? DK_LOOP_OUT : 0);
+	if (!L->lazy || fd_room(L, fd))
+		return report(L, fd, ev);
+	L->wanted[fd] = (unsigned char)ev;
+	if (ev && ev != L->reported[fd]) {
+		L->reported[fd] = (unsigned char)ev;
+		return report(L, fd, ev);
+	}
+	return 0;
+}
+
+/* A connection's socket closes: the caller stops watching it first. */
+static int close_cb(void *ud, curl_socket_t s)
+{
+	dk_loop *L = ud;
+	int fd = (int)s;
+
+	if (fd >= 0 && (size_t)fd < L->capfd) {
+		if (L->reported[fd])
+			report(L, fd, 0);
+		L->reported[fd] = L->wanted[fd] = 0;
+	}
+	return close(fd);
 }
 
 static int timer_cb(CURLM *m, long timeout_ms, void *ud)
@@ -124,6 +189,7 @@ int dk_loop_new(dk_loop **out, dk_client *c)
 	}
 	L->c = c;
 	L->timeout_ms = -1;
+	L->lazy = !c->ssh;
 	curl_multi_setopt(L->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
 	curl_multi_setopt(L->multi, CURLMOPT_SOCKETDATA, L);
 	curl_multi_setopt(L->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
@@ -141,8 +207,13 @@ static CURL *take_handle(dk_loop *L)
 	if (L->nidle)
 		return L->idle[--L->nidle];
 	h = curl_easy_init();
-	if (h)
+	if (h) {
 		dk__client_setup_easy(L->c, h);
+		if (L->lazy) {
+			curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, close_cb);
+			curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, L);
+		}
+	}
 	return h;
 }
 
@@ -252,6 +323,15 @@ int dk_loop_step(dk_loop *L, int fd, int events)
 
 	if (!L)
 		return dk__err(DK_EINVAL, 0, 0, "dk_loop_step: loop is NULL");
+	if (L->lazy && fd >= 0 && (size_t)fd < L->capfd && !L->wanted[fd]) {
+		/* an idle connection's socket: the engine closed it, or sent
+		 * what no transfer waits for; libcurl sees it on its next use */
+		if (L->reported[fd]) {
+			L->reported[fd] = 0;
+			report(L, fd, 0);
+		}
+		return dk_loop_pending(L);
+	}
 	if (fd < 0)
 		mc = curl_multi_socket_action(L->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	else
@@ -325,6 +405,8 @@ void dk_loop_free(dk_loop *L)
 	for (i = 0; i < L->nidle; i++)
 		curl_easy_cleanup(L->idle[i]);
 	curl_multi_cleanup(L->multi);
+	free(L->wanted);
+	free(L->reported);
 	free(L->wfd);
 	free(L->wev);
 	free(L->done);

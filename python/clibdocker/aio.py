@@ -55,7 +55,7 @@ class _Driver:
     """One client's multi handle on one asyncio loop: sockets and the timer
     of libcurl become the loop's readers, writers and a call_later."""
 
-    __slots__ = ("L", "loop", "waiters", "fds", "timer", "tokens")
+    __slots__ = ("L", "loop", "waiters", "fds", "timer", "timer_when", "tokens")
 
     def __init__(self, native: Any, loop: asyncio.AbstractEventLoop) -> None:
         self.L = Loop(native)
@@ -63,6 +63,7 @@ class _Driver:
         self.waiters: Dict[int, "asyncio.Future[None]"] = {}
         self.fds: Dict[int, int] = {}
         self.timer: Optional[asyncio.TimerHandle] = None
+        self.timer_when = 0.0
         self.tokens = itertools.count(1)
 
     def sync(self, flags: int) -> None:
@@ -88,14 +89,18 @@ class _Driver:
                 else:
                     del fds[fd]
         if flags & _TIMER:
+            # one timer, moved only to an earlier deadline: a step before
+            # libcurl's deadline is harmless (it re-arms), and new calls
+            # started together share one step
             ms = L.timeout()
-            if self.timer is not None:
-                self.timer.cancel()
-                self.timer = None
-            if ms == 0:
-                self.timer = self.loop.call_soon(self.on_timer)  # type: ignore[assignment]
-            elif ms > 0:
-                self.timer = self.loop.call_later(ms / 1000.0, self.on_timer)
+            if ms >= 0:
+                when = self.loop.time() + ms / 1000.0
+                timer = self.timer
+                if timer is None or when < self.timer_when:
+                    if timer is not None:
+                        timer.cancel()
+                    self.timer = self.loop.call_at(when, self.on_timer)
+                    self.timer_when = when
         if flags & _DONE:
             waiters = self.waiters
             for token in L.done():
