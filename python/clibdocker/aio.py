@@ -34,7 +34,7 @@ import asyncio
 import functools
 import itertools
 from concurrent.futures import Executor
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from . import _binding
 from ._binding import Deferred, Loop
@@ -55,7 +55,7 @@ class _Driver:
     """One client's multi handle on one asyncio loop: sockets and the timer
     of libcurl become the loop's readers, writers and a call_later."""
 
-    __slots__ = ("L", "loop", "waiters", "fds", "timer", "timer_when", "tokens")
+    __slots__ = ("L", "loop", "waiters", "fds", "timer", "timer_when", "tokens", "spare")
 
     def __init__(self, native: Any, loop: asyncio.AbstractEventLoop) -> None:
         self.L = Loop(native)
@@ -65,6 +65,8 @@ class _Driver:
         self.timer: Optional[asyncio.TimerHandle] = None
         self.timer_when = 0.0
         self.tokens = itertools.count(1)
+        # finished calls (dk_async) kept for reuse, with their tokens
+        self.spare: List[Tuple[int, _binding.AsyncCall]] = []
 
     def sync(self, flags: int) -> None:
         """Apply what the last step changed (the DK_LOOP_* bits)."""
@@ -121,8 +123,13 @@ class _Driver:
     async def run(self, fn: Callable[..., Any], args: Any, kwargs: Any,
                   executor: Optional[Executor]) -> Any:
         """fn(*args, **kwargs), its transfers on the loop."""
-        token = next(self.tokens)
-        a = self.L.call(token)
+        spare = self.spare
+        if spare:
+            token, a = spare.pop()
+        else:
+            token = next(self.tokens)
+            a = self.L.call(token)
+        reuse = False
         try:
             while True:
                 a.enter()
@@ -146,12 +153,17 @@ class _Driver:
                     a.free()
                     return await self.loop.run_in_executor(
                         executor, functools.partial(fn, *args, **kwargs))
+                reuse = len(spare) < 1024
                 if exc is not None:
                     raise exc
                 return result
         finally:
-            self.waiters.pop(token, None)
-            a.free()
+            if reuse:
+                # over: nothing left in it, ready for the next call
+                spare.append((token, a))
+            else:
+                self.waiters.pop(token, None)
+                a.free()
 
     def close(self) -> None:
         loop = self.loop
@@ -190,7 +202,7 @@ class AsyncAPIClient:
     def _driver(self) -> _Driver:
         loop = asyncio.get_running_loop()
         d = self._drivers.get(loop)
-        if d is None or d.L.closed:
+        if d is None or d.L._ptr is None:
             for old in [lp for lp in self._drivers if lp.is_closed()]:
                 self._drivers.pop(old).close()
             d = self._drivers[loop] = _Driver(self.api._native, loop)
@@ -201,10 +213,19 @@ class AsyncAPIClient:
         if not callable(attr) or name.startswith("_"):
             raise AttributeError(f"AsyncAPIClient: {name!r} is not an API method")
 
-        @functools.wraps(attr)
-        async def call(*args: Any, **kwargs: Any) -> Any:
+        async def later(args: Any, kwargs: Any) -> Any:
             return await self._driver().run(attr, args, kwargs, self._executor)
 
+        @functools.wraps(attr)
+        def call(*args: Any, **kwargs: Any) -> Awaitable[Any]:
+            try:
+                d = self._driver()
+            except RuntimeError:  # made outside a running loop, awaited in one
+                return later(args, kwargs)
+            # the driver's coroutine itself (no coroutine around it)
+            return d.run(attr, args, kwargs, self._executor)
+
+        self.__dict__[name] = call  # the next lookup finds it at once
         return call
 
     def __dir__(self) -> "list[str]":
