@@ -16,6 +16,7 @@
 #include "value_int.h"
 #include "ssh_int.h"
 #include "gates_int.h"
+#include "loop_int.h"
 
 /* libcurl's upload buffer for streamed request bodies (its default is 64 KiB) */
 #define DK_UPLOAD_BUFFER (512L << 10)
@@ -660,25 +661,23 @@ int dk__call_status_error(dk_call *k)
 	return code;
 }
 
-int dk__call_perform(dk_call *k)
+int dk__call_outcome(dk_call *k, CURL *h, CURLcode cc, const char *errbuf)
 {
-	CURL *h;
-	CURLcode cc;
-	char errbuf[CURL_ERROR_SIZE];
-	int rc = 0;
+	if (k->body_read_err)
+		return k->body_read_err == DK_EUSER
+			? dk__err(DK_EUSER, 0, 0, "%s: the request body source failed", k->op)
+			: k->body_read_err;
+	if (k->err)
+		return dk__err(k->err, (int)k->status, 0, "%s: out of memory reading the answer", k->op);
+	if (cc != CURLE_OK)
+		return dk__curl_error(k, h, cc, errbuf);
+	if ((k->status >= 300 && k->status != 304) || k->status < 100)
+		return dk__call_status_error(k); /* 3xx: a redirect we never follow */
+	return 0;
+}
 
-	if ((rc = dk__call_ready(k)))
-		return rc;
-	h = dk__client_acquire(k->c);
-	if (!h)
-		return dk__err(DK_ENOMEM, 0, 0, "out of memory (curl handle)");
-	errbuf[0] = '\0';
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	dk__call_setup_handle(k, h, 0);
-	k->start_us = dk__now_us();
-	cc = curl_easy_perform(h);
-	k->end_us = dk__now_us();
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &k->status);
+void dk__call_reset_handle(const dk_call *k, CURL *h)
+{
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
 	if (!strcmp(k->method, "HEAD"))
 		curl_easy_setopt(h, CURLOPT_NOBODY, 0L);
@@ -689,16 +688,31 @@ int dk__call_perform(dk_call *k)
 		curl_easy_setopt(h, CURLOPT_READFUNCTION, NULL);
 		curl_easy_setopt(h, CURLOPT_READDATA, NULL);
 	}
-	if (k->body_read_err)
-		rc = k->body_read_err == DK_EUSER
-			? dk__err(DK_EUSER, 0, 0, "%s: the request body source failed", k->op)
-			: k->body_read_err;
-	else if (k->err)
-		rc = dk__err(k->err, (int)k->status, 0, "%s: out of memory reading the answer", k->op);
-	else if (cc != CURLE_OK)
-		rc = dk__curl_error(k, h, cc, errbuf);
-	else if ((k->status >= 300 && k->status != 304) || k->status < 100)
-		rc = dk__call_status_error(k); /* 3xx: a redirect we never follow */
+}
+
+int dk__call_perform(dk_call *k)
+{
+	CURL *h;
+	CURLcode cc;
+	char errbuf[CURL_ERROR_SIZE];
+	int rc = 0;
+
+	if ((rc = dk__call_ready(k)))
+		return rc;
+	if (dk__async_tl)
+		return dk__async_perform(k); /* driven by an event loop (loop.c) */
+	h = dk__client_acquire(k->c);
+	if (!h)
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory (curl handle)");
+	errbuf[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	dk__call_setup_handle(k, h, 0);
+	k->start_us = dk__now_us();
+	cc = curl_easy_perform(h);
+	k->end_us = dk__now_us();
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &k->status);
+	dk__call_reset_handle(k, h);
+	rc = dk__call_outcome(k, h, cc, errbuf);
 	if (rc && cc != CURLE_OK) {
 		/* the connection may be in a bad state: do not pool it */
 		curl_easy_cleanup(h);

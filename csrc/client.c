@@ -537,6 +537,7 @@ static int negotiate(dk_client *c, int *num_out)
 	if (rc)
 		return rc;
 	k.want_headers = 1;
+	k.negotiation = 1;
 	rc = dk__call_perform(&k);
 	if (rc == 0) {
 		char text[16];

@@ -72,6 +72,7 @@ typedef struct dk_call {
 	int want_headers;          /* collect response headers */
 	long total_ms;             /* -1: client default */
 	int vnum;                  /* API version of a versioned call (1041), else 0 */
+	int negotiation;           /* the version negotiation's /_ping (loop.c) */
 
 	/* response */
 	long status;
@@ -155,6 +156,12 @@ int dk__call_ready(dk_call *k);
 /* Perform the transfer: fills status, resp, resp_headers; returns 0, a
  * transport error, or the error for a non-2xx/3xx status. */
 int dk__call_perform(dk_call *k);
+/* The outcome of a finished transfer of k on h (status, resp and the curl
+ * code filled in): 0, the transport error, or the error for the status.
+ * Shared by the blocking transfer and the event loop's (loop.c). */
+int dk__call_outcome(dk_call *k, CURL *h, CURLcode cc, const char *errbuf);
+/* Undo the per-call options a transfer of k set on h, before h is reused. */
+void dk__call_reset_handle(const dk_call *k, CURL *h);
 /* Trace (with `rc` as the result) and release everything. Returns rc. */
 int dk__call_finish(dk_call *k, int rc);
 

@@ -42,6 +42,7 @@
 #include "clibdocker/system.h"
 #include "errors_int.h"
 #include "httphead_int.h"
+#include "loop_int.h"
 #include "mux_int.h"
 #include "stream_int.h"
 #include "wsframe_int.h"
@@ -341,6 +342,8 @@ static int hijack_open(dk_hijack **out, dk_call *k, int kind, int ws)
 	*out = NULL;
 	if ((rc = dk__call_ready(k)))
 		return dk__call_finish(k, rc); /* the body's version gates: nothing sent */
+	if (dk__async_tl)
+		return dk__call_abort(k, dk__async_refuse(k)); /* not on an event loop */
 	if (!k->hdrs || !k->hdrs->user_agent)
 		snprintf(ua, sizeof(ua), "User-Agent: clibdocker/%s\r\n", DK_VERSION);
 	dk_httphead_init(&head);

@@ -19,6 +19,7 @@
 #include "jsonsplit_int.h"
 #include "mux_int.h"
 #include "ssh_int.h"
+#include "loop_int.h"
 
 #define DK_STREAM_HIGHWATER ((size_t)1 << 20)
 #define DK_STREAM_MAX_MSG ((size_t)16 << 20)
@@ -309,6 +310,8 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 	*out = NULL;
 	if ((rc = dk__call_ready(k)))
 		return dk__call_abort(k, rc);
+	if (dk__async_tl)
+		return dk__call_abort(k, dk__async_refuse(k)); /* not on an event loop (yet) */
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return dk__call_abort(k, dk__err(DK_ENOMEM, 0, 0, "out of memory"));

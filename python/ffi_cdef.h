@@ -406,6 +406,36 @@ int dk_exec_start_hijack(dk_hijack **out, dk_client *c, const char *id, int tty)
 int dk_exec_resize(dk_client *c, const char *id, int height, int width);
 int dk_exec_inspect(dk_value **out, dk_client *c, const char *id);
 
+/* loop.h */
+typedef struct dk_loop dk_loop;
+typedef struct dk_async dk_async;
+enum dk_async_code {
+	DK_ASYNC_PENDING = ...,
+	DK_ASYNC_BLOCKING = ...
+};
+enum dk_loop_events {
+	DK_LOOP_IN = ...,
+	DK_LOOP_OUT = ...
+};
+enum dk_loop_flags {
+	DK_LOOP_WATCH = ...,
+	DK_LOOP_TIMER = ...,
+	DK_LOOP_DONE = ...
+};
+int dk_loop_new(dk_loop **out, dk_client *c);
+void dk_loop_free(dk_loop *L);
+int dk_loop_step(dk_loop *L, int fd, int events);
+int dk_loop_pending(dk_loop *L);
+int dk_loop_watches(dk_loop *L, int *fds, int *events, int max);
+long dk_loop_timeout(dk_loop *L);
+int dk_loop_done(dk_loop *L, uint64_t *tokens, int max);
+int dk_loop_running(const dk_loop *L);
+int dk_async_new(dk_async **out, dk_loop *L, uint64_t token);
+void dk_async_enter(dk_async *a);
+int dk_async_leave(dk_async *a, int rc);
+void dk_async_cancel(dk_async *a);
+void dk_async_free(dk_async *a);
+
 /* Python-side callbacks (defined in _binding.py with @ffi.def_extern) */
 extern "Python" void _dk_py_trace(const dk_trace *trace, void *userdata);
 extern "Python" int64_t _dk_py_read(void *userdata, char *buf, size_t len);

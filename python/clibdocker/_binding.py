@@ -69,8 +69,21 @@ def _error_classes() -> None:
     })
 
 
+class Deferred(BaseException):
+    """Internal: a call run on an event loop (``Loop``) handed its transfer to
+    the loop (``DK_ASYNC_PENDING``) or must run blocking
+    (``DK_ASYNC_BLOCKING``). A BaseException, so that no ``except Exception``
+    of the code above takes it for the call's outcome."""
+
+
+_DEFERRED_CODES = (int(lib.DK_ASYNC_PENDING), int(lib.DK_ASYNC_BLOCKING))
+
+
 def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerException:
-    """Build the exception for return code ``rc`` from the thread's last error."""
+    """Build the exception for return code ``rc`` from the thread's last error
+    (raises ``Deferred`` for the event loop's codes)."""
+    if rc in _DEFERRED_CODES:
+        raise Deferred(rc)
     e = lib.dk_error_last()
     msg = ffi.string(e.message).decode("utf-8", "replace")
     status = int(e.http_status)
@@ -262,6 +275,122 @@ def _dk_py_read(ud: Any, buf: Any, n: int) -> int:
     except BaseException as e:  # kept and re-raised after the C call
         r.error = e
         return int(lib.DK_EUSER)
+
+
+LOOP_IN = int(lib.DK_LOOP_IN)
+LOOP_OUT = int(lib.DK_LOOP_OUT)
+LOOP_WATCH = int(lib.DK_LOOP_WATCH)
+LOOP_TIMER = int(lib.DK_LOOP_TIMER)
+LOOP_DONE = int(lib.DK_LOOP_DONE)
+ASYNC_PENDING = int(lib.DK_ASYNC_PENDING)
+ASYNC_BLOCKING = int(lib.DK_ASYNC_BLOCKING)
+
+
+class Loop:
+    """Owns one ``dk_loop`` (a libcurl multi handle) for one client: the call
+    mechanism driven by an event loop (include/clibdocker/loop.h)."""
+
+    __slots__ = ("_ptr", "_client", "_fds", "_evs", "_toks", "__weakref__")
+
+    _BATCH = 256
+
+    def __init__(self, client: "Client") -> None:
+        out = ffi.new("dk_loop **")
+        check(lib.dk_loop_new(out, client._p()))
+        self._ptr: Any = ffi.gc(out[0], lib.dk_loop_free)
+        self._client = client  # the client outlives the loop
+        self._fds = ffi.new("int[]", self._BATCH)
+        self._evs = ffi.new("int[]", self._BATCH)
+        self._toks = ffi.new("uint64_t[]", self._BATCH)
+
+    def close(self) -> None:
+        """Cancel every transfer in flight and free the loop."""
+        p = self._ptr
+        if p is not None:
+            self._ptr = None
+            ffi.release(p)
+
+    @property
+    def closed(self) -> bool:
+        return self._ptr is None
+
+    def step(self, fd: int, events: int) -> int:
+        """Drive the transfers (fd -1: the timer expired); the LOOP_* bits."""
+        p = self._ptr
+        if p is None:
+            return 0
+        rc = lib.dk_loop_step(p, fd, events)
+        if rc < 0:
+            raise error_from_last(rc)
+        return int(rc)
+
+    def pending(self) -> int:
+        p = self._ptr
+        return 0 if p is None else int(lib.dk_loop_pending(p))
+
+    def watches(self) -> List[Tuple[int, int]]:
+        """Socket interest changes, oldest first: (fd, LOOP_IN|LOOP_OUT or 0)."""
+        res: List[Tuple[int, int]] = []
+        p = self._ptr
+        while p is not None:
+            n = lib.dk_loop_watches(p, self._fds, self._evs, self._BATCH)
+            res.extend(zip(self._fds[0:n], self._evs[0:n]))
+            if n < self._BATCH:
+                break
+        return res
+
+    def timeout(self) -> int:
+        """ms until step(-1, 0) is due (0: now), or -1 for no timer."""
+        p = self._ptr
+        return -1 if p is None else int(lib.dk_loop_timeout(p))
+
+    def done(self) -> List[int]:
+        """Tokens of the calls whose transfer is over."""
+        res: List[int] = []
+        p = self._ptr
+        while p is not None:
+            n = lib.dk_loop_done(p, self._toks, self._BATCH)
+            res.extend(self._toks[0:n])
+            if n < self._BATCH:
+                break
+        return res
+
+    def running(self) -> int:
+        p = self._ptr
+        return 0 if p is None else int(lib.dk_loop_running(p))
+
+    def call(self, token: int) -> "AsyncCall":
+        p = self._ptr
+        if p is None:
+            raise errors.DockerException("the event loop's client is closed")
+        out = ffi.new("dk_async **")
+        check(lib.dk_async_new(out, p, token))
+        return AsyncCall(out[0], self)
+
+
+class AsyncCall:
+    """Owns one ``dk_async``: runs of an operation, the first starting its
+    transfer on the loop, the last taking its answer (see loop.h)."""
+
+    __slots__ = ("_ptr", "_loop")
+
+    def __init__(self, ptr: Any, loop: Loop) -> None:
+        self._ptr: Any = ffi.gc(ptr, lib.dk_async_free)
+        self._loop = loop  # keeps the loop alive while the call is
+
+    def enter(self) -> None:
+        lib.dk_async_enter(self._ptr)
+
+    def leave(self) -> int:
+        """ASYNC_PENDING, ASYNC_BLOCKING, or 0 (the run's outcome stands)."""
+        return int(lib.dk_async_leave(self._ptr, 0))
+
+    def free(self) -> None:
+        """Cancel a transfer in flight (its connection closed) and free."""
+        p = self._ptr
+        if p is not None:
+            self._ptr = None
+            ffi.release(p)
 
 
 class Client:

@@ -1,0 +1,138 @@
+/* clibdocker: the call mechanism driven by any event loop (non-blocking).
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * A dk_loop owns one libcurl multi handle. Every operation (dk_image_inspect,
+ * dk_container_create, ...) can run on it without blocking: the caller runs
+ * the operation inside dk_async_enter()/dk_async_leave(); instead of
+ * performing its transfer the operation hands it to the loop and returns
+ * DK_ASYNC_PENDING. The caller watches the sockets the loop reports
+ * (dk_loop_watches()) and its timer (dk_loop_timeout()), calls
+ * dk_loop_step() when one is ready, and when dk_loop_done() names the call,
+ * runs the same operation again, with the same arguments, inside
+ * enter/leave: this time it takes the finished transfer's answer and returns
+ * exactly what the blocking call would have returned (same result, same
+ * error and message, same trace record). An operation that needs several
+ * transfers (version negotiation first, then the request) returns
+ * DK_ASYNC_PENDING once per transfer.
+ *
+ *     dk_async *a;  dk_value *v = NULL;
+ *     dk_async_new(&a, loop, 42);
+ *     for (;;) {
+ *         dk_async_enter(a);
+ *         rc = dk_async_leave(a, dk_image_inspect(&v, c, "busybox"));
+ *         if (rc != DK_ASYNC_PENDING) break;       // rc: the operation's result
+ *         ... run the event loop until dk_loop_done() reports token 42 ...
+ *     }
+ *     dk_async_free(a);
+ *
+ * The operation must be deterministic: the same arguments each run (their
+ * memory must stay valid until the call is done; a JSON request body is
+ * copied when the transfer starts).
+ *
+ * Threads: a loop, its calls and their runs belong to one thread at a time
+ * (the event loop's). Free every loop of a client before the client.
+ */
+#ifndef CLIBDOCKER_LOOP_H
+#define CLIBDOCKER_LOOP_H
+
+#include "common.h"
+
+DK_BEGIN_DECL
+
+/** The loop (opaque): one libcurl multi handle for one client. */
+typedef struct dk_loop dk_loop;
+/** One asynchronous call (opaque). */
+typedef struct dk_async dk_async;
+
+/** Codes of the asynchronous driver (never returned by a blocking call). */
+enum dk_async_code {
+	/** the call's transfer runs on the loop: wait for dk_loop_done() */
+	DK_ASYNC_PENDING = -100,
+	/** the operation cannot run on the loop (a streamed request body, a
+	 * stream or hijacked connection): run it blocking, on a worker thread */
+	DK_ASYNC_BLOCKING = -101
+};
+
+/** Socket interest reported by dk_loop_watches() and given to dk_loop_step(). */
+enum dk_loop_events {
+	DK_LOOP_IN = 1,   /**< readable */
+	DK_LOOP_OUT = 2   /**< writable */
+};
+
+/** Bits returned by dk_loop_step() / dk_async_leave() users may test. */
+enum dk_loop_flags {
+	DK_LOOP_WATCH = 1,  /**< socket interest changed: drain dk_loop_watches() */
+	DK_LOOP_TIMER = 2,  /**< the timer changed: read dk_loop_timeout() */
+	DK_LOOP_DONE = 4    /**< calls finished: drain dk_loop_done() */
+};
+
+/**
+ * Create a loop for calls on client `c` (which must outlive the loop).
+ * @param out receives the loop, owned by the caller (dk_loop_free()).
+ * @return 0, DK_EINVAL, DK_ENOMEM.
+ */
+DK_EXTERN(int) dk_loop_new(dk_loop **out, dk_client *c);
+
+/** Cancel every call in flight (their connections are closed) and free
+ * the loop. Calls still allocated (dk_async) must be freed before. Accepts NULL. */
+DK_EXTERN(void) dk_loop_free(dk_loop *L);
+
+/**
+ * Drive the transfers after `fd` became ready (`events`: DK_LOOP_IN |
+ * DK_LOOP_OUT), or after the timer expired (`fd` -1).
+ * @return the DK_LOOP_* bits of what changed (0: nothing to do), or <0.
+ */
+DK_EXTERN(int) dk_loop_step(dk_loop *L, int fd, int events);
+
+/** The DK_LOOP_* bits of what is waiting to be drained (without stepping). */
+DK_EXTERN(int) dk_loop_pending(dk_loop *L);
+
+/**
+ * Drain socket interest changes, oldest first: fds[i] should be watched for
+ * events[i] (DK_LOOP_IN | DK_LOOP_OUT; 0: stop watching it).
+ * @return the number written (at most `max`); call again while it is `max`.
+ */
+DK_EXTERN(int) dk_loop_watches(dk_loop *L, int *fds, int *events, int max);
+
+/** The timer: call dk_loop_step(L, -1, 0) in this many ms (0: at once), or
+ * -1 for no timer. Clears DK_LOOP_TIMER. */
+DK_EXTERN(long) dk_loop_timeout(dk_loop *L);
+
+/**
+ * Drain the tokens of calls whose transfer finished (run them again).
+ * @return the number written (at most `max`).
+ */
+DK_EXTERN(int) dk_loop_done(dk_loop *L, uint64_t *tokens, int max);
+
+/** The number of transfers running on the loop. */
+DK_EXTERN(int) dk_loop_running(const dk_loop *L);
+
+/**
+ * A new asynchronous call on loop L, named `token` in dk_loop_done().
+ * @param out receives the call, owned by the caller (dk_async_free()).
+ * @return 0, DK_EINVAL, DK_ENOMEM.
+ */
+DK_EXTERN(int) dk_async_new(dk_async **out, dk_loop *L, uint64_t token);
+
+/** Begin a run of the operation on this thread (see above). */
+DK_EXTERN(void) dk_async_enter(dk_async *a);
+
+/**
+ * End the run begun by dk_async_enter(); `rc` is what the operation returned.
+ * @return DK_ASYNC_PENDING when the run started a transfer (wait for the
+ *         token, then run again); DK_ASYNC_BLOCKING when the operation cannot
+ *         run on the loop; else `rc` (the operation's own result).
+ */
+DK_EXTERN(int) dk_async_leave(dk_async *a, int rc);
+
+/** Cancel the call: a running transfer is removed from the loop at once and
+ * its connection closed (never reused); the next run returns DK_ECANCELED.
+ * Idempotent. */
+DK_EXTERN(void) dk_async_cancel(dk_async *a);
+
+/** Cancel (as dk_async_cancel()) and free the call. Accepts NULL. */
+DK_EXTERN(void) dk_async_free(dk_async *a);
+
+DK_END_DECL
+
+#endif
