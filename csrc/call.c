@@ -658,6 +658,7 @@ int dk__call_status_error(dk_call *k)
 		dk__err(code, (int)st, 0, "%s: the engine answered HTTP %ld", k->op, st);
 	}
 	json_object_put(root);
+	dk__err_set_url(k->url.ptr, k->url.len);
 	return code;
 }
 
@@ -838,12 +839,11 @@ int dk__call_finish(dk_call *k, int rc)
 {
 	if (k->trace) {
 		/* keep the caller's error record intact across the hook */
-		dk_error saved = *dk_error_last();
-		char msg[4096];
-		snprintf(msg, sizeof(msg), "%s", saved.message);
+		dk__err_saved saved;
+		dk__err_save(&saved);
 		dk__call_trace(k, rc, k->resp.ptr, k->resp.len, k->resp.len, 0);
 		if (rc)
-			dk__err_msg(saved.code, saved.http_status, saved.curl_code, msg, strlen(msg));
+			dk__err_restore(&saved);
 	}
 	dk__call_dispose(k);
 	return rc;

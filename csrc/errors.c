@@ -5,16 +5,42 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DK_ERRMSG_MAX 4096
-
 static _Thread_local char tl_msg[DK_ERRMSG_MAX];
-static _Thread_local dk_error tl_err = {0, 0, 0, NULL};
+static _Thread_local char tl_url[DK_ERRURL_MAX];
+static _Thread_local dk_error tl_err = {0, 0, 0, NULL, NULL};
 
 const dk_error *dk_error_last(void)
 {
 	if (!tl_err.message)
 		tl_err.message = tl_msg;
+	if (!tl_err.url)
+		tl_err.url = tl_url;
 	return &tl_err;
+}
+
+void dk__err_save(dk__err_saved *s)
+{
+	const dk_error *e = dk_error_last();
+	s->code = e->code;
+	s->http_status = e->http_status;
+	s->curl_code = e->curl_code;
+	snprintf(s->message, sizeof(s->message), "%s", e->message);
+	snprintf(s->url, sizeof(s->url), "%s", e->url);
+}
+
+void dk__err_restore(const dk__err_saved *s)
+{
+	dk__err_msg(s->code, s->http_status, s->curl_code, s->message, strlen(s->message));
+	dk__err_set_url(s->url, strlen(s->url));
+}
+
+void dk__err_set_url(const char *url, size_t len)
+{
+	if (len >= sizeof(tl_url))
+		len = sizeof(tl_url) - 1;
+	memcpy(tl_url, url, len);
+	tl_url[len] = '\0';
+	tl_err.url = tl_url;
 }
 
 void dk_error_clear(void)
@@ -24,6 +50,8 @@ void dk_error_clear(void)
 	tl_err.curl_code = 0;
 	tl_msg[0] = '\0';
 	tl_err.message = tl_msg;
+	tl_url[0] = '\0';
+	tl_err.url = tl_url;
 }
 
 int dk__err(int code, int http_status, int curl_code, const char *fmt, ...)
@@ -37,6 +65,8 @@ int dk__err(int code, int http_status, int curl_code, const char *fmt, ...)
 	tl_err.http_status = http_status;
 	tl_err.curl_code = curl_code;
 	tl_err.message = tl_msg;
+	tl_url[0] = '\0';
+	tl_err.url = tl_url;
 	return code;
 }
 
@@ -50,6 +80,8 @@ int dk__err_msg(int code, int http_status, int curl_code, const char *msg, size_
 	tl_err.http_status = http_status;
 	tl_err.curl_code = curl_code;
 	tl_err.message = tl_msg;
+	tl_url[0] = '\0';
+	tl_err.url = tl_url;
 	return code;
 }
 

@@ -370,15 +370,10 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 	if (rc) {
 		s->call.end_us = dk__now_us();
 		if (s->call.trace) {
-			dk_error saved = *dk_error_last();
-			char msg[4096];
-			size_t ml = strlen(saved.message);
-			if (ml >= sizeof(msg))
-				ml = sizeof(msg) - 1;
-			memcpy(msg, saved.message, ml);
-			msg[ml] = '\0';
+			dk__err_saved saved;
+			dk__err_save(&saved);
 			dk__call_trace(&s->call, rc, s->call.resp.ptr, s->call.resp.len, s->call.resp.len, 1);
-			dk__err_msg(saved.code, saved.http_status, saved.curl_code, msg, ml);
+			dk__err_restore(&saved);
 		}
 		stream_destroy(s);
 		return rc;

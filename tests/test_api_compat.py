@@ -518,3 +518,28 @@ def test_bad_arguments_refused_early_are_the_engines_api_error(dp, cd, made) -> 
     with pytest.raises(errors.InvalidArgument):
         cd.rename(cid, "y")
     assert cd.inspect_container(cid)["Name"] != "/y"
+
+
+def test_api_error_text_and_url_like_docker_py(dp, cd):
+    """str(APIError) and response.url as docker-py shows them: the request's
+    URL in requests' spelling (unix socket: http+docker://localhost, ':' of an
+    image reference unescaped), for errors from calls and from streams."""
+    missing = unique("clibdocker-test-missing")
+    calls = [
+        lambda c: c.inspect_container(missing),
+        lambda c: c.inspect_image(f"{missing}:tag"),
+        lambda c: c.logs(missing),
+        lambda c: c.remove_volume(missing),
+    ]
+    for call in calls:
+        got = []
+        for client, mod in ((dp, docker.errors), (cd, errors)):
+            with pytest.raises(mod.APIError) as ei:
+                call(client)
+            e = ei.value
+            got.append((type(e).__name__, str(e), e.response.url, e.response.status_code,
+                        e.response.reason, e.explanation))
+        assert got[0] == got[1]
+    # a failure before any answer has no URL
+    with pytest.raises(errors.NullResource):
+        cd.inspect_container("")

@@ -79,6 +79,23 @@ class Deferred(BaseException):
 _DEFERRED_CODES = (int(lib.DK_ASYNC_PENDING), int(lib.DK_ASYNC_BLOCKING))
 
 
+def _docker_py_url(url: str) -> Optional[str]:
+    """The failed request's URL as docker-py's errors show it (requests'
+    spelling): a unix socket's base is ``http+docker://localhost`` and the
+    path keeps the characters requests leaves unescaped (``:`` in an image
+    reference)."""
+    if not url:
+        return None
+    from urllib.parse import quote, unquote
+    if url.startswith("http://localhost/"):
+        url = "http+docker://localhost" + url[16:]
+    scheme_host, sep, rest = url.partition("://")
+    host, slash, path_query = rest.partition("/")
+    path, q, query = path_query.partition("?")
+    path = quote(unquote(path), safe="!#$%&'()*+,/:;=?@[]~")
+    return f"{scheme_host}{sep}{host}{slash}{path}{q}{query}"
+
+
 def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerException:
     """Build the exception for return code ``rc`` from the thread's last error
     (raises ``Deferred`` for the event loop's codes)."""
@@ -99,7 +116,8 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
             # found" on a pull stays NotFound); ``not_found`` only when the
             # engine said nothing
             cls = errors._api_error_class(404, msg) if msg else (not_found or errors.NotFound)
-        return errors._twin(cls)(msg, errors._Response(status, None, msg.encode()), msg)
+        url = _docker_py_url(ffi.string(e.url).decode("utf-8", "replace"))
+        return errors._twin(cls)(msg, errors._Response(status, url, msg.encode()), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
     if cls2 is errors.DockerTimeout or cls2 is errors.TransportError:
         # a timeout with a status: the engine's headers had come

@@ -76,6 +76,10 @@ static void logs_demux(dk_client *c, const char *cid)
 
 	CHECK(dk_container_logs(&s, c, "clibdocker-test-no-such-container", NULL) == DK_ENOTFOUND);
 	CHECK(s == NULL);
+	/* the error names the request it answered; an error before any request does not */
+	CHECK(strstr(dk_error_last()->url, "/containers/clibdocker-test-no-such-container/") != NULL);
+	CHECK(dk_container_logs(&s, c, "", NULL) == DK_EINVAL);
+	CHECK(!strcmp(dk_error_last()->url, ""));
 }
 
 static void exec_paths(dk_client *c, const char *cid)
