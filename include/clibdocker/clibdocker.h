@@ -28,5 +28,6 @@
 #include "secrets.h"
 #include "container_io.h"
 #include "exec.h"
+#include "session.h"
 
 #endif
