@@ -215,7 +215,8 @@ struct dk_session;
 DK_EXTERN(int) dk_image_build_session(dk_stream **out, dk_client *c, const dk_build_options *o,
 	struct dk_session *s, const char *buildid);
 
-/** POST /build/cancel?id=buildid: stop a running BuildKit build. @op BuildCancel */
+/** POST /build/cancel?id=buildid: stop a running BuildKit build (an endpoint
+ * the engine has beyond the spec). */
 DK_EXTERN(int) dk_build_cancel(dk_client *c, const char *buildid);
 
 /**
