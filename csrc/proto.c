@@ -55,7 +55,9 @@ size_t dk_pb_varint_size(uint64_t v)
 
 void dk_pb_reader_init(dk_pb_reader *r, const void *buf, size_t len)
 {
-	r->p = buf;
+	static const unsigned char none[1];
+
+	r->p = buf ? buf : none;
 	r->end = r->p + (buf ? len : 0);
 }
 
