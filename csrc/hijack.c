@@ -323,7 +323,8 @@ static void random_bytes(unsigned char *p, size_t n)
 	}
 }
 
-static int hijack_open(dk_hijack **out, dk_call *k, int kind, int ws)
+static int hijack_open(dk_hijack **out, dk_call *k, int kind, int ws, const char *upgrade,
+	const char *more)
 {
 	dk_client *c = k->c;
 	dkbuf req = DKBUF_INIT;
@@ -377,9 +378,9 @@ static int hijack_open(dk_hijack **out, dk_call *k, int kind, int ws)
 			rc = dk__err(DK_ENOMEM, 0, 0, "out of memory");
 			goto fail;
 		}
-	} else if (dkbuf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\n%s%s"
-		"Connection: Upgrade\r\nUpgrade: tcp\r\n",
-		k->method, path, host_header(c), ua, extra) ||
+	} else if (dkbuf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\n%s%s%s"
+		"Connection: Upgrade\r\nUpgrade: %s\r\n",
+		k->method, path, host_header(c), ua, extra, more ? more : "", upgrade ? upgrade : "tcp") ||
 	    (k->has_body && dkbuf_printf(&req, "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
 		k->body_len)) ||
 	    (!k->has_body && dkbuf_puts(&req, "Content-Length: 0\r\n\r\n")) ||
@@ -456,6 +457,12 @@ static int hijack_open(dk_hijack **out, dk_call *k, int kind, int ws)
 		}
 		kind = DK_STREAM_RAW; /* the engine never multiplexes here */
 	}
+	if (upgrade && head.status != 101) {
+		rc = dk__err(DK_EPROTO, (int)head.status, 0,
+			"%s: the engine answered HTTP %d instead of switching to %s", k->op,
+			(int)head.status, upgrade);
+		goto fail;
+	}
 	h->kind = resolve(c, &head, kind);
 	h->idle_ms = c->idle_ms;
 	h->c = c;
@@ -480,12 +487,17 @@ fail:
 
 int dk__hijack_open(dk_hijack **out, dk_call *k, int kind)
 {
-	return hijack_open(out, k, kind, 0);
+	return hijack_open(out, k, kind, 0, NULL, NULL);
+}
+
+int dk__hijack_open_upgrade(dk_hijack **out, dk_call *k, const char *upgrade, const char *headers)
+{
+	return hijack_open(out, k, DK_STREAM_RAW, 0, upgrade, headers);
 }
 
 int dk__hijack_open_ws(dk_hijack **out, dk_call *k)
 {
-	return hijack_open(out, k, DK_STREAM_RAW, 1);
+	return hijack_open(out, k, DK_STREAM_RAW, 1, NULL, NULL);
 }
 
 /* --- WebSocket frames ----------------------------------------------------------- */

@@ -20,4 +20,10 @@ int dk__hijack_open(dk_hijack **out, dk_call *k, int kind);
  * answered, and the engine's close frame is the clean end. */
 int dk__hijack_open_ws(dk_hijack **out, dk_call *k);
 
+/* The same with `Upgrade: <upgrade>` (e.g. "h2c" for POST /session) and
+ * `headers` ("Name: value\r\n" lines, or NULL) added; anything but a 101
+ * answer is an error. The connection is then raw bytes both ways (the
+ * bytes that came after the head are read first). */
+int dk__hijack_open_upgrade(dk_hijack **out, dk_call *k, const char *upgrade, const char *headers);
+
 #endif

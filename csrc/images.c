@@ -23,6 +23,9 @@
 #include "gzsrc_int.h"
 #include "stream_int.h"
 #include "tarctx_int.h"
+#include "clibdocker/session.h"
+#include "proto_int.h"
+#include "value_int.h"
 
 /* An auth header: base64url of the AuthConfig JSON, redacted in traces. */
 static int auth_header(dk_call *k, const char *name, const char *json)
@@ -639,6 +642,80 @@ int dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
 		return dk__call_abort(&k, rc);
 	}
 	return dk__stream_open(out, &k, DK_STREAM_JSON);
+}
+
+/* --- BuildKit ------------------------------------------------------------------ */
+
+int dk_image_build_session(dk_stream **out, dk_client *c, const dk_build_options *o,
+	dk_session *s, const char *buildid)
+{
+	dk_call k;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: out is NULL");
+	*out = NULL;
+	if (!s || !dk_session_id(s))
+		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: no session (dk_session_open first)");
+	if (o && o->remote)
+		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: a BuildKit build through a session "
+			"takes its context from the session, not from `remote`");
+	if (o && o->content_encoding)
+		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: a BuildKit build through a session has no body "
+			"to encode");
+	rc = build_begin(&k, c, o);
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_str(&k, "version", "2")) ||
+	    (rc = dk__call_query_str(&k, "session", dk_session_id(s))) ||
+	    (rc = dk__call_query_str(&k, "remote", "client-session")) ||
+	    (rc = dk__call_query_str(&k, "buildid", buildid && *buildid ? buildid : NULL)) ||
+	    (rc = build_headers(&k, o)))
+		return dk__call_abort(&k, rc);
+	return dk__stream_open(out, &k, DK_STREAM_JSON);
+}
+
+int dk_build_cancel(dk_client *c, const char *buildid)
+{
+	dk_call k;
+	int rc;
+
+	if (!buildid || !*buildid)
+		return dk__err(DK_EINVAL, 0, 0, "BuildCancel: no build id");
+	rc = dk__call_begin(&k, c, "POST", "BuildCancel", 1, "/build/cancel");
+	if (rc)
+		return rc;
+	if ((rc = dk__call_query_str(&k, "id", buildid)))
+		return dk__call_abort(&k, rc);
+	return dk__call_void(&k);
+}
+
+int dk_buildkit_status_decode(dk_value **out, const char *aux_b64, size_t len)
+{
+	dkbuf raw = DKBUF_INIT, json = DKBUF_INIT;
+	dk_value *v;
+	int rc;
+
+	if (!out)
+		return dk__err(DK_EINVAL, 0, 0, "dk_buildkit_status_decode: out is NULL");
+	*out = NULL;
+	if (!aux_b64 && len)
+		return dk__err(DK_EINVAL, 0, 0, "dk_buildkit_status_decode: NULL data");
+	if ((rc = dk_b64_decode(&raw, aux_b64 ? aux_b64 : "", len)) ||
+	    (rc = dk_bk_status_to_json(&json, raw.ptr, raw.len))) {
+		dkbuf_dispose(&raw);
+		dkbuf_dispose(&json);
+		return rc;
+	}
+	dkbuf_dispose(&raw);
+	{
+		size_t n = json.len;
+		char *body = dkbuf_detach(&json, NULL);
+		if (!body || !(v = dk__value_take(body, n)))
+			return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	}
+	*out = v;
+	return 0;
 }
 
 int dk_build_prune(dk_value **out, dk_client *c, int all, const char *filters_json,

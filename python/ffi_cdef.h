@@ -270,6 +270,11 @@ int dk_build_prune(dk_value **out, dk_client *c, int all,
 	const char *filters_json, int64_t keep_storage);
 int dk_distribution_inspect(dk_value **out, dk_client *c, const char *name,
 	const char *auth_json);
+struct dk_session;
+int dk_image_build_session(dk_stream **out, dk_client *c, const dk_build_options *o,
+	struct dk_session *s, const char *buildid);
+int dk_build_cancel(dk_client *c, const char *buildid);
+int dk_buildkit_status_decode(dk_value **out, const char *aux_b64, size_t len);
 
 /* auth.h */
 int dk_auth_registry_of(dk_value **out, const char *reference);
@@ -436,6 +441,30 @@ void dk_async_enter(dk_async *a);
 int dk_async_leave(dk_async *a, int rc);
 void dk_async_cancel(dk_async *a);
 void dk_async_free(dk_async *a);
+/* session.h */
+typedef struct dk_session dk_session;
+int dk_session_new(dk_session **out, dk_client *c, const char *name,
+	const char *shared_key);
+int dk_session_add_dir(dk_session *s, const char *name, const char *path,
+	const char *const *excludes);
+int dk_session_add_secret(dk_session *s, const char *id, const void *data,
+	size_t len);
+int dk_session_use_credentials(dk_session *s, const char *config_path);
+int dk_session_open(dk_session *s);
+const char *dk_session_id(const dk_session *s);
+typedef struct dk_session_stats {
+	uint64_t bytes_sent;
+	uint64_t bytes_received;
+	uint64_t file_bytes;
+	uint64_t stat_packets;
+	uint64_t files_requested;
+	uint64_t health_checks;
+	uint64_t calls;
+	int closed;
+} dk_session_stats;
+void dk_session_get_stats(const dk_session *s, dk_session_stats *out);
+int dk_session_error(const dk_session *s, const char **msg);
+void dk_session_close(dk_session *s);
 
 /* Python-side callbacks (defined in _binding.py with @ffi.def_extern) */
 extern "Python" void _dk_py_trace(const dk_trace *trace, void *userdata);

@@ -24,6 +24,8 @@ declare -A srcs=(
   [mux]="csrc/mux.c"
   [httphead]="csrc/httphead.c"
   [wsframe]="csrc/wsframe.c csrc/sha1.c"
+  [proto]="csrc/proto.c"
+  [grpcframe]="csrc/proto.c"
 )
 for t in "${!srcs[@]}"; do
   # shellcheck disable=SC2086

@@ -62,6 +62,7 @@ TEST_PACKAGES=(pytest mypy 'cffi>=1.17' 'docker==7.2.0' aiodocker)
 APT_PACKAGES=(
   # build
   cmake make pkg-config gcc libc6-dev libcurl4-openssl-dev libjson-c-dev zlib1g-dev libssl-dev
+  libnghttp2-dev  # BuildKit sessions: the HTTP/2 server side (csrc/session.c)
   python3 python3-dev python3-pip python3-venv libffi-dev
   # analysis
   valgrind clang libclang-rt-14-dev

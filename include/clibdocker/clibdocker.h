@@ -29,5 +29,6 @@
 #include "container_io.h"
 #include "exec.h"
 #include "loop.h"
+#include "session.h"
 
 #endif

@@ -196,6 +196,41 @@ DK_EXTERN(int) dk_image_build(dk_stream **out, dk_client *c, const dk_build_opti
 DK_EXTERN(int) dk_image_build_dir(dk_stream **out, dk_client *c, const dk_build_options *o,
 	const char *context_dir);
 
+struct dk_session;
+
+/**
+ * A BuildKit build (POST /build?version=2&session=ID&remote=client-session):
+ * no body; the engine fetches the context and the Dockerfile through the
+ * session `s` (open it first with dk_session_open(): the engine waits only
+ * a few seconds for it), and secrets and credentials too. @op ImageBuild
+ * @param o options as for dk_image_build(); `remote` and `content_encoding`
+ *        must be unset. Classic-only ones (memory, cpu*, shmsize, rm,
+ *        forcerm, squash) are ignored by the engine under BuildKit.
+ * @param buildid a unique id (POST /build/cancel?id=...), or NULL
+ * @param out the JSON progress stream (caller's):
+ *        {"id":"moby.buildkit.trace","aux":"<base64 StatusResponse>"} per
+ *        update (decode with dk_buildkit_status_decode()),
+ *        {"id":"moby.image.id","aux":{"ID":"sha256:..."}}, or an errorDetail.
+ */
+DK_EXTERN(int) dk_image_build_session(dk_stream **out, dk_client *c, const dk_build_options *o,
+	struct dk_session *s, const char *buildid);
+
+/** POST /build/cancel?id=buildid: stop a running BuildKit build (an endpoint
+ * the engine has beyond the spec). */
+DK_EXTERN(int) dk_build_cancel(dk_client *c, const char *buildid);
+
+/**
+ * Decode the `aux` of a moby.buildkit.trace message (the base64 of a
+ * StatusResponse) into a value (caller's, dk_value_free()):
+ * {"vertexes":[{"digest","inputs":[...],"name","cached","started",
+ *  "completed","error"}], "statuses":[{"id","vertex","name","current",
+ *  "total","timestamp","started","completed"}], "logs":[{"vertex","stream",
+ *  "timestamp","data"}], "warnings":[{"vertex","level","short","detail",
+ *  "url"}]}; members absent from the update are left out, times are RFC 3339
+ * strings. DK_EPROTO for bad base64 or a malformed message.
+ */
+DK_EXTERN(int) dk_buildkit_status_decode(dk_value **out, const char *aux_b64, size_t len);
+
 /**
  * POST /build/prune. @op BuildPrune
  * @param all 1/0 or -1; @param filters_json or NULL

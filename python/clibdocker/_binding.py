@@ -14,7 +14,7 @@ from ._native import ffi, lib
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
     from . import errors
     from .trace import TraceRecord
@@ -824,30 +824,8 @@ class Client:
 
     def image_build(self, opts: "dict[str, Any]", context_dir: Optional[str],
                     body: Any) -> "Stream":
-        o = ffi.new("dk_build_options *")
-        lib.dk_build_options_init(o)
         keep: "list[Any]" = []
-
-        def cstr(v: Any) -> Any:
-            b = ffi.new("char[]", _b(v))
-            keep.append(b)
-            return b
-
-        for key, value in opts.items():
-            if value is None:
-                continue
-            if key in ("tags", "extra_hosts"):
-                bufs = [cstr(v) for v in value]
-                arr = ffi.new("const char *[]", bufs)
-                keep.append(arr)
-                setattr(o, key, arr)
-                setattr(o, "n" + key, len(bufs))
-            elif isinstance(value, bool):
-                setattr(o, key, 1 if value else 0)
-            elif isinstance(value, int):
-                setattr(o, key, value)
-            else:
-                setattr(o, key, cstr(value))
+        o = _build_options(opts, keep)
         if context_dir is not None:
             return self._stream_op(lib.dk_image_build_dir, o, _b(context_dir))
         reader = Reader(body) if body is not None else None
@@ -856,6 +834,16 @@ class Client:
                              reader.handle if reader is not None else _NULL, reader=reader)
         st.keep(reader)
         return st
+
+    def image_build_session(self, opts: "dict[str, Any]", session: "Session",
+                            buildid: str) -> "Stream":
+        """A BuildKit build whose context comes through ``session`` (open)."""
+        keep: "list[Any]" = []
+        o = _build_options(opts, keep)
+        return self._stream_op(lib.dk_image_build_session, o, session._p(), _b(buildid))
+
+    def build_cancel(self, buildid: str) -> None:
+        check(lib.dk_build_cancel(self._p(), _b(buildid)))
 
     def build_prune(self, all: int, filters: Optional[str], keep_storage: int) -> bytes:
         return self._value(lib.dk_build_prune, all, _b(filters), keep_storage)
@@ -1104,6 +1092,111 @@ class Client:
     def exec_start_hijack(self, exec_id: str, tty: int) -> "Hijack":
         return self._hijack_call(lib.dk_exec_start_hijack, _b(exec_id), tty)
 
+
+
+def _build_options(opts: "dict[str, Any]", keep: "list[Any]") -> Any:
+    """A ``dk_build_options`` from ``opts`` (field name -> value; None
+    unset); the C strings are appended to ``keep``."""
+    o = ffi.new("dk_build_options *")
+    lib.dk_build_options_init(o)
+    keep.append(o)
+
+    def cstr(v: Any) -> Any:
+        b = ffi.new("char[]", _b(v))
+        keep.append(b)
+        return b
+
+    for key, value in opts.items():
+        if value is None:
+            continue
+        if key in ("tags", "extra_hosts"):
+            bufs = [cstr(v) for v in value]
+            arr = ffi.new("const char *[]", bufs)
+            keep.append(arr)
+            setattr(o, key, arr)
+            setattr(o, "n" + key, len(bufs))
+        elif isinstance(value, bool):
+            setattr(o, key, 1 if value else 0)
+        elif isinstance(value, int):
+            setattr(o, key, value)
+        else:
+            setattr(o, key, cstr(value))
+    return o
+
+
+def buildkit_status_decode(aux: Union[str, bytes]) -> bytes:
+    """The JSON text of one ``moby.buildkit.trace`` aux (base64 of a
+    StatusResponse), decoded in C."""
+    data = aux.encode("ascii", "replace") if isinstance(aux, str) else aux
+    out = ffi.new("dk_value **")
+    rc = lib.dk_buildkit_status_decode(out, data, len(data))
+    if rc:
+        raise error_from_last(rc)
+    return _take_value(out[0])
+
+
+class Session:
+    """Owns one ``dk_session`` (a BuildKit session served by a C thread of
+    its own). Set it up, ``open()``, use ``id`` for a build, ``close()``."""
+
+    __slots__ = ("_ptr", "_client", "_lock")
+
+    def __init__(self, client: Client, name: Optional[str], shared_key: Optional[str]) -> None:
+        out = ffi.new("dk_session **")
+        check(lib.dk_session_new(out, client._p(), _b(name), _b(shared_key)))
+        self._ptr = ffi.gc(out[0], lib.dk_session_close)
+        self._client = client
+        self._lock = _lock()
+
+    def _p(self) -> Any:
+        p = self._ptr
+        if p is None:
+            raise errors.InvalidArgument("the BuildKit session is closed")
+        return p
+
+    def add_dir(self, name: str, path: str, excludes: Optional[List[str]] = None) -> None:
+        keep = [ffi.new("char[]", _b(e)) for e in (excludes or [])]
+        arr = ffi.new("const char *[]", keep + [_NULL]) if keep else _NULL
+        check(lib.dk_session_add_dir(self._p(), _b(name), _b(path), arr))
+
+    def add_secret(self, sid: str, data: bytes) -> None:
+        check(lib.dk_session_add_secret(self._p(), _b(sid), data, len(data)))
+
+    def use_credentials(self, config_path: Optional[str]) -> None:
+        check(lib.dk_session_use_credentials(self._p(), _b(config_path)))
+
+    def open(self) -> None:
+        check(lib.dk_session_open(self._p()))
+
+    @property
+    def id(self) -> str:
+        return ffi.string(lib.dk_session_id(self._p())).decode()
+
+    def stats(self) -> "dict[str, int]":
+        st = ffi.new("dk_session_stats *")
+        with self._lock:
+            if self._ptr is None:
+                return {}
+            lib.dk_session_get_stats(self._ptr, st)
+        return {k: int(getattr(st, k)) for k in (
+            "bytes_sent", "bytes_received", "file_bytes", "stat_packets",
+            "files_requested", "health_checks", "calls", "closed")}
+
+    def error(self) -> Optional[str]:
+        """The error that ended the serving thread, or None."""
+        msg = ffi.new("const char **")
+        with self._lock:
+            if self._ptr is None:
+                return None
+            rc = lib.dk_session_error(self._ptr, msg)
+            return ffi.string(msg[0]).decode("utf-8", "replace") if rc else None
+
+    def close(self) -> None:
+        with self._lock:
+            p = self._ptr
+            self._ptr = None
+        if p is not None:
+            ffi.release(p)
 
 class Stream:
     """Owns one ``dk_stream``. ``next()`` may run in one thread while

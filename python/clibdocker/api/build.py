@@ -153,8 +153,23 @@ class BuildApiMixin(BaseMixin):
               network_mode: Optional[str] = None, squash: Optional[bool] = None,
               extra_hosts: Union[None, Dict[str, str], Sequence[str]] = None,
               platform: Optional[str] = None, isolation: Optional[str] = None,
-              use_config_proxy: bool = True) -> Iterator[Any]:
-        """POST /build: build an image (the classic builder).
+              use_config_proxy: bool = True, buildkit: Optional[bool] = None,
+              secrets: Optional[Mapping[str, Any]] = None) -> Iterator[Any]:
+        """POST /build: build an image (the classic builder, or BuildKit).
+
+        With ``buildkit=True`` (default: ``DOCKER_BUILDKIT=1`` in the
+        environment, for a directory context) the build runs on the engine's
+        BuildKit through a session (:mod:`clibdocker.buildkit`): the context
+        directory is sent incrementally (only the files the engine's cached
+        copy lacks), ``.dockerignore`` applied by the engine's frontend as the
+        classic builder does, ``secrets`` (``{id: path or bytes}``) are
+        served to ``RUN --mount=type=secret,id=...`` and never enter the
+        image; progress comes as ``{"id": "moby.buildkit.trace", "aux":
+        {...}}`` messages (decoded with ``decode``; print them with
+        :class:`clibdocker.buildkit.PlainProgress`) and the image id as
+        ``{"id": "moby.image.id", "aux": {"ID": ...}}``. BuildKit needs a
+        directory ``path``; ``container_limits``, ``shmsize``, ``rm``,
+        ``forcerm``, ``squash`` are ignored by the engine there.
 
         The context is one of: ``path``, a directory (walked and sent as a tar
         while the request runs, never whole in memory, honouring its
@@ -204,6 +219,12 @@ class BuildApiMixin(BaseMixin):
         # every argument is checked before anything is read or walked
         if path is None and fileobj is None:
             raise InvalidBuildArgument("Either path or fileobj needs to be provided.")
+        if buildkit is not None and not isinstance(buildkit, bool):
+            raise InvalidBuildArgument("build: buildkit must be a bool")
+        if secrets is not None and buildkit is not True:
+            from ..buildkit import env_default
+            if buildkit is False or not env_default():
+                raise errors.InvalidArgument("build: secrets need buildkit=True")
         if path is not None:
             if isinstance(path, os.PathLike):
                 path = os.fspath(path)
@@ -249,6 +270,19 @@ class BuildApiMixin(BaseMixin):
         context_dir: Optional[str] = None
         remote: Optional[str] = None
         body: Any = None
+        if buildkit is None and path is not None and fileobj is None and \
+                not custom_context and "DOCKER_BUILDKIT" in os.environ:
+            from ..buildkit import env_default
+            buildkit = env_default() and not path.startswith(_REMOTE_PREFIXES)
+        if buildkit:
+            if custom_context or fileobj is not None or path is None or \
+                    path.startswith(_REMOTE_PREFIXES):
+                raise errors.InvalidArgument(
+                    "build: buildkit=True needs a directory path as the context "
+                    "(not fileobj, custom_context or a URL)")
+            if not os.path.isdir(path):
+                raise InvalidBuildArgument(
+                    f"build: path must be a directory (the build context); {path!r} is not")
         if custom_context:
             if isinstance(fileobj, str) or not (
                     isinstance(fileobj, (bytes, bytearray, memoryview))
@@ -302,8 +336,78 @@ class BuildApiMixin(BaseMixin):
                                  ("gzip" if gzip else encoding) if context_dir else None),
             "registry_config_json": self._all_auth_json(),
         }
+        if buildkit:
+            assert path is not None
+            return self._build_buildkit(path, dockerfile, opts, secrets, decode)
         st = self._native.image_build(opts, context_dir, body)
         return _BuildStream(st, decode, lambda text, log: errors.BuildError(text, log))
+
+    def open_session(self, context: Optional[str] = None,
+                     dockerfile_dir: Optional[str] = None,
+                     secrets: Optional[Mapping[str, Any]] = None,
+                     name: Optional[str] = None) -> Any:
+        """POST /session: open a BuildKit session (upgraded to HTTP/2, served
+        by a C thread of its own: health checks, FileSync for ``context``
+        and ``dockerfile_dir``, Secrets for ``secrets``), for builds started
+        with its ``id``; :meth:`build` with ``buildkit=True`` opens its own.
+
+        :returns: a :class:`clibdocker.buildkit.BuildKitSession` (``id``,
+            ``stats()``, ``error()``, ``close()``; a context manager).
+        :op: Session
+        """
+        from .. import buildkit as bk
+        from .._binding import Session
+        data = bk.load_secrets(secrets)
+        for label, d in (("context", context), ("dockerfile_dir", dockerfile_dir)):
+            if d is not None and not os.path.isdir(d):
+                raise InvalidBuildArgument(f"open_session: {label} {d!r} is not a directory")
+        s = Session(self._native, name, None)
+        try:
+            if context is not None:
+                s.add_dir("context", os.path.abspath(context))
+            if dockerfile_dir is not None or context is not None:
+                s.add_dir("dockerfile", os.path.abspath(dockerfile_dir or context or "."))
+            for sid, value in data.items():
+                s.add_secret(sid, value)
+            s.open()
+        except BaseException:
+            s.close()
+            raise
+        return bk.BuildKitSession(s)
+
+    def _build_buildkit(self, path: str, dockerfile: Optional[str], opts: Dict[str, Any],
+                        secrets: Optional[Mapping[str, Any]], decode: bool) -> Iterator[Any]:
+        """The BuildKit path of :meth:`build`: a session serving the
+        context, the Dockerfile's directory and the secrets, then the build
+        on it."""
+        from .. import buildkit as bk
+        from .._binding import Session
+        data = bk.load_secrets(secrets)
+        df = dockerfile or "Dockerfile"
+        full = df if os.path.isabs(df) else os.path.join(path, df)
+        df_dir, df_name = os.path.split(os.path.abspath(full))
+        if not os.path.isfile(full):
+            raise DockerfileNotFound(f"build: no Dockerfile {full!r}")
+        opts = dict(opts)
+        for k in ("memory", "memswap", "cpushares", "cpuperiod", "cpuquota", "cpusetcpus",
+                  "shmsize", "squash", "content_encoding", "registry_config_json", "remote"):
+            opts[k] = None
+        opts["dockerfile"] = df_name
+        ctx = os.path.abspath(path)
+        session = Session(self._native, os.path.basename(ctx) or "context", None)
+        try:
+            session.add_dir("context", ctx)
+            session.add_dir("dockerfile", df_dir)
+            for sid, value in data.items():
+                session.add_secret(sid, value)
+            session.open()
+            buildid = bk.new_buildid()
+            st = self._native.image_build_session(opts, session, buildid)
+        except BaseException:
+            session.close()
+            raise
+        return bk.BuildKitStream(st, session, decode, buildid,
+                                 None, self._native.build_cancel)
 
     def prune_builds(self, filters: Optional[Dict[str, Any]] = None,
                      keep_storage: Optional[int] = None,

@@ -1,0 +1,340 @@
+"""BuildKit builds through the session, against the real engine (dockerd
+20.10): the context and the Dockerfile served over FileSync, secrets, cache
+mounts, multi-stage pruning, .dockerignore as the classic builder applies
+it, errors with their log, incremental context transfer counted on the
+session, and a session dropped in the middle of a build."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import threading
+import time
+
+import pytest
+
+import clibdocker
+from clibdocker import errors
+from clibdocker.buildkit import IMAGE_ID, TRACE_ID, PlainProgress, decode_trace
+from conftest import TEST_IMAGE, docker_cli, unique
+
+LABEL = "LABEL clibdocker-test=1\n"
+
+
+@pytest.fixture
+def tags(client):
+    made = []
+    yield made
+    for t in reversed(made):
+        try:
+            client.remove_image(t, force=True)
+        except errors.NotFound:
+            pass
+
+
+def _tag(tags):
+    t = f"clibdocker-test/{unique('bk')}:1"
+    tags.append(t)
+    return t
+
+
+def _ctx(tmp_path, files):
+    for rel, text in files.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return str(tmp_path)
+
+
+def _run(client, path, **kw):
+    """Build; return (messages decoded, image id or None, stream stats)."""
+    msgs = []
+    image = None
+    st = client.build(path=path, buildkit=True, decode=True, **kw)
+    for m in st:
+        msgs.append(m)
+        if m.get("id") == IMAGE_ID:
+            image = m["aux"]["ID"]
+    return msgs, image
+
+
+def _logs(msgs):
+    out = []
+    for m in msgs:
+        if m.get("id") == TRACE_ID:
+            for lg in m["aux"].get("logs", ()):
+                out.append(lg.get("data", ""))
+    return "".join(out)
+
+
+def _vertex_names(msgs):
+    return {v.get("name", "") for m in msgs if m.get("id") == TRACE_ID
+            for v in m["aux"].get("vertexes", ())}
+
+
+@pytest.mark.op("ImageBuild")
+@pytest.mark.op("Session")
+def test_buildkit_build_copies_context_and_runs(client, tags, tmp_path):
+    tag = _tag(tags)
+    path = _ctx(tmp_path, {
+        "Dockerfile": f"FROM {TEST_IMAGE}\n{LABEL}ARG GREETING\nCOPY hello.txt /hello.txt\n"
+                      "RUN echo \"$GREETING from $(cat /hello.txt)\"\n",
+        "hello.txt": "the-context",
+    })
+    out = io.StringIO()
+    pp = PlainProgress(out)
+    st = client.build(path=path, tag=tag, buildkit=True, decode=True,
+                      buildargs={"GREETING": "hi"}, nocache=True)
+    msgs = []
+    for m in st:
+        pp.feed(m)
+        msgs.append(m)
+    assert any(m.get("id") == IMAGE_ID for m in msgs)
+    assert "hi from the-context" in _logs(msgs)
+    assert "RUN echo" in out.getvalue() and "hi from the-context" in out.getvalue()
+    assert docker_cli("run", "--rm", tag, "cat", "/hello.txt") == "the-context"
+    img = client.inspect_image(tag)
+    assert img["Config"]["Labels"]["clibdocker-test"] == "1"
+    # raw (not decoded) messages are the engine's JSON lines
+    raw = list(client.build(path=path, buildkit=True, tag=tag))
+    assert all(isinstance(r, bytes) and r.endswith(b"\r\n") for r in raw)
+    assert any(json.loads(r).get("id") == TRACE_ID for r in raw)
+
+
+@pytest.mark.op("Session")
+def test_session_answers_health_checks_while_python_is_busy(client, tmp_path):
+    with client.open_session(context=str(tmp_path), name="ctx") as s:
+        assert len(s.id) == 32
+        t0 = time.monotonic()
+        x = 0
+        while time.monotonic() - t0 < 3.2:  # busy in Python
+            x += 1
+        st = s.stats()
+        assert st["health_checks"] >= 2, st
+        assert st["closed"] == 0 and s.error() is None
+    assert s.stats() == {}
+
+
+def test_multistage_unused_stage_does_not_run(client, tags, tmp_path):
+    tag = _tag(tags)
+    token = unique("unused")
+    path = _ctx(tmp_path, {"Dockerfile": (
+        f"FROM {TEST_IMAGE} AS unused\nRUN echo UNUSEDSTAGE-{token}\n"
+        f"FROM {TEST_IMAGE} AS base\nRUN echo base > /base\n"
+        f"FROM base AS final\n{LABEL}RUN echo FINALSTAGE && cat /base\n")})
+    msgs, image = _run(client, path, tag=tag, nocache=True, target="final")
+    assert image
+    names = " ".join(_vertex_names(msgs))
+    assert "FINALSTAGE\nbase\n" in _logs(msgs)
+    assert "RUN echo base" in names  # a stage the target needs runs
+    assert "UNUSEDSTAGE" not in names and "UNUSEDSTAGE" not in _logs(msgs)
+    # the classic builder runs every stage: the difference is real
+    classic = b"".join(client.build(path=path, nocache=True, rm=True, forcerm=True,
+                                    target="final"))
+    assert f"UNUSEDSTAGE-{token}".encode() in classic
+
+
+def test_cache_mount_is_reused_across_builds(client, tags, tmp_path):
+    cid = unique("cache")
+    token = unique("tok")
+    path = _ctx(tmp_path, {"Dockerfile": (
+        f"FROM {TEST_IMAGE}\n{LABEL}ARG RUNID\n"
+        f"RUN --mount=type=cache,id={cid},target=/cache "
+        f"sh -c 'echo seen:$(cat /cache/x 2>/dev/null || echo none); echo {token} > /cache/x'\n"),
+    })
+    tag = _tag(tags)
+    # a new RUNID makes the RUN run again (nocache would also drop cache
+    # mounts, as with the Docker CLI's --no-cache)
+    msgs, _ = _run(client, path, tag=tag, buildargs={"RUNID": unique()})
+    assert "seen:none" in _logs(msgs)
+    msgs, _ = _run(client, path, tag=tag, buildargs={"RUNID": unique()})
+    assert f"seen:{token}" in _logs(msgs)
+    # nothing of the cache is in the image
+    assert docker_cli("run", "--rm", tag, "sh", "-c", "ls /cache 2>/dev/null | wc -l").strip() == "0"
+
+
+def test_secret_is_visible_to_run_and_absent_from_image_and_trace(client, tags, tmp_path):
+    secret = ("s3cr3t-" + unique("val")).encode()
+    other = b"second-secret-" + os.urandom(8).hex().encode()
+    sfile = tmp_path / "secret.txt"
+    sfile.write_bytes(secret)
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    tag = _tag(tags)
+    path = _ctx(ctx, {"Dockerfile": (
+        f"FROM {TEST_IMAGE}\n{LABEL}"
+        "RUN --mount=type=secret,id=s1 --mount=type=secret,id=s2 "
+        "sh -c 'sha256sum /run/secrets/s1 | cut -c1-64 > /h1; "
+        "sha256sum /run/secrets/s2 | cut -c1-64 > /h2; ls /run/secrets > /listing'\n")})
+    raw = list(client.build(path=path, tag=tag, buildkit=True, nocache=True,
+                            secrets={"s1": str(sfile), "s2": other}))
+    assert b"".join(raw).find(secret) < 0 and b"".join(raw).find(other) < 0
+    decoded = [json.loads(r) for r in raw]
+    for m in decoded:
+        if m.get("id") == TRACE_ID:
+            text = json.dumps(decode_trace(m["aux"]))
+            assert secret.decode() not in text and other.decode() not in text
+    assert any(m.get("id") == IMAGE_ID for m in decoded), decoded[-3:]
+    out = docker_cli("run", "--rm", tag, "sh", "-c", "cat /h1 /h2; ls /run/secrets 2>&1 || true")
+    lines = out.split("\n")
+    assert lines[0] == hashlib.sha256(secret).hexdigest()
+    assert lines[1] == hashlib.sha256(other).hexdigest()
+    # not in any layer of the image
+    saved = subprocess.run(["docker", "save", tag], check=True, capture_output=True).stdout
+    assert saved.find(secret) < 0 and saved.find(other) < 0
+
+
+def test_secret_errors_before_anything_is_sent(client, tmp_path):
+    (tmp_path / "Dockerfile").write_text(f"FROM {TEST_IMAGE}\n")
+    with pytest.raises(errors.InvalidArgument, match="cannot read"):
+        client.build(path=str(tmp_path), buildkit=True, secrets={"x": str(tmp_path / "nope")})
+    with pytest.raises(errors.InvalidArgument, match="buildkit"):
+        client.build(path=str(tmp_path), buildkit=False, secrets={"x": b"1"})
+    with pytest.raises(errors.InvalidArgument, match="path or bytes"):
+        client.build(path=str(tmp_path), buildkit=True, secrets={"x": 3})
+    with pytest.raises(errors.InvalidArgument, match="directory path"):
+        client.build(fileobj=io.BytesIO(b"FROM x\n"), buildkit=True)
+
+
+def test_missing_secret_fails_the_build(client, tmp_path):
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {TEST_IMAGE}\nRUN --mount=type=secret,id=nothere,required cat /run/secrets/nothere\n")
+    msgs, image = _run(client, str(tmp_path), nocache=True)
+    assert image is None
+    err = [m for m in msgs if "errorDetail" in m]
+    assert err and "nothere" in err[-1]["errorDetail"]["message"]
+
+
+def _listing(tag):
+    return sorted(docker_cli("run", "--rm", tag, "find", "/ctx").split())
+
+
+def test_dockerignore_as_the_classic_builder(client, tags, tmp_path):
+    path = _ctx(tmp_path, {
+        "Dockerfile": f"FROM {TEST_IMAGE}\n{LABEL}COPY . /ctx\n",
+        ".dockerignore": "# comment\n*.log\nbuild/\n!build/keep.txt\n**/*.tmp\n/secret*\n",
+        "a.txt": "a", "b.log": "b", "build/out.bin": "o", "build/keep.txt": "k",
+        "src/x.tmp": "t", "src/deep/y.tmp": "t", "src/main.c": "m", "secret.key": "s",
+        "sub/secret.key": "kept",
+    })
+    t1, t2 = _tag(tags), _tag(tags)
+    for _ in client.build(path=path, tag=t1, decode=True, rm=True, forcerm=True):
+        pass
+    _, image = _run(client, path, tag=t2)
+    assert image
+    classic, bk = _listing(t1), _listing(t2)
+    assert bk == classic
+    assert "/ctx/build/keep.txt" in bk and "/ctx/sub/secret.key" in bk
+    assert "/ctx/b.log" not in bk and "/ctx/build/out.bin" not in bk
+    assert "/ctx/src/deep/y.tmp" not in bk and "/ctx/secret.key" not in bk
+
+
+def test_dockerfile_elsewhere_and_target_platform_network(client, tags, tmp_path):
+    ctx = tmp_path / "ctx"
+    other = tmp_path / "other"
+    _ctx(ctx, {"f.txt": "F"})
+    _ctx(other, {"My.Dockerfile": (
+        f"FROM {TEST_IMAGE} AS one\n{LABEL}COPY f.txt /f\n"
+        f"FROM one AS two\nRUN echo two > /two\n")})
+    tag = _tag(tags)
+    msgs, image = _run(client, str(ctx), tag=tag, dockerfile=str(other / "My.Dockerfile"),
+                       target="one", platform="linux/amd64", network_mode="none",
+                       cache_from=[TEST_IMAGE])
+    assert image, msgs[-3:]
+    assert docker_cli("run", "--rm", tag, "sh", "-c", "cat /f; ls /two 2>/dev/null || echo no") \
+        == "Fno\n"
+
+
+def test_build_error_is_raised_with_its_log(dclient, tmp_path):
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {TEST_IMAGE}\nRUN echo BOOM-LOG-LINE && exit 3\n")
+    with pytest.raises(errors.BuildError) as ei:
+        dclient.images.build(path=str(tmp_path), buildkit=True, nocache=True)
+    assert "exit code: 3" in str(ei.value)
+    log = list(ei.value.build_log)
+    assert "BOOM-LOG-LINE" in _logs([m for m in log if isinstance(m, dict)])
+
+
+def test_high_level_build_and_env_default(dclient, client, tags, tmp_path, monkeypatch):
+    path = _ctx(tmp_path, {"Dockerfile": f"FROM {TEST_IMAGE}\n{LABEL}RUN echo hl > /hl\n"})
+    tag = _tag(tags)
+    image, logs = dclient.images.build(path=path, tag=tag, buildkit=True)
+    assert tag in image.tags
+    assert any(isinstance(m, dict) and m.get("id") == TRACE_ID for m in logs)
+    monkeypatch.setenv("DOCKER_BUILDKIT", "1")
+    msgs = list(client.build(path=path, tag=tag, decode=True))
+    assert any(m.get("id") == TRACE_ID for m in msgs)
+    monkeypatch.setenv("DOCKER_BUILDKIT", "0")
+    msgs = list(client.build(path=path, tag=tag, decode=True, rm=True))
+    assert not any(m.get("id") == TRACE_ID for m in msgs)
+
+
+def _big_context(root, mb):
+    """`mb` MB in 1 MB files under data/, one 1 KB file, a Dockerfile
+    copying both (the engine asks only for what the Dockerfile copies)."""
+    os.makedirs(root / "data", exist_ok=True)
+    for i in range(mb):
+        (root / "data" / f"blob{i:04d}.bin").write_bytes(os.urandom(1 << 20))
+    (root / "small.txt").write_bytes(b"a" * 1024)
+    (root / "Dockerfile").write_text(
+        f"FROM {TEST_IMAGE}\n{LABEL}COPY data /data\nCOPY small.txt /small.txt\n")
+
+
+def test_incremental_context_sends_only_the_changed_file(client, tags, tmp_path):
+    ctx = tmp_path / "ctx"
+    _big_context(ctx, 200)
+    tag = _tag(tags)
+    st = client.build(path=str(ctx), tag=tag, buildkit=True, decode=True)
+    for _ in st:
+        pass
+    first = st.session_stats
+    assert first["file_bytes"] >= 200 << 20, first
+    (ctx / "small.txt").write_bytes(b"b" * 1024)
+    st = client.build(path=str(ctx), tag=tag, buildkit=True, decode=True)
+    for _ in st:
+        pass
+    second = st.session_stats
+    # the changed file, and the Dockerfile's directory transfer at most
+    assert second["file_bytes"] <= 1024 + 200, second
+    assert second["bytes_sent"] < (200 << 20) // 100, second
+    assert docker_cli("run", "--rm", tag, "head", "-c", "3", "/small.txt") == "bbb"
+
+
+def test_dropped_session_ends_the_build_with_an_error(client, tmp_path):
+    ctx = tmp_path / "ctx"
+    _big_context(ctx, 120)
+    task = "/proc/self/task"
+    client.close()  # idle pooled connections are not leaks: count without them
+    threads0 = len(os.listdir(task))
+    fds0 = len(os.listdir("/proc/self/fd"))
+    st = client.build(path=str(ctx), buildkit=True, decode=True, nocache=True)
+    msgs = []
+    err = None
+    dropped = False
+    t0 = time.monotonic()
+    try:
+        for m in st:
+            msgs.append(m)
+            s = st.session_stats
+            if not dropped and s and s["file_bytes"] > (8 << 20):
+                # fault injection: cut the session's connection mid-transfer
+                st._session._p()  # still open
+                st._session.close()
+                dropped = True
+    except errors.DockerException as e:
+        err = e
+    assert dropped
+    assert time.monotonic() - t0 < 60
+    text = str(err) if err else json.dumps([m for m in msgs if "errorDetail" in m])
+    assert err is not None or any("errorDetail" in m for m in msgs), msgs[-3:]
+    assert text and ("session" in text.lower() or "cancel" in text.lower()
+                     or "closed" in text.lower()), text
+    st.close()
+    client.close()
+    time.sleep(0.2)
+    assert len(os.listdir(task)) <= threads0
+    fds = sorted(os.readlink(f"/proc/self/fd/{f}") for f in os.listdir("/proc/self/fd")
+                 if os.path.exists(f"/proc/self/fd/{f}"))
+    assert len(fds) <= fds0, fds
