@@ -209,6 +209,13 @@ static CURL *take_handle(dk_loop *L)
 	h = curl_easy_init();
 	if (h) {
 		dk__client_setup_easy(L->c, h);
+		/* the multi handle would share TLS sessions between its
+		 * connections and resume them; the blocking path (a session
+		 * cache per pooled handle) never does across connections, and
+		 * an engine behind a TLS terminator that does not set a session
+		 * id context (socat with verify=1) fails resumed handshakes */
+		if (L->c->tls)
+			curl_easy_setopt(h, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 		if (L->lazy) {
 			curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, close_cb);
 			curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, L);
