@@ -26,15 +26,28 @@
 
 _Thread_local dk_async *dk__async_tl;
 
+enum { DK_ITEM_XFER = 1, DK_ITEM_STREAM = 2 }; /* what an easy handle's PRIVATE is */
+
 typedef struct dk_xfer {
+	int item;                  /* DK_ITEM_XFER */
 	struct dk_xfer *next;
 	dk_async *a;
 	dk_call k;                 /* the call's bookkeeping, moved here */
 	CURL *h;
 	CURLcode cc;
 	int done;                  /* the transfer is over */
+	dk_stream *stream;         /* a stream being opened (its bookkeeping), or NULL */
 	char errbuf[CURL_ERROR_SIZE];
 } dk_xfer;
+
+struct dk_loop_node {
+	int item;                  /* DK_ITEM_STREAM */
+	dk_loop *L;                /* NULL once the loop is gone */
+	dk_stream *s;
+	CURL *easy;
+	int done;                  /* the transfer is over (off the multi handle) */
+	struct dk_loop_node *prev, *next;
+};
 
 struct dk_async {
 	dk_loop *L;                /* NULL once the loop is gone */
@@ -51,6 +64,7 @@ struct dk_loop {
 	dk_client *c;
 	CURLM *multi;
 	dk_async *calls;
+	dk_loop_node *nodes;       /* streams on the loop */
 	int running;
 	int *wfd, *wev;            /* socket interest changes, in order */
 	size_t nw, capw;
@@ -209,6 +223,13 @@ static CURL *take_handle(dk_loop *L)
 	h = curl_easy_init();
 	if (h) {
 		dk__client_setup_easy(L->c, h);
+		/* the multi handle would share TLS sessions between its
+		 * connections and resume them; the blocking path (a session
+		 * cache per pooled handle) never does across connections, and
+		 * an engine behind a TLS terminator that does not set a session
+		 * id context (socat with verify=1) fails resumed handshakes */
+		if (L->c->tls)
+			curl_easy_setopt(h, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 		if (L->lazy) {
 			curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, close_cb);
 			curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, L);
@@ -264,6 +285,8 @@ static void free_xfers(dk_async *a, dk_xfer *from)
 			stop_xfer(a->L, x);
 			a->running = NULL;
 		}
+		if (x->stream)
+			dk__stream_start_cancel(x->stream); /* an unfinished open: connection closed */
 		put_handle(a->L, x, x->cc == CURLE_OK);
 		dk__call_dispose(&x->k);
 		free(x);
@@ -291,10 +314,21 @@ static void collect(dk_loop *L)
 	while ((m = curl_multi_info_read(L->multi, &left))) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
-		x = NULL;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		if (!x)
+		char *item = NULL;
+
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &item);
+		if (!item)
 			continue;
+		if (*(int *)(void *)item == DK_ITEM_STREAM) {
+			dk_loop_node *n = (dk_loop_node *)(void *)item;
+			int result = (int)m->data.result;
+
+			curl_multi_remove_handle(L->multi, n->easy);
+			n->done = 1;
+			dk__stream_loop_done(n->s, result);
+			continue;
+		}
+		x = (dk_xfer *)(void *)item;
 		x->cc = m->data.result;
 		x->k.end_us = dk__now_us();
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->k.status);
@@ -401,6 +435,17 @@ void dk_loop_free(dk_loop *L)
 		dk_async_cancel(a);
 		a->L = NULL;
 		a->prev = a->next = NULL;
+	}
+	while (L->nodes) {
+		dk_loop_node *n = L->nodes;
+
+		L->nodes = n->next;
+		if (!n->done)
+			curl_multi_remove_handle(L->multi, n->easy);
+		n->L = NULL;
+		n->prev = n->next = NULL;
+		dk__stream_loop_lost(n->s); /* the stream forgets n */
+		free(n);
 	}
 	for (i = 0; i < L->nidle; i++)
 		curl_easy_cleanup(L->idle[i]);
@@ -543,6 +588,7 @@ static int start(dk_async *a, dk_call *k)
 		free(x);
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory (curl handle)");
 	}
+	x->item = DK_ITEM_XFER;
 	x->a = a;
 	x->h = h;
 	x->k = *k;
@@ -618,13 +664,140 @@ int dk__async_perform(dk_call *k)
 	/* a negotiation another call has settled meanwhile is not asked again */
 	while (x && x->k.negotiation && !k->negotiation && x->done)
 		x = x->next;
-	if (x && !x->done)
+	if (x && !x->done && !x->stream)
 		return a->run = DK_ASYNC_PENDING; /* run again too early */
-	if (x && same_request(&x->k, k)) {
+	if (x && !x->stream && same_request(&x->k, k)) {
 		a->cursor = x->next;
 		return replay(k, x);
 	}
 	if (x)
 		free_xfers(a, x); /* the run took another way: its later transfers are stale */
 	return start(a, k);
+}
+
+/* --- streams ---------------------------------------------------------------------- */
+
+dk_loop_node *dk__loop_attach(dk_loop *L, dk_stream *s, CURL *easy)
+{
+	dk_loop_node *n = calloc(1, sizeof(*n));
+	int running = 0;
+
+	if (!n)
+		return NULL;
+	n->item = DK_ITEM_STREAM;
+	n->L = L;
+	n->s = s;
+	n->easy = easy;
+	if (L->lazy) {
+		curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, close_cb);
+		curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, L);
+	}
+	if (L->c->tls)
+		curl_easy_setopt(easy, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+	curl_easy_setopt(easy, CURLOPT_PRIVATE, (char *)n);
+	if (curl_multi_add_handle(L->multi, easy) != CURLM_OK) {
+		free(n);
+		return NULL;
+	}
+	n->next = L->nodes;
+	if (L->nodes)
+		L->nodes->prev = n;
+	L->nodes = n;
+	curl_multi_socket_action(L->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	collect(L);
+	return n;
+}
+
+void dk__loop_detach(dk_loop_node *n)
+{
+	dk_loop *L;
+
+	if (!n)
+		return;
+	L = n->L;
+	if (L) {
+		if (!n->done) {
+			curl_easy_setopt(n->easy, CURLOPT_FORBID_REUSE, 1L);
+			curl_multi_remove_handle(L->multi, n->easy);
+		}
+		if (n->prev)
+			n->prev->next = n->next;
+		else
+			L->nodes = n->next;
+		if (n->next)
+			n->next->prev = n->prev;
+	}
+	free(n);
+}
+
+void dk__loop_notify(dk_loop_node *n, uint64_t token)
+{
+	if (n && n->L)
+		push_done(n->L, token);
+}
+
+dk_loop *dk__loop_of(dk_loop_node *n)
+{
+	return n ? n->L : NULL;
+}
+
+int dk__async_stream(dk_stream **out, dk_call *k, int kind)
+{
+	dk_async *a = dk__async_tl;
+	dk_xfer *x, **pp;
+	dk_stream *s;
+	int rc;
+
+	if (a->canceled)
+		return dk__call_abort(k, dk__err(DK_ECANCELED, 0, 0, "%s: canceled", k->op));
+	if (!a->L)
+		return dk__call_abort(k, dk__err(DK_ECANCELED, 0, 0, "%s: the event loop is gone", k->op));
+	if (a->run)
+		return dk__call_abort(k, a->run);
+	x = a->cursor;
+	while (x && x->k.negotiation && x->done)
+		x = x->next;
+	if (x && x->stream && same_request(&x->k, k)) {
+		if (!dk__stream_start_ready(x->stream))
+			return dk__call_abort(k, a->run = DK_ASYNC_PENDING); /* woken too early */
+		a->cursor = x->next;
+		s = x->stream;
+		x->stream = NULL;
+		x->done = 1;
+		dk__call_abort(k, 0); /* the stream carries the first run's bookkeeping */
+		return dk__stream_start_finish(out, s);
+	}
+	if (x && !x->done && !x->stream)
+		return dk__call_abort(k, a->run = DK_ASYNC_PENDING);
+	if (x)
+		free_xfers(a, x);
+	if (k->body_read)
+		return dk__call_abort(k, dk__async_refuse(k));
+	if (k->c != a->L->c)
+		return dk__call_abort(k, dk__err(DK_EINVAL, 0, 0,
+			"%s: the event loop belongs to another client", k->op));
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return dk__call_abort(k, dk__err(DK_ENOMEM, 0, 0, "out of memory"));
+	x->item = DK_ITEM_XFER;
+	x->a = a;
+	x->k.method = k->method;
+	x->k.op = k->op;
+	x->cc = CURLE_OK;
+	if (dkbuf_put(&x->k.url, k->url.ptr, k->url.len)) {
+		free(x);
+		return dk__call_abort(k, dk__err(DK_ENOMEM, 0, 0, "out of memory"));
+	}
+	rc = dk__stream_start(&s, k, kind, a->L, a->token);
+	if (rc) {
+		dk__call_dispose(&x->k);
+		free(x);
+		return rc;
+	}
+	x->stream = s;
+	for (pp = &a->xfers; *pp; pp = &(*pp)->next)
+		;
+	*pp = x;
+	a->run = DK_ASYNC_PENDING;
+	return DK_ASYNC_PENDING;
 }

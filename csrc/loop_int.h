@@ -4,6 +4,7 @@
 
 #include "clibdocker/loop.h"
 #include "client_int.h"
+#include "clibdocker/stream.h"
 
 /* The asynchronous call whose run this thread is in (dk_async_enter), or
  * NULL: the call mechanism then runs blocking, as always. */
@@ -18,5 +19,30 @@ int dk__async_perform(dk_call *k);
 /* A part of the mechanism that cannot run on the loop (streams, hijacked
  * connections, streamed request bodies): marks the run DK_ASYNC_BLOCKING. */
 int dk__async_refuse(dk_call *k);
+
+/* dk__stream_open on the loop: the first run starts the stream's transfer
+ * on the loop (DK_ASYNC_PENDING); a later run, once the response's headers
+ * (or, for an error status, the whole answer) are in, hands out the stream
+ * or the error as the blocking open does. Takes over k. */
+int dk__async_stream(dk_stream **out, dk_call *k, int kind);
+
+/* A stream's place on a loop. */
+typedef struct dk_loop_node dk_loop_node;
+/* Add a stream's easy handle to the loop's multi handle and send its
+ * request; NULL when out of memory. */
+dk_loop_node *dk__loop_attach(dk_loop *L, dk_stream *s, CURL *easy);
+/* Take it off (an unfinished transfer's connection is closed). */
+void dk__loop_detach(dk_loop_node *n);
+/* Name `token` in dk_loop_done(). */
+void dk__loop_notify(dk_loop_node *n, uint64_t token);
+dk_loop *dk__loop_of(dk_loop_node *n);
+
+/* stream.c, for the loop and dk__async_stream: */
+int dk__stream_start(dk_stream **out, dk_call *k, int kind, dk_loop *L, uint64_t token);
+int dk__stream_start_ready(const dk_stream *s);        /* headers or the end are in */
+int dk__stream_start_finish(dk_stream **out, dk_stream *s); /* the blocking open's checks */
+void dk__stream_start_cancel(dk_stream *s);            /* free an unfinished open */
+void dk__stream_loop_done(dk_stream *s, int result);   /* the transfer ended (CURLcode) */
+void dk__stream_loop_lost(dk_stream *s);               /* the loop is being freed */
 
 #endif

@@ -61,7 +61,23 @@ struct dk_stream {
 	dk_stream_run *runs;
 	size_t nruns, runs_cap;
 	char final_msg[512]; /* the message of the error in final_rc */
+
+	/* On an event loop's multi handle (loop.c) instead of its own: the
+	 * loop moves the bytes, pulls only take what is parsed. */
+	int on_loop;
+	dk_loop_node *lnode; /* NULL once the loop is gone */
+	uint64_t loop_token; /* named in dk_loop_done() when there is news */
+	int loop_notified;   /* named since the last pull */
 };
+
+/* Tell the loop's caller that the stream has news (once per pull). */
+static void loop_news(dk_stream *s)
+{
+	if (s->lnode && s->loop_token && !s->loop_notified) {
+		s->loop_notified = 1;
+		dk__loop_notify(s->lnode, s->loop_token);
+	}
+}
 
 /* Record the stream's sticky outcome (and the message, to repeat it). */
 static int set_final(dk_stream *s, int rc)
@@ -138,6 +154,8 @@ static size_t stream_write(char *data, size_t size, size_t n, void *ud)
 	s->total_bytes += len;
 	s->last_data_us = dk__now_us();
 	s->progress = 1;
+	if (s->on_loop)
+		loop_news(s);
 	return len;
 }
 
@@ -190,6 +208,8 @@ static size_t stream_header(char *data, size_t size, size_t n, void *ud)
 		if (st >= 200 && st < 300 && (s->kind & DK__STREAM_AUTO))
 			resolve_kind(s);
 		s->progress = 1;
+		if (s->on_loop && st >= 200 && st < 300)
+			loop_news(s); /* open: an error status waits for its body (done) */
 	}
 	return dk__header_cb(data, size, n, &s->call);
 }
@@ -209,6 +229,8 @@ static int step(dk_stream *s, int wait_ms)
 		s->kick = 50; /* at most 50 brief polls, then long ones again */
 		curl_easy_pause(s->easy, CURLPAUSE_CONT);
 	}
+	if (s->on_loop)
+		return 0; /* the event loop moves the bytes */
 	s->progress = 0;
 	mc = curl_multi_perform(s->multi, &running);
 	if (mc != CURLM_OK)
@@ -284,6 +306,10 @@ static curl_socket_t stream_open_socket(void *ud, curlsocktype purpose, struct c
 
 static void stream_destroy(dk_stream *s)
 {
+	if (s->lnode) {
+		dk__loop_detach(s->lnode); /* an unfinished transfer: connection closed */
+		s->lnode = NULL;
+	}
 	if (s->multi) {
 		if (s->easy)
 			curl_multi_remove_handle(s->multi, s->easy);
@@ -302,28 +328,27 @@ static void stream_destroy(dk_stream *s)
 	free(s);
 }
 
-int dk__stream_open(dk_stream **out, dk_call *k, int kind)
+/* A stream for call k (taken over: freed now on error), its easy handle set
+ * up, on its own multi handle or (on_loop) for an event loop's. */
+static int stream_new(dk_stream **out, dk_call *k, int kind, int on_loop)
 {
 	dk_stream *s;
-	int rc = 0;
 
 	*out = NULL;
-	if ((rc = dk__call_ready(k)))
-		return dk__call_abort(k, rc);
-	if (dk__async_tl)
-		return dk__call_abort(k, dk__async_refuse(k)); /* not on an event loop (yet) */
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return dk__call_abort(k, dk__err(DK_ENOMEM, 0, 0, "out of memory"));
 	s->call = *k;           /* take over the bookkeeping */
 	memset(k, 0, sizeof(*k));
 	s->kind = kind;
+	s->on_loop = on_loop;
 	dk_jsplit_init(&s->js, DK_STREAM_MAX_MSG);
 	dk_mux_init(&s->mux, 0);
 	atomic_init(&s->canceled, 0);
 	s->easy = curl_easy_init();
-	s->multi = curl_multi_init();
-	if (!s->easy || !s->multi) {
+	if (!on_loop)
+		s->multi = curl_multi_init();
+	if (!s->easy || (!on_loop && !s->multi)) {
 		stream_destroy(s);
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory (curl handles)");
 	}
@@ -342,27 +367,22 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 	curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(s->easy, CURLOPT_HEADERFUNCTION, stream_header);
 	curl_easy_setopt(s->easy, CURLOPT_HEADERDATA, s);
-	curl_multi_add_handle(s->multi, s->easy);
-	s->call.start_us = s->last_data_us = dk__now_us();
+	*out = s;
+	return 0;
+}
 
-	/* wait for the status line and headers (bounded by the connect and
-	 * total timeouts, as for a plain call) */
-	while (!s->headers_done && !s->done && !rc) {
-		long total = s->call.total_ms >= 0 ? s->call.total_ms : s->call.c->total_ms;
-		rc = step(s, 100);
-		if (!rc && atomic_load(&s->canceled))
-			rc = dk__err(DK_ECANCELED, 0, 0, "%s: canceled", s->call.op);
-		if (!rc && total > 0 && dk__now_us() - s->call.start_us > (int64_t)total * 1000)
-			rc = dk__err(DK_ETIMEOUT, 0, (int)CURLE_OPERATION_TIMEDOUT,
-				"%s: no answer from the engine within %ld ms", s->call.op, total);
-	}
+/* After the response's headers (or the end of the transfer): the stream,
+ * or the error with the daemon's message (traced, the stream freed). */
+static int stream_opened(dk_stream **out, dk_stream *s, int rc)
+{
 	if (!rc && s->done && !s->headers_done)
 		rc = done_rc(s);
 	if (!rc && s->done && s->result == CURLE_OK && s->call.status == 0)
 		rc = dk__err(DK_EPROTO, 0, 0, "%s: no HTTP answer", s->call.op);
 	if (!rc && (s->call.status >= 300 || s->call.status < 200)) {
-		/* read the (short) error body, then report it */
-		while (!s->done && !rc)
+		/* read the (short) error body, then report it (on a loop the
+		 * caller hears of the stream only once it is over) */
+		while (!s->done && !rc && !s->on_loop)
 			rc = step(s, 100);
 		if (!rc)
 			rc = dk__call_status_error(&s->call);
@@ -380,6 +400,108 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 	}
 	*out = s;
 	return 0;
+}
+
+int dk__stream_open(dk_stream **out, dk_call *k, int kind)
+{
+	dk_stream *s;
+	int rc = 0;
+
+	*out = NULL;
+	if ((rc = dk__call_ready(k)))
+		return dk__call_abort(k, rc);
+	if (dk__async_tl)
+		return dk__async_stream(out, k, kind); /* on the event loop (loop.c) */
+	if ((rc = stream_new(&s, k, kind, 0)))
+		return rc;
+	curl_multi_add_handle(s->multi, s->easy);
+	s->call.start_us = s->last_data_us = dk__now_us();
+
+	/* wait for the status line and headers (bounded by the connect and
+	 * total timeouts, as for a plain call) */
+	while (!s->headers_done && !s->done && !rc) {
+		long total = s->call.total_ms >= 0 ? s->call.total_ms : s->call.c->total_ms;
+		rc = step(s, 100);
+		if (!rc && atomic_load(&s->canceled))
+			rc = dk__err(DK_ECANCELED, 0, 0, "%s: canceled", s->call.op);
+		if (!rc && total > 0 && dk__now_us() - s->call.start_us > (int64_t)total * 1000)
+			rc = dk__err(DK_ETIMEOUT, 0, (int)CURLE_OPERATION_TIMEDOUT,
+				"%s: no answer from the engine within %ld ms", s->call.op, total);
+	}
+	return stream_opened(out, s, rc);
+}
+
+/* --- on an event loop (loop.c) ------------------------------------------------- */
+
+int dk__stream_start(dk_stream **out, dk_call *k, int kind, dk_loop *L, uint64_t token)
+{
+	dk_stream *s;
+	int rc;
+
+	if ((rc = stream_new(&s, k, kind, 1)))
+		return rc;
+	s->loop_token = token;
+	s->call.start_us = s->last_data_us = dk__now_us();
+	s->lnode = dk__loop_attach(L, s, s->easy);
+	if (!s->lnode) {
+		stream_destroy(s);
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory (event loop)");
+	}
+	*out = s;
+	return 0;
+}
+
+int dk__stream_start_ready(const dk_stream *s)
+{
+	return s->done || (s->headers_done && s->call.status >= 200 && s->call.status < 300);
+}
+
+int dk__stream_start_finish(dk_stream **out, dk_stream *s)
+{
+	int rc = stream_opened(out, s, 0);
+
+	if (rc == 0) {
+		s->loop_token = 0; /* the stream's own, set by its reader */
+		s->loop_notified = 0;
+	}
+	return rc;
+}
+
+void dk__stream_start_cancel(dk_stream *s)
+{
+	stream_destroy(s);
+}
+
+void dk__stream_loop_done(dk_stream *s, int result)
+{
+	s->done = 1;
+	s->result = (CURLcode)result;
+	s->progress = 1;
+	loop_news(s);
+}
+
+void dk__stream_loop_lost(dk_stream *s)
+{
+	s->lnode = NULL;
+	if (!s->done) {
+		s->done = 1;
+		s->result = CURLE_ABORTED_BY_CALLBACK;
+		snprintf(s->errbuf, sizeof(s->errbuf), "the event loop is gone");
+	}
+}
+
+int dk_stream_set_loop_token(dk_stream *s, uint64_t token)
+{
+	if (!s || !s->on_loop)
+		return dk__err(DK_EINVAL, 0, 0, "dk_stream_set_loop_token: not a stream on an event loop");
+	s->loop_token = token;
+	s->loop_notified = 0;
+	return 0;
+}
+
+dk_loop *dk_stream_loop(const dk_stream *s)
+{
+	return s && s->lnode ? dk__loop_of(s->lnode) : NULL;
 }
 
 /* A message already parsed, without driving the transfer: 1 with one, 0
@@ -444,6 +566,22 @@ static int advance(dk_stream *s, int *steps)
 		s->final_rc = 1;
 		return 0;
 	}
+	if (s->on_loop) {
+		rc = step(s, 0); /* resumes a paused transfer once drained */
+		if (!rc)
+			rc = check_idle(s);
+		if (rc)
+			return set_final(s, rc);
+		if (ready(s) || s->done)
+			return 1;
+		if (s->nonblocking)
+			return DK_STREAM_AGAIN; /* wait for dk_loop_done() to name it */
+		if (dk__async_tl)
+			return dk__async_refuse(&s->call); /* a synchronous reader: on a worker */
+		return set_final(s, dk__err(DK_EUNSUPPORTED, 0, 0,
+			"%s: a stream opened on an event loop is read without blocking "
+			"(dk_stream_set_nonblocking)", s->call.op));
+	}
 	if (s->nonblocking && (*steps)++ >= DK_NB_STEPS)
 		return DK_STREAM_AGAIN;
 	rc = step(s, s->nonblocking ? 0 : 1000);
@@ -460,6 +598,7 @@ static int next_any(dk_stream *s, int *id, const char **data, size_t *len)
 {
 	int rc, steps = 0;
 
+	s->loop_notified = 0;
 	if (s->final_rc < 0)
 		return final_error(s);
 	if (s->final_rc == 1)
@@ -538,6 +677,7 @@ int dk_stream_next_batch(dk_stream *s, int merge, const char **data, size_t *len
 	*nruns = 0;
 	if (s->kind == DK_STREAM_JSON)
 		merge = 0;
+	s->loop_notified = 0;
 	if (s->final_rc < 0)
 		return final_error(s);
 	if (s->final_rc == 1)
@@ -609,8 +749,8 @@ int dk_stream_wait_info(dk_stream *s, int *fd, long *timeout_ms)
 	/* something to hand out, an outcome to report, or a cancel: call again now */
 	if (s->final_rc || s->done || ready(s) || s->paused || atomic_load(&s->canceled))
 		return 0;
-	if (curl_multi_timeout(s->multi, &t) != CURLM_OK)
-		t = -1;
+	if (!s->multi || curl_multi_timeout(s->multi, &t) != CURLM_OK)
+		t = -1; /* on an event loop: wait for dk_loop_done() to name it */
 	if (s->kick)
 		t = t < 0 || t > 2 ? 2 : t;  /* just unpaused: see step() */
 	if (s->call.c->idle_ms > 0) {
@@ -620,7 +760,7 @@ int dk_stream_wait_info(dk_stream *s, int *fd, long *timeout_ms)
 		if (t < 0 || left < t)
 			t = (long)left;
 	}
-	*fd = sock == CURL_SOCKET_BAD ? -1 : (int)sock;
+	*fd = s->on_loop || sock == CURL_SOCKET_BAD ? -1 : (int)sock;
 	*timeout_ms = t;
 	return 0;
 }
@@ -703,7 +843,8 @@ void dk_stream_cancel(dk_stream *s)
 	if (!s)
 		return;
 	atomic_store(&s->canceled, 1);
-	curl_multi_wakeup(s->multi);
+	if (s->multi)
+		curl_multi_wakeup(s->multi);
 }
 
 int dk_stream_status(const dk_stream *s)

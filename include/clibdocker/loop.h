@@ -49,7 +49,8 @@ enum dk_async_code {
 	/** the call's transfer runs on the loop: wait for dk_loop_done() */
 	DK_ASYNC_PENDING = -100,
 	/** the operation cannot run on the loop (a streamed request body, a
-	 * stream or hijacked connection): run it blocking, on a worker thread */
+	 * hijacked connection, a stream read to its end by the operation
+	 * itself): run it blocking, on a worker thread */
 	DK_ASYNC_BLOCKING = -101
 };
 
@@ -132,6 +133,24 @@ DK_EXTERN(void) dk_async_cancel(dk_async *a);
 
 /** Cancel (as dk_async_cancel()) and free the call. Accepts NULL. */
 DK_EXTERN(void) dk_async_free(dk_async *a);
+
+/**
+ * Streams on a loop. An operation that opens a stream (dk_system_events,
+ * dk_container_logs, ...) run inside enter/leave opens it on the loop:
+ * DK_ASYNC_PENDING until the response's headers are in, then the stream
+ * (or the error, as the blocking open returns it). Its bytes move when the
+ * loop is stepped; read it with non-blocking pulls
+ * (dk_stream_set_nonblocking(s, 1)): DK_STREAM_AGAIN means wait until
+ * dk_loop_done() names the token set here, then pull again. A blocking
+ * pull on it fails (DK_EUNSUPPORTED; inside enter/leave the run becomes
+ * DK_ASYNC_BLOCKING). Free it on the loop's thread, before the loop.
+ *
+ * @return 0, or DK_EINVAL when `s` is not on a loop.
+ */
+DK_EXTERN(int) dk_stream_set_loop_token(dk_stream *s, uint64_t token);
+
+/** The loop a stream runs on (borrowed), or NULL. */
+DK_EXTERN(dk_loop *) dk_stream_loop(const dk_stream *s);
 
 DK_END_DECL
 

@@ -40,7 +40,7 @@ from . import _binding
 from ._binding import Deferred, Loop
 from .api.client import APIClient
 
-__all__ = ["AsyncAPIClient"]
+__all__ = ["AsyncAPIClient", "AsyncDockerClient"]
 
 _IN = _binding.LOOP_IN
 _OUT = _binding.LOOP_OUT
@@ -194,10 +194,16 @@ class AsyncAPIClient:
     :param kwargs: as for :class:`~clibdocker.APIClient`.
     """
 
-    def __init__(self, *args: Any, executor: Optional[Executor] = None, **kwargs: Any) -> None:
-        self.api = APIClient(*args, **kwargs)
+    def __init__(self, *args: Any, executor: Optional[Executor] = None,
+                 api: Optional[APIClient] = None, **kwargs: Any) -> None:
+        self.api = api if api is not None else APIClient(*args, **kwargs)
         self._executor = executor
         self._drivers: Dict[asyncio.AbstractEventLoop, _Driver] = {}
+
+    async def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run a synchronous function of this client's (a model's method,
+        several calls) with its transfers on the event loop."""
+        return await self._driver().run(fn, args, kwargs, self._executor)
 
     def _driver(self) -> _Driver:
         loop = asyncio.get_running_loop()
@@ -257,3 +263,229 @@ class AsyncAPIClient:
 
     def __repr__(self) -> str:
         return f"<clibdocker.aio.AsyncAPIClient {self.api!r}>"
+
+
+# --- the high-level client ---------------------------------------------------------
+
+# model properties that fetch from the engine: awaitable in the async models
+_FETCHING = {"Container": frozenset({"image"}), "Network": frozenset({"containers"})}
+
+
+def _wrap(client: "AsyncDockerClient", v: Any) -> Any:
+    """A model or collection of the synchronous client as its async twin
+    (lists and tuples of them too); anything else as it is."""
+    from .models.resource import Collection, Model
+    if isinstance(v, Model):
+        return AsyncModel(client, v)
+    if isinstance(v, Collection):
+        return AsyncCollection(client, v)
+    if isinstance(v, list) and v and isinstance(v[0], (Model, Collection)):
+        return [_wrap(client, x) for x in v]
+    if isinstance(v, tuple) and any(isinstance(x, (Model, Collection)) for x in v):
+        return tuple(_wrap(client, x) for x in v)
+    return v
+
+
+def _unwrap(v: Any) -> Any:
+    """An async model given to a method: the synchronous one it wraps."""
+    return v._obj if isinstance(v, _AsyncProxy) else v
+
+
+class _AsyncProxy:
+    """Methods of the wrapped synchronous object as coroutines run on the
+    event loop (their calls on the client's multi handle); other attributes
+    as they are."""
+
+    __slots__ = ("_client", "_obj")
+
+    def __init__(self, client: "AsyncDockerClient", obj: Any) -> None:
+        object.__setattr__(self, "_client", client)
+        object.__setattr__(self, "_obj", obj)
+
+    def __getattr__(self, name: str) -> Any:
+        obj = self._obj
+        client = self._client
+        if name in _FETCHING.get(type(obj).__name__, ()):
+            async def fetch() -> Any:
+                return _wrap(client, await client._aapi._run(getattr, obj, name))
+            return fetch()
+        attr = getattr(obj, name)
+        if name.startswith("_") or not callable(attr) or isinstance(attr, type):
+            return _wrap(client, attr)
+
+        @functools.wraps(attr)
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            args = tuple(_unwrap(a) for a in args)
+            kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
+            return _wrap(client, await client._aapi._run(attr, *args, **kwargs))
+
+        return call
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._obj, name, value)
+
+    def __dir__(self) -> "list[str]":
+        return dir(self._obj)
+
+    @property
+    def sync(self) -> Any:
+        """The synchronous object underneath."""
+        return self._obj
+
+
+class AsyncModel(_AsyncProxy):
+    """A model (container, image, network, volume, …) of
+    :class:`AsyncDockerClient`: its methods (``reload``, ``start``,
+    ``remove``, ``logs``, ``exec_run``, …) are coroutines; ``id``, ``name``,
+    ``attrs``, ``labels``, ``status`` … are read as they are. Properties that
+    fetch from the engine are awaited: ``await container.image``."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, AsyncModel):
+            other = other._obj
+        return bool(self._obj == other)
+
+    def __hash__(self) -> int:
+        return hash(self._obj)
+
+    def __repr__(self) -> str:
+        return f"<async {self._obj!r}>"
+
+
+class AsyncCollection(_AsyncProxy):
+    """A collection (``client.containers``, ``client.images``, …) of
+    :class:`AsyncDockerClient`: ``get``, ``list``, ``create``, ``run``,
+    ``prune`` … are coroutines and give :class:`AsyncModel` objects."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<async {self._obj!r}>"
+
+
+class AsyncDockerClient:
+    """:class:`~clibdocker.DockerClient` for asyncio: the same collections and
+    models, with coroutine methods run on the event loop (no thread per call;
+    what blocks by nature, building from a context or opening a stream, on
+    the executor).
+
+        async with AsyncDockerClient() as client:
+            c = await client.containers.run(image, ["echo", "hi"], detach=True)
+            await c.wait()
+            print(await c.logs())
+            await c.remove()
+
+    ``sync`` is the :class:`~clibdocker.DockerClient` underneath and
+    ``api`` an :class:`AsyncAPIClient` on the same connection.
+    """
+
+    def __init__(self, *args: Any, executor: Optional[Executor] = None, **kwargs: Any) -> None:
+        from .client import DockerClient
+        self.sync = DockerClient(*args, **kwargs)
+        self._aapi = AsyncAPIClient(api=self.sync.api, executor=executor)
+
+    @classmethod
+    def from_env(cls, **kwargs: Any) -> "AsyncDockerClient":
+        """Configured from the environment like :func:`clibdocker.from_env`."""
+        from .client import DockerClient
+        self = cls.__new__(cls)
+        executor = kwargs.pop("executor", None)
+        self.sync = DockerClient.from_env(**kwargs)
+        self._aapi = AsyncAPIClient(api=self.sync.api, executor=executor)
+        return self
+
+    @property
+    def api(self) -> AsyncAPIClient:
+        """The low-level client's methods as coroutines."""
+        return self._aapi
+
+    def _collection(self, name: str) -> AsyncCollection:
+        return AsyncCollection(self, getattr(self.sync, name))
+
+    @property
+    def containers(self) -> AsyncCollection:
+        """``run``, ``create``, ``get``, ``list``, ``prune``."""
+        return self._collection("containers")
+
+    @property
+    def images(self) -> AsyncCollection:
+        """``build``, ``pull``, ``get``, ``list``, ``load``, ``push``, ``remove`` …"""
+        return self._collection("images")
+
+    @property
+    def networks(self) -> AsyncCollection:
+        """``create``, ``get``, ``list``, ``prune``."""
+        return self._collection("networks")
+
+    @property
+    def volumes(self) -> AsyncCollection:
+        """``create``, ``get``, ``list``, ``prune``."""
+        return self._collection("volumes")
+
+    @property
+    def plugins(self) -> AsyncCollection:
+        """``install``, ``create``, ``get``, ``list``."""
+        return self._collection("plugins")
+
+    @property
+    def configs(self) -> AsyncCollection:
+        """The swarm's configs."""
+        return self._collection("configs")
+
+    @property
+    def secrets(self) -> AsyncCollection:
+        """The swarm's secrets."""
+        return self._collection("secrets")
+
+    @property
+    def services(self) -> AsyncCollection:
+        """The swarm's services."""
+        return self._collection("services")
+
+    @property
+    def nodes(self) -> AsyncCollection:
+        """The swarm's nodes."""
+        return self._collection("nodes")
+
+    async def swarm(self) -> AsyncModel:
+        """The swarm (inspected now, as ``DockerClient.swarm``)."""
+        return AsyncModel(self, await self._aapi._run(getattr, self.sync, "swarm"))
+
+    async def ping(self) -> bool:
+        """True when the engine answers."""
+        return bool(await self._aapi._run(self.sync.ping))
+
+    async def version(self, *args: Any, **kwargs: Any) -> Dict[str, Any]:
+        """The engine's version."""
+        return await self._aapi._run(self.sync.version, *args, **kwargs)  # type: ignore[no-any-return]
+
+    async def info(self, *args: Any, **kwargs: Any) -> Dict[str, Any]:
+        """System-wide information."""
+        return await self._aapi._run(self.sync.info, *args, **kwargs)  # type: ignore[no-any-return]
+
+    async def df(self) -> Dict[str, Any]:
+        """Disk usage."""
+        return await self._aapi._run(self.sync.df)  # type: ignore[no-any-return]
+
+    async def events(self, *args: Any, **kwargs: Any) -> Any:
+        """The engine's events: a stream to ``async for`` over."""
+        return await self._aapi._run(self.sync.events, *args, **kwargs)
+
+    async def login(self, *args: Any, **kwargs: Any) -> Dict[str, Any]:
+        """Log in to a registry."""
+        return await self._aapi._run(self.sync.login, *args, **kwargs)  # type: ignore[no-any-return]
+
+    async def close(self) -> None:
+        """Cancel what is in flight and release the connections."""
+        await self._aapi.close()
+
+    async def __aenter__(self) -> "AsyncDockerClient":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"<clibdocker.aio.AsyncDockerClient {self.sync.api!r}>"

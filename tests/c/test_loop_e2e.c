@@ -199,15 +199,80 @@ int main(void)
 	rc = inspect_async(L, c, "", &v, &rounds);
 	CHECK(rc == DK_EINVAL && rounds == 0);
 
-	/* a stream cannot run on the loop: the caller is told to block */
+	/* a stream opens on the loop (pending until its headers are in) and is
+	 * read with non-blocking pulls, woken by its token */
 	{
 		dk_async *a = NULL;
+		uint64_t done[8];
+		char since[32], until[32];
+		const char *d;
+		size_t n;
+		int msgs = 0, again = 0, open_rounds = 0;
+
+		snprintf(since, sizeof(since), "%ld", (long)time(NULL) - 3600);
+		snprintf(until, sizeof(until), "%ld", (long)time(NULL));
 		CHECK_RC(dk_async_new(&a, L, 9));
-		dk_async_enter(a);
-		rc = dk_async_leave(a, dk_system_events(&st, c, NULL, NULL, NULL));
-		CHECK(rc == DK_ASYNC_BLOCKING);
+		for (;;) {
+			dk_async_enter(a);
+			rc = dk_async_leave(a, dk_system_events(&st, c, since, until, NULL));
+			if (rc != DK_ASYNC_PENDING)
+				break;
+			open_rounds++;
+			CHECK(wait_done(L, done, 8) >= 1);
+		}
+		CHECK_RC(rc);
+		CHECK(open_rounds == 1);
+		dk_async_free(a);
+		CHECK(st != NULL && dk_stream_loop(st) == L);
+		CHECK(dk_stream_set_loop_token(st, 77) == 0);
+		CHECK_RC(dk_stream_set_nonblocking(st, 1));
+		for (;;) {
+			rc = dk_stream_next(st, &d, &n);
+			if (rc == 1) {
+				msgs++;
+				continue;
+			}
+			if (rc != DK_STREAM_AGAIN)
+				break;
+			again++;
+			if (!wait_done(L, done, 8))
+				break;
+		}
+		CHECK(rc == 0); /* the end: `until` has passed */
+		CHECK(msgs > 0); /* this test's own calls are events */
+		dk_stream_free(st);
+		st = NULL;
+		/* a blocking pull on a loop's stream is refused */
+		CHECK(dk_system_events(&st, c, since, until, NULL) == 0); /* blocking open: its own */
+		CHECK(st && dk_stream_loop(st) == NULL);
+		CHECK(dk_stream_set_loop_token(st, 1) == DK_EINVAL);
+		dk_stream_free(st);
+		st = NULL;
+
+		/* an error status: the blocking open's error and message */
+		dk_logs_options lo;
+		dk_logs_options_init(&lo);
+		CHECK(dk_container_logs(&st, cb, "clibdocker-no-such-container", &lo) == DK_ENOTFOUND);
+		snprintf(msg, sizeof(msg), "%s", dk_error_last()->message);
+		CHECK_RC(dk_async_new(&a, L, 10));
+		for (;;) {
+			dk_async_enter(a);
+			rc = dk_async_leave(a, dk_container_logs(&st, c, "clibdocker-no-such-container", &lo));
+			if (rc != DK_ASYNC_PENDING)
+				break;
+			CHECK(wait_done(L, done, 8) >= 1);
+		}
+		CHECK(rc == DK_ENOTFOUND);
+		CHECK(!strcmp(msg, dk_error_last()->message));
 		CHECK(st == NULL);
 		dk_async_free(a);
+
+		/* a stream still opening when the call is freed: canceled, freed */
+		CHECK_RC(dk_async_new(&a, L, 11));
+		dk_async_enter(a);
+		CHECK(dk_async_leave(a, dk_system_events(&st, c, NULL, NULL, NULL)) == DK_ASYNC_PENDING);
+		dk_async_free(a);
+		CHECK(st == NULL);
 	}
 	CHECK_RC(dk_client_set_trace(c, NULL, NULL, 0));
 
