@@ -432,9 +432,12 @@ int dk_loop_done(dk_loop *L, uint64_t *tokens, int max);
 int dk_loop_running(const dk_loop *L);
 int dk_async_new(dk_async **out, dk_loop *L, uint64_t token);
 void dk_async_enter(dk_async *a);
+void dk_async_enter_blocking(dk_async *a);
 int dk_async_leave(dk_async *a, int rc);
 void dk_async_cancel(dk_async *a);
 void dk_async_free(dk_async *a);
+int dk_stream_set_loop_token(dk_stream *s, uint64_t token);
+dk_loop *dk_stream_loop(const dk_stream *s);
 
 /* Python-side callbacks (defined in _binding.py with @ffi.def_extern) */
 extern "Python" void _dk_py_trace(const dk_trace *trace, void *userdata);

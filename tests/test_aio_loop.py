@@ -275,7 +275,7 @@ def test_streamed_body_and_close_with_calls_in_flight(client, tmp_path):
         pending = asyncio.create_task(c.wait(cid))
         await asyncio.sleep(0.2)
         await c.close()
-        with pytest.raises(asyncio.CancelledError):
+        with pytest.raises(errors.Canceled):
             await pending
 
     try:
