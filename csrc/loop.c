@@ -38,6 +38,7 @@ typedef struct dk_xfer {
 	int done;                  /* the transfer is over */
 	dk_stream *stream;         /* a stream opened by the call (held), or NULL */
 	int handed_run;            /* the run the stream was last handed to (0: opening) */
+	int traced;                /* a run has taken (and traced) the answer */
 	int open_rc;               /* the stream's open failed: its error, replayed */
 	dk_error open_err;
 	char *open_msg;
@@ -600,6 +601,9 @@ static int same_request(const dk_call *x, const dk_call *k)
 /* Hand the recorded answer of x to k, as the blocking transfer fills it. */
 static int replay(dk_call *k, dk_xfer *x)
 {
+	if (x->traced)
+		k->trace = NULL; /* an earlier run traced this transfer */
+	x->traced = 1;
 	k->status = x->k.status;
 	k->start_us = x->k.start_us;
 	k->end_us = x->k.end_us;

@@ -285,3 +285,41 @@ def test_streamed_body_and_close_with_calls_in_flight(client, tmp_path):
         assert b"hello from aio" in raw
     finally:
         client.remove_container(cid, force=True)
+
+
+def test_blocking_step_after_calls_on_the_loop_sends_nothing_twice(client):
+    """A method that makes calls on the loop and then needs a blocking one
+    (a streamed request body) finishes on a worker that replays the earlier
+    answers: the container is created once (a second create of the same
+    name would be a 409), the archive arrives."""
+    import io
+    import tarfile
+    name = unique("aio-mixed")
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tf:
+        ti = tarfile.TarInfo("mixed.txt")
+        ti.size = 6
+        tf.addfile(ti, io.BytesIO(b"mixed\n"))
+    seen: List[str] = []
+
+    def create_and_upload(api: Any) -> str:
+        cid: str = api.create_container(TEST_IMAGE, ["sleep", "60"], name=name,
+                                        labels=LABELS)["Id"]
+        assert api.inspect_container(cid)["Name"] == "/" + name
+        api.put_archive(cid, "/tmp", buf.getvalue())
+        return cid
+
+    async def main() -> str:
+        async with AsyncAPIClient() as c:
+            c.api.set_trace_hook(lambda t: seen.append(f"{t.method} {t.url}"))
+            cid: str = await c._run(create_and_upload, c.api)
+            c.api.set_trace_hook(None)
+            return cid
+
+    try:
+        cid = run(main())
+        assert sum("/containers/create" in s for s in seen) == 1, "\n".join(seen)
+        bits, _ = client.get_archive(cid, "/tmp/mixed.txt")
+        assert b"mixed\n" in b"".join(bits)
+    finally:
+        client.remove_container(name, force=True)
