@@ -40,7 +40,7 @@ from . import _binding
 from ._binding import Deferred, Loop
 from .api.client import APIClient
 
-__all__ = ["AsyncAPIClient", "AsyncDockerClient"]
+__all__ = ["AsyncAPIClient", "AsyncDockerClient", "AsyncHijackedSocket"]
 
 _IN = _binding.LOOP_IN
 _OUT = _binding.LOOP_OUT
@@ -249,6 +249,71 @@ class _Driver:
         self.waiters.clear()
 
 
+# methods that may return a hijacked connection (HijackedSocket)
+_HIJACKING = frozenset({"attach_socket", "exec_start", "attach_websocket"})
+
+
+class AsyncHijackedSocket:
+    """A hijacked attach/exec connection for asyncio (what
+    ``attach_socket()`` and ``exec_start(socket=True)`` of
+    :class:`AsyncAPIClient` give): ``await read()``, ``await write()``,
+    ``await close_write()``, ``async for`` over demultiplexed ``frames()``,
+    over unix, TCP, TLS and ssh alike. Each read or write waits on a worker
+    thread of the loop's executor (the C connection's reads block; see
+    docs/asyncio.md); ``close()`` stops a pending read at once. ``sync`` is
+    the :class:`~clibdocker.hijack.HijackedSocket` underneath."""
+
+    def __init__(self, sock: Any, executor: Optional[Executor] = None) -> None:
+        self.sync = sock
+        self._executor = executor
+
+    def _off(self, fn: Callable[..., Any], *args: Any) -> "asyncio.Future[Any]":
+        return asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    async def read(self, n: int = 65536) -> bytes:
+        """Up to ``n`` raw bytes (frame headers included when the output is
+        multiplexed, as ``recv``); ``b""`` at the end."""
+        return await self._off(self.sync.recv, n)  # type: ignore[no-any-return]
+
+    async def write(self, data: Any) -> None:
+        """Write all of ``data`` to stdin."""
+        await self._off(self.sync.sendall, data)
+
+    async def close_write(self) -> None:
+        """End stdin (the process sees end-of-file); reading goes on."""
+        import socket
+        await self._off(self.sync.shutdown, socket.SHUT_WR)
+
+    async def frames(self, demux: bool = False) -> Any:
+        """``async for`` over the output: bytes per frame, or with ``demux``
+        ``(stdout, None)`` / ``(None, stderr)`` (as :meth:`HijackedSocket.frames`)."""
+        it = iter(self.sync.frames(demux))
+        end = object()
+        while True:
+            item = await self._off(next, it, end)
+            if item is end:
+                return
+            yield item
+
+    async def read_all(self, demux: bool = False) -> Any:
+        """All the output until the end (as :meth:`HijackedSocket.read_all`)."""
+        return await self._off(self.sync.read_all, demux)
+
+    def close(self) -> None:
+        """Close the connection (a pending read ends)."""
+        self.sync.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.sync.closed)
+
+    async def __aenter__(self) -> "AsyncHijackedSocket":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+
 class AsyncAPIClient:
     """:class:`~clibdocker.APIClient`'s methods as coroutines (same names,
     arguments, results and exceptions), run on the event loop; ``api`` is
@@ -286,6 +351,18 @@ class AsyncAPIClient:
 
         async def later(args: Any, kwargs: Any) -> Any:
             return await self._driver().run(attr, args, kwargs, self._executor)
+
+        if name in _HIJACKING:
+            @functools.wraps(attr)
+            async def hijacking(*args: Any, **kwargs: Any) -> Any:
+                res = await self._driver().run(attr, args, kwargs, self._executor)
+                from .hijack import HijackedSocket
+                if isinstance(res, HijackedSocket):
+                    return AsyncHijackedSocket(res, self._executor)
+                return res
+
+            self.__dict__[name] = hijacking
+            return hijacking
 
         @functools.wraps(attr)
         def call(*args: Any, **kwargs: Any) -> Awaitable[Any]:
