@@ -29,6 +29,10 @@
 /* Non-blocking pulls: transfer steps (each a non-waiting perform) tried
  * while bytes keep arriving, before DK_STREAM_AGAIN. */
 #define DK_NB_STEPS 64
+/* A run reading a held stream replays what earlier runs read: beyond this
+ * much, the rest of the call runs on a worker (DK_ASYNC_BLOCKING) rather
+ * than replay more and more at each wait. */
+#define DK_HELD_LOG_MAX ((size_t)1 << 20)
 #define DK_CT_MUX "application/vnd.docker.multiplexed-stream"
 #define DK_CT_RAW "application/vnd.docker.raw-stream"
 
@@ -693,7 +697,7 @@ static int advance(dk_stream *s, int *steps)
 			return 1;
 		if (s->nonblocking)
 			return DK_STREAM_AGAIN; /* wait for dk_loop_done() to name it */
-		if (dk__async_tl && s->held)
+		if (dk__async_tl && s->held && s->logbuf.len <= DK_HELD_LOG_MAX)
 			return dk__async_wait(); /* the run waits for the stream's news */
 		if (dk__async_tl)
 			return dk__async_refuse(&s->call); /* a synchronous reader: on a worker */
@@ -922,6 +926,8 @@ int dk_stream_foreach(dk_stream *s, dk_stream_cb cb, void *userdata)
 
 	if (!s || !cb)
 		return dk__err(DK_EINVAL, 0, 0, "dk_stream_foreach: NULL argument");
+	if (s->on_loop && dk__async_tl)
+		return dk__async_refuse(&s->call); /* a whole-stream consumer: on a worker */
 	nb = s->nonblocking;
 	s->nonblocking = 0; /* a whole-stream consumer waits */
 	while ((rc = dk_stream_next(s, &d, &n)) == 1) {
@@ -947,6 +953,8 @@ int dk_stream_copy_fd(dk_stream *s, int fd, uint64_t *copied)
 		*copied = 0;
 	if (!s)
 		return dk__err(DK_EINVAL, 0, 0, "dk_stream_copy_fd: NULL stream");
+	if (s->on_loop && dk__async_tl)
+		return dk__async_refuse(&s->call); /* a whole-stream consumer: on a worker */
 	nb = s->nonblocking;
 	s->nonblocking = 0; /* a whole-stream consumer waits */
 	while ((rc = dk_stream_next(s, &d, &n)) == 1) {

@@ -323,3 +323,31 @@ def test_blocking_step_after_calls_on_the_loop_sends_nothing_twice(client):
         assert b"mixed\n" in b"".join(bits)
     finally:
         client.remove_container(name, force=True)
+
+
+def test_whole_stream_consumers_finish_on_a_worker(client, tmp_path):
+    """save_image(path) copies a stream to a file from C: on the loop the
+    stream is opened, the copy runs blocking on a worker (the same bytes as
+    the synchronous client writes)."""
+    client.save_image(TEST_IMAGE, str(tmp_path / "sync.tar"))
+
+    async def main() -> None:
+        async with AsyncAPIClient() as c:
+            await c.save_image(TEST_IMAGE, str(tmp_path / "async.tar"))
+            # and a large log read by the method itself (more than a run
+            # replays): the rest on a worker, the whole output returned
+            cid = (await c.create_container(
+                TEST_IMAGE, ["sh", "-c", "i=0; while [ $i -lt 40000 ]; do "
+                             "echo line-$i-padding-padding-padding; i=$((i+1)); done"],
+                labels=LABELS))["Id"]
+            try:
+                await c.start(cid)
+                assert (await c.wait(cid))["StatusCode"] == 0
+                out = await c.logs(cid)
+                assert out == client.logs(cid)
+                assert out.count(b"\n") == 40000 and len(out) > 1 << 20
+            finally:
+                await c.remove_container(cid, force=True)
+
+    run(main())
+    assert (tmp_path / "async.tar").read_bytes() == (tmp_path / "sync.tar").read_bytes()
