@@ -700,8 +700,8 @@ int dk__call_perform(dk_call *k)
 
 	if ((rc = dk__call_ready(k)))
 		return rc;
-	if (dk__async_tl)
-		return dk__async_perform(k); /* driven by an event loop (loop.c) */
+	if (dk__async_tl && (rc = dk__async_perform(k)) != DK__ASYNC_BLOCK_HERE)
+		return rc; /* driven by an event loop (loop.c) */
 	h = dk__client_acquire(k->c);
 	if (!h)
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory (curl handle)");

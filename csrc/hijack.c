@@ -343,7 +343,7 @@ static int hijack_open(dk_hijack **out, dk_call *k, int kind, int ws, const char
 	*out = NULL;
 	if ((rc = dk__call_ready(k)))
 		return dk__call_finish(k, rc); /* the body's version gates: nothing sent */
-	if (dk__async_tl)
+	if (dk__async_tl && !dk__async_blocking_ok())
 		return dk__call_abort(k, dk__async_refuse(k)); /* not on an event loop */
 	if (!k->hdrs || !k->hdrs->user_agent)
 		snprintf(ua, sizeof(ua), "User-Agent: clibdocker/%s\r\n", DK_VERSION);

@@ -36,7 +36,12 @@ typedef struct dk_xfer {
 	CURL *h;
 	CURLcode cc;
 	int done;                  /* the transfer is over */
-	dk_stream *stream;         /* a stream being opened (its bookkeeping), or NULL */
+	dk_stream *stream;         /* a stream opened by the call (held), or NULL */
+	int handed_run;            /* the run the stream was last handed to (0: opening) */
+	int traced;                /* a run has taken (and traced) the answer */
+	int open_rc;               /* the stream's open failed: its error, replayed */
+	dk_error open_err;
+	char *open_msg;
 	char errbuf[CURL_ERROR_SIZE];
 } dk_xfer;
 
@@ -57,6 +62,9 @@ struct dk_async {
 	dk_xfer *cursor;           /* the next one a run replays */
 	dk_xfer *running;          /* the transfer on the loop, or NULL */
 	int run;                   /* what this run did: 0, PENDING or BLOCKING */
+	int nrun;                  /* runs so far */
+	int final;                 /* the last run is over: its streams are its caller's */
+	int blocking;              /* a run on a worker thread (dk_async_enter_blocking) */
 	int canceled;
 };
 
@@ -285,8 +293,11 @@ static void free_xfers(dk_async *a, dk_xfer *from)
 			stop_xfer(a->L, x);
 			a->running = NULL;
 		}
-		if (x->stream)
+		if (x->stream && !x->handed_run)
 			dk__stream_start_cancel(x->stream); /* an unfinished open: connection closed */
+		else if (x->stream)
+			dk__stream_unhold(x->stream, a->final && x->handed_run == a->nrun);
+		free(x->open_msg);
 		put_handle(a->L, x, x->cc == CURLE_OK);
 		dk__call_dispose(&x->k);
 		free(x);
@@ -488,6 +499,7 @@ void dk_async_enter(dk_async *a)
 		return;
 	a->cursor = a->xfers;
 	a->run = 0;
+	a->nrun++;
 	dk__async_tl = a;
 }
 
@@ -496,15 +508,45 @@ int dk_async_leave(dk_async *a, int rc)
 	dk__async_tl = NULL;
 	if (!a)
 		return rc;
-	if (a->run == DK_ASYNC_BLOCKING) {
-		free_xfers(a, a->xfers);
+	if (a->run == DK_ASYNC_BLOCKING && !a->blocking) {
+		/* the transfers done so far stay, for the run on a worker
+		 * (dk_async_enter_blocking) to replay; what is the loop's
+		 * (handles, streams) is given back here, on the loop's thread */
+		dk_xfer *x;
+
+		for (x = a->xfers; x; x = x->next) {
+			put_handle(a->L, x, x->cc == CURLE_OK);
+			if (x->stream && !x->handed_run)
+				dk__stream_start_cancel(x->stream);
+			else if (x->stream)
+				dk__stream_unhold(x->stream, 0);
+			x->stream = NULL;
+			x->handed_run = 0;
+		}
 		return dk__err(DK_ASYNC_BLOCKING, 0, 0, "this operation cannot run on the event loop");
 	}
+	a->blocking = 0;
 	if (a->run == DK_ASYNC_PENDING && !a->canceled)
 		return DK_ASYNC_PENDING;
 	/* the operation's own outcome: its transfers are no longer needed */
+	a->final = 1;
 	free_xfers(a, a->xfers);
+	a->final = 0;
+	a->nrun = 0;
 	return rc;
+}
+
+void dk_async_enter_blocking(dk_async *a)
+{
+	if (!a)
+		return;
+	dk_async_enter(a);
+	a->blocking = 1;
+}
+
+int dk__async_blocking_ok(void)
+{
+	return dk__async_tl && dk__async_tl->blocking;
 }
 
 void dk_async_cancel(dk_async *a)
@@ -542,6 +584,8 @@ int dk__async_refuse(dk_call *k)
 {
 	dk_async *a = dk__async_tl;
 
+	if (a && a->blocking)
+		return DK__ASYNC_BLOCK_HERE;
 	if (a && a->run != DK_ASYNC_PENDING)
 		a->run = DK_ASYNC_BLOCKING;
 	(void)k;
@@ -557,6 +601,9 @@ static int same_request(const dk_call *x, const dk_call *k)
 /* Hand the recorded answer of x to k, as the blocking transfer fills it. */
 static int replay(dk_call *k, dk_xfer *x)
 {
+	if (x->traced)
+		k->trace = NULL; /* an earlier run traced this transfer */
+	x->traced = 1;
 	k->status = x->k.status;
 	k->start_us = x->k.start_us;
 	k->end_us = x->k.end_us;
@@ -670,6 +717,8 @@ int dk__async_perform(dk_call *k)
 		a->cursor = x->next;
 		return replay(k, x);
 	}
+	if (a->blocking)
+		return DK__ASYNC_BLOCK_HERE; /* on a worker: the blocking transfer */
 	if (x)
 		free_xfers(a, x); /* the run took another way: its later transfers are stale */
 	return start(a, k);
@@ -680,7 +729,7 @@ int dk__async_perform(dk_call *k)
 dk_loop_node *dk__loop_attach(dk_loop *L, dk_stream *s, CURL *easy)
 {
 	dk_loop_node *n = calloc(1, sizeof(*n));
-	int running = 0;
+	int running = 0; /* the request is sent by dk__loop_kick() */
 
 	if (!n)
 		return NULL;
@@ -703,9 +752,16 @@ dk_loop_node *dk__loop_attach(dk_loop *L, dk_stream *s, CURL *easy)
 	if (L->nodes)
 		L->nodes->prev = n;
 	L->nodes = n;
+	(void)running;
+	return n;
+}
+
+void dk__loop_kick(dk_loop *L)
+{
+	int running = 0;
+
 	curl_multi_socket_action(L->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	collect(L);
-	return n;
 }
 
 void dk__loop_detach(dk_loop_node *n)
@@ -757,15 +813,47 @@ int dk__async_stream(dk_stream **out, dk_call *k, int kind)
 	x = a->cursor;
 	while (x && x->k.negotiation && x->done)
 		x = x->next;
-	if (x && x->stream && same_request(&x->k, k)) {
+	if (x && (x->stream || x->open_rc) && same_request(&x->k, k)) {
+		if (x->open_rc) {
+			/* the open failed in an earlier run: the same error */
+			a->cursor = x->next;
+			dk__call_abort(k, 0);
+			return dk__err_msg(x->open_rc, x->open_err.http_status, x->open_err.curl_code,
+				x->open_msg ? x->open_msg : "", x->open_msg ? strlen(x->open_msg) : 0);
+		}
+		if (x->handed_run) {
+			/* handed out before: this run reads it from its start again */
+			dk_stream *t = dk__stream_rehand(x->stream);
+
+			dk__call_abort(k, 0);
+			if (!t)
+				return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+			a->cursor = x->next;
+			x->stream = t;
+			x->handed_run = a->nrun;
+			*out = t;
+			return 0;
+		}
 		if (!dk__stream_start_ready(x->stream))
 			return dk__call_abort(k, a->run = DK_ASYNC_PENDING); /* woken too early */
 		a->cursor = x->next;
 		s = x->stream;
-		x->stream = NULL;
 		x->done = 1;
 		dk__call_abort(k, 0); /* the stream carries the first run's bookkeeping */
-		return dk__stream_start_finish(out, s);
+		rc = dk__stream_start_finish(out, s);
+		if (rc) {
+			const dk_error *e = dk_error_last();
+
+			x->stream = NULL;
+			x->open_rc = rc;
+			x->open_err = *e;
+			x->open_err.message = NULL;
+			x->open_msg = strdup(e->message ? e->message : "");
+			return rc;
+		}
+		dk__stream_hold(s, a->token);
+		x->handed_run = a->nrun;
+		return 0;
 	}
 	if (x && !x->done && !x->stream)
 		return dk__call_abort(k, a->run = DK_ASYNC_PENDING);
@@ -800,4 +888,18 @@ int dk__async_stream(dk_stream **out, dk_call *k, int kind)
 	*pp = x;
 	a->run = DK_ASYNC_PENDING;
 	return DK_ASYNC_PENDING;
+}
+
+int dk__async_wait(void)
+{
+	dk_async *a = dk__async_tl;
+
+	if (a && !a->run)
+		a->run = DK_ASYNC_PENDING;
+	return DK_ASYNC_PENDING;
+}
+
+void dk__loop_node_move(dk_loop_node *n, dk_stream *s)
+{
+	n->s = s;
 }

@@ -29,6 +29,10 @@
 /* Non-blocking pulls: transfer steps (each a non-waiting perform) tried
  * while bytes keep arriving, before DK_STREAM_AGAIN. */
 #define DK_NB_STEPS 64
+/* A run reading a held stream replays what earlier runs read: beyond this
+ * much, the rest of the call runs on a worker (DK_ASYNC_BLOCKING) rather
+ * than replay more and more at each wait. */
+#define DK_HELD_LOG_MAX ((size_t)1 << 20)
 #define DK_CT_MUX "application/vnd.docker.multiplexed-stream"
 #define DK_CT_RAW "application/vnd.docker.raw-stream"
 
@@ -68,6 +72,18 @@ struct dk_stream {
 	dk_loop_node *lnode; /* NULL once the loop is gone */
 	uint64_t loop_token; /* named in dk_loop_done() when there is news */
 	int loop_notified;   /* named since the last pull */
+
+	/* Held by an asynchronous call's record while its runs replay (loop.c):
+	 * each run reads the stream from its start again, so what was handed
+	 * out is logged; a run's pull with nothing new makes the run pending.
+	 * Each run gets its own dk_stream (the state moves, dk__stream_rehand):
+	 * the previous one becomes a husk that only its memory is. */
+	int held;
+	int released;        /* the caller freed it: parked for the next run */
+	int husk;            /* the state moved to another dk_stream */
+	struct dk_logmsg { int id; size_t off, len; } *log;
+	size_t nlog, caplog, logpos;
+	dkbuf logbuf;
 };
 
 /* Tell the loop's caller that the stream has news (once per pull). */
@@ -325,6 +341,8 @@ static void stream_destroy(dk_stream *s)
 	free(s->runs);
 	dkbuf_dispose(&s->trace_prefix);
 	dk__call_dispose(&s->call);
+	free(s->log);
+	dkbuf_dispose(&s->logbuf);
 	free(s);
 }
 
@@ -410,7 +428,7 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 	*out = NULL;
 	if ((rc = dk__call_ready(k)))
 		return dk__call_abort(k, rc);
-	if (dk__async_tl)
+	if (dk__async_tl && !dk__async_blocking_ok())
 		return dk__async_stream(out, k, kind); /* on the event loop (loop.c) */
 	if ((rc = stream_new(&s, k, kind, 0)))
 		return rc;
@@ -448,6 +466,7 @@ int dk__stream_start(dk_stream **out, dk_call *k, int kind, dk_loop *L, uint64_t
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory (event loop)");
 	}
 	*out = s;
+	dk__loop_kick(L);
 	return 0;
 }
 
@@ -470,6 +489,64 @@ int dk__stream_start_finish(dk_stream **out, dk_stream *s)
 void dk__stream_start_cancel(dk_stream *s)
 {
 	stream_destroy(s);
+}
+
+void dk__stream_hold(dk_stream *s, uint64_t token)
+{
+	s->held = 1;
+	s->released = 0;
+	s->logpos = 0;
+	s->loop_token = token;
+	s->loop_notified = 0;
+}
+
+dk_stream *dk__stream_rehand(dk_stream *s)
+{
+	dk_stream *t = malloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	*t = *s;
+	/* what points at the state: libcurl's callbacks and the loop's node */
+	curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_OPENSOCKETDATA, t);
+	if (t->lnode)
+		dk__loop_node_move(t->lnode, t);
+	if (s->released)
+		free(s);
+	else
+		s->husk = 1; /* its caller frees only its memory */
+	t->released = 0;
+	t->logpos = 0;
+	t->loop_notified = 0;
+	return t;
+}
+
+void dk__stream_unhold(dk_stream *s, int owned)
+{
+	if (owned && !s->released) {
+		/* the caller's now: it reads on from where its run got */
+		s->held = 0;
+		free(s->log);
+		s->log = NULL;
+		s->nlog = s->caplog = s->logpos = 0;
+		dkbuf_dispose(&s->logbuf);
+		s->loop_token = 0;
+		s->loop_notified = 0;
+		return;
+	}
+	if (!s->released) {
+		/* a caller may still hold this one: leave it a husk */
+		dk_stream *t = dk__stream_rehand(s);
+
+		if (!t)
+			return; /* out of memory: leaked rather than freed twice */
+		s = t;
+	}
+	s->held = 0;
+	dk_stream_free(s);
 }
 
 void dk__stream_loop_done(dk_stream *s, int result)
@@ -539,6 +616,45 @@ static int take(dk_stream *s, int *id, const char **data, size_t *len)
 	}
 }
 
+/* take() for a held stream: what earlier runs got first, again; what is
+ * new is logged for the next run. */
+static int take_logged(dk_stream *s, int *id, const char **data, size_t *len)
+{
+	struct dk_logmsg *m;
+	int rc;
+
+	if (!s->held)
+		return take(s, id, data, len);
+	if (s->logpos < s->nlog) {
+		m = &s->log[s->logpos++];
+		*id = m->id;
+		*data = s->logbuf.ptr + m->off;
+		*len = m->len;
+		return 1;
+	}
+	rc = take(s, id, data, len);
+	if (rc != 1)
+		return rc;
+	if (s->nlog == s->caplog) {
+		size_t cap = s->caplog ? s->caplog * 2 : 32;
+		struct dk_logmsg *l = realloc(s->log, cap * sizeof(*l));
+
+		if (!l)
+			return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+		s->log = l;
+		s->caplog = cap;
+	}
+	m = &s->log[s->nlog];
+	m->id = *id;
+	m->off = s->logbuf.len;
+	m->len = *len;
+	if (dkbuf_put(&s->logbuf, *data, *len))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	s->nlog++;
+	s->logpos = s->nlog;
+	return 1;
+}
+
 /* At the end of the transfer: 0 for a clean end, else the error. */
 static int end_rc(dk_stream *s)
 {
@@ -576,6 +692,8 @@ static int advance(dk_stream *s, int *steps)
 			return 1;
 		if (s->nonblocking)
 			return DK_STREAM_AGAIN; /* wait for dk_loop_done() to name it */
+		if (dk__async_tl && s->held && s->logbuf.len <= DK_HELD_LOG_MAX)
+			return dk__async_wait(); /* the run waits for the stream's news */
 		if (dk__async_tl)
 			return dk__async_refuse(&s->call); /* a synchronous reader: on a worker */
 		return set_final(s, dk__err(DK_EUNSUPPORTED, 0, 0,
@@ -599,6 +717,8 @@ static int next_any(dk_stream *s, int *id, const char **data, size_t *len)
 	int rc, steps = 0;
 
 	s->loop_notified = 0;
+	if (s->held && s->logpos < s->nlog)
+		return take_logged(s, id, data, len);
 	if (s->final_rc < 0)
 		return final_error(s);
 	if (s->final_rc == 1)
@@ -606,7 +726,7 @@ static int next_any(dk_stream *s, int *id, const char **data, size_t *len)
 	for (;;) {
 		if (atomic_load(&s->canceled))
 			return set_final(s, dk__err(DK_ECANCELED, 0, 0, "%s: stream canceled", s->call.op));
-		rc = take(s, id, data, len);
+		rc = take_logged(s, id, data, len);
 		if (rc < 0)
 			return set_final(s, rc);
 		if (rc == 1)
@@ -678,18 +798,26 @@ int dk_stream_next_batch(dk_stream *s, int merge, const char **data, size_t *len
 	if (s->kind == DK_STREAM_JSON)
 		merge = 0;
 	s->loop_notified = 0;
-	if (s->final_rc < 0)
-		return final_error(s);
-	if (s->final_rc == 1)
-		return 0;
+	if (!(s->held && s->logpos < s->nlog)) {
+		if (s->final_rc < 0)
+			return final_error(s);
+		if (s->final_rc == 1)
+			return 0;
+	}
 	for (;;) {
+		if (s->held && s->logpos < s->nlog) {
+			rc = take_logged(s, &id, &d, &n);
+			if (rc == 1 && !(rc = batch_add(s, merge, id, d, n)))
+				continue;
+			return set_final(s, rc);
+		}
 		if (atomic_load(&s->canceled)) {
 			set_final(s, dk__err(DK_ECANCELED, 0, 0, "%s: stream canceled", s->call.op));
 			if (s->nruns)
 				break;
 			return DK_ECANCELED;
 		}
-		rc = take(s, &id, &d, &n);
+		rc = take_logged(s, &id, &d, &n);
 		if (rc < 0) {
 			set_final(s, rc);
 			if (s->nruns)
@@ -793,6 +921,8 @@ int dk_stream_foreach(dk_stream *s, dk_stream_cb cb, void *userdata)
 
 	if (!s || !cb)
 		return dk__err(DK_EINVAL, 0, 0, "dk_stream_foreach: NULL argument");
+	if (s->on_loop && dk__async_tl)
+		return dk__async_refuse(&s->call); /* a whole-stream consumer: on a worker */
 	nb = s->nonblocking;
 	s->nonblocking = 0; /* a whole-stream consumer waits */
 	while ((rc = dk_stream_next(s, &d, &n)) == 1) {
@@ -818,6 +948,8 @@ int dk_stream_copy_fd(dk_stream *s, int fd, uint64_t *copied)
 		*copied = 0;
 	if (!s)
 		return dk__err(DK_EINVAL, 0, 0, "dk_stream_copy_fd: NULL stream");
+	if (s->on_loop && dk__async_tl)
+		return dk__async_refuse(&s->call); /* a whole-stream consumer: on a worker */
 	nb = s->nonblocking;
 	s->nonblocking = 0; /* a whole-stream consumer waits */
 	while ((rc = dk_stream_next(s, &d, &n)) == 1) {
@@ -856,6 +988,14 @@ void dk_stream_free(dk_stream *s)
 {
 	if (!s)
 		return;
+	if (s->husk) {
+		free(s); /* its state lives on in another dk_stream */
+		return;
+	}
+	if (s->held) {
+		s->released = 1; /* parked: the call's next run reads it again */
+		return;
+	}
 	s->call.end_us = dk__now_us();
 	if (s->call.trace) {
 		int code = s->final_rc < 0 ? s->final_rc : 0;

@@ -438,9 +438,12 @@ int dk_loop_done(dk_loop *L, uint64_t *tokens, int max);
 int dk_loop_running(const dk_loop *L);
 int dk_async_new(dk_async **out, dk_loop *L, uint64_t token);
 void dk_async_enter(dk_async *a);
+void dk_async_enter_blocking(dk_async *a);
 int dk_async_leave(dk_async *a, int rc);
 void dk_async_cancel(dk_async *a);
 void dk_async_free(dk_async *a);
+int dk_stream_set_loop_token(dk_stream *s, uint64_t token);
+dk_loop *dk_stream_loop(const dk_stream *s);
 /* session.h */
 typedef struct dk_session dk_session;
 int dk_session_new(dk_session **out, dk_client *c, const char *name,

@@ -275,7 +275,7 @@ def test_streamed_body_and_close_with_calls_in_flight(client, tmp_path):
         pending = asyncio.create_task(c.wait(cid))
         await asyncio.sleep(0.2)
         await c.close()
-        with pytest.raises(asyncio.CancelledError):
+        with pytest.raises(errors.Canceled):
             await pending
 
     try:
@@ -285,3 +285,69 @@ def test_streamed_body_and_close_with_calls_in_flight(client, tmp_path):
         assert b"hello from aio" in raw
     finally:
         client.remove_container(cid, force=True)
+
+
+def test_blocking_step_after_calls_on_the_loop_sends_nothing_twice(client):
+    """A method that makes calls on the loop and then needs a blocking one
+    (a streamed request body) finishes on a worker that replays the earlier
+    answers: the container is created once (a second create of the same
+    name would be a 409), the archive arrives."""
+    import io
+    import tarfile
+    name = unique("aio-mixed")
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tf:
+        ti = tarfile.TarInfo("mixed.txt")
+        ti.size = 6
+        tf.addfile(ti, io.BytesIO(b"mixed\n"))
+    seen: List[str] = []
+
+    def create_and_upload(api: Any) -> str:
+        cid: str = api.create_container(TEST_IMAGE, ["sleep", "60"], name=name,
+                                        labels=LABELS)["Id"]
+        assert api.inspect_container(cid)["Name"] == "/" + name
+        api.put_archive(cid, "/tmp", buf.getvalue())
+        return cid
+
+    async def main() -> str:
+        async with AsyncAPIClient() as c:
+            c.api.set_trace_hook(lambda t: seen.append(f"{t.method} {t.url}"))
+            cid: str = await c._run(create_and_upload, c.api)
+            c.api.set_trace_hook(None)
+            return cid
+
+    try:
+        cid = run(main())
+        assert sum("/containers/create" in s for s in seen) == 1, "\n".join(seen)
+        bits, _ = client.get_archive(cid, "/tmp/mixed.txt")
+        assert b"mixed\n" in b"".join(bits)
+    finally:
+        client.remove_container(name, force=True)
+
+
+def test_whole_stream_consumers_finish_on_a_worker(client, tmp_path):
+    """save_image(path) copies a stream to a file from C: on the loop the
+    stream is opened, the copy runs blocking on a worker (the same bytes as
+    the synchronous client writes)."""
+    client.save_image(TEST_IMAGE, str(tmp_path / "sync.tar"))
+
+    async def main() -> None:
+        async with AsyncAPIClient() as c:
+            await c.save_image(TEST_IMAGE, str(tmp_path / "async.tar"))
+            # and a large log read by the method itself (more than a run
+            # replays): the rest on a worker, the whole output returned
+            cid = (await c.create_container(
+                TEST_IMAGE, ["sh", "-c", "i=0; while [ $i -lt 40000 ]; do "
+                             "echo line-$i-padding-padding-padding; i=$((i+1)); done"],
+                labels=LABELS))["Id"]
+            try:
+                await c.start(cid)
+                assert (await c.wait(cid))["StatusCode"] == 0
+                out = await c.logs(cid)
+                assert out == client.logs(cid)
+                assert out.count(b"\n") == 40000 and len(out) > 1 << 20
+            finally:
+                await c.remove_container(cid, force=True)
+
+    run(main())
+    assert (tmp_path / "async.tar").read_bytes() == (tmp_path / "sync.tar").read_bytes()

@@ -126,6 +126,15 @@ DK_EXTERN(void) dk_async_enter(dk_async *a);
  */
 DK_EXTERN(int) dk_async_leave(dk_async *a, int rc);
 
+/**
+ * Begin a run on a worker thread after dk_async_leave() returned
+ * DK_ASYNC_BLOCKING: the transfers the earlier runs made are replayed,
+ * whatever is new runs blocking (the plain call mechanism), streams and
+ * hijacked connections included. End it with dk_async_leave() (its result
+ * is the operation's). The loop must not run this call meanwhile.
+ */
+DK_EXTERN(void) dk_async_enter_blocking(dk_async *a);
+
 /** Cancel the call: a running transfer is removed from the loop at once and
  * its connection closed (never reused); the next run returns DK_ECANCELED.
  * Idempotent. */

@@ -304,11 +304,16 @@ ASYNC_PENDING = int(lib.DK_ASYNC_PENDING)
 ASYNC_BLOCKING = int(lib.DK_ASYNC_BLOCKING)
 
 
+# the live loops by their C address, for the streams opened on them (a
+# WeakValueDictionary, made by the first loop: weakref is not a start-up import)
+_LOOPS: Any = None
+
+
 class Loop:
     """Owns one ``dk_loop`` (a libcurl multi handle) for one client: the call
     mechanism driven by an event loop (include/clibdocker/loop.h)."""
 
-    __slots__ = ("_ptr", "_client", "_fds", "_evs", "_toks", "__weakref__")
+    __slots__ = ("_ptr", "_client", "_fds", "_evs", "_toks", "owner", "__weakref__")
 
     _BATCH = 256
 
@@ -316,6 +321,13 @@ class Loop:
         out = ffi.new("dk_loop **")
         check(lib.dk_loop_new(out, client._p()))
         self._ptr: Any = ffi.gc(out[0], lib.dk_loop_free)
+        global _LOOPS
+        if _LOOPS is None:
+            import weakref
+            _LOOPS = weakref.WeakValueDictionary()
+        _LOOPS[int(ffi.cast("uintptr_t", out[0]))] = self
+        #: what drives it (clibdocker.aio), for the streams opened on it
+        self.owner: Any = None
         self._client = client  # the client outlives the loop
         self._fds = ffi.new("int[]", self._BATCH)
         self._evs = ffi.new("int[]", self._BATCH)
@@ -398,6 +410,11 @@ class AsyncCall:
 
     def enter(self) -> None:
         lib.dk_async_enter(self._ptr)
+
+    def enter_blocking(self) -> None:
+        """A run on a worker thread after ASYNC_BLOCKING: what the loop's
+        runs did is replayed, the rest runs blocking."""
+        lib.dk_async_enter_blocking(self._ptr)
 
     def leave(self) -> int:
         """ASYNC_PENDING, ASYNC_BLOCKING, or 0 (the run's outcome stands)."""
@@ -1204,10 +1221,19 @@ class Stream:
     by whichever of the two finishes last."""
 
     __slots__ = ("_ptr", "_lock", "_busy", "_closed", "_client", "_data", "_len", "_keep",
-                 "_runs", "_nruns", "_nb")
+                 "_runs", "_nruns", "_nb", "loop", "loop_token", "on_close")
 
     def __init__(self, ptr: Any, client: Client) -> None:
         self._ptr = ffi.gc(ptr, lib.dk_stream_free)
+        lp = lib.dk_stream_loop(ptr)
+        #: the event loop (Loop) whose multi handle moves this stream's
+        #: bytes, or None (its own)
+        self.loop: Optional[Loop] = None if lp == _NULL or _LOOPS is None else _LOOPS.get(
+            int(ffi.cast("uintptr_t", lp)))
+        self.loop_token = 0
+        #: on a loop: called by close() (may ask to free later, on the
+        #: loop's thread, by returning False)
+        self.on_close: Optional[Callable[["Stream"], bool]] = None
         self._lock = _lock()
         self._busy = False
         self._closed = False
@@ -1376,15 +1402,25 @@ class Stream:
             raise exc
         return int(n[0])
 
+    def set_loop_token(self, token: int) -> None:
+        """On a loop: the token dk_loop_done() names when there is news."""
+        with self._lock:
+            p = self._ptr
+            if p is not None:
+                check(lib.dk_stream_set_loop_token(p, token))
+                self.loop_token = token
+
     def close(self) -> None:
         """Stop the stream (from any thread) and free it."""
+        hook = self.on_close
+        now = hook(self) if hook is not None else True
         with self._lock:
             p = self._ptr
             if p is None:
                 return
             self._closed = True
-            if self._busy:
-                lib.dk_stream_cancel(p)
+            if self._busy or not now:
+                lib.dk_stream_cancel(p)  # freed by the pull, or on the loop's thread
             else:
                 self._free_locked()
 

@@ -40,7 +40,7 @@ from . import _binding
 from ._binding import Deferred, Loop
 from .api.client import APIClient
 
-__all__ = ["AsyncAPIClient", "AsyncDockerClient"]
+__all__ = ["AsyncAPIClient", "AsyncDockerClient", "AsyncHijackedSocket"]
 
 _IN = _binding.LOOP_IN
 _OUT = _binding.LOOP_OUT
@@ -51,6 +51,19 @@ _PENDING = _binding.ASYNC_PENDING
 _BLOCKING = _binding.ASYNC_BLOCKING
 
 
+def _blocking_run(a: Any, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    a.enter_blocking()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        a.leave()
+
+
+def _wake(fut: "Optional[asyncio.Future[None]]") -> None:
+    if fut is not None and not fut.done():
+        fut.set_result(None)
+
+
 class _Driver:
     """One client's multi handle on one asyncio loop: sockets and the timer
     of libcurl become the loop's readers, writers and a call_later."""
@@ -59,6 +72,7 @@ class _Driver:
 
     def __init__(self, native: Any, loop: asyncio.AbstractEventLoop) -> None:
         self.L = Loop(native)
+        self.L.owner = self
         self.loop = loop
         self.waiters: Dict[int, "asyncio.Future[None]"] = {}
         self.fds: Dict[int, int] = {}
@@ -129,7 +143,7 @@ class _Driver:
         else:
             token = next(self.tokens)
             a = self.L.call(token)
-        reuse = False
+        reuse = worker = False
         try:
             while True:
                 a.enter()
@@ -148,11 +162,18 @@ class _Driver:
                     await fut  # a cancellation lands here: the finally frees the transfer
                     continue
                 if state == _BLOCKING:
-                    # by nature blocking (a streamed body, a stream or a
-                    # hijacked connection being opened): a worker thread
-                    a.free()
-                    return await self.loop.run_in_executor(
-                        executor, functools.partial(fn, *args, **kwargs))
+                    # blocking by nature (a streamed request body, a hijacked
+                    # connection): on a worker, which replays what the runs
+                    # here did (nothing is sent twice) and blocks for the rest
+                    efut = self.loop.run_in_executor(executor, _blocking_run, a, fn, args,
+                                                     kwargs)
+                    try:
+                        return await efut
+                    except asyncio.CancelledError:
+                        # the worker still uses the call: freed when it is done
+                        efut.add_done_callback(lambda _, a=a: a.free())  # type: ignore[misc]
+                        worker = True
+                        raise
                 reuse = len(spare) < 1024
                 if exc is not None:
                     raise exc
@@ -163,7 +184,51 @@ class _Driver:
                 spare.append((token, a))
             else:
                 self.waiters.pop(token, None)
-                a.free()
+                if not worker:
+                    a.free()
+
+    async def wait_stream(self, st: Any) -> None:
+        """Until the loop has news for stream ``st`` (a _binding.Stream opened
+        on it, whose bytes move with the loop's steps), or its idle timeout."""
+        token = st.loop_token
+        if not token:
+            token = next(self.tokens)
+            st.set_loop_token(token)
+            st.on_close = self.stream_closing
+        fut = self.loop.create_future()
+        self.waiters[token] = fut
+        try:
+            # the pull may have resumed a paused transfer, or news be queued
+            self.sync(self.L.pending())
+            if fut.done():
+                return
+            _, timeout = st.wait_info()
+            if timeout == 0:
+                return
+            if timeout is None:
+                await fut
+                return
+            handle = self.loop.call_later(timeout, _wake, fut)
+            try:
+                await fut
+            finally:
+                handle.cancel()
+        finally:
+            if self.waiters.get(token) is fut:
+                del self.waiters[token]
+
+    def stream_closing(self, st: Any) -> bool:
+        """Stream.close(): its reader woken; True: free it now (on the
+        loop's thread), False: it is freed there later."""
+        try:
+            running: Optional[asyncio.AbstractEventLoop] = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self.loop or self.loop.is_closed():
+            _wake(self.waiters.pop(st.loop_token, None))
+            return True
+        self.loop.call_soon_threadsafe(st.close)
+        return False
 
     def close(self) -> None:
         loop = self.loop
@@ -177,11 +242,76 @@ class _Driver:
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
-        for fut in self.waiters.values():
-            if not fut.done():
-                fut.cancel()
-        self.waiters.clear()
         self.L.close()
+        # woken, each finds its call canceled (Canceled) or its stream over
+        for fut in self.waiters.values():
+            _wake(fut)
+        self.waiters.clear()
+
+
+# methods that may return a hijacked connection (HijackedSocket)
+_HIJACKING = frozenset({"attach_socket", "exec_start", "attach_websocket"})
+
+
+class AsyncHijackedSocket:
+    """A hijacked attach/exec connection for asyncio (what
+    ``attach_socket()`` and ``exec_start(socket=True)`` of
+    :class:`AsyncAPIClient` give): ``await read()``, ``await write()``,
+    ``await close_write()``, ``async for`` over demultiplexed ``frames()``,
+    over unix, TCP, TLS and ssh alike. Each read or write waits on a worker
+    thread of the loop's executor (the C connection's reads block; see
+    docs/asyncio.md); ``close()`` stops a pending read at once. ``sync`` is
+    the :class:`~clibdocker.hijack.HijackedSocket` underneath."""
+
+    def __init__(self, sock: Any, executor: Optional[Executor] = None) -> None:
+        self.sync = sock
+        self._executor = executor
+
+    def _off(self, fn: Callable[..., Any], *args: Any) -> "asyncio.Future[Any]":
+        return asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    async def read(self, n: int = 65536) -> bytes:
+        """Up to ``n`` raw bytes (frame headers included when the output is
+        multiplexed, as ``recv``); ``b""`` at the end."""
+        return await self._off(self.sync.recv, n)  # type: ignore[no-any-return]
+
+    async def write(self, data: Any) -> None:
+        """Write all of ``data`` to stdin."""
+        await self._off(self.sync.sendall, data)
+
+    async def close_write(self) -> None:
+        """End stdin (the process sees end-of-file); reading goes on."""
+        import socket
+        await self._off(self.sync.shutdown, socket.SHUT_WR)
+
+    async def frames(self, demux: bool = False) -> Any:
+        """``async for`` over the output: bytes per frame, or with ``demux``
+        ``(stdout, None)`` / ``(None, stderr)`` (as :meth:`HijackedSocket.frames`)."""
+        it = iter(self.sync.frames(demux))
+        end = object()
+        while True:
+            item = await self._off(next, it, end)
+            if item is end:
+                return
+            yield item
+
+    async def read_all(self, demux: bool = False) -> Any:
+        """All the output until the end (as :meth:`HijackedSocket.read_all`)."""
+        return await self._off(self.sync.read_all, demux)
+
+    def close(self) -> None:
+        """Close the connection (a pending read ends)."""
+        self.sync.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.sync.closed)
+
+    async def __aenter__(self) -> "AsyncHijackedSocket":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
 
 
 class AsyncAPIClient:
@@ -221,6 +351,18 @@ class AsyncAPIClient:
 
         async def later(args: Any, kwargs: Any) -> Any:
             return await self._driver().run(attr, args, kwargs, self._executor)
+
+        if name in _HIJACKING:
+            @functools.wraps(attr)
+            async def hijacking(*args: Any, **kwargs: Any) -> Any:
+                res = await self._driver().run(attr, args, kwargs, self._executor)
+                from .hijack import HijackedSocket
+                if isinstance(res, HijackedSocket):
+                    return AsyncHijackedSocket(res, self._executor)
+                return res
+
+            self.__dict__[name] = hijacking
+            return hijacking
 
         @functools.wraps(attr)
         def call(*args: Any, **kwargs: Any) -> Awaitable[Any]:

@@ -16,6 +16,10 @@ async def wait_readable(stream: Stream) -> None:
     its socket readable, or the time libcurl or the idle timeout asks for
     (at most 1 s, so a close() from elsewhere is seen)."""
     import asyncio
+    loop_ = stream.loop
+    if loop_ is not None and loop_.owner is not None:
+        await loop_.owner.wait_stream(stream)  # on an event loop's multi (aio)
+        return
     fd, timeout = stream.wait_info()
     if timeout == 0:
         await asyncio.sleep(0)
