@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the libraries the wheel links statically: libcurl and json-c from
+# Build the libraries the wheel links statically: libcurl, json-c and libnghttp2 from
 # Debian's own source packages (the versions, and the security patches, of
 # the machine's release), libcurl cut down to what a Docker client uses:
 # HTTP/1.1, unix sockets, TLS through OpenSSL, proxies, zlib. OpenSSL and
@@ -77,9 +77,9 @@ for a in libssl.a libcrypto.a libz.a; do
     || die "$a not found (apt-get install libssl-dev zlib1g-dev)"
 done
 fetch_sources
-curl_ver=$(src_version curl); jsonc_ver=$(src_version json-c)
-[ -n "$curl_ver" ] && [ -n "$jsonc_ver" ] || die "curl/json-c not in the source index"
-stamp_want="curl=$curl_ver json-c=$jsonc_ver script=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
+curl_ver=$(src_version curl); jsonc_ver=$(src_version json-c); ng_ver=$(src_version nghttp2)
+[ -n "$curl_ver" ] && [ -n "$jsonc_ver" ] && [ -n "$ng_ver" ] || die "curl/json-c/nghttp2 not in the source index"
+stamp_want="curl=$curl_ver json-c=$jsonc_ver nghttp2=$ng_ver script=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
 if [ -f "$prefix/.stamp" ] && [ "$(cat "$prefix/.stamp")" = "$stamp_want" ]; then
   log "up to date: $stamp_want"
   exit 0
@@ -94,6 +94,19 @@ cmake -S "$work/json-c" -B "$work/json-c/build" -DCMAKE_BUILD_TYPE=Release \
   -DDISABLE_WERROR=ON -DHAVE_ARC4RANDOM=0 -DCMAKE_C_FLAGS="-O2 -fvisibility=hidden" >/dev/null 2>&1
 cmake --build "$work/json-c/build" -j"$jobs" >/dev/null
 cmake --install "$work/json-c/build" >/dev/null
+
+# libnghttp2 (BuildKit's session: we are the HTTP/2 server on the engine's
+# connection; Debian's libnghttp2.a is not position-independent)
+log "nghttp2 $ng_ver (the library only)"
+unpack nghttp2 "$ng_ver" "$work/nghttp2"
+cmake -S "$work/nghttp2" -B "$work/nghttp2/build" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_INSTALL_LIBDIR=lib -DENABLE_LIB_ONLY=ON \
+  -DENABLE_STATIC_LIB=ON -DENABLE_SHARED_LIB=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+  -DCMAKE_C_FLAGS="-O2 -fvisibility=hidden" >"$work/nghttp2-configure.log" 2>&1 \
+  || { tail -30 "$work/nghttp2-configure.log"; die "nghttp2 configure failed"; }
+cmake --build "$work/nghttp2/build" -j"$jobs" >"$work/nghttp2-make.log" 2>&1 \
+  && cmake --install "$work/nghttp2/build" >>"$work/nghttp2-make.log" 2>&1 \
+  || { tail -30 "$work/nghttp2-make.log"; die "nghttp2 build failed"; }
 
 log "curl $curl_ver (HTTP only, unix sockets, OpenSSL, proxies, zlib)"
 unpack curl "$curl_ver" "$work/curl"

@@ -61,6 +61,26 @@ def main() -> int:
             dc.images.remove(image_tag, force=True)
         except clibdocker.errors.ImageNotFound:
             pass
+    # a BuildKit build through a session (the HTTP/2 server side: libnghttp2 inside the wheel)
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write(f"FROM {IMAGE}\nCOPY hello.txt /hello.txt\nRUN cat /hello.txt\n"
+                    "LABEL clibdocker-test=1\n")
+        with open(os.path.join(d, "hello.txt"), "w") as f:
+            f.write(f"buildkit-{tag}")
+        bk_tag = f"clibdocker-test/wheel-check-bk:{tag}"
+        try:
+            msgs = list(c.build(path=d, tag=bk_tag, buildkit=True, decode=True, nocache=True))
+            assert any(m.get("id") == "moby.image.id" for m in msgs), msgs[-3:]
+            out = dc.containers.run(bk_tag, ["cat", "/hello.txt"], remove=True, labels=LABELS)
+            assert out == f"buildkit-{tag}".encode(), out
+            print("BuildKit built and ran", bk_tag)
+        finally:
+            try:
+                dc.images.remove(bk_tag, force=True)
+            except clibdocker.errors.ImageNotFound:
+                pass
     dc.close()
     c.close()
     print("wheel check: ok")
