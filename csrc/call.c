@@ -656,6 +656,7 @@ int dk__call_status_error(dk_call *k)
 	} else {
 		dk__err(code, (int)st, 0, "%s: the engine answered HTTP %ld", k->op, st);
 	}
+	dk__err_set_url(k->url.ptr);
 	json_object_put(root);
 	return code;
 }

@@ -8,12 +8,15 @@
 #define DK_ERRMSG_MAX 4096
 
 static _Thread_local char tl_msg[DK_ERRMSG_MAX];
-static _Thread_local dk_error tl_err = {0, 0, 0, NULL};
+static _Thread_local char tl_url[DK_ERRMSG_MAX];
+static _Thread_local dk_error tl_err = {0, 0, 0, NULL, NULL};
 
 const dk_error *dk_error_last(void)
 {
 	if (!tl_err.message)
 		tl_err.message = tl_msg;
+	if (!tl_err.request_url)
+		tl_err.request_url = tl_url;
 	return &tl_err;
 }
 
@@ -24,6 +27,14 @@ void dk_error_clear(void)
 	tl_err.curl_code = 0;
 	tl_msg[0] = '\0';
 	tl_err.message = tl_msg;
+	tl_url[0] = '\0';
+	tl_err.request_url = tl_url;
+}
+
+void dk__err_set_url(const char *url)
+{
+	snprintf(tl_url, sizeof(tl_url), "%s", url ? url : "");
+	tl_err.request_url = tl_url;
 }
 
 int dk__err(int code, int http_status, int curl_code, const char *fmt, ...)
@@ -37,6 +48,8 @@ int dk__err(int code, int http_status, int curl_code, const char *fmt, ...)
 	tl_err.http_status = http_status;
 	tl_err.curl_code = curl_code;
 	tl_err.message = tl_msg;
+	tl_url[0] = '\0';
+	tl_err.request_url = tl_url;
 	return code;
 }
 

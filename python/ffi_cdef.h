@@ -35,6 +35,7 @@ typedef struct dk_error {
 	int http_status;
 	int curl_code;
 	const char *message;
+	const char *request_url;
 } dk_error;
 const dk_error *dk_error_last(void);
 void dk_error_clear(void);

@@ -518,3 +518,34 @@ def test_bad_arguments_refused_early_are_the_engines_api_error(dp, cd, made) -> 
     with pytest.raises(errors.InvalidArgument):
         cd.rename(cid, "y")
     assert cd.inspect_container(cid)["Name"] != "/y"
+
+
+def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
+    """``str(APIError)`` and ``response.url``: docker-py's
+    ``404 Client Error for http+docker://localhost/v1.41/...: Not Found
+    ("...")``, for the requests without a query string (with one, the
+    parameters are clibdocker's own, in its order and spelling)."""
+    missing = unique()
+    calls = [
+        lambda c: c.inspect_container(missing),
+        lambda c: c.inspect_image(f"clibdocker-test/{missing}:v1"),
+        lambda c: c.inspect_volume(missing),
+        lambda c: c.inspect_network(missing),
+        lambda c: c.kill(missing),
+        lambda c: c.history(f"clibdocker-test/{missing}"),
+        lambda c: c.create_container(f"clibdocker-test/{missing}", "true"),
+    ]
+    for call in calls:
+        with pytest.raises(docker.errors.APIError) as want:
+            call(dp)
+        with pytest.raises(errors.APIError) as got:
+            call(cd)
+        assert str(got.value) == str(want.value)
+        assert got.value.response.url == want.value.response.url
+    # a request with a query: the same words around clibdocker's own URL
+    with pytest.raises(errors.NotFound) as got:
+        cd.remove_container(missing, force=True)
+    assert str(got.value).startswith("404 Client Error for http+docker://localhost/v")
+    assert f"/containers/{missing}" in str(got.value)
+    with pytest.raises(errors.NullResource, match="Resource ID was not provided"):
+        cd.inspect_image("")

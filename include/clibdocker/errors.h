@@ -35,6 +35,9 @@ typedef struct dk_error {
 	int http_status;     /**< HTTP status from the engine, or 0 (with DK_ETIMEOUT: the status of an answer whose body timed out) */
 	int curl_code;       /**< libcurl's CURLcode, or 0 */
 	const char *message; /**< the engine's `message`, or our own; never NULL */
+	const char *request_url; /**< with an HTTP error status: the URL of the request the
+	                          *   engine refused, as sent (an engine on a unix socket or
+	                          *   over ssh is http://localhost); else ""; never NULL */
 } dk_error;
 
 /**

@@ -49,6 +49,22 @@ _STATUS_CLASS = {
 }
 
 
+def _docker_py_url(e: Any) -> Optional[str]:
+    """The refused request's URL as docker-py shows it (``str(APIError)``,
+    ``response.url``): an engine on a unix socket (or over ssh) is
+    ``http+docker://localhost`` there, libcurl's ``http://localhost``."""
+    if e.request_url == _NULL or not e.request_url[0]:
+        return None
+    url = ffi.string(e.request_url).decode("utf-8", "replace")
+    if url.startswith("http://localhost/"):
+        url = "http+docker://localhost" + url[len("http://localhost"):]
+    # docker-py quotes path arguments keeping '/' and ':' (image names)
+    path, sep, query = url.partition("?")
+    for esc, ch in (("%2F", "/"), ("%2f", "/"), ("%3A", ":"), ("%3a", ":")):
+        path = path.replace(esc, ch)
+    return path + sep + query
+
+
 def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerException:
     """Build the exception for return code ``rc`` from the thread's last error."""
     e = lib.dk_error_last()
@@ -64,7 +80,7 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
             # found" on a pull stays NotFound); ``not_found`` only when the
             # engine said nothing
             cls = errors._api_error_class(404, msg) if msg else (not_found or errors.NotFound)
-        return errors._twin(cls)(msg, errors._Response(status, None, msg.encode()), msg)
+        return errors._twin(cls)(msg, errors._Response(status, _docker_py_url(e), msg.encode()), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
     if cls2 is errors.DockerTimeout or cls2 is errors.TransportError:
         # a timeout with a status: the engine's headers had come
