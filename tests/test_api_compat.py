@@ -542,6 +542,10 @@ def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
             call(cd)
         assert str(got.value) == str(want.value)
         assert got.value.response.url == want.value.response.url
+        # the engine's body, as docker-py's response holds it
+        assert got.value.response.content == want.value.response.content
+        assert got.value.response.json() == want.value.response.json()
+        assert got.value.response.reason == want.value.response.reason
     # a request with a query: the same words around clibdocker's own URL
     with pytest.raises(errors.NotFound) as got:
         cd.remove_container(missing, force=True)

@@ -80,7 +80,8 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
             # found" on a pull stays NotFound); ``not_found`` only when the
             # engine said nothing
             cls = errors._api_error_class(404, msg) if msg else (not_found or errors.NotFound)
-        return errors._twin(cls)(msg, errors._Response(status, _docker_py_url(e), msg.encode()), msg)
+        return errors._twin(cls)(msg, errors._Response(status, _docker_py_url(e),
+                                                       errors._Response.engine_body(msg)), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
     if cls2 is errors.DockerTimeout or cls2 is errors.TransportError:
         # a timeout with a status: the engine's headers had come

@@ -40,6 +40,17 @@ class _Response:
         self.url = url
         self.content = content
 
+    @classmethod
+    def engine_body(cls, message: str) -> bytes:
+        """The body the engine sends with an error status, ``{"message":
+        ...}`` and a newline, as Go's encoder writes it (what docker-py's
+        ``response.content`` / ``.text`` / ``.json()`` show)."""
+        import json
+        text = json.dumps({"message": message}, ensure_ascii=False, separators=(",", ":"))
+        for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+            text = text.replace(ch, esc)
+        return (text + "\n").encode("utf-8")
+
     @property
     def text(self) -> str:
         return self.content.decode("utf-8", "replace")
@@ -305,7 +316,7 @@ def refused_as_engine(exc: DockerException, status: int) -> DockerException:
         _REFUSED[base] = cls
     msg = str(exc)
     out = _twin(cls)(msg)
-    out.response = _Response(status, None, msg.encode())
+    out.response = _Response(status, None, _Response.engine_body(msg))
     out.explanation = msg
     out.__cause__ = exc.__cause__
     return out  # type: ignore[no-any-return]
