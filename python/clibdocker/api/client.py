@@ -255,6 +255,12 @@ class APIClient(_Areas):
                 raise errors.InvalidArgument(f"invalid Docker host URL {base_url!r}: {e}") from e
             if base_url.strip() == "unix://" or base_url.startswith("http+unix://"):
                 base_url = "unix://" + parsed[len("http+unix://"):]
+        if isinstance(version, str) and version not in ("auto", ""):
+            import re
+            m = re.fullmatch(r"(\d+)\.(\d+)", version)
+            if m and (int(m.group(1)), int(m.group(2))) < (1, 24):
+                # docker-py's words for a version it no longer speaks
+                raise InvalidVersion("API versions below 1.24 are no longer supported by this library.")
         self._native = Client(base_url, version, timeout)
         self._given_base_url = base_url
         self._tls = isinstance(base_url, str) and base_url.startswith("https://")
