@@ -161,3 +161,22 @@ def test_exception_class_names_under_the_alias_are_docker_pys(tmp_path: Path) ->
             cl.images.get(TEST_IMAGE).tag("Bad Repo")
         except errors.APIError as e:
             assert type(e).__name__ == "InvalidRepository"
+
+
+STAR = textwrap.dedent("""
+    from docker import *
+    from docker.utils import *
+    print(version.__version__, utils.__name__.split(".")[-1], constants.DEFAULT_TIMEOUT_SECONDS,
+          errors.NotFound.__name__, types.Mount.__name__, api.APIClient.__name__, auth.INDEX_NAME,
+          parse_bytes("1k"), split_command("a 'b c'"), sorted(kwargs_from_env(environment={})))
+""")
+
+
+def test_star_imports_under_the_alias_give_docker_pys_names(tmp_path: Path) -> None:
+    """``from docker import *`` and ``from docker.utils import *`` as
+    programs written for docker-py use them: the same names work."""
+    prog = tmp_path / "star.py"
+    prog.write_text(STAR)
+    ours = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path)
+    theirs = _run([str(prog)], dict(os.environ), tmp_path)
+    assert ours == theirs
