@@ -543,3 +543,44 @@ def test_api_error_text_and_url_like_docker_py(dp, cd):
     # a failure before any answer has no URL
     with pytest.raises(errors.NullResource):
         cd.inspect_container("")
+
+
+def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
+    """``str(APIError)`` and ``response.url``: docker-py's
+    ``404 Client Error for http+docker://localhost/v1.41/...: Not Found
+    ("...")``, with the query docker-py sends for the calls whose refusals
+    programs print most (remove, pull, tag, stats, commit, list filters)."""
+    missing = unique()
+    calls = [
+        lambda c: c.inspect_container(missing),
+        lambda c: c.inspect_image(f"clibdocker-test/{missing}:v1"),
+        lambda c: c.inspect_volume(missing),
+        lambda c: c.inspect_network(missing),
+        lambda c: c.kill(missing),
+        lambda c: c.history(f"clibdocker-test/{missing}"),
+        lambda c: c.create_container(f"clibdocker-test/{missing}", "true"),
+        # with query parameters: shown as docker-py sends them
+        lambda c: c.remove_container(missing),
+        lambda c: c.remove_container(missing, v=True, force=True),
+        lambda c: c.remove_image(f"clibdocker-test/{missing}:v1"),
+        lambda c: c.remove_image(missing, force=True),
+        lambda c: c.pull(f"127.0.0.1:5000/clibdocker-test/{missing}", tag="v1"),
+        lambda c: c.tag(missing, "clibdocker-test/x", "t"),
+        lambda c: c.stats(missing, stream=False),
+        lambda c: c.commit(missing, repository="clibdocker-test/x", message="a b"),
+        lambda c: c.volumes(filters={"bogus": "x y"}),
+        lambda c: c.containers(all=True, filters={"bogus": "x"}),
+    ]
+    for call in calls:
+        with pytest.raises(docker.errors.APIError) as want:
+            call(dp)
+        with pytest.raises(errors.APIError) as got:
+            call(cd)
+        assert str(got.value) == str(want.value)
+        assert got.value.response.url == want.value.response.url
+        # the engine's body, as docker-py's response holds it
+        assert got.value.response.content == want.value.response.content
+        assert got.value.response.json() == want.value.response.json()
+        assert got.value.response.reason == want.value.response.reason
+    with pytest.raises(errors.NullResource, match="Resource ID was not provided"):
+        cd.inspect_image("")

@@ -38,9 +38,15 @@ def test_fixed_versions_are_accepted(version: str) -> None:
         c.close()
 
 
-@pytest.mark.parametrize("version", ["1.10", "1.23", "1.56", "2.0"])
+@pytest.mark.parametrize("version", ["1.56", "2.0"])
 def test_versions_out_of_range_raise_invalid_version(version: str) -> None:
     with pytest.raises(errors.InvalidVersion, match="1.24 to 1.55"):
+        clibdocker.APIClient(version=version)
+
+
+@pytest.mark.parametrize("version", ["1.10", "1.23"])
+def test_versions_below_the_minimum_raise_docker_pys_invalid_version(version: str) -> None:
+    with pytest.raises(errors.InvalidVersion, match="below 1.24 are no longer supported"):
         clibdocker.APIClient(version=version)
 
 

@@ -594,3 +594,12 @@ def test_close_releases_idle_connections_and_client_stays_usable():
     with clibdocker.DockerClient(version="1.41") as d:
         d.close()
         assert d.info()["ID"]
+
+
+@pytest.mark.parametrize("version", ["1.23", "0.1", "1.9"])
+def test_too_old_version_is_refused_with_docker_pys_words(version):
+    with pytest.raises(docker.errors.InvalidVersion) as theirs:
+        docker.APIClient(version=version)
+    with pytest.raises(errors.InvalidVersion) as ours:
+        clibdocker.APIClient(version=version)
+    assert str(ours.value) == str(theirs.value)

@@ -116,3 +116,67 @@ def test_transport_stand_ins(tmp_path: Path) -> None:
             "assert isinstance(a, UnixHTTPAdapter), a\nprint('fine', a.socket_path)\n")
     out = _run(["-c", code], _env(DOCKER_HOST="unix:///var/run/docker.sock"), tmp_path)
     assert "fine /var/run/docker.sock" in out
+
+
+NAMES = textwrap.dedent("""
+    import uuid
+    import docker
+    from docker.errors import APIError
+    client = docker.from_env()
+    name = "clibdocker-test-names-" + uuid.uuid4().hex[:8]
+    c = client.containers.create("%s", "true", name=name, labels={"clibdocker-test": "1"})
+    out = []
+    try:
+        for call in (lambda: client.containers.create("%s", "true", name=name,
+                                                      labels={"clibdocker-test": "1"}),
+                     lambda: c.rename("x"),
+                     lambda: client.images.get("%s").tag("Bad Repo")):
+            try:
+                call()
+            except APIError as e:
+                out.append((type(e).__name__, e.status_code))
+    finally:
+        c.remove()
+    print(out)
+""")
+
+
+def test_exception_class_names_under_the_alias_are_docker_pys(tmp_path: Path) -> None:
+    """A program written for docker-py prints ``type(e).__name__``: under the
+    alias a 409 (clibdocker's Conflict) and an argument refused before the
+    request (InvalidArgument/InvalidRepository, also the engine's APIError)
+    are named APIError, as docker-py's are; the same program run with
+    docker-py prints the same."""
+    from conftest import TEST_IMAGE
+    prog = tmp_path / "names.py"
+    prog.write_text(NAMES % (TEST_IMAGE, TEST_IMAGE, TEST_IMAGE))
+    ours = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path)
+    theirs = _run([str(prog)], dict(os.environ), tmp_path)
+    assert ours == theirs == "[('APIError', 409), ('APIError', 400), ('APIError', 500)]\n"
+    # without the alias, clibdocker's own (more specific) classes keep their names
+    import clibdocker
+    from clibdocker import errors
+    with clibdocker.from_env() as cl:
+        try:
+            cl.images.get(TEST_IMAGE).tag("Bad Repo")
+        except errors.APIError as e:
+            assert type(e).__name__ == "InvalidRepository"
+
+
+STAR = textwrap.dedent("""
+    from docker import *
+    from docker.utils import *
+    print(version.__version__, utils.__name__.split(".")[-1], constants.DEFAULT_TIMEOUT_SECONDS,
+          errors.NotFound.__name__, types.Mount.__name__, api.APIClient.__name__, auth.INDEX_NAME,
+          parse_bytes("1k"), split_command("a 'b c'"), sorted(kwargs_from_env(environment={})))
+""")
+
+
+def test_star_imports_under_the_alias_give_docker_pys_names(tmp_path: Path) -> None:
+    """``from docker import *`` and ``from docker.utils import *`` as
+    programs written for docker-py use them: the same names work."""
+    prog = tmp_path / "star.py"
+    prog.write_text(STAR)
+    ours = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path)
+    theirs = _run([str(prog)], dict(os.environ), tmp_path)
+    assert ours == theirs

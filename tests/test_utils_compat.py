@@ -755,3 +755,22 @@ def test_random_inputs_agree():
             same("ports", "split_port", text(port_parts, 6))
             same("fnmatch", "fnmatch", text("ab/.*[]\\-", 6), text("ab*?/[]!^-\\.", 6))
             same("build", "match_tag", text("aA0:/._-@", 8))
+
+
+def test_star_import_of_utils_gives_docker_pys_names() -> None:
+    """``from docker.utils import *`` (the lazy module has no globals for
+    its helpers): the same public names as with docker-py just imported
+    (each in a fresh interpreter: which submodules docker-py exports depends
+    on what was loaded before), each the helper itself."""
+    import subprocess
+    code = ("import {0}; ns = {{}}; exec('from {0}.utils import *', ns); "
+            "print(sorted(k for k in ns if not k.startswith('_')))")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(clibdocker.__file__)))
+    names = [subprocess.run([sys.executable, "-c", code.format(m)], capture_output=True, text=True,
+                            check=True, env=env, timeout=60).stdout for m in ("docker", "clibdocker")]
+    assert names[0] == names[1] and "parse_bytes" in names[0]
+    ours: dict = {}
+    exec("from clibdocker.utils import *", ours)
+    assert ours["parse_bytes"]("1k") == 1024
+    assert ours["kwargs_from_env"] is clibdocker.utils.kwargs_from_env
+    assert ours["utils"] is importlib.import_module("clibdocker.utils.utils")

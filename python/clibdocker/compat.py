@@ -62,7 +62,12 @@ def _alias_module() -> Any:
         "__getattr__": __getattr__, "__dir__": __dir__,
         "__path__": list(clibdocker.__path__), "__file__": clibdocker.__file__,
         "__version__": DOCKER_PY_VERSION, "__clibdocker_alias__": True,
-        "__all__": list(getattr(clibdocker, "__all__", [])),
+        # ``from docker import *`` gives docker-py's names (its package has
+        # no __all__: the public names and the submodules it imports; not
+        # ``transport``, which clibdocker does not reproduce)
+        "__all__": ["APIClient", "Context", "ContextAPI", "DockerClient", "TLSConfig", "api", "auth",
+                    "client", "constants", "context", "credentials", "errors", "from_context",
+                    "from_env", "models", "tls", "types", "utils", "version"],
     })
     return mod
 

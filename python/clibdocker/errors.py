@@ -43,6 +43,17 @@ class _Response:
         self.url = url
         self.content = content
 
+    @classmethod
+    def engine_body(cls, message: str) -> bytes:
+        """The body the engine sends with an error status, ``{"message":
+        ...}`` and a newline, as Go's encoder writes it (what docker-py's
+        ``response.content`` / ``.text`` / ``.json()`` show)."""
+        import json
+        text = json.dumps({"message": message}, ensure_ascii=False, separators=(",", ":"))
+        for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+            text = text.replace(ch, esc)
+        return (text + "\n").encode("utf-8")
+
     @property
     def text(self) -> str:
         return self.content.decode("utf-8", "replace")
@@ -308,7 +319,7 @@ def refused_as_engine(exc: DockerException, status: int) -> DockerException:
         _REFUSED[base] = cls
     msg = str(exc)
     out = _twin(cls)(msg)
-    out.response = _Response(status, None, msg.encode())
+    out.response = _Response(status, None, _Response.engine_body(msg))
     out.explanation = msg
     out.__cause__ = exc.__cause__
     return out  # type: ignore[no-any-return]
@@ -344,34 +355,57 @@ def _requests_bases(cls: type, rex: Any, in_body: bool = False) -> Tuple[type, .
     return ()
 
 
+def _alias_active() -> bool:
+    """``import docker`` is clibdocker (:mod:`clibdocker.compat`): the
+    program was written for docker-py."""
+    top = sys.modules.get("docker")
+    return top is not None and (getattr(top, "__clibdocker_alias__", False) is True
+                                or top is sys.modules.get("clibdocker"))
+
+
+def _docker_py_name(cls: type, in_body: bool, alias: bool) -> str:
+    """The class name docker-py's exception has where clibdocker raises
+    ``cls``: a transport failure or a timeout is requests' ConnectionError
+    / ReadTimeout there; for a program written for docker-py (under the
+    alias) a 409, a registry's refusal and an error inside a stream are its
+    APIError. Other classes keep their names."""
+    if cls is TransportError:
+        return "ConnectionError"
+    if cls is DockerTimeout:
+        return "ConnectionError" if in_body else "ReadTimeout"
+    if alias and (cls in (Conflict, Unauthorized, StreamError) or cls in _REFUSED.values()):
+        return "APIError"
+    return cls.__name__
+
+
 def _twin(cls: type, in_body: bool = False) -> Any:
-    """``cls``, or -- when the program has imported ``requests`` -- a
-    subclass of ``cls`` that is also the matching ``requests`` exception
-    (HTTPError for APIError and its subclasses, ConnectionError for
-    TransportError, ConnectionError and ReadTimeout for DockerTimeout),
-    named like ``cls``. Made once per class; ``requests`` is never imported
-    here (a program that catches its exceptions has imported it).
+    """``cls``, or a subclass of it for a program written for docker-py:
+    when the program has imported ``requests``, also the matching
+    ``requests`` exception (HTTPError for APIError and its subclasses,
+    ConnectionError for TransportError, ConnectionError and ReadTimeout for
+    DockerTimeout); named as docker-py's exception is named there (see
+    :func:`_docker_py_name`; under the ``docker`` alias only, or with
+    ``requests``). Made once per class and situation; ``requests`` is never
+    imported here (a program that catches its exceptions has imported it).
     ``in_body``: a timeout after the engine's headers (ConnectionError only)."""
-    key: Any = (cls, True) if in_body else cls
+    mod = sys.modules.get("requests.exceptions")
+    alias = _alias_active()
+    if mod is None and not alias:
+        return cls
+    key: Any = (cls, in_body, mod is not None, alias)
     twin = _TWINS.get(key)
     if twin is not None:
         return twin
-    mod = sys.modules.get("requests.exceptions")
-    if mod is None:
-        return cls
-    bases = tuple(b for b in _requests_bases(cls, mod, in_body) if not issubclass(cls, b))
-    if not bases:
+    bases: Tuple[type, ...] = ()
+    if mod is not None:
+        bases = tuple(b for b in _requests_bases(cls, mod, in_body) if not issubclass(cls, b))
+    name = _docker_py_name(cls, in_body, alias) if (bases or alias) else cls.__name__
+    if not bases and name == cls.__name__:
         _TWINS[key] = cls
         return cls
     try:
         # requests' RequestException.__init__ may not run (the builtin
         # OSError init comes first): its attributes default here
-        # a class docker-py has keeps its name; a transport failure or a
-        # timeout (requests' own exception in docker-py) is named as the
-        # requests exception docker-py raises there
-        name = cls.__name__
-        if cls is TransportError or cls is DockerTimeout:
-            name = "ReadTimeout" if cls is DockerTimeout and not in_body else "ConnectionError"
         twin = type(name, (cls,) + bases,
                     {"__module__": cls.__module__, "__qualname__": name,
                      "__doc__": cls.__doc__, "response": None, "request": None})

@@ -142,6 +142,11 @@ int main(void)
 	CHECK(dk_container_inspect(&v, c, id, 0) == DK_ENOTFOUND);
 	CHECK(strstr(dk_error_last()->message, "No such container") != NULL);
 	CHECK(dk_error_last()->http_status == 404);
+	/* the refused request's URL, as sent */
+	CHECK(strstr(dk_error_last()->url, "/containers/") != NULL);
+	CHECK(strstr(dk_error_last()->url, "/json") != NULL);
+	dk_error_clear();
+	CHECK(dk_error_last()->url[0] == '\0');
 
 	/* the 'signal' parameter on the newer engine */
 	CHECK_RC(dk_client_new(&c2, env_or("CLIBDOCKER_TEST_ENGINE2",

@@ -16,7 +16,12 @@ tag = uuid.uuid4().hex[:8]
 LABELS = {"clibdocker-test": "1", "ph04": tag}
 FILTER = {"label": "ph04=" + tag}
 made, nets, vols = [], [], []
-octet = 100 + int(tag[:2], 16) % 100
+# a /16 no other network uses (other test runs create networks too)
+used = {cfg.get("Subnet", "") for n in client.api.networks() for cfg in (n.get("IPAM") or {}).get("Config") or []}
+start = int(tag[:2], 16) % 100
+octet = next(100 + (start + i) % 100 for i in range(100)
+             if not any(u.startswith("172.%d." % (100 + (start + i) % 100)) or
+                        u.startswith("10.%d." % (100 + (start + i) % 100)) for u in used))
 
 try:
     pool = IPAMPool(subnet=f"172.{octet}.0.0/16", iprange=f"172.{octet}.5.0/24", gateway=f"172.{octet}.0.1",

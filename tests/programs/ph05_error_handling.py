@@ -40,10 +40,10 @@ def attempt(what, fn):
         print(what, "ok", type(r).__name__)
         return r
     except APIError as e:
-        print(what, classify(e), e.status_code, e.response.status_code == e.status_code,
+        print(what, type(e).__name__, classify(e), e.status_code, e.response.status_code == e.status_code,
               type(e.explanation).__name__, e.is_error(), isinstance(e, DockerException))
     except DockerException as e:
-        print(what, "docker-exception", classify(e))
+        print(what, "docker-exception", type(e).__name__, classify(e))
     return None
 
 

@@ -36,14 +36,15 @@ def error_text(msg: Any) -> Optional[str]:
 def stream_error(op: str, text: str) -> errors.APIError:
     """The exception for an error reported inside a stream."""
     cls = errors.Unauthorized if is_auth_message(text) else errors.StreamError
-    return cls(f"{op} failed", None, text)
+    return errors._twin(cls)(f"{op} failed", None, text)  # type: ignore[no-any-return]
 
 
 def as_auth_error(e: errors.APIError) -> errors.APIError:
     """A registry auth failure the engine answered with 500 becomes
     :class:`~clibdocker.errors.Unauthorized` (same status and message)."""
     if not isinstance(e, errors.Unauthorized) and is_auth_message(e.explanation):
-        return errors.Unauthorized(str(e.args[0]) if e.args else "", e.response, e.explanation)
+        return errors._twin(errors.Unauthorized)(  # type: ignore[no-any-return]
+            str(e.args[0]) if e.args else "", e.response, e.explanation)
     return e
 
 

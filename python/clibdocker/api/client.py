@@ -265,6 +265,12 @@ class APIClient(_Areas):
                 raise errors.InvalidArgument(f"invalid Docker host URL {base_url!r}: {e}") from e
             if base_url.strip() == "unix://" or base_url.startswith("http+unix://"):
                 base_url = "unix://" + parsed[len("http+unix://"):]
+        if isinstance(version, str) and version not in ("auto", ""):
+            major, dot, minor = version.partition(".")
+            if dot and (major + minor).isascii() and major.isdigit() and minor.isdigit() and (int(major), int(minor)) < (1, 24):
+                # docker-py's words for a version it no longer speaks
+                from ..errors import InvalidVersion
+                raise InvalidVersion("API versions below 1.24 are no longer supported by this library.")
         self._native = Client(base_url, version, timeout)
         self._given_base_url = base_url
         self._tls = isinstance(base_url, str) and base_url.startswith("https://")

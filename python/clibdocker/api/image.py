@@ -58,7 +58,9 @@ def _name(image: Any, what: str = "image") -> str:
     """An image argument: a name/id string or a dict with ``Id``."""
     if isinstance(image, dict):
         image = image.get("Id") or image.get("id")
-    if not image or not isinstance(image, str):
+    if not image:
+        raise errors.NullResource("Resource ID was not provided")  # docker-py's words
+    if not isinstance(image, str):
         raise errors.NullResource(f"{what}: a name or id is required")
     return image
 

@@ -296,8 +296,8 @@ class ImageCollection(Collection[Image]):
         except errors.ImageNotFound as e:
             if stream_error is None:
                 raise
-            raise errors.ImageNotFound(f"pull of {repository} failed", e.response,
-                                       stream_error) from e
+            raise errors._twin(errors.ImageNotFound)(f"pull of {repository} failed", e.response,
+                                                     stream_error) from e
 
     def push(self, repository: str, tag: Optional[str] = None, **kwargs: Any) -> Any:
         """Push an image (``stream``, ``decode``, ``auth_config`` as for

@@ -38,6 +38,11 @@ _LAZY = {
 }
 _SUBMODULES = ("build", "config", "decorators", "fnmatch", "json_stream", "ports", "proxy",
                "socket", "utils")
+# ``from docker.utils import *`` gives what it gives with docker-py: the
+# helpers and the submodules docker-py has loaded by then (loaded here on
+# the star import, through __getattr__)
+__all__ = sorted({*_LAZY, "convert_filters", "datetime_to_timestamp", "build", "config",
+                  "decorators", "fnmatch", "json_stream", "proxy", "socket", "utils"})
 
 
 def __getattr__(name: str) -> Any:
