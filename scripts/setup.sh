@@ -9,7 +9,7 @@
 # Services started:
 #   * main engine   : Debian docker.io 20.10 (API 1.41) on /var/run/docker.sock
 #   * python venv   : /opt/clibdocker-venv (fresh each run) with the project,
-#                     pytest, mypy, docker-py 7.2.0 and aiodocker
+#                     pytest, mypy, pyflakes, docker-py 7.2.0 and aiodocker
 #   * registry      : docker-registry 2.8 on 127.0.0.1:5000, htpasswd auth
 #   * engine2       : Debian trixie docker.io 26.1 (API 1.45), extracted to
 #                     /opt/clibdocker-engine2, run inside network namespace
@@ -57,7 +57,7 @@ ENV_FILE=/run/clibdocker-test.env
 # every run, with docker-py 7.2.0 (differential tests, surface walk) and
 # aiodocker (benchmarks) from PyPI.
 VENV="${CLIBDOCKER_VENV:-/opt/clibdocker-venv}"
-TEST_PACKAGES=(pytest mypy 'cffi>=1.17' 'docker==7.2.0' aiodocker)
+TEST_PACKAGES=(pytest mypy pyflakes 'cffi>=1.17' 'docker==7.2.0' aiodocker)
 
 APT_PACKAGES=(
   # build
