@@ -31,9 +31,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <nghttp2/nghttp2.h>
 
+#include "clibdocker/auth.h"
 #include "clibdocker/container_io.h"
+#include "clibdocker/value.h"
 #include "clibdocker/errors.h"
 #include "client_int.h"
 #include "errors_int.h"
@@ -115,8 +118,9 @@ struct dk_session {
 	size_t ndirs;
 	ssecret *secrets;
 	size_t nsecrets;
-	int creds;
+	int creds;           /* answer Credentials from the config */
 	char *creds_config;
+	json_object *auth;   /* dk_session_set_auth(), or NULL */
 
 	dk_hijack *h;
 	nghttp2_session *ng;
@@ -291,6 +295,24 @@ int dk_session_add_secret(dk_session *s, const char *id, const void *data, size_
 		memcpy(ns->data, data, len);
 	ns->len = len;
 	s->nsecrets++;
+	return 0;
+}
+
+int dk_session_set_auth(dk_session *s, const char *json)
+{
+	json_object *o;
+
+	if (!s || !json)
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_set_auth: NULL argument");
+	if (s->h)
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_set_auth: the session is already open");
+	o = json_tokener_parse(json);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return dk__err(DK_EINVAL, 0, 0, "Session: the registry credentials are not a JSON object");
+	}
+	json_object_put(s->auth);
+	s->auth = o;
 	return 0;
 }
 
@@ -739,6 +761,71 @@ static int on_diffcopy_message(dk_session *s, gstream *g, const unsigned char *m
 	return 0;
 }
 
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* The normalised registry name of a host or key ("docker.io" and
+ * "registry-1.docker.io" are Docker Hub), into out. */
+static void registry_name(const char *host, char *out, size_t cap)
+{
+	dk_value *v = NULL;
+
+	if (!strcmp(host, "registry-1.docker.io") || !strcmp(host, "docker.io") ||
+	    !strcmp(host, "index.docker.io"))
+		host = "docker.io";
+	if (dk_auth_registry_of(&v, host) == 0 && v)
+		snprintf(out, cap, "%s", dk_value_body(v, NULL));
+	else
+		snprintf(out, cap, "%s", host);
+	dk_value_free(v);
+}
+
+/* CredentialsResponse for a host: from the map of dk_session_set_auth(),
+ * then the Docker config; an empty answer (anonymous) when none is known. */
+static int credentials(dk_session *s, const char *host_p, size_t host_len, dkbuf *reply)
+{
+	char host[512], want[512], key[512];
+	const char *user = NULL, *secret = NULL;
+	dk_value *v = NULL;
+	int rc;
+
+	snprintf(host, sizeof(host), "%.*s", (int)(host_len > 500 ? 500 : host_len), host_p);
+	registry_name(host, want, sizeof(want));
+	if (s->auth) {
+		json_object_object_foreach(s->auth, k, val) {
+			registry_name(k, key, sizeof(key));
+			if (strcmp(key, want) || !json_object_is_type(val, json_type_object))
+				continue;
+			if ((secret = jstr(val, "identitytoken")) && *secret) {
+				user = NULL;
+			} else {
+				user = jstr(val, "username");
+				secret = jstr(val, "password");
+			}
+			break;
+		}
+	}
+	if (!secret && s->creds && dk_auth_lookup(&v, s->creds_config, want) == 0 && v) {
+		json_object *o = json_tokener_parse(dk_value_body(v, NULL));
+		if (o) {
+			const char *tok = jstr(o, "identitytoken");
+			rc = tok && *tok ? dk_pb_credentials_response(reply, NULL, tok) :
+				dk_pb_credentials_response(reply, jstr(o, "username"), jstr(o, "password"));
+			json_object_put(o);
+			dk_value_free(v);
+			return rc;
+		}
+		dk_value_free(v);
+	}
+	return dk_pb_credentials_response(reply, user, secret);
+}
+
 /* Unary calls: answer once the request is complete. */
 static int dispatch_unary(dk_session *s, gstream *g)
 {
@@ -777,7 +864,10 @@ static int dispatch_unary(dk_session *s, gstream *g)
 		break;
 	}
 	case M_CREDENTIALS:
-		/* anonymous: an empty CredentialsResponse */
+		if (dk_pb_get_field1(m, len, &arg, &alen) < 0)
+			return respond_status(s, g, GRPC_INVALID_ARGUMENT, "malformed CredentialsRequest");
+		if (credentials(s, (const char *)arg, alen, &reply))
+			goto nomem;
 		break;
 	default:
 		return respond_status(s, g, GRPC_UNIMPLEMENTED, "unknown method");
@@ -900,7 +990,7 @@ static int on_frame_recv(nghttp2_session *ng, const nghttp2_frame *f, void *ud)
 	if (f->hd.type == NGHTTP2_HEADERS && f->headers.cat == NGHTTP2_HCAT_REQUEST) {
 		g->method = method_of(&g->path);
 		if (g->method == M_UNKNOWN ||
-		    (g->method == M_CREDENTIALS && !s->creds) ||
+		    (g->method == M_CREDENTIALS && !s->creds && !s->auth) ||
 		    (g->method == M_SECRET && !s->nsecrets)) {
 			char msg[300];
 			snprintf(msg, sizeof(msg), "unknown method %.200s", g->path.ptr ? g->path.ptr : "");
@@ -1068,7 +1158,7 @@ int dk_session_open(dk_session *s)
 	if (s->name && !strpbrk(s->name, "\r\n") && dkbuf_printf(&hdr, "X-Docker-Expose-Session-Name: %s\r\n", s->name))
 		goto nomem;
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		if ((i == 2 && !s->creds) || (i == 3 && !s->nsecrets))
+		if ((i == 2 && !s->creds && !s->auth) || (i == 3 && !s->nsecrets))
 			continue;
 		if (dkbuf_printf(&hdr, "X-Docker-Expose-Session-Grpc-Method: %s\r\n", methods[i]))
 			goto nomem;
@@ -1159,5 +1249,6 @@ void dk_session_close(dk_session *s)
 	free(s->name);
 	free(s->shared_key);
 	free(s->creds_config);
+	json_object_put(s->auth);
 	free(s);
 }

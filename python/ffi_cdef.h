@@ -419,7 +419,8 @@ int dk_session_add_dir(dk_session *s, const char *name, const char *path,
 	const char *const *excludes);
 int dk_session_add_secret(dk_session *s, const char *id, const void *data,
 	size_t len);
-int dk_session_use_credentials(dk_session *s, const char *config_path);
+int dk_session_use_credentials(dk_session *s, const char *config_dir);
+int dk_session_set_auth(dk_session *s, const char *registry_config_json);
 int dk_session_open(dk_session *s);
 const char *dk_session_id(const dk_session *s);
 typedef struct dk_session_stats {

@@ -338,3 +338,27 @@ def test_dropped_session_ends_the_build_with_an_error(client, tmp_path):
     fds = sorted(os.readlink(f"/proc/self/fd/{f}") for f in os.listdir("/proc/self/fd")
                  if os.path.exists(f"/proc/self/fd/{f}"))
     assert len(fds) <= fds0, fds
+
+
+def test_base_image_from_a_private_registry_through_session_auth(client, tags, tmp_path):
+    """FROM an image on the local registry that needs a login: the engine
+    asks the session's Auth/Credentials; anonymous fails, the login works."""
+    from conftest import REGISTRY, REGISTRY_PASSWORD, REGISTRY_USER
+    repo = f"{REGISTRY}/clibdocker-test/{unique('bkauth')}"
+    good = {"username": REGISTRY_USER, "password": REGISTRY_PASSWORD, "serveraddress": REGISTRY}
+    assert client.tag(TEST_IMAGE, repo, "1") is True
+    tags.append(f"{repo}:1")
+    for m in client.push(repo, "1", stream=True, decode=True, auth_config=good):
+        assert "errorDetail" not in m, m
+    client.remove_image(f"{repo}:1")
+    path = _ctx(tmp_path, {"Dockerfile": f"FROM {repo}:1\n{LABEL}RUN echo pulled-ok\n"})
+    anon = clibdocker.APIClient()
+    tags.append(tag := _tag(tags))
+    msgs, image = _run(anon, path, tag=tag, nocache=True, pull=True)
+    assert image is None
+    err = [m for m in msgs if "errorDetail" in m][-1]["errorDetail"]["message"]
+    assert "401" in err or "unauthorized" in err.lower() or "authorization" in err.lower(), err
+    anon.login(REGISTRY_USER, REGISTRY_PASSWORD, registry=REGISTRY)
+    msgs, image = _run(anon, path, tag=tag, nocache=True, pull=True)
+    assert image, [m for m in msgs if "errorDetail" in m]
+    assert "pulled-ok" in _logs(msgs)

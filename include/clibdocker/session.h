@@ -56,12 +56,23 @@ DK_EXTERN(int) dk_session_add_secret(dk_session *s, const char *id, const void *
 	size_t len);
 
 /**
- * Answer Auth/Credentials from the client's Docker config and credential
- * helpers (`config_path`: a config.json, or NULL for $DOCKER_CONFIG or
- * ~/.docker). Without this call the engine is answered Unimplemented and
- * pulls anonymously.
+ * Answer Auth/Credentials (the engine pulling from a registry) from the
+ * client's Docker config and credential helpers: `config_dir` holds
+ * config.json, or NULL for $DOCKER_CONFIG, else ~/.docker (as
+ * dk_auth_lookup()). A credential helper runs on the session's thread when
+ * the engine asks. Without this call or dk_session_set_auth(), the engine is
+ * answered Unimplemented and pulls anonymously. Before dk_session_open().
  */
-DK_EXTERN(int) dk_session_use_credentials(dk_session *s, const char *config_path);
+DK_EXTERN(int) dk_session_use_credentials(dk_session *s, const char *config_dir);
+
+/**
+ * Credentials known beforehand, the JSON map X-Registry-Config carries:
+ * {"registry": {"username","password"} or {"identitytoken"}, ...} (keys
+ * normalised as dk_auth_registry_of() does); looked up before the config of
+ * dk_session_use_credentials(). Copied. Before dk_session_open().
+ * @return 0, DK_EINVAL for JSON that is not an object.
+ */
+DK_EXTERN(int) dk_session_set_auth(dk_session *s, const char *registry_config_json);
 
 /**
  * POST /session with Upgrade: h2c, then serve it from a thread of its own.

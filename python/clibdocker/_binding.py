@@ -992,8 +992,11 @@ class Session:
     def add_secret(self, sid: str, data: bytes) -> None:
         check(lib.dk_session_add_secret(self._p(), _b(sid), data, len(data)))
 
-    def use_credentials(self, config_path: Optional[str]) -> None:
-        check(lib.dk_session_use_credentials(self._p(), _b(config_path)))
+    def use_credentials(self, config_dir: Optional[str]) -> None:
+        check(lib.dk_session_use_credentials(self._p(), _b(config_dir)))
+
+    def set_auth(self, registry_config_json: str) -> None:
+        check(lib.dk_session_set_auth(self._p(), _b(registry_config_json)))
 
     def open(self) -> None:
         check(lib.dk_session_open(self._p()))

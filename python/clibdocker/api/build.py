@@ -389,6 +389,7 @@ class BuildApiMixin(BaseMixin):
         if not os.path.isfile(full):
             raise DockerfileNotFound(f"build: no Dockerfile {full!r}")
         opts = dict(opts)
+        auth_json = opts.get("registry_config_json")
         for k in ("memory", "memswap", "cpushares", "cpuperiod", "cpuquota", "cpusetcpus",
                   "shmsize", "squash", "content_encoding", "registry_config_json", "remote"):
             opts[k] = None
@@ -400,6 +401,8 @@ class BuildApiMixin(BaseMixin):
             session.add_dir("dockerfile", df_dir)
             for sid, value in data.items():
                 session.add_secret(sid, value)
+            if auth_json:
+                session.set_auth(auth_json)  # the engine's pulls ask the session
             session.open()
             buildid = bk.new_buildid()
             st = self._native.image_build_session(opts, session, buildid)
