@@ -54,7 +54,8 @@ enum {
 	M_HEALTH,
 	M_DIFFCOPY,
 	M_CREDENTIALS,
-	M_SECRET
+	M_SECRET,
+	M_FILESEND
 };
 
 /* gRPC status codes we use */
@@ -107,6 +108,7 @@ typedef struct gstream {
 	int fin_recv;
 	int fin_sent;
 	unsigned char *chunk;
+	dk_fsrecv *recv;     /* FileSend to a directory */
 	struct gstream *next;
 } gstream;
 
@@ -121,6 +123,8 @@ struct dk_session {
 	int creds;           /* answer Credentials from the config */
 	char *creds_config;
 	json_object *auth;   /* dk_session_set_auth(), or NULL */
+	char *out_dir;       /* FileSend: type=local into this directory */
+	int out_fd;          /* FileSend: type=tar into this descriptor, or -1 */
 
 	dk_hijack *h;
 	nghttp2_session *ng;
@@ -134,7 +138,7 @@ struct dk_session {
 	char errmsg[512];
 
 	atomic_uint_fast64_t bytes_sent, bytes_received, file_bytes, stat_packets,
-		files_requested, health_checks, calls;
+		files_requested, health_checks, calls, output_bytes;
 	atomic_int closed;
 };
 
@@ -212,6 +216,7 @@ int dk_session_new(dk_session **out, dk_client *c, const char *name, const char 
 	if (!s)
 		return NOMEM();
 	s->c = c;
+	s->out_fd = -1;
 	random_hex(s->id, 16);
 	if ((name && !(s->name = strdup(name))) || (shared_key && !(s->shared_key = strdup(shared_key)))) {
 		dk_session_close(s);
@@ -298,6 +303,24 @@ int dk_session_add_secret(dk_session *s, const char *id, const void *data, size_
 	return 0;
 }
 
+int dk_session_set_output(dk_session *s, const char *dir, int fd)
+{
+	if (!s || (!dir && fd < 0) || (dir && !*dir))
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_set_output: a directory or a descriptor is needed");
+	if (s->h)
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_set_output: the session is already open");
+	free(s->out_dir);
+	s->out_dir = NULL;
+	s->out_fd = -1;
+	if (dir) {
+		if (!(s->out_dir = strdup(dir)))
+			return NOMEM();
+	} else {
+		s->out_fd = fd;
+	}
+	return 0;
+}
+
 int dk_session_set_auth(dk_session *s, const char *json)
 {
 	json_object *o;
@@ -349,6 +372,7 @@ void dk_session_get_stats(const dk_session *s, dk_session_stats *o)
 	o->files_requested = atomic_load(&s->files_requested);
 	o->health_checks = atomic_load(&s->health_checks);
 	o->calls = atomic_load(&s->calls);
+	o->output_bytes = atomic_load(&s->output_bytes);
 	o->closed = atomic_load(&s->closed);
 }
 
@@ -397,6 +421,7 @@ static void stream_free(gstream *g)
 	if (g->cur_fd >= 0)
 		close(g->cur_fd);
 	free(g->chunk);
+	dk_fsrecv_free(g->recv);
 	free(g);
 }
 
@@ -968,6 +993,7 @@ static int method_of(const dkbuf *path)
 		{"/moby.filesync.v1.FileSync/DiffCopy", M_DIFFCOPY},
 		{"/moby.filesync.v1.Auth/Credentials", M_CREDENTIALS},
 		{"/moby.buildkit.secrets.v1.Secrets/GetSecret", M_SECRET},
+		{"/moby.filesync.v1.FileSend/DiffCopy", M_FILESEND},
 	};
 	size_t i;
 
@@ -991,22 +1017,37 @@ static int on_frame_recv(nghttp2_session *ng, const nghttp2_frame *f, void *ud)
 		g->method = method_of(&g->path);
 		if (g->method == M_UNKNOWN ||
 		    (g->method == M_CREDENTIALS && !s->creds && !s->auth) ||
-		    (g->method == M_SECRET && !s->nsecrets)) {
+		    (g->method == M_SECRET && !s->nsecrets) ||
+		    (g->method == M_FILESEND && !s->out_dir && s->out_fd < 0)) {
 			char msg[300];
 			snprintf(msg, sizeof(msg), "unknown method %.200s", g->path.ptr ? g->path.ptr : "");
 			return respond_status(s, g, GRPC_UNIMPLEMENTED, msg);
 		}
 		if (g->method == M_DIFFCOPY)
 			return start_diffcopy(s, g);
+		if (g->method == M_FILESEND) {
+			if (s->out_dir && dk_fsrecv_new(&g->recv, s->out_dir) < 0) {
+				const dk_error *e = dk_error_last();
+				return respond_status(s, g, GRPC_INTERNAL, e && e->message ? e->message : "output");
+			}
+			return respond(s, g);
+		}
 	}
 	if ((f->hd.type == NGHTTP2_HEADERS || f->hd.type == NGHTTP2_DATA) &&
 	    (f->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
 		g->in_ended = 1;
+		if (g->method == M_FILESEND && !g->out_done) {
+			set_status(g, GRPC_OK, NULL);
+			nghttp2_session_resume_data(s->ng, g->id);
+			return 0;
+		}
 		if (!g->responded && g->method != M_DIFFCOPY)
 			return dispatch_unary(s, g);
 	}
 	return 0;
 }
+
+static int on_filesend_message(dk_session *s, gstream *g, const unsigned char *m, size_t len);
 
 static int on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t stream_id, const uint8_t *data,
 	size_t len, void *ud)
@@ -1019,10 +1060,19 @@ static int on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t stream_id, 
 
 	(void)ng;
 	(void)flags;
-	if (!g || (g->responded && g->method != M_DIFFCOPY))
+	if (!g || (g->responded && g->method != M_DIFFCOPY && g->method != M_FILESEND) || g->out_done)
 		return 0;
 	if (dk_grpc_reader_feed(&g->in, data, len))
 		return NGHTTP2_ERR_CALLBACK_FAILURE;
+	if (g->method == M_FILESEND) {
+		while ((rc = dk_grpc_reader_next(&g->in, &m, &ml)) == 1)
+			if (on_filesend_message(s, g, m, ml))
+				break;
+		if (rc < 0)
+			set_status(g, GRPC_INTERNAL, "malformed gRPC message");
+		nghttp2_session_resume_data(s->ng, g->id);
+		return 0;
+	}
 	if (g->method != M_DIFFCOPY)
 		return 0; /* unary: read at the end of the request */
 	while ((rc = dk_grpc_reader_next(&g->in, &m, &ml)) == 1)
@@ -1033,6 +1083,45 @@ static int on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t stream_id, 
 		nghttp2_session_resume_data(s->ng, g->id);
 	}
 	return 0;
+}
+
+/* FileSend: a Packet for a directory output, a BytesMessage (tar bytes)
+ * for a descriptor. 1 after an error (the call then ends with it). */
+static int on_filesend_message(dk_session *s, gstream *g, const unsigned char *m, size_t len)
+{
+	if (g->recv) {
+		dk_fs_packet p;
+		uint64_t before = dk_fsrecv_bytes(g->recv);
+		if (dk_fs_packet_decode(&p, m, len) < 0 || dk_fsrecv_packet(g->recv, &p, &g->out) < 0) {
+			const dk_error *e = dk_error_last();
+			set_status(g, GRPC_INTERNAL, e && e->message ? e->message : "output failed");
+			return 1;
+		}
+		atomic_fetch_add(&s->output_bytes, dk_fsrecv_bytes(g->recv) - before);
+		return 0;
+	} else {
+		const unsigned char *d;
+		size_t n;
+		if (dk_pb_get_field1(m, len, &d, &n) < 0) {
+			set_status(g, GRPC_INVALID_ARGUMENT, "malformed BytesMessage");
+			return 1;
+		}
+		while (n) {
+			ssize_t w = write(s->out_fd, d, n);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				char msg[160];
+				snprintf(msg, sizeof(msg), "writing the build output: %s", strerror(errno));
+				set_status(g, GRPC_INTERNAL, msg);
+				return 1;
+			}
+			d += w;
+			n -= (size_t)w;
+			atomic_fetch_add(&s->output_bytes, (uint64_t)w);
+		}
+		return 0;
+	}
 }
 
 static int on_stream_close(nghttp2_session *ng, int32_t stream_id, uint32_t error_code, void *ud)
@@ -1130,6 +1219,7 @@ int dk_session_open(dk_session *s)
 		"/moby.filesync.v1.FileSync/DiffCopy",
 		"/moby.filesync.v1.Auth/Credentials",
 		"/moby.buildkit.secrets.v1.Secrets/GetSecret",
+		"/moby.filesync.v1.FileSend/DiffCopy",
 	};
 	char key[65];
 	size_t i;
@@ -1158,7 +1248,8 @@ int dk_session_open(dk_session *s)
 	if (s->name && !strpbrk(s->name, "\r\n") && dkbuf_printf(&hdr, "X-Docker-Expose-Session-Name: %s\r\n", s->name))
 		goto nomem;
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		if ((i == 2 && !s->creds && !s->auth) || (i == 3 && !s->nsecrets))
+		if ((i == 2 && !s->creds && !s->auth) || (i == 3 && !s->nsecrets) ||
+		    (i == 4 && !s->out_dir && s->out_fd < 0))
 			continue;
 		if (dkbuf_printf(&hdr, "X-Docker-Expose-Session-Grpc-Method: %s\r\n", methods[i]))
 			goto nomem;
@@ -1249,6 +1340,7 @@ void dk_session_close(dk_session *s)
 	free(s->name);
 	free(s->shared_key);
 	free(s->creds_config);
+	free(s->out_dir);
 	json_object_put(s->auth);
 	free(s);
 }

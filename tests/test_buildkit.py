@@ -362,3 +362,36 @@ def test_base_image_from_a_private_registry_through_session_auth(client, tags, t
     msgs, image = _run(anon, path, tag=tag, nocache=True, pull=True)
     assert image, [m for m in msgs if "errorDetail" in m]
     assert "pulled-ok" in _logs(msgs)
+
+
+def test_output_local_and_tar(client, tmp_path):
+    import tarfile
+    ctx = tmp_path / "ctx"
+    path = _ctx(ctx, {
+        "Dockerfile": f"FROM {TEST_IMAGE} AS b\nCOPY . /src\nRUN mkdir -p /out/sub && "
+                      "cp /src/a.txt /out/a.txt && echo made > /out/sub/made.txt && "
+                      "ln -s a.txt /out/link && chmod 755 /out/a.txt\n"
+                      "FROM scratch\nCOPY --from=b /out/ /\n",
+        "a.txt": "payload-" + unique(),
+    })
+    dest = tmp_path / "out"
+    msgs, image = _run(client, path, output=f"type=local,dest={dest}")
+    assert image is None and not any("errorDetail" in m for m in msgs), msgs[-3:]
+    assert (dest / "a.txt").read_text() == (ctx / "a.txt").read_text()
+    assert (dest / "sub" / "made.txt").read_text() == "made\n"
+    assert os.readlink(dest / "link") == "a.txt"
+    assert os.stat(dest / "a.txt").st_mode & 0o777 == 0o755
+    tar_path = tmp_path / "out.tar"
+    st = client.build(path=path, buildkit=True, decode=True,
+                      output={"type": "tar", "dest": str(tar_path)})
+    for _ in st:
+        pass
+    assert st.session_stats["output_bytes"] == os.path.getsize(tar_path) > 0
+    with tarfile.open(tar_path) as t:
+        names = set(t.getnames())
+        assert {"a.txt", "sub/made.txt", "link"} <= {n.rstrip("/") for n in names}, names
+        assert t.extractfile("a.txt").read().decode() == (ctx / "a.txt").read_text()
+    with pytest.raises(errors.InvalidArgument, match="buildkit"):
+        client.build(path=path, buildkit=False, output=f"type=local,dest={dest}")
+    with pytest.raises(errors.InvalidArgument, match="not supported"):
+        client.build(path=path, buildkit=True, output="type=registry,dest=x")

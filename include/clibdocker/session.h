@@ -75,6 +75,15 @@ DK_EXTERN(int) dk_session_use_credentials(dk_session *s, const char *config_dir)
 DK_EXTERN(int) dk_session_set_auth(dk_session *s, const char *registry_config_json);
 
 /**
+ * Receive a build's output (FileSend/DiffCopy): with `dir`, the files of a
+ * `type=local` output are written under it (created if missing; merged
+ * into what it holds); with `fd` >= 0 (and `dir` NULL), the bytes of a
+ * `type=tar` output are written to it (not closed). Set the build's
+ * `outputs` to match. Before dk_session_open().
+ */
+DK_EXTERN(int) dk_session_set_output(dk_session *s, const char *dir, int fd);
+
+/**
  * POST /session with Upgrade: h2c, then serve it from a thread of its own.
  * @op Session
  * @return 0, or the error of the upgrade (DK_ECONNECT, DK_EAPI, ...).
@@ -93,6 +102,7 @@ typedef struct dk_session_stats {
 	uint64_t files_requested; /**< fsutil REQ packets answered */
 	uint64_t health_checks;  /**< Health/Check calls answered */
 	uint64_t calls;          /**< gRPC calls received */
+	uint64_t output_bytes;   /**< build output received (file content or tar) */
 	int closed;              /**< 1 once the connection ended */
 } dk_session_stats;
 

@@ -995,6 +995,9 @@ class Session:
     def use_credentials(self, config_dir: Optional[str]) -> None:
         check(lib.dk_session_use_credentials(self._p(), _b(config_dir)))
 
+    def set_output(self, directory: Optional[str], fd: int) -> None:
+        check(lib.dk_session_set_output(self._p(), _b(directory), fd))
+
     def set_auth(self, registry_config_json: str) -> None:
         check(lib.dk_session_set_auth(self._p(), _b(registry_config_json)))
 
@@ -1013,7 +1016,7 @@ class Session:
             lib.dk_session_get_stats(self._ptr, st)
         return {k: int(getattr(st, k)) for k in (
             "bytes_sent", "bytes_received", "file_bytes", "stat_packets",
-            "files_requested", "health_checks", "calls", "closed")}
+            "files_requested", "health_checks", "calls", "output_bytes", "closed")}
 
     def error(self) -> Optional[str]:
         """The error that ended the serving thread, or None."""
