@@ -28,7 +28,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -55,13 +58,16 @@ enum {
 	M_DIFFCOPY,
 	M_CREDENTIALS,
 	M_SECRET,
-	M_FILESEND
+	M_FILESEND,
+	M_SSH_CHECK,
+	M_SSH_FORWARD
 };
 
 /* gRPC status codes we use */
 #define GRPC_OK 0
 #define GRPC_INVALID_ARGUMENT 3
 #define GRPC_NOT_FOUND 5
+#define GRPC_UNAVAILABLE 14
 #define GRPC_UNIMPLEMENTED 12
 #define GRPC_INTERNAL 13
 
@@ -74,6 +80,11 @@ typedef struct sdir {
 	char *name, *path;
 	char **excludes; /* NULL-terminated, or NULL */
 } sdir;
+
+typedef struct sssh {
+	char *id;
+	char *sock;
+} sssh;
 
 typedef struct ssecret {
 	char *id;
@@ -109,6 +120,8 @@ typedef struct gstream {
 	int fin_sent;
 	unsigned char *chunk;
 	dk_fsrecv *recv;     /* FileSend to a directory */
+	char *ssh_id;        /* ForwardAgent: buildkit.ssh.id, or NULL (default) */
+	int agent_fd;        /* ForwardAgent: the agent's socket, or -1 */
 	struct gstream *next;
 } gstream;
 
@@ -120,6 +133,8 @@ struct dk_session {
 	size_t ndirs;
 	ssecret *secrets;
 	size_t nsecrets;
+	sssh *ssh;
+	size_t nssh;
 	int creds;           /* answer Credentials from the config */
 	char *creds_config;
 	json_object *auth;   /* dk_session_set_auth(), or NULL */
@@ -303,6 +318,52 @@ int dk_session_add_secret(dk_session *s, const char *id, const void *data, size_
 	return 0;
 }
 
+int dk_session_add_ssh(dk_session *s, const char *id, const char *agent_socket)
+{
+	sssh *n;
+	size_t i;
+
+	if (!s || !agent_socket || !*agent_socket)
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_add_ssh: no agent socket");
+	if (s->h)
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_add_ssh: the session is already open");
+	if (!id || !*id)
+		id = "default";
+	for (i = 0; i < s->nssh; i++)
+		if (!strcmp(s->ssh[i].id, id))
+			return dk__err(DK_EINVAL, 0, 0, "Session: ssh id '%s' given twice", id);
+	if (strlen(agent_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return dk__err(DK_EINVAL, 0, 0, "Session: the agent socket path is too long");
+	n = realloc(s->ssh, (s->nssh + 1) * sizeof(*n));
+	if (!n)
+		return NOMEM();
+	s->ssh = n;
+	n = &s->ssh[s->nssh];
+	n->id = strdup(id);
+	n->sock = strdup(agent_socket);
+	if (!n->id || !n->sock) {
+		free(n->id);
+		free(n->sock);
+		return NOMEM();
+	}
+	s->nssh++;
+	return 0;
+}
+
+static const sssh *ssh_find(const dk_session *s, const char *id, size_t len)
+{
+	size_t i;
+
+	if (!id || !len) {
+		id = "default";
+		len = 7;
+	}
+	for (i = 0; i < s->nssh; i++)
+		if (strlen(s->ssh[i].id) == len && !memcmp(s->ssh[i].id, id, len))
+			return &s->ssh[i];
+	return NULL;
+}
+
 int dk_session_set_output(dk_session *s, const char *dir, int fd)
 {
 	if (!s || (!dir && fd < 0) || (dir && !*dir))
@@ -422,6 +483,9 @@ static void stream_free(gstream *g)
 		close(g->cur_fd);
 	free(g->chunk);
 	dk_fsrecv_free(g->recv);
+	free(g->ssh_id);
+	if (g->agent_fd >= 0)
+		close(g->agent_fd);
 	free(g);
 }
 
@@ -888,6 +952,16 @@ static int dispatch_unary(dk_session *s, gstream *g)
 			goto nomem;
 		break;
 	}
+	case M_SSH_CHECK:
+		if (dk_pb_get_field1(m, len, &arg, &alen) < 0)
+			return respond_status(s, g, GRPC_INVALID_ARGUMENT, "malformed CheckAgentRequest");
+		if (!ssh_find(s, (const char *)arg, alen)) {
+			char msg[300];
+			snprintf(msg, sizeof(msg), "unset ssh forward key %.*s", (int)(alen > 200 ? 200 : alen),
+				alen ? (const char *)arg : "default");
+			return respond_status(s, g, GRPC_NOT_FOUND, msg);
+		}
+		break; /* an empty CheckAgentResponse */
 	case M_CREDENTIALS:
 		if (dk_pb_get_field1(m, len, &arg, &alen) < 0)
 			return respond_status(s, g, GRPC_INVALID_ARGUMENT, "malformed CredentialsRequest");
@@ -909,6 +983,72 @@ nomem:
 	return NGHTTP2_ERR_CALLBACK_FAILURE;
 }
 
+/* ForwardAgent: connect to the agent of the call's id and answer. */
+static int start_forward(dk_session *s, gstream *g)
+{
+	const sssh *a = ssh_find(s, g->ssh_id, g->ssh_id ? strlen(g->ssh_id) : 0);
+	struct sockaddr_un sa;
+	int fd;
+
+	if (!a) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "unset ssh forward key %.200s", g->ssh_id ? g->ssh_id : "default");
+		return respond_status(s, g, GRPC_NOT_FOUND, msg);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", a->sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		char msg[400];
+		snprintf(msg, sizeof(msg), "ssh forwarding: cannot connect to the agent %.200s: %s",
+			a->sock, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return respond_status(s, g, GRPC_UNAVAILABLE, msg);
+	}
+	g->agent_fd = fd;
+	return respond(s, g);
+}
+
+/* Move what the agents have to say into their streams (never waits).
+ * Returns 1 if some ForwardAgent call is open. */
+static int pump_agents(dk_session *s)
+{
+	gstream *g;
+	int open = 0;
+
+	for (g = s->streams; g; g = g->next) {
+		unsigned char buf[16384];
+		if (g->method != M_SSH_FORWARD || g->agent_fd < 0 || g->out_done)
+			continue;
+		open = 1;
+		for (;;) {
+			ssize_t n = recv(g->agent_fd, buf, sizeof(buf), MSG_DONTWAIT);
+			dkbuf msg = DKBUF_INIT;
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				break;
+			if (n <= 0) { /* the agent ended the connection */
+				close(g->agent_fd);
+				g->agent_fd = -1;
+				set_status(g, GRPC_OK, NULL);
+				nghttp2_session_resume_data(s->ng, g->id);
+				break;
+			}
+			if (dk_pb_put_bytes_field_always(&msg, 1, buf, (size_t)n) || put_message(g, &msg)) {
+				dkbuf_dispose(&msg);
+				set_status(g, GRPC_INTERNAL, "out of memory");
+				break;
+			}
+			dkbuf_dispose(&msg);
+			nghttp2_session_resume_data(s->ng, g->id);
+		}
+	}
+	return open;
+}
+
 /* --- nghttp2 callbacks ----------------------------------------------------------- */
 
 static int on_begin_headers(nghttp2_session *ng, const nghttp2_frame *f, void *ud)
@@ -924,6 +1064,7 @@ static int on_begin_headers(nghttp2_session *ng, const nghttp2_frame *f, void *u
 		return NGHTTP2_ERR_CALLBACK_FAILURE;
 	g->id = f->hd.stream_id;
 	g->cur_fd = -1;
+	g->agent_fd = -1;
 	dk_grpc_reader_init(&g->in, DK_GRPC_MAX_MSG);
 	g->next = s->streams;
 	s->streams = g;
@@ -954,6 +1095,14 @@ static int on_header(nghttp2_session *ng, const nghttp2_frame *f, const uint8_t 
 		dkbuf_clear(&g->path);
 		if (dkbuf_put(&g->path, (const char *)value, vl))
 			return NGHTTP2_ERR_CALLBACK_FAILURE;
+		return 0;
+	}
+	if (hname(name, nl, "buildkit.ssh.id")) {
+		free(g->ssh_id);
+		if (!(g->ssh_id = malloc(vl + 1)))
+			return NGHTTP2_ERR_CALLBACK_FAILURE;
+		memcpy(g->ssh_id, value, vl);
+		g->ssh_id[vl] = '\0';
 		return 0;
 	}
 	if (hname(name, nl, "dir-name"))
@@ -994,6 +1143,8 @@ static int method_of(const dkbuf *path)
 		{"/moby.filesync.v1.Auth/Credentials", M_CREDENTIALS},
 		{"/moby.buildkit.secrets.v1.Secrets/GetSecret", M_SECRET},
 		{"/moby.filesync.v1.FileSend/DiffCopy", M_FILESEND},
+		{"/moby.sshforward.v1.SSH/CheckAgent", M_SSH_CHECK},
+		{"/moby.sshforward.v1.SSH/ForwardAgent", M_SSH_FORWARD},
 	};
 	size_t i;
 
@@ -1018,13 +1169,16 @@ static int on_frame_recv(nghttp2_session *ng, const nghttp2_frame *f, void *ud)
 		if (g->method == M_UNKNOWN ||
 		    (g->method == M_CREDENTIALS && !s->creds && !s->auth) ||
 		    (g->method == M_SECRET && !s->nsecrets) ||
-		    (g->method == M_FILESEND && !s->out_dir && s->out_fd < 0)) {
+		    (g->method == M_FILESEND && !s->out_dir && s->out_fd < 0) ||
+		    ((g->method == M_SSH_CHECK || g->method == M_SSH_FORWARD) && !s->nssh)) {
 			char msg[300];
 			snprintf(msg, sizeof(msg), "unknown method %.200s", g->path.ptr ? g->path.ptr : "");
 			return respond_status(s, g, GRPC_UNIMPLEMENTED, msg);
 		}
 		if (g->method == M_DIFFCOPY)
 			return start_diffcopy(s, g);
+		if (g->method == M_SSH_FORWARD)
+			return start_forward(s, g);
 		if (g->method == M_FILESEND) {
 			if (s->out_dir && dk_fsrecv_new(&g->recv, s->out_dir) < 0) {
 				const dk_error *e = dk_error_last();
@@ -1036,6 +1190,14 @@ static int on_frame_recv(nghttp2_session *ng, const nghttp2_frame *f, void *ud)
 	if ((f->hd.type == NGHTTP2_HEADERS || f->hd.type == NGHTTP2_DATA) &&
 	    (f->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
 		g->in_ended = 1;
+		if (g->method == M_SSH_FORWARD && !g->out_done) {
+			if (g->agent_fd >= 0)
+				shutdown(g->agent_fd, SHUT_WR); /* the agent answers what it has, then ends */
+			else
+				set_status(g, GRPC_OK, NULL);
+			nghttp2_session_resume_data(s->ng, g->id);
+			return 0;
+		}
 		if (g->method == M_FILESEND && !g->out_done) {
 			set_status(g, GRPC_OK, NULL);
 			nghttp2_session_resume_data(s->ng, g->id);
@@ -1060,10 +1222,36 @@ static int on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t stream_id, 
 
 	(void)ng;
 	(void)flags;
-	if (!g || (g->responded && g->method != M_DIFFCOPY && g->method != M_FILESEND) || g->out_done)
+	if (!g || (g->responded && g->method != M_DIFFCOPY && g->method != M_FILESEND &&
+	    g->method != M_SSH_FORWARD) || g->out_done)
 		return 0;
 	if (dk_grpc_reader_feed(&g->in, data, len))
 		return NGHTTP2_ERR_CALLBACK_FAILURE;
+	if (g->method == M_SSH_FORWARD) {
+		while ((rc = dk_grpc_reader_next(&g->in, &m, &ml)) == 1) {
+			const unsigned char *d;
+			size_t n;
+			if (dk_pb_get_field1(m, ml, &d, &n) < 0 || g->agent_fd < 0) {
+				set_status(g, GRPC_INTERNAL, "ssh forwarding: malformed message");
+				break;
+			}
+			while (n) { /* small agent requests: a blocking write */
+				ssize_t w = send(g->agent_fd, d, n, MSG_NOSIGNAL);
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w < 0) {
+					set_status(g, GRPC_INTERNAL, "ssh forwarding: the agent went away");
+					break;
+				}
+				d += w;
+				n -= (size_t)w;
+			}
+		}
+		if (rc < 0)
+			set_status(g, GRPC_INTERNAL, "malformed gRPC message");
+		nghttp2_session_resume_data(s->ng, g->id);
+		return 0;
+	}
 	if (g->method == M_FILESEND) {
 		while ((rc = dk_grpc_reader_next(&g->in, &m, &ml)) == 1)
 			if (on_filesend_message(s, g, m, ml))
@@ -1174,7 +1362,7 @@ static void *serve(void *arg)
 	for (;;) {
 		size_t got = 0;
 		ssize_t used;
-		int rc;
+		int rc, agents = s->nssh ? pump_agents(s) : 0;
 
 		if (flush_out(s))
 			break;
@@ -1182,9 +1370,13 @@ static void *serve(void *arg)
 			break;
 		if (!nghttp2_session_want_read(s->ng) && !nghttp2_session_want_write(s->ng))
 			break;
-		rc = dk_hijack_read(s->h, s->rbuf, DK_SESSION_READ, &got);
+		/* with an agent connection open, wake up often to read it */
+		rc = agents ? dk__hijack_read_timeout(s->h, s->rbuf, DK_SESSION_READ, &got, 10) :
+			dk_hijack_read(s->h, s->rbuf, DK_SESSION_READ, &got);
 		if (atomic_load(&s->stop))
 			break;
+		if (rc == DK_ETIMEOUT && agents)
+			continue;
 		if (rc) {
 			const dk_error *e = dk_error_last();
 			set_error(s, rc, e && e->message ? e->message : "Session: read failed");
@@ -1220,6 +1412,8 @@ int dk_session_open(dk_session *s)
 		"/moby.filesync.v1.Auth/Credentials",
 		"/moby.buildkit.secrets.v1.Secrets/GetSecret",
 		"/moby.filesync.v1.FileSend/DiffCopy",
+		"/moby.sshforward.v1.SSH/CheckAgent",
+		"/moby.sshforward.v1.SSH/ForwardAgent",
 	};
 	char key[65];
 	size_t i;
@@ -1249,7 +1443,7 @@ int dk_session_open(dk_session *s)
 		goto nomem;
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
 		if ((i == 2 && !s->creds && !s->auth) || (i == 3 && !s->nsecrets) ||
-		    (i == 4 && !s->out_dir && s->out_fd < 0))
+		    (i == 4 && !s->out_dir && s->out_fd < 0) || (i >= 5 && !s->nssh))
 			continue;
 		if (dkbuf_printf(&hdr, "X-Docker-Expose-Session-Grpc-Method: %s\r\n", methods[i]))
 			goto nomem;
@@ -1337,6 +1531,11 @@ void dk_session_close(dk_session *s)
 		free(s->secrets[i].data);
 	}
 	free(s->secrets);
+	for (i = 0; i < s->nssh; i++) {
+		free(s->ssh[i].id);
+		free(s->ssh[i].sock);
+	}
+	free(s->ssh);
 	free(s->name);
 	free(s->shared_key);
 	free(s->creds_config);

@@ -422,6 +422,7 @@ int dk_session_add_secret(dk_session *s, const char *id, const void *data,
 int dk_session_use_credentials(dk_session *s, const char *config_dir);
 int dk_session_set_auth(dk_session *s, const char *registry_config_json);
 int dk_session_set_output(dk_session *s, const char *dir, int fd);
+int dk_session_add_ssh(dk_session *s, const char *id, const char *agent_socket);
 int dk_session_open(dk_session *s);
 const char *dk_session_id(const dk_session *s);
 typedef struct dk_session_stats {

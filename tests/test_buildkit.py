@@ -395,3 +395,101 @@ def test_output_local_and_tar(client, tmp_path):
         client.build(path=path, buildkit=False, output=f"type=local,dest={dest}")
     with pytest.raises(errors.InvalidArgument, match="not supported"):
         client.build(path=path, buildkit=True, output="type=registry,dest=x")
+
+
+AGENT_CLIENT = r"""
+/* Asks the ssh agent at $SSH_AUTH_SOCK for its identities, prints their comments. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+static unsigned be32(const unsigned char *p) { return (unsigned)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
+int main(void)
+{
+	const char *path = getenv("SSH_AUTH_SOCK");
+	struct sockaddr_un sa;
+	unsigned char req[5] = {0, 0, 0, 1, 11}, buf[65536];
+	size_t got = 0, need = 4, off = 9;
+	unsigned nk, i;
+	int fd;
+	if (!path) { puts("no SSH_AUTH_SOCK"); return 2; }
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	strncpy(sa.sun_path, path, sizeof sa.sun_path - 1);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (connect(fd, (void *)&sa, sizeof sa) < 0) { perror("connect"); return 3; }
+	if (write(fd, req, 5) != 5) return 4;
+	while (got < need) {
+		ssize_t n = read(fd, buf + got, sizeof buf - got);
+		if (n <= 0) return 5;
+		got += n;
+		if (got >= 4) need = 4 + be32(buf);
+	}
+	if (buf[4] != 12) { printf("answer %d\n", buf[4]); return 6; }
+	nk = be32(buf + 5);
+	printf("keys %u\n", nk);
+	for (i = 0; i < nk; i++) {
+		unsigned bl = be32(buf + off), cl;
+		off += 4 + bl;
+		cl = be32(buf + off);
+		printf("comment %.*s\n", (int)cl, buf + off + 4);
+		off += 4 + cl;
+	}
+	return 0;
+}
+"""
+
+
+@pytest.fixture
+def ssh_agent(tmp_path):
+    """A real ssh-agent holding one key with a unique comment."""
+    comment = unique("agent-key")
+    sock = str(tmp_path / "agent.sock")
+    proc = subprocess.Popen(["ssh-agent", "-D", "-a", sock], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not os.path.exists(sock) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        key = str(tmp_path / "id_ed25519")
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", key],
+                       check=True)
+        subprocess.run(["ssh-add", key], check=True, capture_output=True,
+                       env=dict(os.environ, SSH_AUTH_SOCK=sock))
+        yield sock, comment
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_ssh_agent_forwarding(client, tmp_path, ssh_agent):
+    sock, comment = ssh_agent
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (tmp_path / "agentq.c").write_text(AGENT_CLIENT)
+    subprocess.run(["gcc", "-static", "-O1", "-o", str(ctx / "agentq"), str(tmp_path / "agentq.c")],
+                   check=True)
+    (ctx / "Dockerfile").write_text(
+        f"FROM {TEST_IMAGE}\nCOPY agentq /agentq\n"
+        "RUN --mount=type=ssh /agentq && /agentq\n"
+        "RUN --mount=type=ssh,id=other /agentq\n")
+    msgs, image = _run(client, str(ctx), nocache=True, ssh={"default": sock, "other": sock})
+    assert image, [m for m in msgs if "errorDetail" in m]
+    logs = _logs(msgs)
+    assert logs.count(f"comment {comment}") == 3, logs
+    # an id the session does not serve: the engine 20.10 still mounts a
+    # socket, whose connections the session refuses (NotFound), so the
+    # client in the step cannot connect (its exit code 3)
+    (ctx / "Dockerfile").write_text(
+        f"FROM {TEST_IMAGE}\nCOPY agentq /agentq\nRUN --mount=type=ssh,id=nope /agentq\n")
+    msgs, image = _run(client, str(ctx), nocache=True, ssh={"default": sock})
+    assert image is None
+    err = [m for m in msgs if "errorDetail" in m][-1]["errorDetail"]["message"]
+    assert "exit code: 3" in err, err
+    assert f"comment {comment}" not in _logs(msgs)
+    with pytest.raises(errors.InvalidArgument, match="no agent socket"):
+        client.build(path=str(ctx), buildkit=True, ssh={"x": str(tmp_path / "missing.sock")})
+    with pytest.raises(errors.InvalidArgument, match="buildkit"):
+        client.build(path=str(ctx), buildkit=False, ssh="default")

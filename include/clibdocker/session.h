@@ -75,6 +75,14 @@ DK_EXTERN(int) dk_session_use_credentials(dk_session *s, const char *config_dir)
 DK_EXTERN(int) dk_session_set_auth(dk_session *s, const char *registry_config_json);
 
 /**
+ * Forward the ssh agent listening on the unix socket `agent_socket` (e.g.
+ * $SSH_AUTH_SOCK) to `RUN --mount=type=ssh[,id=ID]` steps: `id` NULL or ""
+ * is "default". Each forwarded connection is a new connection to the
+ * agent. Before dk_session_open().
+ */
+DK_EXTERN(int) dk_session_add_ssh(dk_session *s, const char *id, const char *agent_socket);
+
+/**
  * Receive a build's output (FileSend/DiffCopy): with `dir`, the files of a
  * `type=local` output are written under it (created if missing; merged
  * into what it holds); with `fd` >= 0 (and `dir` NULL), the bytes of a

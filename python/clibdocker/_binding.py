@@ -995,6 +995,9 @@ class Session:
     def use_credentials(self, config_dir: Optional[str]) -> None:
         check(lib.dk_session_use_credentials(self._p(), _b(config_dir)))
 
+    def add_ssh(self, sid: Optional[str], agent_socket: str) -> None:
+        check(lib.dk_session_add_ssh(self._p(), _b(sid), _b(agent_socket)))
+
     def set_output(self, directory: Optional[str], fd: int) -> None:
         check(lib.dk_session_set_output(self._p(), _b(directory), fd))
 

@@ -219,6 +219,35 @@ class BuildKitStream(ProgressStream):
         self._end_session()
 
 
+def parse_ssh(ssh: Any) -> Dict[str, str]:
+    """``ssh=`` as the CLI's ``--ssh``: ``"default"`` (the agent of
+    ``$SSH_AUTH_SOCK``), ``"id=/path/to/agent.sock"``, a list of those, or a
+    dict ``{id: socket path}`` -> ``{id: socket path}``."""
+    items: List[Any]
+    if isinstance(ssh, Mapping):
+        items = [f"{k}={v}" for k, v in ssh.items()]
+    elif isinstance(ssh, str):
+        items = [ssh]
+    elif isinstance(ssh, (list, tuple)):
+        items = list(ssh)
+    else:
+        raise errors.InvalidArgument("build: ssh must be 'default', 'id=socket', a list or a dict")
+    out: Dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, str) or not item:
+            raise errors.InvalidArgument("build: each ssh entry must be a non-empty string")
+        sid, sep, sock = item.partition("=")
+        if not sep:
+            sock = os.environ.get("SSH_AUTH_SOCK", "")
+            if not sock:
+                raise errors.InvalidArgument(
+                    f"build: ssh {item!r}: no socket given and SSH_AUTH_SOCK is not set")
+        if not os.path.exists(sock):
+            raise errors.InvalidArgument(f"build: ssh {sid!r}: no agent socket {sock!r}")
+        out[sid or "default"] = sock
+    return out
+
+
 def parse_output(output: Any) -> Dict[str, str]:
     """``"type=local,dest=out"`` or ``{"type": "local", "dest": "out"}`` ->
     a dict with ``type`` (``local`` or ``tar``) and ``dest``, checked."""

@@ -155,7 +155,7 @@ class BuildApiMixin(BaseMixin):
               platform: Optional[str] = None, isolation: Optional[str] = None,
               use_config_proxy: bool = True, buildkit: Optional[bool] = None,
               secrets: Optional[Mapping[str, Any]] = None,
-              output: Any = None) -> Iterator[Any]:
+              output: Any = None, ssh: Any = None) -> Iterator[Any]:
         """POST /build: build an image (the classic builder, or BuildKit).
 
         With ``buildkit=True`` (default: ``DOCKER_BUILDKIT=1`` in the
@@ -174,7 +174,10 @@ class BuildApiMixin(BaseMixin):
         ``output`` (BuildKit only): ``"type=local,dest=DIR"`` writes the
         result's files under ``DIR``, ``"type=tar,dest=FILE"`` its tar to
         ``FILE`` (a dict ``{"type": ..., "dest": ...}`` too), through the
-        session (FileSend); no image is made then.
+        session (FileSend); no image is made then. ``ssh`` (BuildKit
+        only), as the CLI's ``--ssh``: ``"default"`` forwards the agent of
+        ``$SSH_AUTH_SOCK`` to ``RUN --mount=type=ssh``; ``"id=SOCKET"``, a
+        list of those or ``{id: SOCKET}`` name others.
 
         The context is one of: ``path``, a directory (walked and sent as a tar
         while the request runs, never whole in memory, honouring its
@@ -226,6 +229,10 @@ class BuildApiMixin(BaseMixin):
             raise InvalidBuildArgument("Either path or fileobj needs to be provided.")
         if buildkit is not None and not isinstance(buildkit, bool):
             raise InvalidBuildArgument("build: buildkit must be a bool")
+        if ssh is not None and buildkit is not True:
+            from ..buildkit import env_default
+            if buildkit is False or not env_default():
+                raise errors.InvalidArgument("build: ssh needs buildkit=True")
         if output is not None and buildkit is not True:
             from ..buildkit import env_default
             if buildkit is False or not env_default():
@@ -347,7 +354,7 @@ class BuildApiMixin(BaseMixin):
         }
         if buildkit:
             assert path is not None
-            return self._build_buildkit(path, dockerfile, opts, secrets, decode, output)
+            return self._build_buildkit(path, dockerfile, opts, secrets, decode, output, ssh)
         st = self._native.image_build(opts, context_dir, body)
         return _BuildStream(st, decode, lambda text, log: errors.BuildError(text, log))
 
@@ -386,7 +393,7 @@ class BuildApiMixin(BaseMixin):
 
     def _build_buildkit(self, path: str, dockerfile: Optional[str], opts: Dict[str, Any],
                         secrets: Optional[Mapping[str, Any]], decode: bool,
-                        output: Any = None) -> Iterator[Any]:
+                        output: Any = None, ssh: Any = None) -> Iterator[Any]:
         """The BuildKit path of :meth:`build`: a session serving the
         context, the Dockerfile's directory and the secrets, then the build
         on it."""
@@ -394,6 +401,7 @@ class BuildApiMixin(BaseMixin):
         from .._binding import Session
         data = bk.load_secrets(secrets)
         out_spec = bk.parse_output(output) if output is not None else None
+        agents = bk.parse_ssh(ssh) if ssh is not None else {}
         df = dockerfile or "Dockerfile"
         full = df if os.path.isabs(df) else os.path.join(path, df)
         df_dir, df_name = os.path.split(os.path.abspath(full))
@@ -420,6 +428,8 @@ class BuildApiMixin(BaseMixin):
             session.add_dir("dockerfile", df_dir)
             for sid, value in data.items():
                 session.add_secret(sid, value)
+            for sid, sock in agents.items():
+                session.add_ssh(sid, sock)
             if auth_json:
                 session.set_auth(auth_json)  # the engine's pulls ask the session
             session.open()
