@@ -97,6 +97,7 @@ typedef struct gstream {
 	int method;
 	dkbuf path;
 	strv dir_name, includes, excludes, followpaths;
+	unsigned encoded;    /* <key>-encoded: 1 seen (bits: dir-name, includes, excludes, followpaths) */
 	dk_grpc_reader in;
 	int in_ended;        /* END_STREAM from the engine */
 	int dispatched;      /* a unary call was answered */
@@ -766,11 +767,51 @@ static const char *dir_of(dk_session *s, const char *name, sdir **d)
 	return NULL;
 }
 
+/* Go's url.QueryUnescape in place: %XX and '+' for a space; a malformed
+ * escape is kept as it is. */
+static void query_unescape(char *v)
+{
+	char *o = v;
+
+	for (; *v; v++) {
+		if (*v == '+') {
+			*o++ = ' ';
+		} else if (*v == '%' && v[1] && v[2] && strchr("0123456789abcdefABCDEF", v[1]) &&
+			   strchr("0123456789abcdefABCDEF", v[2])) {
+			char hx[3] = {v[1], v[2], 0};
+			*o++ = (char)strtol(hx, NULL, 16);
+			v += 2;
+		} else {
+			*o++ = *v;
+		}
+	}
+	*o = '\0';
+}
+
+static void unescape_all(strv *sv)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		query_unescape(sv->v[i]);
+}
+
 static int start_diffcopy(dk_session *s, gstream *g)
 {
-	const char *name = g->dir_name.n ? g->dir_name.v[0] : "";
+	const char *name;
 	sdir *d;
-	const char *path = dir_of(s, name, &d);
+	const char *path;
+
+	if (g->encoded & 1)
+		unescape_all(&g->dir_name);
+	if (g->encoded & 2)
+		unescape_all(&g->includes);
+	if (g->encoded & 4)
+		unescape_all(&g->excludes);
+	if (g->encoded & 8)
+		unescape_all(&g->followpaths);
+	name = g->dir_name.n ? g->dir_name.v[0] : "";
+	path = dir_of(s, name, &d);
 	dk_fswalk_options o;
 	strv ex = {0};
 	size_t i;
@@ -1105,6 +1146,18 @@ static int on_header(nghttp2_session *ng, const nghttp2_frame *f, const uint8_t 
 		g->ssh_id[vl] = '\0';
 		return 0;
 	}
+	{
+		/* buildkit >= 0.12 (dockerd 25+): URL-escaped values, flagged */
+		static const char *const enc[] = {"dir-name-encoded", "include-patterns-encoded",
+			"exclude-patterns-encoded", "followpaths-encoded"};
+		size_t i;
+		for (i = 0; i < 4; i++)
+			if (hname(name, nl, enc[i])) {
+				if (vl == 1 && value[0] == '1')
+					g->encoded |= 1u << i;
+				return 0;
+			}
+	}
 	if (hname(name, nl, "dir-name"))
 		dst = &g->dir_name;
 	else if (hname(name, nl, "include-patterns"))
@@ -1113,22 +1166,10 @@ static int on_header(nghttp2_session *ng, const nghttp2_frame *f, const uint8_t 
 		dst = &g->excludes;
 	else if (hname(name, nl, "followpaths"))
 		dst = &g->followpaths;
-	if (dst) {
-		/* gRPC may join repeated values with ", " in one field */
-		const uint8_t *p = value, *end = value + vl;
-		while (p <= end) {
-			const uint8_t *c = memchr(p, ',', (size_t)(end - p));
-			const uint8_t *e = c ? c : end;
-			const uint8_t *a = p;
-			while (a < e && *a == ' ')
-				a++;
-			if (e > a && strv_push(dst, (const char *)a, (size_t)(e - a)))
-				return NGHTTP2_ERR_CALLBACK_FAILURE;
-			if (!c)
-				break;
-			p = c + 1;
-		}
-	}
+	/* one header field per value (gRPC sends repeated metadata so); a
+	 * pattern may hold a comma */
+	if (dst && vl && strv_push(dst, (const char *)value, vl))
+		return NGHTTP2_ERR_CALLBACK_FAILURE;
 	return 0;
 }
 

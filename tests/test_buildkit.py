@@ -493,3 +493,32 @@ def test_ssh_agent_forwarding(client, tmp_path, ssh_agent):
         client.build(path=str(ctx), buildkit=True, ssh={"x": str(tmp_path / "missing.sock")})
     with pytest.raises(errors.InvalidArgument, match="buildkit"):
         client.build(path=str(ctx), buildkit=False, ssh="default")
+
+
+@pytest.mark.parametrize("engine", ["main", "engine2"])
+def test_non_ascii_names_and_patterns(client, client2, engine, tmp_path):
+    """Non-ASCII file names and .dockerignore patterns: dockerd 25+ sends
+    such patterns URL-escaped (``exclude-patterns-encoded: 1``), 20.10 as
+    they are; both exclude the same files."""
+    api = client if engine == "main" else client2
+    tag = f"clibdocker-test/{unique('bkna')}:1"
+    path = _ctx(tmp_path, {
+        "Dockerfile": f"FROM {TEST_IMAGE}\n{LABEL}COPY . /ctx\n",
+        ".dockerignore": "été*\ndir,with,commas/x.txt\n",
+        "été.txt": "no", "ét.txt": "yes", "naïve/ü.txt": "yes", "dir,with,commas/x.txt": "no",
+        "dir,with,commas/y.txt": "yes",
+    })
+    try:
+        msgs, image = _run(api, path, tag=tag)
+        assert image, [m for m in msgs if "errorDetail" in m]
+        from conftest import ENGINE2
+        host = "" if engine == "main" else ENGINE2
+        listing = sorted(docker_cli("run", "--rm", tag, "find", "/ctx", "-type", "f",
+                                    host=host).split("\n"))
+        assert listing == ["", "/ctx/.dockerignore", "/ctx/Dockerfile",
+                           "/ctx/dir,with,commas/y.txt", "/ctx/naïve/ü.txt", "/ctx/ét.txt"], listing
+    finally:
+        try:
+            api.remove_image(tag, force=True)
+        except errors.NotFound:
+            pass
