@@ -522,3 +522,22 @@ def test_non_ascii_names_and_patterns(client, client2, engine, tmp_path):
             api.remove_image(tag, force=True)
         except errors.NotFound:
             pass
+
+
+def test_copy_through_symlinks_in_the_context(client, tags, tmp_path):
+    """COPY of a symlink and through a symlinked directory: the engine asks
+    for the COPY sources as follow paths; the session follows the links as
+    fsutil does, so the targets arrive too (as with the Docker CLI)."""
+    ctx = tmp_path / "ctx"
+    _ctx(ctx, {"sub/real.txt": "real-content", "data/deep/f.txt": "deep",
+               "unused/big.bin": b"x" * 100000})
+    os.symlink("sub/real.txt", ctx / "link.txt")
+    os.symlink("data", ctx / "dl")
+    (ctx / "Dockerfile").write_text(
+        f"FROM {TEST_IMAGE}\n{LABEL}COPY link.txt /x.txt\nCOPY dl/deep/f.txt /y.txt\n")
+    tag = _tag(tags)
+    st = client.build(path=str(ctx), tag=tag, buildkit=True, decode=True, nocache=True)
+    msgs = list(st)
+    assert any(m.get("id") == IMAGE_ID for m in msgs), [m for m in msgs if "errorDetail" in m]
+    assert docker_cli("run", "--rm", tag, "cat", "/x.txt", "/y.txt") == "real-contentdeep"
+    assert st.session_stats["file_bytes"] < 1000  # unused/ was not sent

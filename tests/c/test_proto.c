@@ -474,19 +474,39 @@ static void test_walk(void)
 		CHECK(l.ptr && !strcmp(l.ptr, "a/,a/c/,a/c/d.txt,"));
 		o.includes = NULL;
 	}
+	/* a follow path that is a symlink brings its target (fsutil does) */
+	{
+		const char *fp[] = {"lnk", NULL};
+		o.followpaths = fp;
+		walk_list(root, &o, &l);
+		CHECK(l.ptr && !strcmp(l.ptr, "a/,a/b,lnk,"));
+		o.followpaths = NULL;
+	}
+	{
+		/* through a symlinked directory, and a link leaving the root */
+		snprintf(cmd, sizeof(cmd), "%s/zl", root);
+		CHECK(symlink("z", cmd) == 0);
+		snprintf(cmd, sizeof(cmd), "%s/out", root);
+		CHECK(symlink("../../etc/passwd", cmd) == 0);
+		const char *fp[] = {"zl/keep.go", "out", NULL};
+		o.followpaths = fp;
+		walk_list(root, &o, &l);
+		CHECK(l.ptr && !strcmp(l.ptr, "out,z/,z/keep.go,zl,"));
+		o.followpaths = NULL;
+	}
 	/* modes and sizes of a symlink */
 	{
 		dk_fs_stat st;
 		const char *disk;
-		const char *fp[] = {"lnk", NULL};
-		o.followpaths = fp;
+		const char *in[] = {"lnk", NULL};
+		o.includes = in;
 		CHECK_RC(dk_fswalk_new(&w, root, &o));
 		CHECK(dk_fswalk_next(w, &st, &disk) == 1);
 		CHECK(st.mode == (DK_FS_MODE_SYMLINK | 0777) && st.size == 3 && st.linkname_len == 3 &&
 			!memcmp(st.linkname, "a/b", 3));
 		CHECK(dk_fswalk_next(w, &st, &disk) == 0);
 		dk_fswalk_free(w);
-		o.followpaths = NULL;
+		o.includes = NULL;
 	}
 	CHECK(dk_fs_mode_from_unix(S_IFDIR | 0755) == (DK_FS_MODE_DIR | 0755));
 	CHECK(dk_fs_mode_from_unix(S_IFREG | S_ISUID | 0755) == (DK_FS_MODE_SETUID | 0755));
