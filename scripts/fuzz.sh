@@ -26,6 +26,7 @@ declare -A srcs=(
   [wsframe]="csrc/wsframe.c csrc/sha1.c"
   [proto]="csrc/proto.c"
   [grpcframe]="csrc/proto.c"
+  [fsrecv]="csrc/fsutil_recv.c csrc/proto.c"
 )
 for t in "${!srcs[@]}"; do
   # shellcheck disable=SC2086
