@@ -47,6 +47,7 @@
 #include "hijack_int.h"
 #include "proto_int.h"
 #include "sha256_int.h"
+#include "session_int.h"
 
 #define NOMEM() dk__err(DK_ENOMEM, 0, 0, "out of memory")
 #define DK_FS_CHUNK ((size_t)32 << 10)
@@ -1438,15 +1439,59 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-int dk_session_open(dk_session *s)
+int dk__session_h2_start(dk_session *s)
 {
-	dk_call k;
-	dkbuf hdr = DKBUF_INIT;
 	nghttp2_session_callbacks *cbs = NULL;
 	nghttp2_settings_entry iv[] = {
 		{NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 1000},
 		{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 1 << 20},
 	};
+	int rc;
+
+	if (nghttp2_session_callbacks_new(&cbs))
+		return DK_ENOMEM;
+	nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, on_begin_headers);
+	nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
+	nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, on_frame_recv);
+	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data_chunk);
+	nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_stream_close);
+	rc = nghttp2_session_server_new(&s->ng, cbs, s);
+	nghttp2_session_callbacks_del(cbs);
+	if (rc)
+		return DK_ENOMEM;
+	if (nghttp2_submit_settings(s->ng, NGHTTP2_FLAG_NONE, iv, sizeof(iv) / sizeof(iv[0])) ||
+	    nghttp2_session_set_local_window_size(s->ng, NGHTTP2_FLAG_NONE, 0, 1 << 24))
+		return DK_ENOMEM;
+	return 0;
+}
+
+int dk__session_mem(dk_session *s, const void *in, size_t n, dkbuf *out)
+{
+	ssize_t used;
+
+	if (s->nssh)
+		pump_agents(s);
+	if (n) {
+		used = nghttp2_session_mem_recv(s->ng, in, n);
+		if (used < 0)
+			return dk__err(DK_EPROTO, 0, 0, "Session: HTTP/2: %s", nghttp2_strerror((int)used));
+	}
+	for (;;) {
+		const uint8_t *data;
+		ssize_t k = nghttp2_session_mem_send(s->ng, &data);
+		if (k < 0)
+			return dk__err(DK_EPROTO, 0, 0, "Session: HTTP/2: %s", nghttp2_strerror((int)k));
+		if (k == 0)
+			return 0;
+		if (out && dkbuf_put(out, (const char *)data, (size_t)k))
+			return NOMEM();
+	}
+}
+
+int dk_session_open(dk_session *s)
+{
+	dk_call k;
+	dkbuf hdr = DKBUF_INIT;
 	static const char *const methods[] = {
 		"/grpc.health.v1.Health/Check",
 		"/moby.filesync.v1.FileSync/DiffCopy",
@@ -1498,21 +1543,7 @@ int dk_session_open(dk_session *s)
 	dkbuf_dispose(&hdr);
 	if (rc)
 		return rc;
-	if (!(s->rbuf = malloc(DK_SESSION_READ)))
-		goto nomem_h;
-	if (nghttp2_session_callbacks_new(&cbs))
-		goto nomem_h;
-	nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, on_begin_headers);
-	nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
-	nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, on_frame_recv);
-	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data_chunk);
-	nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_stream_close);
-	rc = nghttp2_session_server_new(&s->ng, cbs, s);
-	nghttp2_session_callbacks_del(cbs);
-	if (rc)
-		goto nomem_h;
-	if (nghttp2_submit_settings(s->ng, NGHTTP2_FLAG_NONE, iv, sizeof(iv) / sizeof(iv[0])) ||
-	    nghttp2_session_set_local_window_size(s->ng, NGHTTP2_FLAG_NONE, 0, 1 << 24))
+	if (!(s->rbuf = malloc(DK_SESSION_READ)) || dk__session_h2_start(s))
 		goto nomem_h;
 	atomic_init(&s->stop, 0);
 	atomic_init(&s->closed, 0);
