@@ -1439,6 +1439,11 @@ static void *serve(void *arg)
 	return NULL;
 }
 
+int dk__session_is_open(const dk_session *s)
+{
+	return s && s->started && !atomic_load(&s->closed);
+}
+
 int dk__session_h2_start(dk_session *s)
 {
 	nghttp2_session_callbacks *cbs = NULL;

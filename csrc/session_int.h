@@ -13,6 +13,8 @@
 #include "clibdocker/session.h"
 
 int dk__session_h2_start(dk_session *s);
+/* 1 once dk_session_open() succeeded and the serving thread still runs. */
+int dk__session_is_open(const dk_session *s);
 int dk__session_mem(dk_session *s, const void *in, size_t n, dkbuf *out);
 
 #endif

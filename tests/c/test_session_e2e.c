@@ -136,6 +136,8 @@ int main(void)
 		CHECK(dk_session_add_dir(s, "other", dir, bad) == DK_EINVAL);
 	}
 	CHECK(dk_session_add_secret(s, "", "x", 1) == DK_EINVAL);
+	dk_build_options_init(&o);
+	CHECK(dk_image_build_session(&st, c, &o, s, NULL) == DK_EINVAL && st == NULL); /* not open */
 	dk_session_close(s);
 	s = NULL;
 	dk_session_close(NULL);
