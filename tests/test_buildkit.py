@@ -23,6 +23,28 @@ from conftest import TEST_IMAGE, docker_cli, unique
 LABEL = "LABEL clibdocker-test=1\n"
 
 
+_BUILT: list = []  # image ids every build of a test made (see _forget_images)
+
+
+def _remember(image):
+    if image:
+        _BUILT.append(image)
+
+
+@pytest.fixture(autouse=True)
+def _forget_images(client):
+    """Remove every image the test built, also those a later build with the
+    same tag left untagged, so no dangling image stays on the engine."""
+    _BUILT.clear()
+    yield
+    for image in reversed(_BUILT):
+        try:
+            client.remove_image(image, force=True)
+        except (errors.NotFound, errors.Conflict):
+            pass
+    _BUILT.clear()
+
+
 @pytest.fixture
 def tags(client):
     made = []
@@ -57,6 +79,7 @@ def _run(client, path, **kw):
         msgs.append(m)
         if m.get("id") == IMAGE_ID:
             image = m["aux"]["ID"]
+    _remember(image)
     return msgs, image
 
 
@@ -91,6 +114,8 @@ def test_buildkit_build_copies_context_and_runs(client, tags, tmp_path):
     for m in st:
         pp.feed(m)
         msgs.append(m)
+        if m.get("id") == IMAGE_ID:
+            _remember(m["aux"]["ID"])
     assert any(m.get("id") == IMAGE_ID for m in msgs)
     assert "hi from the-context" in _logs(msgs)
     assert "RUN echo" in out.getvalue() and "hi from the-context" in out.getvalue()
@@ -101,6 +126,9 @@ def test_buildkit_build_copies_context_and_runs(client, tags, tmp_path):
     raw = list(client.build(path=path, buildkit=True, tag=tag))
     assert all(isinstance(r, bytes) and r.endswith(b"\r\n") for r in raw)
     assert any(json.loads(r).get("id") == TRACE_ID for r in raw)
+    for r in raw:
+        if json.loads(r).get("id") == IMAGE_ID:
+            _remember(json.loads(r)["aux"]["ID"])
 
 
 @pytest.mark.op("Session")
@@ -131,9 +159,18 @@ def test_multistage_unused_stage_does_not_run(client, tags, tmp_path):
     assert "RUN echo base" in names  # a stage the target needs runs
     assert "UNUSEDSTAGE" not in names and "UNUSEDSTAGE" not in _logs(msgs)
     # the classic builder runs every stage: the difference is real
+    classic_tag = _tag(tags)
     classic = b"".join(client.build(path=path, nocache=True, rm=True, forcerm=True,
-                                    target="final"))
+                                    target="final", tag=classic_tag))
     assert f"UNUSEDSTAGE-{token}".encode() in classic
+    # the classic builder keeps each stage's image: remove the unused one
+    for img in client.images(filters={"dangling": True}, quiet=True):
+        try:
+            hist = json.dumps(client.history(img))
+        except errors.NotFound:
+            continue
+        if f"UNUSEDSTAGE-{token}" in hist:
+            _remember(img)
 
 
 def test_cache_mount_is_reused_across_builds(client, tags, tmp_path):
@@ -177,6 +214,9 @@ def test_secret_is_visible_to_run_and_absent_from_image_and_trace(client, tags, 
             text = json.dumps(decode_trace(m["aux"]))
             assert secret.decode() not in text and other.decode() not in text
     assert any(m.get("id") == IMAGE_ID for m in decoded), decoded[-3:]
+    for m in decoded:
+        if m.get("id") == IMAGE_ID:
+            _remember(m["aux"]["ID"])
     out = docker_cli("run", "--rm", tag, "sh", "-c", "cat /h1 /h2; ls /run/secrets 2>&1 || true")
     lines = out.split("\n")
     assert lines[0] == hashlib.sha256(secret).hexdigest()
@@ -220,8 +260,9 @@ def test_dockerignore_as_the_classic_builder(client, tags, tmp_path):
         "sub/secret.key": "kept",
     })
     t1, t2 = _tag(tags), _tag(tags)
-    for _ in client.build(path=path, tag=t1, decode=True, rm=True, forcerm=True):
-        pass
+    for m in client.build(path=path, tag=t1, decode=True, rm=True, forcerm=True):
+        if isinstance(m.get("aux"), dict):
+            _remember(m["aux"].get("ID"))
     _, image = _run(client, path, tag=t2)
     assert image
     classic, bk = _listing(t1), _listing(t2)
@@ -261,14 +302,19 @@ def test_high_level_build_and_env_default(dclient, client, tags, tmp_path, monke
     path = _ctx(tmp_path, {"Dockerfile": f"FROM {TEST_IMAGE}\n{LABEL}RUN echo hl > /hl\n"})
     tag = _tag(tags)
     image, logs = dclient.images.build(path=path, tag=tag, buildkit=True)
+    _remember(image.id)
     assert tag in image.tags
     assert any(isinstance(m, dict) and m.get("id") == TRACE_ID for m in logs)
     monkeypatch.setenv("DOCKER_BUILDKIT", "1")
     msgs = list(client.build(path=path, tag=tag, decode=True))
     assert any(m.get("id") == TRACE_ID for m in msgs)
+    _remember(next(m["aux"]["ID"] for m in msgs if m.get("id") == IMAGE_ID))
     monkeypatch.setenv("DOCKER_BUILDKIT", "0")
     msgs = list(client.build(path=path, tag=tag, decode=True, rm=True))
     assert not any(m.get("id") == TRACE_ID for m in msgs)
+    for m in msgs:
+        if isinstance(m.get("aux"), dict):
+            _remember(m["aux"].get("ID"))
 
 
 def _big_context(root, mb):
@@ -287,14 +333,16 @@ def test_incremental_context_sends_only_the_changed_file(client, tags, tmp_path)
     _big_context(ctx, 200)
     tag = _tag(tags)
     st = client.build(path=str(ctx), tag=tag, buildkit=True, decode=True)
-    for _ in st:
-        pass
+    for m in st:
+        if m.get("id") == IMAGE_ID:
+            _remember(m["aux"]["ID"])
     first = st.session_stats
     assert first["file_bytes"] >= 200 << 20, first
     (ctx / "small.txt").write_bytes(b"b" * 1024)
     st = client.build(path=str(ctx), tag=tag, buildkit=True, decode=True)
-    for _ in st:
-        pass
+    for m in st:
+        if m.get("id") == IMAGE_ID:
+            _remember(m["aux"]["ID"])
     second = st.session_stats
     # the changed file, and the Dockerfile's directory transfer at most
     assert second["file_bytes"] <= 1024 + 200, second
@@ -538,6 +586,9 @@ def test_copy_through_symlinks_in_the_context(client, tags, tmp_path):
     tag = _tag(tags)
     st = client.build(path=str(ctx), tag=tag, buildkit=True, decode=True, nocache=True)
     msgs = list(st)
+    for m in msgs:
+        if m.get("id") == IMAGE_ID:
+            _remember(m["aux"]["ID"])
     assert any(m.get("id") == IMAGE_ID for m in msgs), [m for m in msgs if "errorDetail" in m]
     assert docker_cli("run", "--rm", tag, "cat", "/x.txt", "/y.txt") == "real-contentdeep"
     assert st.session_stats["file_bytes"] < 1000  # unused/ was not sent

@@ -111,6 +111,7 @@ int main(void)
 	dk_build_options o;
 	dk_session_stats ss;
 	result r;
+	char first[80] = "";
 	char dir[] = "/tmp/dk-session-XXXXXX";
 	char cmd[512];
 	const char *tags[] = {"clibdocker-test/c-session:1"};
@@ -164,6 +165,7 @@ int main(void)
 		CHECK(strstr(r.logs, "from-the-context") != NULL);
 		CHECK(strstr(r.logs, secret) == NULL);
 		CHECK(!strncmp(r.image, "sha256:", 7));
+		snprintf(first, sizeof(first), "%s", r.image);
 	}
 	dk_session_get_stats(s, &ss);
 	CHECK(ss.file_bytes >= 17 && ss.stat_packets >= 2 && ss.calls >= 3 && !ss.closed);
@@ -214,7 +216,16 @@ int main(void)
 		}
 	}
 
-	dk_image_delete(NULL, c, tags[0], 1, 0);
+	{
+		dk_value *del = NULL;
+		CHECK_RC(dk_image_delete(&del, c, tags[0], 1, 0));
+		dk_value_free(del);
+		del = NULL;
+		/* the first image, untagged by the rebuild if that made another */
+		if (first[0] && dk_image_delete(&del, c, first, 1, 0) != 0)
+			CHECK(dk_error_last()->http_status == 404);
+		dk_value_free(del);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	CHECK(system(cmd) == 0);
 	dk_client_free(c);
