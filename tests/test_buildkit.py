@@ -592,3 +592,30 @@ def test_copy_through_symlinks_in_the_context(client, tags, tmp_path):
     assert any(m.get("id") == IMAGE_ID for m in msgs), [m for m in msgs if "errorDetail" in m]
     assert docker_cli("run", "--rm", tag, "cat", "/x.txt", "/y.txt") == "real-contentdeep"
     assert st.session_stats["file_bytes"] < 1000  # unused/ was not sent
+
+
+def test_close_cancels_the_running_build(client, tmp_path):
+    """close() on a BuildKit build stream cancels the build on the engine
+    (POST /build/cancel?id=<buildid>): its RUN step stops."""
+    secs = 37 + int.from_bytes(os.urandom(1), "big") % 50  # a sleep nobody else runs
+    (tmp_path / "Dockerfile").write_text(f"FROM {TEST_IMAGE}\nRUN echo started && sleep {secs}\n")
+    st = client.build(path=str(tmp_path), buildkit=True, decode=True, nocache=True)
+    t0 = time.monotonic()
+
+    def sleeping():
+        return subprocess.run(["pgrep", "-f", f"sleep {secs}$"], capture_output=True).returncode == 0
+
+    for m in st:
+        if "started" in _logs([m]):
+            break
+        assert time.monotonic() - t0 < 60
+    deadline = time.monotonic() + 10
+    while not sleeping() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert sleeping()
+    st.close()
+    deadline = time.monotonic() + 15
+    while sleeping() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not sleeping(), "the RUN step still runs after close()"
+    assert time.monotonic() - t0 < secs
