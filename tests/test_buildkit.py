@@ -619,3 +619,72 @@ def test_close_cancels_the_running_build(client, tmp_path):
         time.sleep(0.2)
     assert not sleeping(), "the RUN step still runs after close()"
     assert time.monotonic() - t0 < secs
+
+
+def test_async_for_over_a_buildkit_build(client, tmp_path):
+    """``async for`` over a BuildKit build: pulls never block the loop; the
+    session thread serves the engine meanwhile."""
+    import asyncio
+    (tmp_path / "Dockerfile").write_text(f"FROM {TEST_IMAGE}\n{LABEL}RUN echo async-ok\n")
+
+    async def main():
+        ticks = 0
+        stop = False
+
+        async def ticker():
+            nonlocal ticks
+            while not stop:
+                ticks += 1
+                await asyncio.sleep(0.005)
+
+        t = asyncio.ensure_future(ticker())
+        msgs = []
+        async for m in client.build(path=str(tmp_path), buildkit=True, decode=True, nocache=True):
+            msgs.append(m)
+        stop = True
+        await t
+        return msgs, ticks
+
+    msgs, ticks = asyncio.run(main())
+    image = next((m["aux"]["ID"] for m in msgs if m.get("id") == IMAGE_ID), None)
+    _remember(image)
+    assert image and "async-ok" in _logs(msgs)
+    assert ticks > 3  # the loop kept running during the build
+
+
+def test_plain_progress_format_and_option_parsing(tmp_path, monkeypatch):
+    """PlainProgress prints like --progress=plain; ssh/output specs parse as
+    the CLI's flags (no engine needed)."""
+    from clibdocker.buildkit import parse_output, parse_ssh
+    out = io.StringIO()
+    pp = PlainProgress(out)
+    d = "sha256:" + "a" * 64
+    t0, t1 = "2026-01-01T00:00:00.000000000Z", "2026-01-01T00:00:01.500000000Z"
+    for m in [
+        {"id": TRACE_ID, "aux": {"vertexes": [{"digest": d, "name": "[1/2] RUN x", "started": t0}]}},
+        {"id": TRACE_ID, "aux": {"logs": [{"vertex": d, "timestamp": t1, "data": "l1\nl2\n"}]}},
+        {"id": TRACE_ID, "aux": {"vertexes": [{"digest": d, "name": "[1/2] RUN x", "started": t0,
+                                                "completed": t1}]}},
+        {"id": TRACE_ID, "aux": {"vertexes": [{"digest": "sha256:b", "name": "c", "cached": True,
+                                                "started": t0, "completed": t0}]}},
+        {"id": IMAGE_ID, "aux": {"ID": "sha256:cafe"}},
+        {"stream": "ignored"},
+    ]:
+        pp.feed(m)
+    assert out.getvalue().splitlines() == [
+        "#1 [1/2] RUN x", "#1 1.5 l1", "#1 1.5 l2", "#1 DONE 1.5s", "#2 c", "#2 CACHED",
+        "writing image sha256:cafe"]
+    sock = tmp_path / "a.sock"
+    sock.write_text("")
+    monkeypatch.setenv("SSH_AUTH_SOCK", str(sock))
+    assert parse_ssh("default") == {"default": str(sock)}
+    assert parse_ssh(["x=" + str(sock), "default"]) == {"x": str(sock), "default": str(sock)}
+    assert parse_ssh({"y": str(sock)}) == {"y": str(sock)}
+    monkeypatch.delenv("SSH_AUTH_SOCK")
+    with pytest.raises(errors.InvalidArgument, match="SSH_AUTH_SOCK"):
+        parse_ssh("default")
+    assert parse_output("type=local,dest=/x") == {"type": "local", "dest": "/x"}
+    assert parse_output({"Type": "tar", "Dest": "o.tar"}) == {"type": "tar", "dest": "o.tar"}
+    for bad in ("type=local", "local", "type=image,dest=x", 3):
+        with pytest.raises(errors.InvalidArgument):
+            parse_output(bad)
