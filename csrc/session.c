@@ -1412,9 +1412,11 @@ static void *serve(void *arg)
 			break;
 		if (!nghttp2_session_want_read(s->ng) && !nghttp2_session_want_write(s->ng))
 			break;
-		/* with an agent connection open, wake up often to read it */
-		rc = agents ? dk__hijack_read_timeout(s->h, s->rbuf, DK_SESSION_READ, &got, 10) :
-			dk_hijack_read(s->h, s->rbuf, DK_SESSION_READ, &got);
+		/* with an agent connection open, wake up often to read it; else
+		 * wait as long as the engine is silent (the client's stream idle
+		 * timeout is for streams, not for a session the engine may leave
+		 * quiet between health checks) */
+		rc = dk__hijack_read_timeout(s->h, s->rbuf, DK_SESSION_READ, &got, agents ? 10 : 0);
 		if (atomic_load(&s->stop))
 			break;
 		if (rc == DK_ETIMEOUT && agents)

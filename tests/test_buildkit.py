@@ -688,3 +688,18 @@ def test_plain_progress_format_and_option_parsing(tmp_path, monkeypatch):
     for bad in ("type=local", "local", "type=image,dest=x", 3):
         with pytest.raises(errors.InvalidArgument):
             parse_output(bad)
+
+
+def test_session_ignores_the_stream_idle_timeout(tmp_path):
+    """The engine may leave a session silent between health checks (1 s on
+    20.10, 5 s on 25+): the client's stream idle timeout does not end it."""
+    api = clibdocker.APIClient()
+    api.set_timeouts(stream_idle=0.3)
+    try:
+        with api.open_session(context=str(tmp_path)) as s:
+            time.sleep(2.5)
+            st = s.stats()
+            assert st["closed"] == 0 and s.error() is None, (st, s.error())
+            assert st["health_checks"] >= 1
+    finally:
+        api.close()
