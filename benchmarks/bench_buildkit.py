@@ -41,6 +41,12 @@ import clibdocker  # noqa: E402
 IMAGE = os.environ.get("CLIBDOCKER_TEST_IMAGE", "clibdocker-test/busybox:latest")
 
 
+def image_of(tag: str) -> str:
+    """The id the tag names now (each rebuild moves the tag: the ids are
+    collected and all removed at the end, so nothing is left dangling)."""
+    return str(clibdocker.APIClient().inspect_image(tag)["Id"])
+
+
 def make_context(root: str, mb: int) -> None:
     os.makedirs(os.path.join(root, "data"))
     for i in range(mb):
@@ -147,17 +153,20 @@ def main() -> int:
     rows = []
     api = clibdocker.APIClient()
     for name in a.clients.split(","):
+        built: list = []
         fn = CLIENTS[name]
         tmp = tempfile.mkdtemp(prefix="bench-bk-")
         tag = f"clibdocker-bench/bk-{name}:{os.getpid()}"
         try:
             make_context(tmp, a.mb)
             first = fn(tmp, tag)
+            built = [image_of(tag)]
             rebuilds = []
             for i in range(a.runs):
                 with open(os.path.join(tmp, "small.txt"), "wb") as f:
                     f.write(bytes([98 + i % 20]) * 1024)
                 rebuilds.append(fn(tmp, tag))
+                built.append(image_of(tag))
             rb_t = statistics.median(r[0] for r in rebuilds)
             rb = rebuilds[len(rebuilds) // 2]
             rows.append({"client": name, "first_s": first[0], "first_sent": first[1],
@@ -167,10 +176,11 @@ def main() -> int:
                   f"rebuild sent {fmt_bytes(rb[1])}", file=sys.stderr)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-            try:
-                api.remove_image(tag, force=True)
-            except clibdocker.errors.NotFound:
-                pass
+            for ref in [tag] + list(reversed(built)):
+                try:
+                    api.remove_image(ref, force=True)
+                except (clibdocker.errors.NotFound, clibdocker.errors.Conflict):
+                    pass
     if a.json:
         print(json.dumps(rows, indent=1))
         return 0

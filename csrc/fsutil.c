@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -356,6 +357,113 @@ static char *clean_pattern(const char *p)
 	return c;
 }
 
+/* Append a pattern to w->incl. */
+static int incl_push(dk_fswalk *w, char *pat, size_t *cap)
+{
+	size_t i;
+
+	for (i = 0; i < w->nincl; i++)
+		if (!strcmp(w->incl[i], pat)) {
+			free(pat);
+			return 0;
+		}
+	if (w->nincl == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		char **n = realloc(w->incl, nc * sizeof(*n));
+		if (!n) {
+			free(pat);
+			return NOMEM();
+		}
+		w->incl = n;
+		*cap = nc;
+	}
+	w->incl[w->nincl++] = pat;
+	return 0;
+}
+
+/* Follow paths through symlinks, as fsutil does: when `path` or one of its
+ * parents is a symlink inside the root, its target (resolved inside the
+ * root, an absolute target taken from the root) with the rest of the path
+ * is followed too, so the engine can resolve the link. */
+static int follow_links(dk_fswalk *w, const char *path, size_t *cap, int depth)
+{
+	char cur[4096], link[4096], next[8192];
+	const char *p = path;
+	size_t len = 0;
+	struct stat st;
+
+	if (depth > 40)
+		return 0; /* a loop: the engine will say so */
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t cl = slash ? (size_t)(slash - p) : strlen(p);
+		ssize_t n;
+		char *target;
+
+		if (len + cl + 2 >= sizeof(cur))
+			return 0;
+		if (len)
+			cur[len++] = '/';
+		memcpy(cur + len, p, cl);
+		len += cl;
+		cur[len] = '\0';
+		if (snprintf(link, sizeof(link), "%s/%s", w->root.ptr, cur) >= (int)sizeof(link) ||
+		    lstat(link, &st) < 0)
+			return 0;
+		if (S_ISLNK(st.st_mode)) {
+			char tgt[4096];
+			n = readlink(link, tgt, sizeof(tgt) - 1);
+			if (n <= 0)
+				return 0;
+			tgt[n] = '\0';
+			if (tgt[0] == '/')
+				snprintf(next, sizeof(next), "%s%s%s", tgt, slash ? "/" : "", slash ? slash + 1 : "");
+			else {
+				/* relative to the link's directory */
+				char *dirend = strrchr(cur, '/');
+				size_t dl = dirend ? (size_t)(dirend - cur) : 0;
+				snprintf(next, sizeof(next), "%.*s%s%s%s%s", (int)dl, cur, dl ? "/" : "", tgt,
+					slash ? "/" : "", slash ? slash + 1 : "");
+			}
+			{
+				/* the link itself is sent too (the receiver recreates it) */
+				char *self = strdup(cur);
+				int rc2 = self ? incl_push(w, self, cap) : NOMEM();
+				if (rc2)
+					return rc2;
+			}
+			if (!(target = clean_pattern(next)))
+				return NOMEM();
+			if (!strcmp(target, "..") || !strncmp(target, "../", 3) || !*target ||
+			    !strcmp(target, ".")) {
+				free(target); /* outside the root: nothing to send */
+				return 0;
+			}
+			{
+				char *copy = strdup(target);
+				int rc;
+				if (!copy) {
+					free(target);
+					return NOMEM();
+				}
+				if ((rc = incl_push(w, target, cap))) {
+					free(copy);
+					return rc;
+				}
+				rc = follow_links(w, copy, cap, depth + 1);
+				free(copy);
+				return rc;
+			}
+		}
+		if (!S_ISDIR(st.st_mode))
+			return 0;
+		if (!slash)
+			break;
+		p = slash + 1;
+	}
+	return 0;
+}
+
 int dk_fswalk_new(dk_fswalk **out, const char *root, const dk_fswalk_options *o)
 {
 	dk_fswalk *w;
@@ -404,6 +512,23 @@ int dk_fswalk_new(dk_fswalk **out, const char *root, const dk_fswalk_options *o)
 				if (!(w->incl[k++] = clean_pattern(o->followpaths[i])))
 					goto nomem;
 			w->nincl = n;
+			{
+				/* the follow paths are the last ones; their links' targets
+				 * are appended (the loop does not visit those again: the
+				 * recursion already followed them) */
+				size_t cap = n, first = n;
+				for (i = 0; o->followpaths && o->followpaths[i]; i++)
+					first--;
+				for (i = first; i < n; i++) {
+					char *fp = strdup(w->incl[i]);
+					if (!fp)
+						goto nomem;
+					rc = follow_links(w, fp, &cap, 0);
+					free(fp);
+					if (rc)
+						goto fail;
+				}
+			}
 		}
 	}
 	if ((rc = push_dir(w, 0, 1, 0, NULL)))

@@ -40,6 +40,17 @@ int dk_fswalk_new(dk_fswalk **out, const char *root, const dk_fswalk_options *o)
 int dk_fswalk_next(dk_fswalk *w, dk_fs_stat *st, const char **disk_path);
 void dk_fswalk_free(dk_fswalk *w);
 
+/* The receiving side (a `type=local` build output): STATs create
+ * directories and symlinks and ask (REQ) for every regular file, DATA
+ * writes them, and when the walk is over and every file complete a FIN is
+ * queued. Paths are checked: relative, no "..", never below a symlink.
+ * Packets to send back are appended to `out` gRPC-framed. */
+typedef struct dk_fsrecv dk_fsrecv;
+int dk_fsrecv_new(dk_fsrecv **out, const char *dest);
+int dk_fsrecv_packet(dk_fsrecv *r, const dk_fs_packet *p, dkbuf *out);
+uint64_t dk_fsrecv_bytes(const dk_fsrecv *r);
+void dk_fsrecv_free(dk_fsrecv *r);
+
 /* Go os.FileMode bits of a struct stat's st_mode. */
 uint32_t dk_fs_mode_from_unix(unsigned st_mode);
 

@@ -728,6 +728,17 @@ int dk_hijack_read(dk_hijack *h, void *buf, size_t cap, size_t *got)
 	}
 	return 0;
 }
+int dk__hijack_read_timeout(dk_hijack *h, void *buf, size_t cap, size_t *got, long ms)
+{
+	long saved = h->idle_ms;
+	int rc;
+
+	h->idle_ms = ms;
+	rc = dk_hijack_read(h, buf, cap, got);
+	h->idle_ms = saved;
+	return rc;
+}
+
 int dk_hijack_next_frame(dk_hijack *h, int *stream_id, const char **data, size_t *len)
 {
 	size_t got;

@@ -26,4 +26,9 @@ int dk__hijack_open_ws(dk_hijack **out, dk_call *k);
  * bytes that came after the head are read first). */
 int dk__hijack_open_upgrade(dk_hijack **out, dk_call *k, const char *upgrade, const char *headers);
 
+/* dk_hijack_read() waiting at most `ms` for data (DK_ETIMEOUT when none
+ * came), or with `ms` 0 as long as it takes, whatever the client's stream
+ * idle timeout. For the one thread that reads the connection. */
+int dk__hijack_read_timeout(dk_hijack *h, void *buf, size_t cap, size_t *got, long ms);
+
 #endif

@@ -25,6 +25,7 @@
 #include "tarctx_int.h"
 #include "clibdocker/session.h"
 #include "proto_int.h"
+#include "session_int.h"
 #include "value_int.h"
 
 /* An auth header: base64url of the AuthConfig JSON, redacted in traces. */
@@ -655,8 +656,9 @@ int dk_image_build_session(dk_stream **out, dk_client *c, const dk_build_options
 	if (!out)
 		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: out is NULL");
 	*out = NULL;
-	if (!s || !dk_session_id(s))
-		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: no session (dk_session_open first)");
+	if (!s || !dk__session_is_open(s))
+		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: no open session (dk_session_open first; "
+			"a session that ended cannot serve a build)");
 	if (o && o->remote)
 		return dk__err(DK_EINVAL, 0, 0, "ImageBuild: a BuildKit build through a session "
 			"takes its context from the session, not from `remote`");

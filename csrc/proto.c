@@ -653,12 +653,15 @@ int dk_grpc_reader_feed(dk_grpc_reader *r, const void *data, size_t len)
 
 int dk_grpc_reader_next(dk_grpc_reader *r, const unsigned char **msg, size_t *len)
 {
-	const unsigned char *p = (const unsigned char *)r->buf.ptr + r->pos;
+	const unsigned char *p;
 	size_t have = r->buf.len - r->pos;
 	uint32_t n;
 
 	*msg = NULL;
 	*len = 0;
+	if (!r->buf.ptr)
+		return 0; /* nothing fed yet */
+	p = (const unsigned char *)r->buf.ptr + r->pos;
 	if (have < 5)
 		return 0;
 	if (p[0] != 0)

@@ -28,12 +28,18 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <nghttp2/nghttp2.h>
 
+#include "clibdocker/auth.h"
 #include "clibdocker/container_io.h"
+#include "clibdocker/value.h"
 #include "clibdocker/errors.h"
 #include "client_int.h"
 #include "errors_int.h"
@@ -41,6 +47,7 @@
 #include "hijack_int.h"
 #include "proto_int.h"
 #include "sha256_int.h"
+#include "session_int.h"
 
 #define NOMEM() dk__err(DK_ENOMEM, 0, 0, "out of memory")
 #define DK_FS_CHUNK ((size_t)32 << 10)
@@ -51,13 +58,17 @@ enum {
 	M_HEALTH,
 	M_DIFFCOPY,
 	M_CREDENTIALS,
-	M_SECRET
+	M_SECRET,
+	M_FILESEND,
+	M_SSH_CHECK,
+	M_SSH_FORWARD
 };
 
 /* gRPC status codes we use */
 #define GRPC_OK 0
 #define GRPC_INVALID_ARGUMENT 3
 #define GRPC_NOT_FOUND 5
+#define GRPC_UNAVAILABLE 14
 #define GRPC_UNIMPLEMENTED 12
 #define GRPC_INTERNAL 13
 
@@ -71,6 +82,11 @@ typedef struct sdir {
 	char **excludes; /* NULL-terminated, or NULL */
 } sdir;
 
+typedef struct sssh {
+	char *id;
+	char *sock;
+} sssh;
+
 typedef struct ssecret {
 	char *id;
 	unsigned char *data;
@@ -82,6 +98,7 @@ typedef struct gstream {
 	int method;
 	dkbuf path;
 	strv dir_name, includes, excludes, followpaths;
+	unsigned encoded;    /* <key>-encoded: 1 seen (bits: dir-name, includes, excludes, followpaths) */
 	dk_grpc_reader in;
 	int in_ended;        /* END_STREAM from the engine */
 	int dispatched;      /* a unary call was answered */
@@ -104,6 +121,9 @@ typedef struct gstream {
 	int fin_recv;
 	int fin_sent;
 	unsigned char *chunk;
+	dk_fsrecv *recv;     /* FileSend to a directory */
+	char *ssh_id;        /* ForwardAgent: buildkit.ssh.id, or NULL (default) */
+	int agent_fd;        /* ForwardAgent: the agent's socket, or -1 */
 	struct gstream *next;
 } gstream;
 
@@ -115,8 +135,13 @@ struct dk_session {
 	size_t ndirs;
 	ssecret *secrets;
 	size_t nsecrets;
-	int creds;
+	sssh *ssh;
+	size_t nssh;
+	int creds;           /* answer Credentials from the config */
 	char *creds_config;
+	json_object *auth;   /* dk_session_set_auth(), or NULL */
+	char *out_dir;       /* FileSend: type=local into this directory */
+	int out_fd;          /* FileSend: type=tar into this descriptor, or -1 */
 
 	dk_hijack *h;
 	nghttp2_session *ng;
@@ -130,7 +155,7 @@ struct dk_session {
 	char errmsg[512];
 
 	atomic_uint_fast64_t bytes_sent, bytes_received, file_bytes, stat_packets,
-		files_requested, health_checks, calls;
+		files_requested, health_checks, calls, output_bytes;
 	atomic_int closed;
 };
 
@@ -208,6 +233,7 @@ int dk_session_new(dk_session **out, dk_client *c, const char *name, const char 
 	if (!s)
 		return NOMEM();
 	s->c = c;
+	s->out_fd = -1;
 	random_hex(s->id, 16);
 	if ((name && !(s->name = strdup(name))) || (shared_key && !(s->shared_key = strdup(shared_key)))) {
 		dk_session_close(s);
@@ -294,6 +320,88 @@ int dk_session_add_secret(dk_session *s, const char *id, const void *data, size_
 	return 0;
 }
 
+int dk_session_add_ssh(dk_session *s, const char *id, const char *agent_socket)
+{
+	sssh *n;
+	size_t i;
+
+	if (!s || !agent_socket || !*agent_socket)
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_add_ssh: no agent socket");
+	if (s->h)
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_add_ssh: the session is already open");
+	if (!id || !*id)
+		id = "default";
+	for (i = 0; i < s->nssh; i++)
+		if (!strcmp(s->ssh[i].id, id))
+			return dk__err(DK_EINVAL, 0, 0, "Session: ssh id '%s' given twice", id);
+	if (strlen(agent_socket) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return dk__err(DK_EINVAL, 0, 0, "Session: the agent socket path is too long");
+	n = realloc(s->ssh, (s->nssh + 1) * sizeof(*n));
+	if (!n)
+		return NOMEM();
+	s->ssh = n;
+	n = &s->ssh[s->nssh];
+	n->id = strdup(id);
+	n->sock = strdup(agent_socket);
+	if (!n->id || !n->sock) {
+		free(n->id);
+		free(n->sock);
+		return NOMEM();
+	}
+	s->nssh++;
+	return 0;
+}
+
+static const sssh *ssh_find(const dk_session *s, const char *id, size_t len)
+{
+	size_t i;
+
+	if (!id || !len) {
+		id = "default";
+		len = 7;
+	}
+	for (i = 0; i < s->nssh; i++)
+		if (strlen(s->ssh[i].id) == len && !memcmp(s->ssh[i].id, id, len))
+			return &s->ssh[i];
+	return NULL;
+}
+
+int dk_session_set_output(dk_session *s, const char *dir, int fd)
+{
+	if (!s || (!dir && fd < 0) || (dir && !*dir))
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_set_output: a directory or a descriptor is needed");
+	if (s->h)
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_set_output: the session is already open");
+	free(s->out_dir);
+	s->out_dir = NULL;
+	s->out_fd = -1;
+	if (dir) {
+		if (!(s->out_dir = strdup(dir)))
+			return NOMEM();
+	} else {
+		s->out_fd = fd;
+	}
+	return 0;
+}
+
+int dk_session_set_auth(dk_session *s, const char *json)
+{
+	json_object *o;
+
+	if (!s || !json)
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_set_auth: NULL argument");
+	if (s->h)
+		return dk__err(DK_EINVAL, 0, 0, "dk_session_set_auth: the session is already open");
+	o = json_tokener_parse(json);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return dk__err(DK_EINVAL, 0, 0, "Session: the registry credentials are not a JSON object");
+	}
+	json_object_put(s->auth);
+	s->auth = o;
+	return 0;
+}
+
 int dk_session_use_credentials(dk_session *s, const char *config_path)
 {
 	if (!s)
@@ -327,6 +435,7 @@ void dk_session_get_stats(const dk_session *s, dk_session_stats *o)
 	o->files_requested = atomic_load(&s->files_requested);
 	o->health_checks = atomic_load(&s->health_checks);
 	o->calls = atomic_load(&s->calls);
+	o->output_bytes = atomic_load(&s->output_bytes);
 	o->closed = atomic_load(&s->closed);
 }
 
@@ -375,6 +484,10 @@ static void stream_free(gstream *g)
 	if (g->cur_fd >= 0)
 		close(g->cur_fd);
 	free(g->chunk);
+	dk_fsrecv_free(g->recv);
+	free(g->ssh_id);
+	if (g->agent_fd >= 0)
+		close(g->agent_fd);
 	free(g);
 }
 
@@ -655,11 +768,51 @@ static const char *dir_of(dk_session *s, const char *name, sdir **d)
 	return NULL;
 }
 
+/* Go's url.QueryUnescape in place: %XX and '+' for a space; a malformed
+ * escape is kept as it is. */
+static void query_unescape(char *v)
+{
+	char *o = v;
+
+	for (; *v; v++) {
+		if (*v == '+') {
+			*o++ = ' ';
+		} else if (*v == '%' && v[1] && v[2] && strchr("0123456789abcdefABCDEF", v[1]) &&
+			   strchr("0123456789abcdefABCDEF", v[2])) {
+			char hx[3] = {v[1], v[2], 0};
+			*o++ = (char)strtol(hx, NULL, 16);
+			v += 2;
+		} else {
+			*o++ = *v;
+		}
+	}
+	*o = '\0';
+}
+
+static void unescape_all(strv *sv)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		query_unescape(sv->v[i]);
+}
+
 static int start_diffcopy(dk_session *s, gstream *g)
 {
-	const char *name = g->dir_name.n ? g->dir_name.v[0] : "";
+	const char *name;
 	sdir *d;
-	const char *path = dir_of(s, name, &d);
+	const char *path;
+
+	if (g->encoded & 1)
+		unescape_all(&g->dir_name);
+	if (g->encoded & 2)
+		unescape_all(&g->includes);
+	if (g->encoded & 4)
+		unescape_all(&g->excludes);
+	if (g->encoded & 8)
+		unescape_all(&g->followpaths);
+	name = g->dir_name.n ? g->dir_name.v[0] : "";
+	path = dir_of(s, name, &d);
 	dk_fswalk_options o;
 	strv ex = {0};
 	size_t i;
@@ -739,6 +892,71 @@ static int on_diffcopy_message(dk_session *s, gstream *g, const unsigned char *m
 	return 0;
 }
 
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* The normalised registry name of a host or key ("docker.io" and
+ * "registry-1.docker.io" are Docker Hub), into out. */
+static void registry_name(const char *host, char *out, size_t cap)
+{
+	dk_value *v = NULL;
+
+	if (!strcmp(host, "registry-1.docker.io") || !strcmp(host, "docker.io") ||
+	    !strcmp(host, "index.docker.io"))
+		host = "docker.io";
+	if (dk_auth_registry_of(&v, host) == 0 && v)
+		snprintf(out, cap, "%s", dk_value_body(v, NULL));
+	else
+		snprintf(out, cap, "%s", host);
+	dk_value_free(v);
+}
+
+/* CredentialsResponse for a host: from the map of dk_session_set_auth(),
+ * then the Docker config; an empty answer (anonymous) when none is known. */
+static int credentials(dk_session *s, const char *host_p, size_t host_len, dkbuf *reply)
+{
+	char host[512], want[512], key[512];
+	const char *user = NULL, *secret = NULL;
+	dk_value *v = NULL;
+	int rc;
+
+	snprintf(host, sizeof(host), "%.*s", (int)(host_len > 500 ? 500 : host_len), host_p);
+	registry_name(host, want, sizeof(want));
+	if (s->auth) {
+		json_object_object_foreach(s->auth, k, val) {
+			registry_name(k, key, sizeof(key));
+			if (strcmp(key, want) || !json_object_is_type(val, json_type_object))
+				continue;
+			if ((secret = jstr(val, "identitytoken")) && *secret) {
+				user = NULL;
+			} else {
+				user = jstr(val, "username");
+				secret = jstr(val, "password");
+			}
+			break;
+		}
+	}
+	if (!secret && s->creds && dk_auth_lookup(&v, s->creds_config, want) == 0 && v) {
+		json_object *o = json_tokener_parse(dk_value_body(v, NULL));
+		if (o) {
+			const char *tok = jstr(o, "identitytoken");
+			rc = tok && *tok ? dk_pb_credentials_response(reply, NULL, tok) :
+				dk_pb_credentials_response(reply, jstr(o, "username"), jstr(o, "password"));
+			json_object_put(o);
+			dk_value_free(v);
+			return rc;
+		}
+		dk_value_free(v);
+	}
+	return dk_pb_credentials_response(reply, user, secret);
+}
+
 /* Unary calls: answer once the request is complete. */
 static int dispatch_unary(dk_session *s, gstream *g)
 {
@@ -776,8 +994,21 @@ static int dispatch_unary(dk_session *s, gstream *g)
 			goto nomem;
 		break;
 	}
+	case M_SSH_CHECK:
+		if (dk_pb_get_field1(m, len, &arg, &alen) < 0)
+			return respond_status(s, g, GRPC_INVALID_ARGUMENT, "malformed CheckAgentRequest");
+		if (!ssh_find(s, (const char *)arg, alen)) {
+			char msg[300];
+			snprintf(msg, sizeof(msg), "unset ssh forward key %.*s", (int)(alen > 200 ? 200 : alen),
+				alen ? (const char *)arg : "default");
+			return respond_status(s, g, GRPC_NOT_FOUND, msg);
+		}
+		break; /* an empty CheckAgentResponse */
 	case M_CREDENTIALS:
-		/* anonymous: an empty CredentialsResponse */
+		if (dk_pb_get_field1(m, len, &arg, &alen) < 0)
+			return respond_status(s, g, GRPC_INVALID_ARGUMENT, "malformed CredentialsRequest");
+		if (credentials(s, (const char *)arg, alen, &reply))
+			goto nomem;
 		break;
 	default:
 		return respond_status(s, g, GRPC_UNIMPLEMENTED, "unknown method");
@@ -792,6 +1023,72 @@ static int dispatch_unary(dk_session *s, gstream *g)
 nomem:
 	dkbuf_dispose(&reply);
 	return NGHTTP2_ERR_CALLBACK_FAILURE;
+}
+
+/* ForwardAgent: connect to the agent of the call's id and answer. */
+static int start_forward(dk_session *s, gstream *g)
+{
+	const sssh *a = ssh_find(s, g->ssh_id, g->ssh_id ? strlen(g->ssh_id) : 0);
+	struct sockaddr_un sa;
+	int fd;
+
+	if (!a) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "unset ssh forward key %.200s", g->ssh_id ? g->ssh_id : "default");
+		return respond_status(s, g, GRPC_NOT_FOUND, msg);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", a->sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		char msg[400];
+		snprintf(msg, sizeof(msg), "ssh forwarding: cannot connect to the agent %.200s: %s",
+			a->sock, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return respond_status(s, g, GRPC_UNAVAILABLE, msg);
+	}
+	g->agent_fd = fd;
+	return respond(s, g);
+}
+
+/* Move what the agents have to say into their streams (never waits).
+ * Returns 1 if some ForwardAgent call is open. */
+static int pump_agents(dk_session *s)
+{
+	gstream *g;
+	int open = 0;
+
+	for (g = s->streams; g; g = g->next) {
+		unsigned char buf[16384];
+		if (g->method != M_SSH_FORWARD || g->agent_fd < 0 || g->out_done)
+			continue;
+		open = 1;
+		for (;;) {
+			ssize_t n = recv(g->agent_fd, buf, sizeof(buf), MSG_DONTWAIT);
+			dkbuf msg = DKBUF_INIT;
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				break;
+			if (n <= 0) { /* the agent ended the connection */
+				close(g->agent_fd);
+				g->agent_fd = -1;
+				set_status(g, GRPC_OK, NULL);
+				nghttp2_session_resume_data(s->ng, g->id);
+				break;
+			}
+			if (dk_pb_put_bytes_field_always(&msg, 1, buf, (size_t)n) || put_message(g, &msg)) {
+				dkbuf_dispose(&msg);
+				set_status(g, GRPC_INTERNAL, "out of memory");
+				break;
+			}
+			dkbuf_dispose(&msg);
+			nghttp2_session_resume_data(s->ng, g->id);
+		}
+	}
+	return open;
 }
 
 /* --- nghttp2 callbacks ----------------------------------------------------------- */
@@ -809,6 +1106,7 @@ static int on_begin_headers(nghttp2_session *ng, const nghttp2_frame *f, void *u
 		return NGHTTP2_ERR_CALLBACK_FAILURE;
 	g->id = f->hd.stream_id;
 	g->cur_fd = -1;
+	g->agent_fd = -1;
 	dk_grpc_reader_init(&g->in, DK_GRPC_MAX_MSG);
 	g->next = s->streams;
 	s->streams = g;
@@ -841,6 +1139,26 @@ static int on_header(nghttp2_session *ng, const nghttp2_frame *f, const uint8_t 
 			return NGHTTP2_ERR_CALLBACK_FAILURE;
 		return 0;
 	}
+	if (hname(name, nl, "buildkit.ssh.id")) {
+		free(g->ssh_id);
+		if (!(g->ssh_id = malloc(vl + 1)))
+			return NGHTTP2_ERR_CALLBACK_FAILURE;
+		memcpy(g->ssh_id, value, vl);
+		g->ssh_id[vl] = '\0';
+		return 0;
+	}
+	{
+		/* buildkit >= 0.12 (dockerd 25+): URL-escaped values, flagged */
+		static const char *const enc[] = {"dir-name-encoded", "include-patterns-encoded",
+			"exclude-patterns-encoded", "followpaths-encoded"};
+		size_t i;
+		for (i = 0; i < 4; i++)
+			if (hname(name, nl, enc[i])) {
+				if (vl == 1 && value[0] == '1')
+					g->encoded |= 1u << i;
+				return 0;
+			}
+	}
 	if (hname(name, nl, "dir-name"))
 		dst = &g->dir_name;
 	else if (hname(name, nl, "include-patterns"))
@@ -849,22 +1167,10 @@ static int on_header(nghttp2_session *ng, const nghttp2_frame *f, const uint8_t 
 		dst = &g->excludes;
 	else if (hname(name, nl, "followpaths"))
 		dst = &g->followpaths;
-	if (dst) {
-		/* gRPC may join repeated values with ", " in one field */
-		const uint8_t *p = value, *end = value + vl;
-		while (p <= end) {
-			const uint8_t *c = memchr(p, ',', (size_t)(end - p));
-			const uint8_t *e = c ? c : end;
-			const uint8_t *a = p;
-			while (a < e && *a == ' ')
-				a++;
-			if (e > a && strv_push(dst, (const char *)a, (size_t)(e - a)))
-				return NGHTTP2_ERR_CALLBACK_FAILURE;
-			if (!c)
-				break;
-			p = c + 1;
-		}
-	}
+	/* one header field per value (gRPC sends repeated metadata so); a
+	 * pattern may hold a comma */
+	if (dst && vl && strv_push(dst, (const char *)value, vl))
+		return NGHTTP2_ERR_CALLBACK_FAILURE;
 	return 0;
 }
 
@@ -878,6 +1184,9 @@ static int method_of(const dkbuf *path)
 		{"/moby.filesync.v1.FileSync/DiffCopy", M_DIFFCOPY},
 		{"/moby.filesync.v1.Auth/Credentials", M_CREDENTIALS},
 		{"/moby.buildkit.secrets.v1.Secrets/GetSecret", M_SECRET},
+		{"/moby.filesync.v1.FileSend/DiffCopy", M_FILESEND},
+		{"/moby.sshforward.v1.SSH/CheckAgent", M_SSH_CHECK},
+		{"/moby.sshforward.v1.SSH/ForwardAgent", M_SSH_FORWARD},
 	};
 	size_t i;
 
@@ -900,23 +1209,49 @@ static int on_frame_recv(nghttp2_session *ng, const nghttp2_frame *f, void *ud)
 	if (f->hd.type == NGHTTP2_HEADERS && f->headers.cat == NGHTTP2_HCAT_REQUEST) {
 		g->method = method_of(&g->path);
 		if (g->method == M_UNKNOWN ||
-		    (g->method == M_CREDENTIALS && !s->creds) ||
-		    (g->method == M_SECRET && !s->nsecrets)) {
+		    (g->method == M_CREDENTIALS && !s->creds && !s->auth) ||
+		    (g->method == M_SECRET && !s->nsecrets) ||
+		    (g->method == M_FILESEND && !s->out_dir && s->out_fd < 0) ||
+		    ((g->method == M_SSH_CHECK || g->method == M_SSH_FORWARD) && !s->nssh)) {
 			char msg[300];
 			snprintf(msg, sizeof(msg), "unknown method %.200s", g->path.ptr ? g->path.ptr : "");
 			return respond_status(s, g, GRPC_UNIMPLEMENTED, msg);
 		}
 		if (g->method == M_DIFFCOPY)
 			return start_diffcopy(s, g);
+		if (g->method == M_SSH_FORWARD)
+			return start_forward(s, g);
+		if (g->method == M_FILESEND) {
+			if (s->out_dir && dk_fsrecv_new(&g->recv, s->out_dir) < 0) {
+				const dk_error *e = dk_error_last();
+				return respond_status(s, g, GRPC_INTERNAL, e && e->message ? e->message : "output");
+			}
+			return respond(s, g);
+		}
 	}
 	if ((f->hd.type == NGHTTP2_HEADERS || f->hd.type == NGHTTP2_DATA) &&
 	    (f->hd.flags & NGHTTP2_FLAG_END_STREAM)) {
 		g->in_ended = 1;
+		if (g->method == M_SSH_FORWARD && !g->out_done) {
+			if (g->agent_fd >= 0)
+				shutdown(g->agent_fd, SHUT_WR); /* the agent answers what it has, then ends */
+			else
+				set_status(g, GRPC_OK, NULL);
+			nghttp2_session_resume_data(s->ng, g->id);
+			return 0;
+		}
+		if (g->method == M_FILESEND && !g->out_done) {
+			set_status(g, GRPC_OK, NULL);
+			nghttp2_session_resume_data(s->ng, g->id);
+			return 0;
+		}
 		if (!g->responded && g->method != M_DIFFCOPY)
 			return dispatch_unary(s, g);
 	}
 	return 0;
 }
+
+static int on_filesend_message(dk_session *s, gstream *g, const unsigned char *m, size_t len);
 
 static int on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t stream_id, const uint8_t *data,
 	size_t len, void *ud)
@@ -929,10 +1264,45 @@ static int on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t stream_id, 
 
 	(void)ng;
 	(void)flags;
-	if (!g || (g->responded && g->method != M_DIFFCOPY))
+	if (!g || (g->responded && g->method != M_DIFFCOPY && g->method != M_FILESEND &&
+	    g->method != M_SSH_FORWARD) || g->out_done)
 		return 0;
 	if (dk_grpc_reader_feed(&g->in, data, len))
 		return NGHTTP2_ERR_CALLBACK_FAILURE;
+	if (g->method == M_SSH_FORWARD) {
+		while ((rc = dk_grpc_reader_next(&g->in, &m, &ml)) == 1) {
+			const unsigned char *d;
+			size_t n;
+			if (dk_pb_get_field1(m, ml, &d, &n) < 0 || g->agent_fd < 0) {
+				set_status(g, GRPC_INTERNAL, "ssh forwarding: malformed message");
+				break;
+			}
+			while (n) { /* small agent requests: a blocking write */
+				ssize_t w = send(g->agent_fd, d, n, MSG_NOSIGNAL);
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w < 0) {
+					set_status(g, GRPC_INTERNAL, "ssh forwarding: the agent went away");
+					break;
+				}
+				d += w;
+				n -= (size_t)w;
+			}
+		}
+		if (rc < 0)
+			set_status(g, GRPC_INTERNAL, "malformed gRPC message");
+		nghttp2_session_resume_data(s->ng, g->id);
+		return 0;
+	}
+	if (g->method == M_FILESEND) {
+		while ((rc = dk_grpc_reader_next(&g->in, &m, &ml)) == 1)
+			if (on_filesend_message(s, g, m, ml))
+				break;
+		if (rc < 0)
+			set_status(g, GRPC_INTERNAL, "malformed gRPC message");
+		nghttp2_session_resume_data(s->ng, g->id);
+		return 0;
+	}
 	if (g->method != M_DIFFCOPY)
 		return 0; /* unary: read at the end of the request */
 	while ((rc = dk_grpc_reader_next(&g->in, &m, &ml)) == 1)
@@ -943,6 +1313,45 @@ static int on_data_chunk(nghttp2_session *ng, uint8_t flags, int32_t stream_id, 
 		nghttp2_session_resume_data(s->ng, g->id);
 	}
 	return 0;
+}
+
+/* FileSend: a Packet for a directory output, a BytesMessage (tar bytes)
+ * for a descriptor. 1 after an error (the call then ends with it). */
+static int on_filesend_message(dk_session *s, gstream *g, const unsigned char *m, size_t len)
+{
+	if (g->recv) {
+		dk_fs_packet p;
+		uint64_t before = dk_fsrecv_bytes(g->recv);
+		if (dk_fs_packet_decode(&p, m, len) < 0 || dk_fsrecv_packet(g->recv, &p, &g->out) < 0) {
+			const dk_error *e = dk_error_last();
+			set_status(g, GRPC_INTERNAL, e && e->message ? e->message : "output failed");
+			return 1;
+		}
+		atomic_fetch_add(&s->output_bytes, dk_fsrecv_bytes(g->recv) - before);
+		return 0;
+	} else {
+		const unsigned char *d;
+		size_t n;
+		if (dk_pb_get_field1(m, len, &d, &n) < 0) {
+			set_status(g, GRPC_INVALID_ARGUMENT, "malformed BytesMessage");
+			return 1;
+		}
+		while (n) {
+			ssize_t w = write(s->out_fd, d, n);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				char msg[160];
+				snprintf(msg, sizeof(msg), "writing the build output: %s", strerror(errno));
+				set_status(g, GRPC_INTERNAL, msg);
+				return 1;
+			}
+			d += w;
+			n -= (size_t)w;
+			atomic_fetch_add(&s->output_bytes, (uint64_t)w);
+		}
+		return 0;
+	}
 }
 
 static int on_stream_close(nghttp2_session *ng, int32_t stream_id, uint32_t error_code, void *ud)
@@ -995,7 +1404,7 @@ static void *serve(void *arg)
 	for (;;) {
 		size_t got = 0;
 		ssize_t used;
-		int rc;
+		int rc, agents = s->nssh ? pump_agents(s) : 0;
 
 		if (flush_out(s))
 			break;
@@ -1003,9 +1412,15 @@ static void *serve(void *arg)
 			break;
 		if (!nghttp2_session_want_read(s->ng) && !nghttp2_session_want_write(s->ng))
 			break;
-		rc = dk_hijack_read(s->h, s->rbuf, DK_SESSION_READ, &got);
+		/* with an agent connection open, wake up often to read it; else
+		 * wait as long as the engine is silent (the client's stream idle
+		 * timeout is for streams, not for a session the engine may leave
+		 * quiet between health checks) */
+		rc = dk__hijack_read_timeout(s->h, s->rbuf, DK_SESSION_READ, &got, agents ? 10 : 0);
 		if (atomic_load(&s->stop))
 			break;
+		if (rc == DK_ETIMEOUT && agents)
+			continue;
 		if (rc) {
 			const dk_error *e = dk_error_last();
 			set_error(s, rc, e && e->message ? e->message : "Session: read failed");
@@ -1026,20 +1441,72 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-int dk_session_open(dk_session *s)
+int dk__session_is_open(const dk_session *s)
 {
-	dk_call k;
-	dkbuf hdr = DKBUF_INIT;
+	return s && s->started && !atomic_load(&s->closed);
+}
+
+int dk__session_h2_start(dk_session *s)
+{
 	nghttp2_session_callbacks *cbs = NULL;
 	nghttp2_settings_entry iv[] = {
 		{NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 1000},
 		{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 1 << 20},
 	};
+	int rc;
+
+	if (nghttp2_session_callbacks_new(&cbs))
+		return DK_ENOMEM;
+	nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, on_begin_headers);
+	nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
+	nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, on_frame_recv);
+	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data_chunk);
+	nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_stream_close);
+	rc = nghttp2_session_server_new(&s->ng, cbs, s);
+	nghttp2_session_callbacks_del(cbs);
+	if (rc)
+		return DK_ENOMEM;
+	if (nghttp2_submit_settings(s->ng, NGHTTP2_FLAG_NONE, iv, sizeof(iv) / sizeof(iv[0])) ||
+	    nghttp2_session_set_local_window_size(s->ng, NGHTTP2_FLAG_NONE, 0, 1 << 24))
+		return DK_ENOMEM;
+	return 0;
+}
+
+int dk__session_mem(dk_session *s, const void *in, size_t n, dkbuf *out)
+{
+	ssize_t used;
+
+	if (s->nssh)
+		pump_agents(s);
+	if (n) {
+		used = nghttp2_session_mem_recv(s->ng, in, n);
+		if (used < 0)
+			return dk__err(DK_EPROTO, 0, 0, "Session: HTTP/2: %s", nghttp2_strerror((int)used));
+	}
+	for (;;) {
+		const uint8_t *data;
+		ssize_t k = nghttp2_session_mem_send(s->ng, &data);
+		if (k < 0)
+			return dk__err(DK_EPROTO, 0, 0, "Session: HTTP/2: %s", nghttp2_strerror((int)k));
+		if (k == 0)
+			return 0;
+		if (out && dkbuf_put(out, (const char *)data, (size_t)k))
+			return NOMEM();
+	}
+}
+
+int dk_session_open(dk_session *s)
+{
+	dk_call k;
+	dkbuf hdr = DKBUF_INIT;
 	static const char *const methods[] = {
 		"/grpc.health.v1.Health/Check",
 		"/moby.filesync.v1.FileSync/DiffCopy",
 		"/moby.filesync.v1.Auth/Credentials",
 		"/moby.buildkit.secrets.v1.Secrets/GetSecret",
+		"/moby.filesync.v1.FileSend/DiffCopy",
+		"/moby.sshforward.v1.SSH/CheckAgent",
+		"/moby.sshforward.v1.SSH/ForwardAgent",
 	};
 	char key[65];
 	size_t i;
@@ -1068,7 +1535,8 @@ int dk_session_open(dk_session *s)
 	if (s->name && !strpbrk(s->name, "\r\n") && dkbuf_printf(&hdr, "X-Docker-Expose-Session-Name: %s\r\n", s->name))
 		goto nomem;
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		if ((i == 2 && !s->creds) || (i == 3 && !s->nsecrets))
+		if ((i == 2 && !s->creds && !s->auth) || (i == 3 && !s->nsecrets) ||
+		    (i == 4 && !s->out_dir && s->out_fd < 0) || (i >= 5 && !s->nssh))
 			continue;
 		if (dkbuf_printf(&hdr, "X-Docker-Expose-Session-Grpc-Method: %s\r\n", methods[i]))
 			goto nomem;
@@ -1082,21 +1550,7 @@ int dk_session_open(dk_session *s)
 	dkbuf_dispose(&hdr);
 	if (rc)
 		return rc;
-	if (!(s->rbuf = malloc(DK_SESSION_READ)))
-		goto nomem_h;
-	if (nghttp2_session_callbacks_new(&cbs))
-		goto nomem_h;
-	nghttp2_session_callbacks_set_on_begin_headers_callback(cbs, on_begin_headers);
-	nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
-	nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, on_frame_recv);
-	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data_chunk);
-	nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_stream_close);
-	rc = nghttp2_session_server_new(&s->ng, cbs, s);
-	nghttp2_session_callbacks_del(cbs);
-	if (rc)
-		goto nomem_h;
-	if (nghttp2_submit_settings(s->ng, NGHTTP2_FLAG_NONE, iv, sizeof(iv) / sizeof(iv[0])) ||
-	    nghttp2_session_set_local_window_size(s->ng, NGHTTP2_FLAG_NONE, 0, 1 << 24))
+	if (!(s->rbuf = malloc(DK_SESSION_READ)) || dk__session_h2_start(s))
 		goto nomem_h;
 	atomic_init(&s->stop, 0);
 	atomic_init(&s->closed, 0);
@@ -1156,8 +1610,15 @@ void dk_session_close(dk_session *s)
 		free(s->secrets[i].data);
 	}
 	free(s->secrets);
+	for (i = 0; i < s->nssh; i++) {
+		free(s->ssh[i].id);
+		free(s->ssh[i].sock);
+	}
+	free(s->ssh);
 	free(s->name);
 	free(s->shared_key);
 	free(s->creds_config);
+	free(s->out_dir);
+	json_object_put(s->auth);
 	free(s);
 }

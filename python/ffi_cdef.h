@@ -452,7 +452,10 @@ int dk_session_add_dir(dk_session *s, const char *name, const char *path,
 	const char *const *excludes);
 int dk_session_add_secret(dk_session *s, const char *id, const void *data,
 	size_t len);
-int dk_session_use_credentials(dk_session *s, const char *config_path);
+int dk_session_use_credentials(dk_session *s, const char *config_dir);
+int dk_session_set_auth(dk_session *s, const char *registry_config_json);
+int dk_session_set_output(dk_session *s, const char *dir, int fd);
+int dk_session_add_ssh(dk_session *s, const char *id, const char *agent_socket);
 int dk_session_open(dk_session *s);
 const char *dk_session_id(const dk_session *s);
 typedef struct dk_session_stats {
@@ -463,6 +466,7 @@ typedef struct dk_session_stats {
 	uint64_t files_requested;
 	uint64_t health_checks;
 	uint64_t calls;
+	uint64_t output_bytes;
 	int closed;
 } dk_session_stats;
 void dk_session_get_stats(const dk_session *s, dk_session_stats *out);

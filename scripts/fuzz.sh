@@ -13,7 +13,7 @@ mkdir -p "$out" fuzz/crashes
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -Iinclude -Icsrc)
 core=(csrc/buf.c csrc/errors.c)
-libs=($(pkg-config --libs libcurl json-c zlib) -lpthread)
+libs=($(pkg-config --libs libcurl json-c zlib libnghttp2) -lpthread)
 declare -A srcs=(
   [jsonsplit]="csrc/jsonsplit.c"
   [url]="csrc/call.c csrc/client.c csrc/request.c csrc/gates.c csrc/context.c csrc/sha256.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/mux.c csrc/ssh.c"
@@ -26,6 +26,8 @@ declare -A srcs=(
   [wsframe]="csrc/wsframe.c csrc/sha1.c"
   [proto]="csrc/proto.c"
   [grpcframe]="csrc/proto.c"
+  [fsrecv]="csrc/fsutil_recv.c csrc/proto.c"
+  [session]="csrc/session.c csrc/fsutil.c csrc/fsutil_recv.c csrc/proto.c csrc/dockerignore.c csrc/hijack.c csrc/httphead.c csrc/mux.c csrc/wsframe.c csrc/sha1.c csrc/sha256.c csrc/auth.c csrc/call.c csrc/client.c csrc/request.c csrc/gates.c csrc/context.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/ssh.c csrc/system.c"
 )
 for t in "${!srcs[@]}"; do
   # shellcheck disable=SC2086

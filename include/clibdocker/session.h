@@ -56,12 +56,40 @@ DK_EXTERN(int) dk_session_add_secret(dk_session *s, const char *id, const void *
 	size_t len);
 
 /**
- * Answer Auth/Credentials from the client's Docker config and credential
- * helpers (`config_path`: a config.json, or NULL for $DOCKER_CONFIG or
- * ~/.docker). Without this call the engine is answered Unimplemented and
- * pulls anonymously.
+ * Answer Auth/Credentials (the engine pulling from a registry) from the
+ * client's Docker config and credential helpers: `config_dir` holds
+ * config.json, or NULL for $DOCKER_CONFIG, else ~/.docker (as
+ * dk_auth_lookup()). A credential helper runs on the session's thread when
+ * the engine asks. Without this call or dk_session_set_auth(), the engine is
+ * answered Unimplemented and pulls anonymously. Before dk_session_open().
  */
-DK_EXTERN(int) dk_session_use_credentials(dk_session *s, const char *config_path);
+DK_EXTERN(int) dk_session_use_credentials(dk_session *s, const char *config_dir);
+
+/**
+ * Credentials known beforehand, the JSON map X-Registry-Config carries:
+ * {"registry": {"username","password"} or {"identitytoken"}, ...} (keys
+ * normalised as dk_auth_registry_of() does); looked up before the config of
+ * dk_session_use_credentials(). Copied. Before dk_session_open().
+ * @return 0, DK_EINVAL for JSON that is not an object.
+ */
+DK_EXTERN(int) dk_session_set_auth(dk_session *s, const char *registry_config_json);
+
+/**
+ * Forward the ssh agent listening on the unix socket `agent_socket` (e.g.
+ * $SSH_AUTH_SOCK) to `RUN --mount=type=ssh[,id=ID]` steps: `id` NULL or ""
+ * is "default". Each forwarded connection is a new connection to the
+ * agent. Before dk_session_open().
+ */
+DK_EXTERN(int) dk_session_add_ssh(dk_session *s, const char *id, const char *agent_socket);
+
+/**
+ * Receive a build's output (FileSend/DiffCopy): with `dir`, the files of a
+ * `type=local` output are written under it (created if missing; merged
+ * into what it holds); with `fd` >= 0 (and `dir` NULL), the bytes of a
+ * `type=tar` output are written to it (not closed). Set the build's
+ * `outputs` to match. Before dk_session_open().
+ */
+DK_EXTERN(int) dk_session_set_output(dk_session *s, const char *dir, int fd);
 
 /**
  * POST /session with Upgrade: h2c, then serve it from a thread of its own.
@@ -82,6 +110,7 @@ typedef struct dk_session_stats {
 	uint64_t files_requested; /**< fsutil REQ packets answered */
 	uint64_t health_checks;  /**< Health/Check calls answered */
 	uint64_t calls;          /**< gRPC calls received */
+	uint64_t output_bytes;   /**< build output received (file content or tar) */
 	int closed;              /**< 1 once the connection ended */
 } dk_session_stats;
 

@@ -1236,8 +1236,17 @@ class Session:
     def add_secret(self, sid: str, data: bytes) -> None:
         check(lib.dk_session_add_secret(self._p(), _b(sid), data, len(data)))
 
-    def use_credentials(self, config_path: Optional[str]) -> None:
-        check(lib.dk_session_use_credentials(self._p(), _b(config_path)))
+    def use_credentials(self, config_dir: Optional[str]) -> None:
+        check(lib.dk_session_use_credentials(self._p(), _b(config_dir)))
+
+    def add_ssh(self, sid: Optional[str], agent_socket: str) -> None:
+        check(lib.dk_session_add_ssh(self._p(), _b(sid), _b(agent_socket)))
+
+    def set_output(self, directory: Optional[str], fd: int) -> None:
+        check(lib.dk_session_set_output(self._p(), _b(directory), fd))
+
+    def set_auth(self, registry_config_json: str) -> None:
+        check(lib.dk_session_set_auth(self._p(), _b(registry_config_json)))
 
     def open(self) -> None:
         check(lib.dk_session_open(self._p()))
@@ -1254,7 +1263,7 @@ class Session:
             lib.dk_session_get_stats(self._ptr, st)
         return {k: int(getattr(st, k)) for k in (
             "bytes_sent", "bytes_received", "file_bytes", "stat_packets",
-            "files_requested", "health_checks", "calls", "closed")}
+            "files_requested", "health_checks", "calls", "output_bytes", "closed")}
 
     def error(self) -> Optional[str]:
         """The error that ended the serving thread, or None."""

@@ -121,7 +121,7 @@ class BuildKitStream(ProgressStream):
     ``images.build``). Owns the session: closed with the stream, at its end
     or by ``close()``."""
 
-    __slots__ = ("_session", "_buildid", "_cancel", "_final_stats")
+    __slots__ = ("_session", "_buildid", "_cancel", "_final_stats", "_closers")
 
     def __init__(self, stream: Stream, session: Session, decode: bool, buildid: str,
                  on_error: Optional[Callable[[str, List[Any]], Exception]],
@@ -131,6 +131,11 @@ class BuildKitStream(ProgressStream):
         self._buildid = buildid
         self._cancel = cancel
         self._final_stats: Dict[str, int] = {}
+        self._closers: List[Callable[[], None]] = []
+
+    def on_close(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once the session is closed (e.g. close an output file)."""
+        self._closers.append(fn)
 
     @property
     def session_stats(self) -> Dict[str, int]:
@@ -152,6 +157,9 @@ class BuildKitStream(ProgressStream):
         self._final_stats = s.stats()
         self._session = None
         s.close()
+        for fn in self._closers:
+            fn()
+        self._closers = []
         return err
 
     def _session_problem(self) -> Optional[str]:
@@ -209,6 +217,58 @@ class BuildKitStream(ProgressStream):
                 pass
         super().close()
         self._end_session()
+
+
+def parse_ssh(ssh: Any) -> Dict[str, str]:
+    """``ssh=`` as the CLI's ``--ssh``: ``"default"`` (the agent of
+    ``$SSH_AUTH_SOCK``), ``"id=/path/to/agent.sock"``, a list of those, or a
+    dict ``{id: socket path}`` -> ``{id: socket path}``."""
+    items: List[Any]
+    if isinstance(ssh, Mapping):
+        items = [f"{k}={v}" for k, v in ssh.items()]
+    elif isinstance(ssh, str):
+        items = [ssh]
+    elif isinstance(ssh, (list, tuple)):
+        items = list(ssh)
+    else:
+        raise errors.InvalidArgument("build: ssh must be 'default', 'id=socket', a list or a dict")
+    out: Dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, str) or not item:
+            raise errors.InvalidArgument("build: each ssh entry must be a non-empty string")
+        sid, sep, sock = item.partition("=")
+        if not sep:
+            sock = os.environ.get("SSH_AUTH_SOCK", "")
+            if not sock:
+                raise errors.InvalidArgument(
+                    f"build: ssh {item!r}: no socket given and SSH_AUTH_SOCK is not set")
+        if not os.path.exists(sock):
+            raise errors.InvalidArgument(f"build: ssh {sid!r}: no agent socket {sock!r}")
+        out[sid or "default"] = sock
+    return out
+
+
+def parse_output(output: Any) -> Dict[str, str]:
+    """``"type=local,dest=out"`` or ``{"type": "local", "dest": "out"}`` ->
+    a dict with ``type`` (``local`` or ``tar``) and ``dest``, checked."""
+    if isinstance(output, str):
+        spec: Dict[str, str] = {}
+        for part in output.split(","):
+            k, sep, v = part.partition("=")
+            if not sep:
+                raise errors.InvalidArgument(f"build: output {output!r}: {part!r} is not key=value")
+            spec[k.strip().lower()] = v.strip()
+    elif isinstance(output, Mapping):
+        spec = {str(k).lower(): str(v) for k, v in output.items()}
+    else:
+        raise errors.InvalidArgument("build: output must be a string (type=local,dest=DIR) "
+                                     "or a dict")
+    if spec.get("type") not in ("local", "tar"):
+        raise errors.InvalidArgument(
+            f"build: output type {spec.get('type')!r} is not supported (local or tar)")
+    if not spec.get("dest"):
+        raise errors.InvalidArgument("build: output needs a dest")
+    return spec
 
 
 def new_buildid() -> str:

@@ -474,19 +474,39 @@ static void test_walk(void)
 		CHECK(l.ptr && !strcmp(l.ptr, "a/,a/c/,a/c/d.txt,"));
 		o.includes = NULL;
 	}
+	/* a follow path that is a symlink brings its target (fsutil does) */
+	{
+		const char *fp[] = {"lnk", NULL};
+		o.followpaths = fp;
+		walk_list(root, &o, &l);
+		CHECK(l.ptr && !strcmp(l.ptr, "a/,a/b,lnk,"));
+		o.followpaths = NULL;
+	}
+	{
+		/* through a symlinked directory, and a link leaving the root */
+		snprintf(cmd, sizeof(cmd), "%s/zl", root);
+		CHECK(symlink("z", cmd) == 0);
+		snprintf(cmd, sizeof(cmd), "%s/out", root);
+		CHECK(symlink("../../etc/passwd", cmd) == 0);
+		const char *fp[] = {"zl/keep.go", "out", NULL};
+		o.followpaths = fp;
+		walk_list(root, &o, &l);
+		CHECK(l.ptr && !strcmp(l.ptr, "out,z/,z/keep.go,zl,"));
+		o.followpaths = NULL;
+	}
 	/* modes and sizes of a symlink */
 	{
 		dk_fs_stat st;
 		const char *disk;
-		const char *fp[] = {"lnk", NULL};
-		o.followpaths = fp;
+		const char *in[] = {"lnk", NULL};
+		o.includes = in;
 		CHECK_RC(dk_fswalk_new(&w, root, &o));
 		CHECK(dk_fswalk_next(w, &st, &disk) == 1);
 		CHECK(st.mode == (DK_FS_MODE_SYMLINK | 0777) && st.size == 3 && st.linkname_len == 3 &&
 			!memcmp(st.linkname, "a/b", 3));
 		CHECK(dk_fswalk_next(w, &st, &disk) == 0);
 		dk_fswalk_free(w);
-		o.followpaths = NULL;
+		o.includes = NULL;
 	}
 	CHECK(dk_fs_mode_from_unix(S_IFDIR | 0755) == (DK_FS_MODE_DIR | 0755));
 	CHECK(dk_fs_mode_from_unix(S_IFREG | S_ISUID | 0755) == (DK_FS_MODE_SETUID | 0755));
@@ -504,6 +524,117 @@ static void test_walk(void)
 	dkbuf_dispose(&l);
 }
 
+static dk_fs_packet stat_pkt(const char *path, uint32_t mode, const char *link)
+{
+	dk_fs_packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.type = DK_FS_STAT;
+	p.has_stat = 1;
+	p.stat.path = path;
+	p.stat.path_len = strlen(path);
+	p.stat.mode = mode;
+	p.stat.linkname = link;
+	p.stat.linkname_len = link ? strlen(link) : 0;
+	p.stat.mod_time = 1700000000000000000LL;
+	return p;
+}
+
+/* the next framed packet of out, decoded */
+static int next_out(dkbuf *out, size_t *pos, dk_fs_packet *p)
+{
+	dk_grpc_reader r;
+	const unsigned char *m;
+	size_t n;
+	int rc;
+
+	dk_grpc_reader_init(&r, 0);
+	dk_grpc_reader_feed(&r, out->ptr + *pos, out->len - *pos);
+	rc = dk_grpc_reader_next(&r, &m, &n);
+	if (rc == 1) {
+		*pos += 5 + n;
+		rc = dk_fs_packet_decode(p, m, n) == 0;
+	}
+	dk_grpc_reader_dispose(&r);
+	return rc;
+}
+
+static void test_recv(void)
+{
+	char root[] = "/tmp/dk-fsrecv-XXXXXX";
+	char path[512], cmd[600], buf[64];
+	dk_fsrecv *r = NULL;
+	dkbuf out = DKBUF_INIT;
+	size_t pos = 0;
+	dk_fs_packet p, q;
+	FILE *f;
+
+	CHECK(mkdtemp(root) != NULL);
+	snprintf(path, sizeof(path), "%s/dest", root);
+	CHECK_RC(dk_fsrecv_new(&r, path));
+	p = stat_pkt("d", DK_FS_MODE_DIR | 0755, NULL);
+	CHECK(dk_fsrecv_packet(r, &p, &out) == 0 && out.len == 0);          /* id 0 */
+	p = stat_pkt("d/f.txt", 0640, NULL);
+	CHECK(dk_fsrecv_packet(r, &p, &out) == 0);                         /* id 1: REQ */
+	CHECK(next_out(&out, &pos, &q) == 1 && q.type == DK_FS_REQ && q.id == 1);
+	p = stat_pkt("d/hard", 0640, "d/f.txt");                            /* id 2: link */
+	CHECK(dk_fsrecv_packet(r, &p, &out) == 0 && pos == out.len);       /* no REQ */
+	p = stat_pkt("lnk", DK_FS_MODE_SYMLINK | 0777, "d");
+	CHECK(dk_fsrecv_packet(r, &p, &out) == 0);                         /* id 3 */
+	/* refused: "..", absolute, through the symlink, DATA not asked for */
+	p = stat_pkt("../evil", 0644, NULL);
+	CHECK(dk_fsrecv_packet(r, &p, &out) == DK_EPROTO);
+	p = stat_pkt("/abs", 0644, NULL);
+	CHECK(dk_fsrecv_packet(r, &p, &out) == DK_EPROTO);
+	p = stat_pkt("lnk/x", 0644, NULL);
+	CHECK(dk_fsrecv_packet(r, &p, &out) == DK_EPROTO);
+	memset(&p, 0, sizeof(p));
+	p.type = DK_FS_DATA;
+	p.id = 0;
+	p.data = (const unsigned char *)"x";
+	p.data_len = 1;
+	CHECK(dk_fsrecv_packet(r, &p, &out) == DK_EPROTO);
+	/* end of the walk: no FIN while f.txt is outstanding */
+	memset(&p, 0, sizeof(p));
+	p.type = DK_FS_STAT;
+	CHECK(dk_fsrecv_packet(r, &p, &out) == 0 && pos == out.len);
+	memset(&p, 0, sizeof(p));
+	p.type = DK_FS_DATA;
+	p.id = 1;
+	p.data = (const unsigned char *)"hello ";
+	p.data_len = 6;
+	CHECK(dk_fsrecv_packet(r, &p, &out) == 0);
+	p.data = (const unsigned char *)"world";
+	p.data_len = 5;
+	CHECK(dk_fsrecv_packet(r, &p, &out) == 0);
+	p.data = NULL;
+	p.data_len = 0;
+	CHECK(dk_fsrecv_packet(r, &p, &out) == 0);
+	CHECK(next_out(&out, &pos, &q) == 1 && q.type == DK_FS_FIN);
+	CHECK(dk_fsrecv_bytes(r) == 11);
+	dk_fsrecv_free(r);
+	snprintf(path, sizeof(path), "%s/dest/d/f.txt", root);
+	f = fopen(path, "r");
+	CHECK(f && fgets(buf, sizeof(buf), f) && !strcmp(buf, "hello world"));
+	if (f)
+		fclose(f);
+	{
+		struct stat st;
+		CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640 && st.st_mtime == 1700000000);
+	}
+	snprintf(path, sizeof(path), "%s/dest/d/hard", root);
+	f = fopen(path, "r");
+	CHECK(f && fgets(buf, sizeof(buf), f) && !strcmp(buf, "hello world"));
+	if (f)
+		fclose(f);
+	snprintf(path, sizeof(path), "%s/dest/lnk", root);
+	CHECK(readlink(path, buf, sizeof(buf)) == 1 && buf[0] == 'd');
+	CHECK(dk_fsrecv_new(&r, "") == DK_EINVAL);
+	dkbuf_dispose(&out);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
 	test_varint();
@@ -513,5 +644,6 @@ int main(void)
 	test_status_json();
 	test_grpc_framing();
 	test_walk();
+	test_recv();
 	DKT_DONE();
 }

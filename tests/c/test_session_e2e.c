@@ -111,6 +111,7 @@ int main(void)
 	dk_build_options o;
 	dk_session_stats ss;
 	result r;
+	char first[80] = "";
 	char dir[] = "/tmp/dk-session-XXXXXX";
 	char cmd[512];
 	const char *tags[] = {"clibdocker-test/c-session:1"};
@@ -136,6 +137,8 @@ int main(void)
 		CHECK(dk_session_add_dir(s, "other", dir, bad) == DK_EINVAL);
 	}
 	CHECK(dk_session_add_secret(s, "", "x", 1) == DK_EINVAL);
+	dk_build_options_init(&o);
+	CHECK(dk_image_build_session(&st, c, &o, s, NULL) == DK_EINVAL && st == NULL); /* not open */
 	dk_session_close(s);
 	s = NULL;
 	dk_session_close(NULL);
@@ -162,6 +165,7 @@ int main(void)
 		CHECK(strstr(r.logs, "from-the-context") != NULL);
 		CHECK(strstr(r.logs, secret) == NULL);
 		CHECK(!strncmp(r.image, "sha256:", 7));
+		snprintf(first, sizeof(first), "%s", r.image);
 	}
 	dk_session_get_stats(s, &ss);
 	CHECK(ss.file_bytes >= 17 && ss.stat_packets >= 2 && ss.calls >= 3 && !ss.closed);
@@ -186,6 +190,61 @@ int main(void)
 	dk_session_get_stats(s, &ss);
 	CHECK(ss.file_bytes == 0 && ss.stat_packets >= 2);
 	dk_session_close(s);
+
+	/* outputs through FileSend: type=tar to a descriptor, type=local to a directory */
+	{
+		char out_tar[128], out_dir[128], check[700];
+		int fd;
+		snprintf(out_tar, sizeof(out_tar), "%s.out.tar", dir);
+		snprintf(out_dir, sizeof(out_dir), "%s.out", dir);
+		fd = open(out_tar, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+		CHECK(fd >= 0);
+		CHECK_RC(dk_session_new(&s, c, "ctx", NULL));
+		CHECK_RC(dk_session_add_dir(s, "context", dir, NULL));
+		CHECK_RC(dk_session_add_dir(s, "dockerfile", dir, NULL));
+		CHECK_RC(dk_session_add_secret(s, "tok", secret, strlen(secret)));
+		CHECK(dk_session_set_output(s, NULL, -1) == DK_EINVAL);
+		CHECK_RC(dk_session_set_output(s, NULL, fd));
+		CHECK_RC(dk_session_open(s));
+		o.ntags = 0;
+		o.outputs = "[{\"Type\":\"tar\",\"Attrs\":{}}]";
+		CHECK_RC(dk_image_build_session(&st, c, &o, s, NULL));
+		if (st) {
+			CHECK(drain(st, &r) == 0 && r.errors == 0);
+			dk_stream_free(st);
+			st = NULL;
+		}
+		dk_session_get_stats(s, &ss);
+		dk_session_close(s);
+		close(fd);
+		{
+			struct stat sb;
+			CHECK(stat(out_tar, &sb) == 0 && sb.st_size > 0 && (uint64_t)sb.st_size == ss.output_bytes);
+		}
+		snprintf(check, sizeof(check), "tar xOf '%s' a.txt | grep -q from-the-context", out_tar);
+		CHECK(system(check) == 0);
+		CHECK_RC(dk_session_new(&s, c, "ctx", NULL));
+		CHECK_RC(dk_session_add_dir(s, "context", dir, NULL));
+		CHECK_RC(dk_session_add_dir(s, "dockerfile", dir, NULL));
+		CHECK_RC(dk_session_add_secret(s, "tok", secret, strlen(secret)));
+		CHECK_RC(dk_session_set_output(s, out_dir, -1));
+		CHECK_RC(dk_session_open(s));
+		o.outputs = "[{\"Type\":\"local\",\"Attrs\":{}}]";
+		CHECK_RC(dk_image_build_session(&st, c, &o, s, NULL));
+		if (st) {
+			CHECK(drain(st, &r) == 0 && r.errors == 0);
+			dk_stream_free(st);
+			st = NULL;
+		}
+		dk_session_close(s);
+		snprintf(check, sizeof(check), "grep -q from-the-context '%s/a.txt' && test -x '%s/bin/sh'",
+			out_dir, out_dir);
+		CHECK(system(check) == 0);
+		snprintf(check, sizeof(check), "rm -rf '%s' '%s'", out_dir, out_tar);
+		CHECK(system(check) == 0);
+		o.outputs = NULL;
+		o.ntags = 1;
+	}
 
 	/* a session closed while the engine reads the context */
 	{
@@ -212,7 +271,16 @@ int main(void)
 		}
 	}
 
-	dk_image_delete(NULL, c, tags[0], 1, 0);
+	{
+		dk_value *del = NULL;
+		CHECK_RC(dk_image_delete(&del, c, tags[0], 1, 0));
+		dk_value_free(del);
+		del = NULL;
+		/* the first image, untagged by the rebuild if that made another */
+		if (first[0] && dk_image_delete(&del, c, first, 1, 0) != 0)
+			CHECK(dk_error_last()->http_status == 404);
+		dk_value_free(del);
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	CHECK(system(cmd) == 0);
 	dk_client_free(c);

@@ -154,7 +154,8 @@ class BuildApiMixin(BaseMixin):
               extra_hosts: Union[None, Dict[str, str], Sequence[str]] = None,
               platform: Optional[str] = None, isolation: Optional[str] = None,
               use_config_proxy: bool = True, buildkit: Optional[bool] = None,
-              secrets: Optional[Mapping[str, Any]] = None) -> Iterator[Any]:
+              secrets: Optional[Mapping[str, Any]] = None,
+              output: Any = None, ssh: Any = None) -> Iterator[Any]:
         """POST /build: build an image (the classic builder, or BuildKit).
 
         With ``buildkit=True`` (default: ``DOCKER_BUILDKIT=1`` in the
@@ -170,6 +171,13 @@ class BuildApiMixin(BaseMixin):
         ``{"id": "moby.image.id", "aux": {"ID": ...}}``. BuildKit needs a
         directory ``path``; ``container_limits``, ``shmsize``, ``rm``,
         ``forcerm``, ``squash`` are ignored by the engine there.
+        ``output`` (BuildKit only): ``"type=local,dest=DIR"`` writes the
+        result's files under ``DIR``, ``"type=tar,dest=FILE"`` its tar to
+        ``FILE`` (a dict ``{"type": ..., "dest": ...}`` too), through the
+        session (FileSend); no image is made then. ``ssh`` (BuildKit
+        only), as the CLI's ``--ssh``: ``"default"`` forwards the agent of
+        ``$SSH_AUTH_SOCK`` to ``RUN --mount=type=ssh``; ``"id=SOCKET"``, a
+        list of those or ``{id: SOCKET}`` name others.
 
         The context is one of: ``path``, a directory (walked and sent as a tar
         while the request runs, never whole in memory, honouring its
@@ -221,6 +229,14 @@ class BuildApiMixin(BaseMixin):
             raise InvalidBuildArgument("Either path or fileobj needs to be provided.")
         if buildkit is not None and not isinstance(buildkit, bool):
             raise InvalidBuildArgument("build: buildkit must be a bool")
+        if ssh is not None and buildkit is not True:
+            from ..buildkit import env_default
+            if buildkit is False or not env_default():
+                raise errors.InvalidArgument("build: ssh needs buildkit=True")
+        if output is not None and buildkit is not True:
+            from ..buildkit import env_default
+            if buildkit is False or not env_default():
+                raise errors.InvalidArgument("build: output needs buildkit=True")
         if secrets is not None and buildkit is not True:
             from ..buildkit import env_default
             if buildkit is False or not env_default():
@@ -338,7 +354,7 @@ class BuildApiMixin(BaseMixin):
         }
         if buildkit:
             assert path is not None
-            return self._build_buildkit(path, dockerfile, opts, secrets, decode)
+            return self._build_buildkit(path, dockerfile, opts, secrets, decode, output, ssh)
         st = self._native.image_build(opts, context_dir, body)
         return _BuildStream(st, decode, lambda text, log: errors.BuildError(text, log))
 
@@ -376,38 +392,58 @@ class BuildApiMixin(BaseMixin):
         return bk.BuildKitSession(s)
 
     def _build_buildkit(self, path: str, dockerfile: Optional[str], opts: Dict[str, Any],
-                        secrets: Optional[Mapping[str, Any]], decode: bool) -> Iterator[Any]:
+                        secrets: Optional[Mapping[str, Any]], decode: bool,
+                        output: Any = None, ssh: Any = None) -> Iterator[Any]:
         """The BuildKit path of :meth:`build`: a session serving the
         context, the Dockerfile's directory and the secrets, then the build
         on it."""
         from .. import buildkit as bk
         from .._binding import Session
         data = bk.load_secrets(secrets)
+        out_spec = bk.parse_output(output) if output is not None else None
+        agents = bk.parse_ssh(ssh) if ssh is not None else {}
         df = dockerfile or "Dockerfile"
         full = df if os.path.isabs(df) else os.path.join(path, df)
         df_dir, df_name = os.path.split(os.path.abspath(full))
         if not os.path.isfile(full):
             raise DockerfileNotFound(f"build: no Dockerfile {full!r}")
         opts = dict(opts)
+        auth_json = opts.get("registry_config_json")
         for k in ("memory", "memswap", "cpushares", "cpuperiod", "cpuquota", "cpusetcpus",
                   "shmsize", "squash", "content_encoding", "registry_config_json", "remote"):
             opts[k] = None
         opts["dockerfile"] = df_name
+        out_file: Any = None
+        if out_spec is not None:
+            opts["outputs"] = json.dumps([{"Type": out_spec["type"], "Attrs": {}}])
         ctx = os.path.abspath(path)
         session = Session(self._native, os.path.basename(ctx) or "context", None)
         try:
+            if out_spec is not None and out_spec["type"] == "local":
+                session.set_output(os.path.abspath(out_spec["dest"]), -1)
+            elif out_spec is not None:
+                out_file = open(out_spec["dest"], "wb")
+                session.set_output(None, out_file.fileno())
             session.add_dir("context", ctx)
             session.add_dir("dockerfile", df_dir)
             for sid, value in data.items():
                 session.add_secret(sid, value)
+            for sid, sock in agents.items():
+                session.add_ssh(sid, sock)
+            if auth_json:
+                session.set_auth(auth_json)  # the engine's pulls ask the session
             session.open()
             buildid = bk.new_buildid()
             st = self._native.image_build_session(opts, session, buildid)
         except BaseException:
             session.close()
+            if out_file is not None:
+                out_file.close()
             raise
-        return bk.BuildKitStream(st, session, decode, buildid,
-                                 None, self._native.build_cancel)
+        stream = bk.BuildKitStream(st, session, decode, buildid, None, self._native.build_cancel)
+        if out_file is not None:
+            stream.on_close(out_file.close)
+        return stream
 
     def prune_builds(self, filters: Optional[Dict[str, Any]] = None,
                      keep_storage: Optional[int] = None,

@@ -175,7 +175,10 @@ class ImageCollection(Collection[Image]):
     def build(self, **kwargs: Any) -> Tuple[Image, Iterator[Any]]:
         """Build an image and return it (``docker build``): arguments as
         :meth:`clibdocker.APIClient.build` (``path``, ``fileobj``, ``tag``,
-        ``buildargs``, ``dockerfile``, ``labels``…).
+        ``buildargs``, ``dockerfile``, ``labels``…; ``buildkit=True`` or
+        ``DOCKER_BUILDKIT=1`` builds on BuildKit through a session, with
+        ``secrets`` and ``ssh``; the logs then hold the decoded
+        ``moby.buildkit.trace`` messages).
 
         :returns: ``(image, logs)``: the built :class:`Image` and an iterator
             of the build's decoded messages.
