@@ -351,3 +351,21 @@ def test_whole_stream_consumers_finish_on_a_worker(client, tmp_path):
 
     run(main())
     assert (tmp_path / "async.tar").read_bytes() == (tmp_path / "sync.tar").read_bytes()
+
+
+def test_a_loop_stream_is_read_with_async_for_only(client):
+    """A stream opened on the loop moves with the loop: a synchronous pull
+    (which would block the loop) is refused with a clear error."""
+    async def main() -> None:
+        async with AsyncAPIClient() as c:
+            ev = await c.events(decode=True, filters={"volume": unique("none")})
+            with pytest.raises(errors.UnsupportedError, match="without blocking"):
+                next(iter(ev))   # nothing there yet: it would have to wait
+            ev.close()
+            ev = await c.events(decode=True, since=0, until=int(time.time()))
+            n = 0
+            async for _ in ev:
+                n += 1
+            assert n > 0   # this test session's own calls are events
+
+    run(main())
