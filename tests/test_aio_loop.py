@@ -369,3 +369,27 @@ def test_a_loop_stream_is_read_with_async_for_only(client):
             assert n > 0   # this test session's own calls are events
 
     run(main())
+
+
+def test_a_calls_timeout_applies_on_the_loop(client):
+    """A call's timeout (``wait(timeout=)``, the transfer's total timeout)
+    bounds it on the loop as when blocking (libcurl's timer, stepped by the
+    event loop): the same exception, and the client stays usable."""
+    cid = client.create_container(TEST_IMAGE, ["sleep", "60"], labels=LABELS)["Id"]
+    client.start(cid)
+    with pytest.raises(errors.DockerException) as blocking:
+        client.wait(cid, timeout=1)
+
+    async def main() -> None:
+        async with AsyncAPIClient() as c:
+            t0 = time.monotonic()
+            with pytest.raises(type(blocking.value)) as got:
+                await c.wait(cid, timeout=1)
+            assert str(got.value) == str(blocking.value)
+            assert 0.8 < time.monotonic() - t0 < 5
+            assert await c.ping() is True
+
+    try:
+        run(main())
+    finally:
+        client.remove_container(cid, force=True)

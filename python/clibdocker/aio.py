@@ -51,6 +51,9 @@ _PENDING = _binding.ASYNC_PENDING
 _BLOCKING = _binding.ASYNC_BLOCKING
 
 
+_UNFINISHED = Deferred()  # a run's marker: the operation handed its transfer to the loop
+
+
 def _blocking_run(a: Any, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
     a.enter_blocking()
     try:
@@ -151,7 +154,7 @@ class _Driver:
                     result = fn(*args, **kwargs)
                     exc: Optional[BaseException] = None
                 except Deferred:
-                    result = exc = None
+                    result, exc = None, _UNFINISHED
                 except BaseException as e:
                     result, exc = None, e
                 state = a.leave()
@@ -176,6 +179,9 @@ class _Driver:
                         raise
                 reuse = len(spare) < 1024
                 if exc is not None:
+                    if exc is _UNFINISHED:  # cannot happen: said so rather than return None
+                        raise errors.DockerException(
+                            f"{getattr(fn, '__name__', fn)}: the call stopped without a result")
                     raise exc
                 return result
         finally:
