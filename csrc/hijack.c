@@ -739,6 +739,60 @@ int dk__hijack_read_timeout(dk_hijack *h, void *buf, size_t cap, size_t *got, lo
 	return rc;
 }
 
+int dk_hijack_read_nowait(dk_hijack *h, void *buf, size_t cap, size_t *got)
+{
+	if (!h || !buf || !got)
+		return dk__err(DK_EINVAL, 0, 0, "dk_hijack_read_nowait: NULL argument");
+	*got = 0;
+	if (h->ws)
+		return dk__err(DK_EUNSUPPORTED, 0, 0,
+			"%s: dk_hijack_read_nowait is for a plain hijacked connection", h->op);
+	if (h->pre.len > h->pre_pos) {
+		size_t n = h->pre.len - h->pre_pos;
+		if (n > cap)
+			n = cap;
+		memcpy(buf, h->pre.ptr + h->pre_pos, n);
+		h->pre_pos += n;
+		*got = n;
+		return 0;
+	}
+	if (h->eof || cap == 0)
+		return 0;
+	if (atomic_load(&h->canceled))
+		return dk__err(DK_ECANCELED, 0, 0, "%s: canceled", h->op);
+	if (h->tls) {
+		/* TLS may hold decrypted bytes the socket no longer shows:
+		 * libcurl's receive never waits, and says when nothing is there */
+		size_t n = 0;
+		CURLcode cc;
+
+		pthread_mutex_lock(&h->io);
+		cc = curl_easy_recv(h->easy, buf, cap, &n);
+		pthread_mutex_unlock(&h->io);
+		if (cc == CURLE_AGAIN)
+			return DK_STREAM_AGAIN;
+		if (cc != CURLE_OK)
+			return dk_hijack_read(h, buf, cap, got); /* its error or end, worded once */
+		*got = n;
+	} else {
+		ssize_t r = recv(h->fd, buf, cap, MSG_DONTWAIT);
+
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			return DK_STREAM_AGAIN;
+		if (r < 0)
+			return dk_hijack_read(h, buf, cap, got);
+		*got = (size_t)r;
+	}
+	if (*got == 0) {
+		h->eof = 1;
+		/* as dk_hijack_read: a cut connection is not a clean end */
+		if (h->c && dk_system_ping(h->c) != 0)
+			return dk__err(DK_ETRANSPORT, 0, 0,
+				"%s: the connection was cut: the engine no longer answers", h->op);
+	}
+	return 0;
+}
+
 int dk_hijack_next_frame(dk_hijack *h, int *stream_id, const char **data, size_t *len)
 {
 	size_t got;

@@ -444,6 +444,7 @@ void dk_async_cancel(dk_async *a);
 void dk_async_free(dk_async *a);
 int dk_stream_set_loop_token(dk_stream *s, uint64_t token);
 dk_loop *dk_stream_loop(const dk_stream *s);
+int dk_hijack_read_nowait(dk_hijack *h, void *buf, size_t cap, size_t *got);
 /* session.h */
 typedef struct dk_session dk_session;
 int dk_session_new(dk_session **out, dk_client *c, const char *name,

@@ -32,6 +32,27 @@ async def _exchange(c: AsyncAPIClient) -> None:
             got = [f async for f in sock.frames(demux=True)]
         assert (b"hello over the loop\n", None) in got and (None, b"done\n") in got
         assert (await c.exec_inspect(ex["Id"]))["ExitCode"] == 0
+        # raw reads on the loop (the socket watched by the event loop):
+        # frame headers and all, as docker-py's socket gives them
+        ex = await c.exec_create(cid, ["cat"], stdin=True)
+        sock = await c.exec_start(ex["Id"], socket=True)
+        async with sock:
+            got_raw = b""
+            for i in range(3):
+                line = f"line {i}\n".encode()
+                await sock.write(line)
+                while line not in got_raw:
+                    chunk = await asyncio.wait_for(sock.read(), 10)
+                    assert chunk
+                    got_raw += chunk
+            await sock.close_write()
+            while True:
+                chunk = await asyncio.wait_for(sock.read(), 10)
+                if not chunk:
+                    break
+                got_raw += chunk
+        # stdout frames: 8-byte headers, stream 1
+        assert got_raw.startswith(b"\x01\x00\x00\x00") and got_raw.count(b"line ") == 3
         # attach_socket: what the container's sh reads, it runs
         cid2 = (await c.create_container(TEST_IMAGE, ["sh"], stdin_open=True,
                                          labels=LABELS))["Id"]

@@ -351,3 +351,45 @@ def test_whole_stream_consumers_finish_on_a_worker(client, tmp_path):
 
     run(main())
     assert (tmp_path / "async.tar").read_bytes() == (tmp_path / "sync.tar").read_bytes()
+
+
+def test_a_loop_stream_is_read_with_async_for_only(client):
+    """A stream opened on the loop moves with the loop: a synchronous pull
+    (which would block the loop) is refused with a clear error."""
+    async def main() -> None:
+        async with AsyncAPIClient() as c:
+            ev = await c.events(decode=True, filters={"volume": unique("none")})
+            with pytest.raises(errors.UnsupportedError, match="without blocking"):
+                next(iter(ev))   # nothing there yet: it would have to wait
+            ev.close()
+            ev = await c.events(decode=True, since=0, until=int(time.time()))
+            n = 0
+            async for _ in ev:
+                n += 1
+            assert n > 0   # this test session's own calls are events
+
+    run(main())
+
+
+def test_a_calls_timeout_applies_on_the_loop(client):
+    """A call's timeout (``wait(timeout=)``, the transfer's total timeout)
+    bounds it on the loop as when blocking (libcurl's timer, stepped by the
+    event loop): the same exception, and the client stays usable."""
+    cid = client.create_container(TEST_IMAGE, ["sleep", "60"], labels=LABELS)["Id"]
+    client.start(cid)
+    with pytest.raises(errors.DockerException) as blocking:
+        client.wait(cid, timeout=1)
+
+    async def main() -> None:
+        async with AsyncAPIClient() as c:
+            t0 = time.monotonic()
+            with pytest.raises(type(blocking.value)) as got:
+                await c.wait(cid, timeout=1)
+            assert str(got.value) == str(blocking.value)
+            assert 0.8 < time.monotonic() - t0 < 5
+            assert await c.ping() is True
+
+    try:
+        run(main())
+    finally:
+        client.remove_container(cid, force=True)

@@ -36,6 +36,7 @@
 #define CLIBDOCKER_LOOP_H
 
 #include "common.h"
+#include "container_io.h"
 
 DK_BEGIN_DECL
 
@@ -160,6 +161,15 @@ DK_EXTERN(int) dk_stream_set_loop_token(dk_stream *s, uint64_t token);
 
 /** The loop a stream runs on (borrowed), or NULL. */
 DK_EXTERN(dk_loop *) dk_stream_loop(const dk_stream *s);
+
+/**
+ * dk_hijack_read() for an event loop: never waits. DK_STREAM_AGAIN when
+ * nothing is there yet: wait until dk_hijack_fd() is readable (over TLS,
+ * decrypted bytes may already wait: try again first, as this function
+ * does, before waiting). 0 with *got 0 is the end of the connection.
+ * Not for a WebSocket connection (DK_EUNSUPPORTED).
+ */
+DK_EXTERN(int) dk_hijack_read_nowait(dk_hijack *h, void *buf, size_t cap, size_t *got);
 
 DK_END_DECL
 

@@ -1559,6 +1559,25 @@ class Hijack:
         finally:
             self._leave()
 
+    def read_nowait(self, n: int) -> Any:
+        """Up to n raw bytes without waiting: :data:`AGAIN` when nothing is
+        there yet (wait for fileno() to be readable), b"" at the end."""
+        p = self._enter()
+        if p is None:
+            return b""
+        try:
+            buf = self._buf if n <= self._BUFSIZE else ffi.new("char[]", n)
+            rc = lib.dk_hijack_read_nowait(p, buf, n, self._got)
+            if rc == lib.DK_STREAM_AGAIN:
+                return AGAIN
+            if rc == lib.DK_ECANCELED:
+                return b""
+            if rc:
+                raise error_from_last(rc)
+            return ffi.unpack(buf, self._got[0])
+        finally:
+            self._leave()
+
     def read(self, n: int) -> bytes:
         """Up to n raw bytes, b"" at the end (or after close())."""
         p = self._enter()

@@ -36,7 +36,7 @@ import itertools
 from concurrent.futures import Executor
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
-from . import _binding
+from . import _binding, errors
 from ._binding import Deferred, Loop
 from .api.client import APIClient
 
@@ -49,6 +49,9 @@ _TIMER = _binding.LOOP_TIMER
 _DONE = _binding.LOOP_DONE
 _PENDING = _binding.ASYNC_PENDING
 _BLOCKING = _binding.ASYNC_BLOCKING
+
+
+_UNFINISHED = Deferred()  # a run's marker: the operation handed its transfer to the loop
 
 
 def _blocking_run(a: Any, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
@@ -151,7 +154,7 @@ class _Driver:
                     result = fn(*args, **kwargs)
                     exc: Optional[BaseException] = None
                 except Deferred:
-                    result = exc = None
+                    result, exc = None, _UNFINISHED
                 except BaseException as e:
                     result, exc = None, e
                 state = a.leave()
@@ -176,6 +179,9 @@ class _Driver:
                         raise
                 reuse = len(spare) < 1024
                 if exc is not None:
+                    if exc is _UNFINISHED:  # cannot happen: said so rather than return None
+                        raise errors.DockerException(
+                            f"{getattr(fn, '__name__', fn)}: the call stopped without a result")
                     raise exc
                 return result
         finally:
@@ -258,22 +264,47 @@ class AsyncHijackedSocket:
     ``attach_socket()`` and ``exec_start(socket=True)`` of
     :class:`AsyncAPIClient` give): ``await read()``, ``await write()``,
     ``await close_write()``, ``async for`` over demultiplexed ``frames()``,
-    over unix, TCP, TLS and ssh alike. Each read or write waits on a worker
-    thread of the loop's executor (the C connection's reads block; see
-    docs/asyncio.md); ``close()`` stops a pending read at once. ``sync`` is
+    over unix, TCP, TLS and ssh alike. ``read()`` runs on the event loop
+    (the socket watched with ``add_reader``); writes, ``frames()`` and
+    ``read_all()`` wait on a worker thread of the loop's executor (see
+    docs/asyncio.md). ``close()`` ends a pending read at once. ``sync`` is
     the :class:`~clibdocker.hijack.HijackedSocket` underneath."""
 
     def __init__(self, sock: Any, executor: Optional[Executor] = None) -> None:
         self.sync = sock
         self._executor = executor
+        self._readers: List[Any] = []   # [future, fd] of reads waiting
 
     def _off(self, fn: Callable[..., Any], *args: Any) -> "asyncio.Future[Any]":
         return asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
     async def read(self, n: int = 65536) -> bytes:
         """Up to ``n`` raw bytes (frame headers included when the output is
-        multiplexed, as ``recv``); ``b""`` at the end."""
-        return await self._off(self.sync.recv, n)  # type: ignore[no-any-return]
+        multiplexed, as ``recv``); ``b""`` at the end. On the loop itself:
+        a read that finds nothing waits for the socket to turn readable."""
+        h = self.sync._h
+        if n <= 0:
+            return b""
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                data = h.read_nowait(n)
+            except errors.UnsupportedError:  # a WebSocket connection: frames
+                return await self._off(self.sync.recv, n)  # type: ignore[no-any-return]
+            if data is not _binding.AGAIN:
+                return data  # type: ignore[no-any-return]
+            fd = h.fileno()
+            if fd < 0:
+                return b""
+            entry = [loop.create_future(), fd]
+            self._readers.append(entry)
+            loop.add_reader(fd, _wake, entry[0])
+            try:
+                await entry[0]
+            finally:
+                if entry in self._readers:   # not stopped by close()
+                    self._readers.remove(entry)
+                    loop.remove_reader(fd)
 
     async def write(self, data: Any) -> None:
         """Write all of ``data`` to stdin."""
@@ -301,6 +332,12 @@ class AsyncHijackedSocket:
 
     def close(self) -> None:
         """Close the connection (a pending read ends)."""
+        if self._readers:
+            loop = asyncio.get_running_loop()
+            for fut, fd in self._readers:
+                loop.remove_reader(fd)   # before the socket closes
+                _wake(fut)
+            self._readers.clear()
         self.sync.close()
 
     @property

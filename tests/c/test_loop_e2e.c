@@ -281,7 +281,7 @@ int main(void)
 		enum { N = 200 };
 		dk_async *as[N];
 		dk_value *vs[N];
-		int left = N, ok = 0;
+		int left = N, ok = 0, fin[N] = {0};
 		uint64_t done[N];
 
 		for (i = 0; i < N; i++) {
@@ -302,13 +302,14 @@ int main(void)
 				break;
 			for (j = 0; j < got; j++) {
 				int k = (int)done[j];
-				if (k < 0 || k >= N)
+				if (k < 0 || k >= N || fin[k])
 					continue; /* a stale token of an earlier call */
 				dk_async_enter(as[k]);
 				rc = dk_async_leave(as[k], dk_image_inspect(&vs[k], c, image));
 				if (rc == DK_ASYNC_PENDING)
 					continue; /* woken early: runs again when named again */
 				ok += rc == 0 && vs[k] != NULL;
+				fin[k] = 1;
 				left--;
 			}
 		}
