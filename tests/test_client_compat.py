@@ -603,3 +603,17 @@ def test_too_old_version_is_refused_with_docker_pys_words(version):
     with pytest.raises(errors.InvalidVersion) as ours:
         clibdocker.APIClient(version=version)
     assert str(ours.value) == str(theirs.value)
+
+
+def test_from_env_with_tls_variables_but_no_client_certificate(tmp_path):
+    """DOCKER_TLS_VERIFY / DOCKER_CERT_PATH pointing where cert.pem and
+    key.pem are missing: docker-py's from_env raises TLSParameterError (its
+    message), so does ours."""
+    env = {"DOCKER_HOST": "tcp://127.0.0.1:2376", "DOCKER_TLS_VERIFY": "1",
+           "DOCKER_CERT_PATH": str(tmp_path)}
+    (tmp_path / "ca.pem").write_text("not used")
+    with pytest.raises(docker.errors.TLSParameterError) as theirs:
+        docker.from_env(environment=env)
+    with pytest.raises(errors.TLSParameterError) as ours:
+        clibdocker.from_env(environment=env, use_context=False)
+    assert str(ours.value) == str(theirs.value)

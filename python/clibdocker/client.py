@@ -49,7 +49,6 @@ class DockerClient:
         beyond docker-py, the CLI's contexts: ``DOCKER_CONTEXT`` or
         config.json's ``currentContext`` (with the context's TLS files);
         ``use_context=False`` leaves contexts out, as in docker-py."""
-        from .tls import tls_from_env
         env = os.environ if environment is None else environment
         ctx = None
         if use_context:
@@ -59,7 +58,10 @@ class DockerClient:
             host: Optional[str] = ctx.host
             tls = ctx.tls_config()
         else:
-            tls = tls_from_env(env)  # type: ignore[arg-type]
+            # docker-py's kwargs_from_env: DOCKER_TLS_VERIFY / DOCKER_CERT_PATH
+            # need cert.pem and key.pem there (TLSParameterError otherwise)
+            from .utils.utils import kwargs_from_env
+            tls = kwargs_from_env(environment=env).get("tls")
             host = env.get("DOCKER_HOST") or None
         if version is None:
             version = env.get("DOCKER_API_VERSION") or None
