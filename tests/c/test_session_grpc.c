@@ -336,6 +336,36 @@ int main(void)
 
 	nghttp2_session_del(cli);
 	dk_session_close(s);
+
+	/* credentials from a Docker config directory (dk_session_use_credentials) */
+	{
+		char cfg[200];
+		snprintf(cfg, sizeof(cfg), "%s/config.json", dir);
+		put(dir, "config.json", "{\"auths\":{\"reg.example:5000\":{\"auth\":\"dXNlcjpwYXNz\"}}}");
+		CHECK_RC(dk_session_new(&s, cl, "t", "k"));
+		CHECK_RC(dk_session_use_credentials(s, dir));
+		CHECK_RC(dk__session_h2_start(s));
+		nghttp2_session_callbacks_new(&cbs);
+		nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
+		nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data);
+		nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_close);
+		CHECK(nghttp2_session_client_new(&cli, cbs, NULL) == 0);
+		nghttp2_session_callbacks_del(cbs);
+		nghttp2_submit_settings(cli, NGHTTP2_FLAG_NONE, NULL, 0);
+		unary(cli, s, &c, "/moby.filesync.v1.Auth/Credentials", "\x0a\x10reg.example:5000", 18);
+		CHECK(!strcmp(c.grpc_status, "0"));
+		CHECK(first_msg(&c, &m, &n) == 1 && n == 12 && !memcmp(m, "\x0a\x04user\x12\x04pass", 12));
+		dkbuf_dispose(&c.body); dkbuf_dispose(&c.req);
+		unary(cli, s, &c, "/moby.filesync.v1.Auth/Credentials", "\x0a\x0bnone.test:1", 13);
+		CHECK(!strcmp(c.grpc_status, "0") && first_msg(&c, &m, &n) == 1 && n == 0);
+		dkbuf_dispose(&c.body); dkbuf_dispose(&c.req);
+		/* secrets were not offered: Unimplemented */
+		unary(cli, s, &c, "/moby.buildkit.secrets.v1.Secrets/GetSecret", "\x0a\x02s1", 4);
+		CHECK(!strcmp(c.grpc_status, "12"));
+		dkbuf_dispose(&c.body); dkbuf_dispose(&c.req);
+		nghttp2_session_del(cli);
+		dk_session_close(s);
+	}
 	dk_client_free(cl);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	CHECK(system(cmd) == 0);
