@@ -223,7 +223,7 @@ static int want(const dk_pb_field *f, int wire, const char *what)
 static int stat_decode(dk_fs_stat *s, const unsigned char *buf, size_t len)
 {
 	dk_pb_reader r;
-	dk_pb_field f = {0};
+	dk_pb_field f = {0, 0, 0, NULL, 0};
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -247,7 +247,7 @@ static int stat_decode(dk_fs_stat *s, const unsigned char *buf, size_t len)
 		case 10: {
 			/* map entry: key=1 (string), value=2 (bytes); checked, not kept */
 			dk_pb_reader e;
-			dk_pb_field g = {0};
+			dk_pb_field g = {0, 0, 0, NULL, 0};
 			dk_pb_reader_init(&e, f.data, f.len);
 			while ((rc = dk_pb_next(&e, &g)) == 1)
 				if ((g.num == 1 || g.num == 2) && (rc = want(&g, DK_PB_LEN, "xattr")))
@@ -265,7 +265,7 @@ static int stat_decode(dk_fs_stat *s, const unsigned char *buf, size_t len)
 int dk_fs_packet_decode(dk_fs_packet *p, const void *buf, size_t len)
 {
 	dk_pb_reader r;
-	dk_pb_field f = {0};
+	dk_pb_field f = {0, 0, 0, NULL, 0};
 	int rc;
 
 	memset(p, 0, sizeof(*p));
@@ -308,7 +308,7 @@ int dk_fs_packet_decode(dk_fs_packet *p, const void *buf, size_t len)
 int dk_pb_get_field1(const void *buf, size_t len, const unsigned char **s, size_t *slen)
 {
 	dk_pb_reader r;
-	dk_pb_field f = {0};
+	dk_pb_field f = {0, 0, 0, NULL, 0};
 	int rc;
 
 	*s = NULL;
@@ -446,7 +446,7 @@ static int json_key(dkbuf *o, int *first, const char *key)
 static int json_time(dkbuf *o, const unsigned char *buf, size_t len)
 {
 	dk_pb_reader r;
-	dk_pb_field f = {0};
+	dk_pb_field f = {0, 0, 0, NULL, 0};
 	int64_t sec = 0;
 	int64_t nanos = 0;
 	struct tm tm;
@@ -508,7 +508,7 @@ static const field_spec *spec_find(const field_spec *spec, uint32_t num)
 static int json_message(dkbuf *o, const field_spec *spec, const unsigned char *buf, size_t len)
 {
 	dk_pb_reader r;
-	dk_pb_field f = {0};
+	dk_pb_field f = {0, 0, 0, NULL, 0};
 	int rc, first = 1;
 	const field_spec *sp;
 
@@ -595,7 +595,7 @@ static int status_to_json(dkbuf *out, const void *buf, size_t len)
 		{1, "vertexes", vertex_spec}, {2, "statuses", status_spec},
 		{3, "logs", log_spec}, {4, "warnings", warning_spec}};
 	dk_pb_reader r;
-	dk_pb_field f = {0};
+	dk_pb_field f = {0, 0, 0, NULL, 0};
 	size_t i;
 	int rc, first = 1;
 

@@ -926,7 +926,11 @@ static int credentials(dk_session *s, const char *host_p, size_t host_len, dkbuf
 	dk_value *v = NULL;
 	int rc;
 
-	snprintf(host, sizeof(host), "%.*s", (int)(host_len > 500 ? 500 : host_len), host_p);
+	/* a registry host ("other:5000", "docker.io"), never an image name:
+	 * as the first component of a reference it is read as a host */
+	snprintf(host, sizeof(host), "%.*s/x", (int)(host_len > 500 ? 500 : host_len), host_p);
+	if (!strcmp(host, "registry-1.docker.io/x") || !strcmp(host, "index.docker.io/x"))
+		snprintf(host, sizeof(host), "docker.io/x");
 	registry_name(host, want, sizeof(want));
 	if (s->auth) {
 		json_object_object_foreach(s->auth, k, val) {

@@ -235,7 +235,9 @@ def test_secret_errors_before_anything_is_sent(client, tmp_path):
     with pytest.raises(errors.InvalidArgument, match="path or bytes"):
         client.build(path=str(tmp_path), buildkit=True, secrets={"x": 3})
     with pytest.raises(errors.InvalidArgument, match="directory path"):
-        client.build(fileobj=io.BytesIO(b"FROM x\n"), buildkit=True)
+        client.build(fileobj=io.BytesIO(b"tar"), custom_context=True, buildkit=True)
+    with pytest.raises(errors.InvalidArgument, match="directory path"):
+        client.build(path="https://example.invalid/repo.git", buildkit=True)
 
 
 def test_missing_secret_fails_the_build(client, tmp_path):
@@ -703,3 +705,25 @@ def test_session_ignores_the_stream_idle_timeout(tmp_path):
             assert st["health_checks"] >= 1
     finally:
         api.close()
+
+
+def test_dockerfile_fileobj_with_buildkit(client, tmp_path):
+    """A Dockerfile alone (fileobj): an empty context, the Dockerfile served
+    from a temporary directory removed with the stream."""
+    import glob
+    import tempfile
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "clibdocker-bk-*")))
+    st = client.build(fileobj=io.BytesIO(f"FROM {TEST_IMAGE}\n{LABEL}RUN echo from-fileobj && "
+                                         "ls -A / | wc -l\n".encode()),
+                      buildkit=True, decode=True, nocache=True)
+    msgs = list(st)
+    image = next((m["aux"]["ID"] for m in msgs if m.get("id") == IMAGE_ID), None)
+    _remember(image)
+    assert image and "from-fileobj" in _logs(msgs)
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "clibdocker-bk-*"))) == before
+    # a text Dockerfile, through the high-level client's path too
+    st = client.build(fileobj=io.StringIO(f"FROM {TEST_IMAGE}\n{LABEL}"), buildkit=True,
+                      decode=True)
+    msgs = list(st)
+    _remember(next((m["aux"]["ID"] for m in msgs if m.get("id") == IMAGE_ID), None))
+    assert any(m.get("id") == IMAGE_ID for m in msgs)

@@ -78,14 +78,7 @@ def process_dockerfile(dockerfile: Optional[str],
 def _dockerfile_tar(fileobj: Any) -> bytes:
     """A context holding only a Dockerfile (docker-py's ``mkbuildcontext``);
     ``fileobj`` is a file object (binary or text) or the text itself."""
-    if isinstance(fileobj, io.BytesIO):
-        data: Any = fileobj.getvalue()  # all of it, wherever its position (as docker-py)
-    else:
-        data = fileobj.read() if hasattr(fileobj, "read") else fileobj
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if not isinstance(data, (bytes, bytearray)):
-        raise InvalidBuildArgument("build: fileobj must be a file object holding a Dockerfile")
+    data = _dockerfile_bytes(fileobj)
     buf = io.BytesIO()
     import tarfile  # lazily: only a Dockerfile-object build needs it
     with tarfile.open(fileobj=buf, mode="w") as t:
@@ -94,6 +87,20 @@ def _dockerfile_tar(fileobj: Any) -> bytes:
         info.mtime = int(time.time())
         t.addfile(info, io.BytesIO(bytes(data)))
     return buf.getvalue()
+
+
+def _dockerfile_bytes(fileobj: Any) -> bytes:
+    """The Dockerfile text of a ``fileobj`` build (a file object, binary or
+    text, or the text itself)."""
+    if isinstance(fileobj, io.BytesIO):
+        data: Any = fileobj.getvalue()  # all of it, wherever its position (as docker-py)
+    else:
+        data = fileobj.read() if hasattr(fileobj, "read") else fileobj
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if not isinstance(data, (bytes, bytearray)):
+        raise InvalidBuildArgument("build: fileobj must be a file object holding a Dockerfile")
+    return bytes(data)
 
 
 class _BuildStream(ProgressStream):
@@ -290,12 +297,17 @@ class BuildApiMixin(BaseMixin):
                 not custom_context and "DOCKER_BUILDKIT" in os.environ:
             from ..buildkit import env_default
             buildkit = env_default() and not path.startswith(_REMOTE_PREFIXES)
-        if buildkit:
+        bk_dockerfile: Optional[bytes] = None
+        if buildkit and fileobj is not None and not custom_context:
+            # a Dockerfile alone: served from a temporary directory, with an
+            # empty context (as `docker build - < Dockerfile` with BuildKit)
+            bk_dockerfile = _dockerfile_bytes(fileobj)
+        elif buildkit:
             if custom_context or fileobj is not None or path is None or \
                     path.startswith(_REMOTE_PREFIXES):
                 raise errors.InvalidArgument(
-                    "build: buildkit=True needs a directory path as the context "
-                    "(not fileobj, custom_context or a URL)")
+                    "build: buildkit=True needs a directory path or a Dockerfile fileobj "
+                    "(not custom_context or a URL)")
             if not os.path.isdir(path):
                 raise InvalidBuildArgument(
                     f"build: path must be a directory (the build context); {path!r} is not")
@@ -308,7 +320,8 @@ class BuildApiMixin(BaseMixin):
                     "binary file object, bytes or an iterable of bytes chunks")
             body = fileobj
         elif fileobj is not None:
-            body = _dockerfile_tar(fileobj)
+            if bk_dockerfile is None:
+                body = _dockerfile_tar(fileobj)
         elif path is not None and path.startswith(_REMOTE_PREFIXES):
             remote = path
         else:
@@ -352,6 +365,23 @@ class BuildApiMixin(BaseMixin):
                                  ("gzip" if gzip else encoding) if context_dir else None),
             "registry_config_json": self._all_auth_json(),
         }
+        if buildkit and bk_dockerfile is not None:
+            import shutil
+            import tempfile
+            tmp = tempfile.mkdtemp(prefix="clibdocker-bk-")
+            try:
+                os.mkdir(os.path.join(tmp, "context"))
+                os.mkdir(os.path.join(tmp, "df"))
+                with open(os.path.join(tmp, "df", "Dockerfile"), "wb") as f:
+                    f.write(bk_dockerfile)
+                stream = self._build_buildkit(os.path.join(tmp, "context"),
+                                              os.path.join(tmp, "df", "Dockerfile"), opts,
+                                              secrets, decode, output, ssh)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            stream.on_close(lambda: shutil.rmtree(tmp, ignore_errors=True))  # type: ignore[attr-defined]
+            return stream
         if buildkit:
             assert path is not None
             return self._build_buildkit(path, dockerfile, opts, secrets, decode, output, ssh)
