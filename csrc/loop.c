@@ -401,6 +401,8 @@ int dk_loop_watches(dk_loop *L, int *fds, int *events, int max)
 	if (!L || !fds || !events || max <= 0)
 		return 0;
 	n = L->nw < (size_t)max ? (int)L->nw : max;
+	if (n == 0)
+		return 0;
 	memcpy(fds, L->wfd, (size_t)n * sizeof(int));
 	memcpy(events, L->wev, (size_t)n * sizeof(int));
 	memmove(L->wfd, L->wfd + n, (L->nw - (size_t)n) * sizeof(int));
@@ -424,6 +426,8 @@ int dk_loop_done(dk_loop *L, uint64_t *tokens, int max)
 	if (!L || !tokens || max <= 0)
 		return 0;
 	n = L->ndone < (size_t)max ? (int)L->ndone : max;
+	if (n == 0)
+		return 0;
 	memcpy(tokens, L->done, (size_t)n * sizeof(uint64_t));
 	memmove(L->done, L->done + n, (L->ndone - (size_t)n) * sizeof(uint64_t));
 	L->ndone -= (size_t)n;

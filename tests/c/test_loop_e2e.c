@@ -293,7 +293,7 @@ int main(void)
 			rc = dk_async_leave(as[i], dk_image_inspect(&vs[i], c, image));
 			CHECK(rc == DK_ASYNC_PENDING);
 		}
-		CHECK(dk_loop_running(L) > 0 && dk_loop_running(L) <= N);
+		CHECK(dk_loop_running(L) <= N); /* some may be over already */
 		while (left > 0) {
 			int got = wait_done(L, done, N), j;
 			if (!got)
