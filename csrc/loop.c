@@ -39,6 +39,7 @@ typedef struct dk_xfer {
 	dk_stream *stream;         /* a stream opened by the call (held), or NULL */
 	int handed_run;            /* the run the stream was last handed to (0: opening) */
 	int traced;                /* a run has taken (and traced) the answer */
+	int is_stream;             /* a stream's open (stream, handed_run, open_rc) */
 	int open_rc;               /* the stream's open failed: its error, replayed */
 	dk_error open_err;
 	char *open_msg;
@@ -400,6 +401,8 @@ int dk_loop_watches(dk_loop *L, int *fds, int *events, int max)
 	if (!L || !fds || !events || max <= 0)
 		return 0;
 	n = L->nw < (size_t)max ? (int)L->nw : max;
+	if (n == 0)
+		return 0;
 	memcpy(fds, L->wfd, (size_t)n * sizeof(int));
 	memcpy(events, L->wev, (size_t)n * sizeof(int));
 	memmove(L->wfd, L->wfd + n, (L->nw - (size_t)n) * sizeof(int));
@@ -423,6 +426,8 @@ int dk_loop_done(dk_loop *L, uint64_t *tokens, int max)
 	if (!L || !tokens || max <= 0)
 		return 0;
 	n = L->ndone < (size_t)max ? (int)L->ndone : max;
+	if (n == 0)
+		return 0;
 	memcpy(tokens, L->done, (size_t)n * sizeof(uint64_t));
 	memmove(L->done, L->done + n, (L->ndone - (size_t)n) * sizeof(uint64_t));
 	L->ndone -= (size_t)n;
@@ -471,6 +476,13 @@ void dk_loop_free(dk_loop *L)
 }
 
 /* --- calls ------------------------------------------------------------------ */
+
+/* A recorded transfer is replayed to the perform of the same request. */
+static int same_request(const dk_call *x, const dk_call *k)
+{
+	return !strcmp(x->method, k->method) && x->url.len == k->url.len &&
+		!memcmp(x->url.ptr, k->url.ptr, k->url.len);
+}
 
 int dk_async_new(dk_async **out, dk_loop *L, uint64_t token)
 {
@@ -522,6 +534,7 @@ int dk_async_leave(dk_async *a, int rc)
 				dk__stream_unhold(x->stream, 0);
 			x->stream = NULL;
 			x->handed_run = 0;
+			x->done = 1; /* a worker's run opens its streams itself */
 		}
 		return dk__err(DK_ASYNC_BLOCKING, 0, 0, "this operation cannot run on the event loop");
 	}
@@ -547,6 +560,17 @@ void dk_async_enter_blocking(dk_async *a)
 int dk__async_blocking_ok(void)
 {
 	return dk__async_tl && dk__async_tl->blocking;
+}
+
+void dk__async_stream_blocking(const dk_call *k)
+{
+	dk_async *a = dk__async_tl;
+	dk_xfer *x = a ? a->cursor : NULL;
+
+	while (x && x->k.negotiation && x->done)
+		x = x->next;
+	if (x && x->is_stream && same_request(&x->k, k))
+		a->cursor = x->next; /* opened again here, blocking: the later transfers still replay */
 }
 
 void dk_async_cancel(dk_async *a)
@@ -592,11 +616,6 @@ int dk__async_refuse(dk_call *k)
 	return DK_ASYNC_BLOCKING;
 }
 
-static int same_request(const dk_call *x, const dk_call *k)
-{
-	return !strcmp(x->method, k->method) && x->url.len == k->url.len &&
-		!memcmp(x->url.ptr, k->url.ptr, k->url.len);
-}
 
 /* Hand the recorded answer of x to k, as the blocking transfer fills it. */
 static int replay(dk_call *k, dk_xfer *x)
@@ -711,9 +730,9 @@ int dk__async_perform(dk_call *k)
 	/* a negotiation another call has settled meanwhile is not asked again */
 	while (x && x->k.negotiation && !k->negotiation && x->done)
 		x = x->next;
-	if (x && !x->done && !x->stream)
+	if (x && !x->done && !x->is_stream)
 		return a->run = DK_ASYNC_PENDING; /* run again too early */
-	if (x && !x->stream && same_request(&x->k, k)) {
+	if (x && !x->is_stream && same_request(&x->k, k)) {
 		a->cursor = x->next;
 		return replay(k, x);
 	}
@@ -855,7 +874,7 @@ int dk__async_stream(dk_stream **out, dk_call *k, int kind)
 		x->handed_run = a->nrun;
 		return 0;
 	}
-	if (x && !x->done && !x->stream)
+	if (x && !x->done && !x->is_stream)
 		return dk__call_abort(k, a->run = DK_ASYNC_PENDING);
 	if (x)
 		free_xfers(a, x);
@@ -868,6 +887,7 @@ int dk__async_stream(dk_stream **out, dk_call *k, int kind)
 	if (!x)
 		return dk__call_abort(k, dk__err(DK_ENOMEM, 0, 0, "out of memory"));
 	x->item = DK_ITEM_XFER;
+	x->is_stream = 1;
 	x->a = a;
 	x->k.method = k->method;
 	x->k.op = k->op;

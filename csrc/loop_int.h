@@ -15,6 +15,8 @@ extern _Thread_local dk_async *dk__async_tl;
 #define DK__ASYNC_BLOCK_HERE (-102)
 /* 1 on a worker's run: streams and hijacks open blocking. */
 int dk__async_blocking_ok(void);
+/* A worker's run opens a stream blocking: past the loop's record of it. */
+void dk__async_stream_blocking(const dk_call *k);
 
 /* dk__call_perform on the loop: with a finished transfer recorded for this
  * point of the run, hand its answer to `k` and map it exactly as the

@@ -430,6 +430,8 @@ int dk__stream_open(dk_stream **out, dk_call *k, int kind)
 		return dk__call_abort(k, rc);
 	if (dk__async_tl && !dk__async_blocking_ok())
 		return dk__async_stream(out, k, kind); /* on the event loop (loop.c) */
+	if (dk__async_tl)
+		dk__async_stream_blocking(k);
 	if ((rc = stream_new(&s, k, kind, 0)))
 		return rc;
 	curl_multi_add_handle(s->multi, s->easy);

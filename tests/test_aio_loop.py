@@ -306,6 +306,8 @@ def test_blocking_step_after_calls_on_the_loop_sends_nothing_twice(client):
         cid: str = api.create_container(TEST_IMAGE, ["sleep", "60"], name=name,
                                         labels=LABELS)["Id"]
         assert api.inspect_container(cid)["Name"] == "/" + name
+        assert api.logs(cid) == b""      # a stream read on the loop
+        assert api.inspect_container(cid)["State"]["Status"] == "created"
         api.put_archive(cid, "/tmp", buf.getvalue())
         return cid
 
