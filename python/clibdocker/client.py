@@ -60,8 +60,11 @@ class DockerClient:
         else:
             # docker-py's kwargs_from_env: DOCKER_TLS_VERIFY / DOCKER_CERT_PATH
             # need cert.pem and key.pem there (TLSParameterError otherwise)
-            from .utils.utils import kwargs_from_env
-            tls = kwargs_from_env(environment=env).get("tls")
+            tls = None
+            if env.get("DOCKER_TLS_VERIFY") or env.get("DOCKER_CERT_PATH"):
+                # (only then: utils is not on the start-up path)
+                from .utils.utils import kwargs_from_env
+                tls = kwargs_from_env(environment=env).get("tls")
             host = env.get("DOCKER_HOST") or None
         if version is None:
             version = env.get("DOCKER_API_VERSION") or None
