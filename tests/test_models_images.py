@@ -45,7 +45,7 @@ def test_get_list_properties(dclient: clibdocker.DockerClient) -> None:
     assert img.id.startswith("sha256:")  # type: ignore[union-attr]
     assert img.short_id == img.id[:19]  # type: ignore[index]
     assert img.labels == (dclient.api.inspect_image(TEST_IMAGE)["Config"].get("Labels") or {})
-    assert repr(img) == f"<Image: '{', '.join(img.tags)}'>"
+    assert repr(img) == "<Image: '" + "', '".join(img.tags) + "'>"
     listed = dclient.images.list(name=TEST_IMAGE.split(":")[0])
     assert img in listed
     assert dclient.images.get(img.id) == img  # type: ignore[arg-type]

@@ -325,6 +325,79 @@ def refused_as_engine(exc: DockerException, status: int) -> DockerException:
     return out  # type: ignore[no-any-return]
 
 
+def _docker_py_url(url: str) -> str:
+    """A refused request's URL (as libcurl sent it) as docker-py shows it in
+    ``str(APIError)`` and ``response.url``: an engine on a unix socket (or
+    over ssh) is ``http+docker://localhost`` there, libcurl's
+    ``http://localhost``; path arguments keep '/' and ':'; the query as
+    docker-py sends it (:func:`_docker_py_query`)."""
+    if url.startswith("http://localhost/"):
+        url = "http+docker://localhost" + url[len("http://localhost"):]
+    # docker-py quotes path arguments keeping '/' and ':' (image names)
+    path, sep, query = url.partition("?")
+    for esc, ch in (("%2F", "/"), ("%2f", "/"), ("%3A", ":"), ("%3a", ":")):
+        path = path.replace(esc, ch)
+    query = _docker_py_query(path, query)
+    return path + ("?" if query else "") + query
+
+
+_IMAGE_OPS = ("/json", "/history", "/get", "/push", "/tag")
+
+
+def _docker_py_query(path: str, query: str) -> str:
+    """The query string docker-py sends for the same request, for the calls
+    whose refusals programs print most (remove a container or an image,
+    pull, tag, stats): its parameters, order and spelling (``force=False``,
+    requests' encoding). Others stay as sent."""
+    import re
+    from urllib.parse import parse_qsl, urlencode
+    if re.match(r"^[a-z+]+://[^/]+/v[0-9.]+/commit$", path):
+        return urlencode([(k, ("True" if v in ("1", "true") else "False") if k == "pause" else v)
+                          for k, v in parse_qsl(query, keep_blank_values=True)])
+    sent = parse_qsl(query, keep_blank_values=True)
+    m = re.match(r"^[a-z+]+://[^/]+/v[0-9.]+/(containers|images)/(.+)$", path)
+    if not m:
+        return urlencode(sent)    # requests' encoding of the same parameters
+    got = dict(sent)
+
+    def flag(name: str) -> str:
+        return "True" if got.get(name, "") in ("1", "true", "True") else "False"
+
+    kind, rest = m.group(1), m.group(2)
+    pairs: "list[tuple[str, str]]" = []
+
+    def bit(name: str) -> str:
+        return "1" if flag(name) == "True" else "0"
+
+    if kind == "containers" and rest == "json":                 # containers()
+        pairs = [("limit", got.get("limit", "-1")), ("all", bit("all")), ("size", bit("size")),
+                 ("trunc_cmd", "0")]
+        return urlencode(pairs + [(k, v) for k, v in sent if k not in ("limit", "all", "size")])
+    if kind == "images" and rest == "json":                     # images()
+        pairs = [("only_ids", "0"), ("all", bit("all"))]
+        return urlencode(pairs + [(k, v) for k, v in sent if k not in ("all",)])
+    if kind == "containers" and "/" not in rest and rest not in ("create", "json", "prune"):
+        # remove_container
+        pairs = [("v", flag("v")), ("link", flag("link")), ("force", flag("force"))]
+    elif kind == "containers" and rest.endswith("/stats") and rest.count("/") == 1:
+        pairs = [("stream", flag("stream"))]
+        if "one-shot" in got:
+            pairs.append(("one-shot", flag("one-shot")))
+    elif kind == "images" and rest == "create":
+        if "fromImage" not in got or "fromSrc" in got:
+            return urlencode(sent)
+        pairs = [(k, got[k]) for k in ("tag", "fromImage", "platform") if k in got]
+    elif kind == "images" and rest.endswith("/tag"):
+        pairs = [(k, got[k]) for k in ("tag", "repo") if k in got]
+        pairs.append(("force", "1" if flag("force") == "True" else "0"))
+    elif kind == "images" and rest not in ("create", "load", "prune", "search", "get", "json") \
+            and not rest.endswith(_IMAGE_OPS):                    # remove_image
+        pairs = [("force", flag("force")), ("noprune", flag("noprune"))]
+    else:
+        return urlencode(sent)
+    return urlencode(pairs)
+
+
 def create_unexpected_kwargs_error(name: str, kwargs: Any) -> TypeError:
     """The TypeError a function raises for keyword arguments it does not
     take (docker-py's wording)."""
