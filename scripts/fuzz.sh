@@ -16,18 +16,18 @@ core=(csrc/buf.c csrc/errors.c)
 libs=($(pkg-config --libs libcurl json-c zlib libnghttp2) -lpthread)
 declare -A srcs=(
   [jsonsplit]="csrc/jsonsplit.c"
-  [url]="csrc/call.c csrc/client.c csrc/request.c csrc/gates.c csrc/context.c csrc/sha256.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/mux.c csrc/ssh.c"
+  [url]="csrc/call.c csrc/client.c csrc/request.c csrc/gates.c csrc/context.c csrc/sha256.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/mux.c csrc/ssh.c csrc/loop.c"
   [dockerignore]="csrc/dockerignore.c"
   [auth]="csrc/auth.c csrc/value.c"
   [tarctx]="csrc/tarctx.c csrc/dockerignore.c"
-  [archivestat]="csrc/containers.c csrc/call.c csrc/client.c csrc/request.c csrc/gates.c csrc/context.c csrc/sha256.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/mux.c csrc/ssh.c"
+  [archivestat]="csrc/containers.c csrc/call.c csrc/client.c csrc/request.c csrc/gates.c csrc/context.c csrc/sha256.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/mux.c csrc/ssh.c csrc/loop.c"
   [mux]="csrc/mux.c"
   [httphead]="csrc/httphead.c"
   [wsframe]="csrc/wsframe.c csrc/sha1.c"
   [proto]="csrc/proto.c"
   [grpcframe]="csrc/proto.c"
   [fsrecv]="csrc/fsutil_recv.c csrc/proto.c"
-  [session]="csrc/session.c csrc/fsutil.c csrc/fsutil_recv.c csrc/proto.c csrc/dockerignore.c csrc/hijack.c csrc/httphead.c csrc/mux.c csrc/wsframe.c csrc/sha1.c csrc/sha256.c csrc/auth.c csrc/call.c csrc/client.c csrc/request.c csrc/gates.c csrc/context.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/ssh.c csrc/system.c"
+  [session]="csrc/session.c csrc/fsutil.c csrc/fsutil_recv.c csrc/proto.c csrc/dockerignore.c csrc/hijack.c csrc/httphead.c csrc/mux.c csrc/wsframe.c csrc/sha1.c csrc/sha256.c csrc/auth.c csrc/call.c csrc/client.c csrc/request.c csrc/gates.c csrc/context.c csrc/value.c csrc/jsonsplit.c csrc/stream.c csrc/ssh.c csrc/system.c csrc/loop.c"
 )
 for t in "${!srcs[@]}"; do
   # shellcheck disable=SC2086
