@@ -694,6 +694,33 @@ int dk_hijack_close_write(dk_hijack *h)
 	return 0;
 }
 
+/* Bytes read past the answer's head come first: 1 if some were given. */
+static int take_pre(dk_hijack *h, void *buf, size_t cap, size_t *got)
+{
+	size_t n = h->pre.len - h->pre_pos;
+
+	if (h->pre.len <= h->pre_pos)
+		return 0;
+	if (n > cap)
+		n = cap;
+	memcpy(buf, h->pre.ptr + h->pre_pos, n);
+	h->pre_pos += n;
+	*got = n;
+	return 1;
+}
+
+/* The connection closed. An attached container that exits and an engine
+ * that dies both close it: ask the engine which it was, so a cut
+ * connection is never reported as a clean end. */
+static int at_end(dk_hijack *h)
+{
+	h->eof = 1;
+	if (h->c && dk_system_ping(h->c) != 0)
+		return dk__err(DK_ETRANSPORT, 0, 0,
+			"%s: the connection was cut: the engine no longer answers", h->op);
+	return 0;
+}
+
 int dk_hijack_read(dk_hijack *h, void *buf, size_t cap, size_t *got)
 {
 	int rc;
@@ -703,30 +730,14 @@ int dk_hijack_read(dk_hijack *h, void *buf, size_t cap, size_t *got)
 	*got = 0;
 	if (h->ws)
 		return ws_read(h, buf, cap, got);
-	if (h->pre.len > h->pre_pos) {
-		size_t n = h->pre.len - h->pre_pos;
-		if (n > cap)
-			n = cap;
-		memcpy(buf, h->pre.ptr + h->pre_pos, n);
-		h->pre_pos += n;
-		*got = n;
+	if (take_pre(h, buf, cap, got))
 		return 0;
-	}
 	if (h->eof || cap == 0)
 		return 0;
 	rc = conn_recv(h, buf, cap, got, h->idle_ms);
 	if (rc)
 		return rc;
-	if (*got == 0) {
-		h->eof = 1;
-		/* An attached container that exits and an engine that dies both
-		 * close the connection: ask the engine which it was, so a cut
-		 * connection is never reported as a clean end. */
-		if (h->c && dk_system_ping(h->c) != 0)
-			return dk__err(DK_ETRANSPORT, 0, 0,
-				"%s: the connection was cut: the engine no longer answers", h->op);
-	}
-	return 0;
+	return *got == 0 ? at_end(h) : 0;
 }
 int dk__hijack_read_timeout(dk_hijack *h, void *buf, size_t cap, size_t *got, long ms)
 {
@@ -747,15 +758,8 @@ int dk_hijack_read_nowait(dk_hijack *h, void *buf, size_t cap, size_t *got)
 	if (h->ws)
 		return dk__err(DK_EUNSUPPORTED, 0, 0,
 			"%s: dk_hijack_read_nowait is for a plain hijacked connection", h->op);
-	if (h->pre.len > h->pre_pos) {
-		size_t n = h->pre.len - h->pre_pos;
-		if (n > cap)
-			n = cap;
-		memcpy(buf, h->pre.ptr + h->pre_pos, n);
-		h->pre_pos += n;
-		*got = n;
+	if (take_pre(h, buf, cap, got))
 		return 0;
-	}
 	if (h->eof || cap == 0)
 		return 0;
 	if (atomic_load(&h->canceled))
@@ -783,14 +787,7 @@ int dk_hijack_read_nowait(dk_hijack *h, void *buf, size_t cap, size_t *got)
 			return dk_hijack_read(h, buf, cap, got);
 		*got = (size_t)r;
 	}
-	if (*got == 0) {
-		h->eof = 1;
-		/* as dk_hijack_read: a cut connection is not a clean end */
-		if (h->c && dk_system_ping(h->c) != 0)
-			return dk__err(DK_ETRANSPORT, 0, 0,
-				"%s: the connection was cut: the engine no longer answers", h->op);
-	}
-	return 0;
+	return *got == 0 ? at_end(h) : 0;
 }
 
 int dk_hijack_next_frame(dk_hijack *h, int *stream_id, const char **data, size_t *len)
