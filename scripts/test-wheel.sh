@@ -56,13 +56,15 @@ mirror_of() {  # the Debian mirror for SUITE (the system's for its own release)
 mkdir -p build-deps/rootfs
 for suite in "${suites[@]}"; do
   tar="build-deps/rootfs/$suite.tar"
+  # a directory or an empty file there is what a failed or older run left
+  [ -f "$tar" ] && [ -s "$tar" ] || rm -rf "$tar" "$tar.tmp"
   if [ ! -s "$tar" ]; then
     log "$suite: mmdebstrap --variant=apt --include=python3,python3-venv"
     . /etc/os-release
     if [ "$suite" = "${VERSION_CODENAME:-}" ]; then
-      mmdebstrap --quiet --variant=apt --include=python3,python3-venv "$suite" "$tar.tmp"
+      mmdebstrap --quiet --format=tar --variant=apt --include=python3,python3-venv "$suite" "$tar.tmp"
     else
-      mmdebstrap --quiet --variant=apt --include=python3,python3-venv "$suite" "$tar.tmp" "$(mirror_of)"
+      mmdebstrap --quiet --format=tar --variant=apt --include=python3,python3-venv "$suite" "$tar.tmp" "$(mirror_of)"
     fi
     mv "$tar.tmp" "$tar"
   fi
