@@ -13,6 +13,12 @@ the same venv) on the real main engine (unix:///var/run/docker.sock).
     bash scripts/dev-build.sh
     python3 benchmarks/bench_aio.py [--rounds 3] [--calls 4000] [--streams 1000]
 
+The engine's CPU per call (dockerd's user+sys over the measurement) is
+printed too, with the bound it sets: with client and engine on the same
+cores and the cores the limit, calls/s <= cores / (engine + client CPU per
+call), so our rate can be at most (engine + theirs) / (engine + ours) times
+theirs.
+
 Targets (issue #11): at 64 in flight >= 1.5x aiodocker's calls/s for inspect
 and >= 2x for ping; client CPU per call <= half of aiodocker's at every
 concurrency; 1,000 followed streams with RSS growth < 100 MB.
@@ -43,6 +49,20 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _engine_cpu() -> float:
+    """CPU seconds (user+sys) the engine's process has used (0 if unknown):
+    on a machine where client and engine share the cores, what the engine
+    spends per call bounds the client's possible gain."""
+    try:
+        with open("/var/run/docker.pid") as f:
+            pid = int(f.read().strip())
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _rss_mb() -> float:
     with open("/proc/self/status") as f:
         for line in f:
@@ -62,10 +82,10 @@ async def _drive(call: Any, conc: int, n: int) -> Dict[str, float]:
 
     for _ in range(min(conc, 8)):
         await call()  # connections open, version negotiated
-    c0, t0 = _cpu(), time.perf_counter()
+    e0, c0, t0 = _engine_cpu(), _cpu(), time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(conc)))
-    wall, cpu = time.perf_counter() - t0, _cpu() - c0
-    return {"calls_s": n / wall, "cpu_us": cpu / n * 1e6}
+    wall, cpu, eng = time.perf_counter() - t0, _cpu() - c0, _engine_cpu() - e0
+    return {"calls_s": n / wall, "cpu_us": cpu / n * 1e6, "engine_us": eng / n * 1e6}
 
 
 async def _worker_calls(client: str, op: str, conc: int, n: int) -> Dict[str, float]:
@@ -188,23 +208,30 @@ def main() -> int:
     ok = True
     print(f"calls: {a.calls} per measurement, {a.rounds} interleaved rounds, median")
     print(f"{'op':8} {'in flight':>9} | {'clibdocker calls/s':>18} {'aiodocker calls/s':>18} "
-          f"{'ratio':>6} | {'clibdocker CPU us':>17} {'aiodocker CPU us':>16} {'ratio':>6}")
+          f"{'ratio':>6} | {'clibdocker CPU us':>17} {'aiodocker CPU us':>16} {'ratio':>6} | "
+          f"{'engine CPU us':>13} {'bound':>6}")
     for op in a.ops.split(","):
         for conc in map(int, a.concs.split(",")):
             runs: Dict[str, List[Dict[str, float]]] = {"clibdocker": [], "aiodocker": []}
             for _ in range(a.rounds):
                 for client in ("clibdocker", "aiodocker"):
                     runs[client].append(_run_worker(["calls", client, op, str(conc), str(a.calls)]))
-            med = {cl: {k: statistics.median(r[k] for r in rs) for k in ("calls_s", "cpu_us")}
+            med = {cl: {k: statistics.median(r[k] for r in rs)
+                        for k in ("calls_s", "cpu_us", "engine_us")}
                    for cl, rs in runs.items()}
             ours, theirs = med["clibdocker"], med["aiodocker"]
             rate = ours["calls_s"] / theirs["calls_s"]
             cpu = ours["cpu_us"] / theirs["cpu_us"]
+            # when client and engine share the cores and the cores are the
+            # limit, calls/s <= cores / (engine + client CPU per call): the
+            # highest ratio our client's CPU allows against theirs
+            eng = statistics.median([ours["engine_us"], theirs["engine_us"]])
+            bound = (eng + theirs["cpu_us"]) / (eng + ours["cpu_us"]) if eng else float("nan")
             results["calls"][f"{op}/{conc}"] = {"clibdocker": ours, "aiodocker": theirs,
                                                 "rounds": runs}
             print(f"{op:8} {conc:>9} | {ours['calls_s']:>18.0f} {theirs['calls_s']:>18.0f} "
-                  f"{rate:>5.2f}x | {ours['cpu_us']:>17.1f} {theirs['cpu_us']:>16.1f} {cpu:>5.2f}x",
-                  flush=True)
+                  f"{rate:>5.2f}x | {ours['cpu_us']:>17.1f} {theirs['cpu_us']:>16.1f} {cpu:>5.2f}x | "
+                  f"{eng:>13.1f} {bound:>5.2f}x", flush=True)
             if cpu > 0.5:
                 ok = False
             if conc == 64 and rate < (1.5 if op == "inspect" else 2.0):
