@@ -7,8 +7,7 @@ first use, so that a program using only ``APIClient`` starts fast.
 """
 from __future__ import annotations
 
-import sys as _sys
-
+from . import _lazy
 from ._alias import register_finder as _register_finder
 from .api import APIClient
 
@@ -31,36 +30,18 @@ _register_finder()
 __all__ = ["APIClient", "DockerClient", "from_env", "from_context", "errors", "TraceRecord",
            "__version__", "models", "tls", "types", "TLSConfig", "Context", "ContextAPI"]
 
-_LAZY = {"DockerClient": ("client", "DockerClient"), "from_env": ("client", "from_env"),
-         "from_context": ("client", "from_context"),
-         "Context": ("context", "Context"), "ContextAPI": ("context", "ContextAPI"),
-         "TLSConfig": ("tls", "TLSConfig"), "models": ("models", None),
-         "tls": ("tls", None), "types": ("types", None),
-         "TraceRecord": ("trace", "TraceRecord"),
-         # imported by the first error raised (a successful call needs none)
-         "errors": ("errors", None),
-         # docker-py imports these modules with the package (``version`` is
-         # left to the import system: under ``import docker`` it is the
-         # alias's docker.version, which reads docker-py's version number)
-         **{m: (m, None) for m in ("auth", "client", "constants", "context", "credentials",
-                                   "utils")}}
-
-
-def __getattr__(name: str) -> Any:
-    """PEP 562: load the high-level parts on first use."""
-    try:
-        module, attr = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module 'clibdocker' has no attribute {name!r}") from None
-    # __import__, not importlib.import_module: importing importlib costs
-    # more than the rest of this package's start-up path
-    full = f"{__name__}.{module}"
-    __import__(full)
-    mod = _sys.modules[full]
-    value = mod if attr is None else getattr(mod, attr)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+# the high-level parts, loaded on first use
+__getattr__, __dir__ = _lazy.names(__name__, {
+    "DockerClient": (".client", "DockerClient"), "from_env": (".client", "from_env"),
+    "from_context": (".client", "from_context"),
+    "Context": (".context", "Context"), "ContextAPI": (".context", "ContextAPI"),
+    "TLSConfig": (".tls", "TLSConfig"), "models": (".models", None),
+    "tls": (".tls", None), "types": (".types", None),
+    "TraceRecord": (".trace", "TraceRecord"),
+    # imported by the first error raised (a successful call needs none)
+    "errors": (".errors", None),
+    # docker-py imports these modules with the package (``version`` is
+    # left to the import system: under ``import docker`` it is the
+    # alias's docker.version, which reads docker-py's version number)
+    **{m: (f".{m}", None) for m in ("auth", "client", "constants", "context", "credentials",
+                                    "utils")}})

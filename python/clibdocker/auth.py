@@ -25,7 +25,7 @@ import json
 import os
 from typing import Any, Dict, Mapping, Optional, Tuple, Union, overload
 
-from . import _binding, errors
+from . import _binding, _lazy, errors
 
 INDEX_NAME = "docker.io"
 INDEX_URL = f"https://index.{INDEX_NAME}/v1/"
@@ -37,13 +37,8 @@ _SECRET_KEYS = {"password", "Password", "identitytoken", "IdentityToken",
                 "registrytoken", "RegistryToken", "auth", "Auth", "Secret"}
 
 
-def __getattr__(name: str) -> Any:
-    if name == "log":                    # docker-py's module logger, made on first use
-        import logging
-        logger = logging.getLogger(__name__)
-        globals()["log"] = logger
-        return logger
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# docker-py's module logger, made on first use
+__getattr__, __dir__ = _lazy.names(__name__, {"log": _lazy.LOGGER})
 
 
 # --- docker-py's names -------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from . import _lazy
 from .api.client import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS, APIClient
 
 TYPE_CHECKING = False
@@ -201,7 +202,7 @@ from_context = DockerClient.from_context
 
 # docker-py's docker.client namespace: the collections, ContextAPI and
 # kwargs_from_env, imported on first use (PEP 562)
-_LAZY = {
+__getattr__, __dir__ = _lazy.names(__name__, {name: (module, name) for name, module in {
     "ConfigCollection": ".models.configs", "ContainerCollection": ".models.containers",
     "ImageCollection": ".models.images", "NetworkCollection": ".models.networks",
     "NodeCollection": ".models.nodes", "PluginCollection": ".models.plugins",
@@ -210,15 +211,4 @@ _LAZY = {
     "ContextAPI": ".context", "kwargs_from_env": ".utils.utils",
     "CancellableStream": ".stream",
     "errors": ".",   # clibdocker.errors, the package's own lazy attribute
-}
-
-
-def __getattr__(name: str) -> Any:
-    try:
-        module = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    import importlib
-    value = getattr(importlib.import_module(module, __package__), name)
-    globals()[name] = value
-    return value
+}.items()})

@@ -8,7 +8,7 @@ import os
 import time
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .. import errors
+from .. import _lazy, errors
 from ..reference import check_reference
 from ..utils import convert_filters
 from ._base import BaseMixin
@@ -29,15 +29,8 @@ class DockerfileNotFound(errors.DockerException, FileNotFoundError):
     the ``FileNotFoundError`` docker-py lets through)."""
 
 
-def __getattr__(name: str) -> Any:
-    """PEP 562: ``log``, this module's logger, made on first use (start-up
-    time: no ``logging`` import before)."""
-    if name == "log":
-        import logging
-        value = logging.getLogger(__name__)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``log``, this module's logger, made on first use (start-up time)
+__getattr__, __dir__ = _lazy.names(__name__, {"log": _lazy.LOGGER})
 
 
 def _outside(dockerfile: str, path: str) -> Optional[str]:

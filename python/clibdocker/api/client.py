@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from _thread import allocate_lock as _lock  # threading.Lock, without importing threading
 
+from .. import _lazy
 from .._binding import Client
 from ._base import LoginStore
 from .system import SystemApiMixin
@@ -65,7 +66,7 @@ _AREA_MIXINS = (
     ("_http", "RequestsCompatMixin"),
 )
 # docker-py's docker.api.client namespace, looked up on first use (PEP 562)
-_LAZY_NAMES: Dict[str, Tuple[str, Optional[str]]] = {
+__getattr__, __dir__ = _lazy.names(__name__, {
     "errors": ("..errors", None),
     **{name: ("..errors", name) for name in (
         "DockerException", "InvalidVersion", "TLSParameterError",
@@ -85,23 +86,7 @@ _LAZY_NAMES: Dict[str, Tuple[str, Optional[str]]] = {
     "frames_iter": ("..utils.socket", "frames_iter"),
     # docker.transport is not reproduced: a stand-in describing the socket
     "UnixHTTPAdapter": ("._http", "UnixHTTPAdapter"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    try:
-        module, attr = _LAZY_NAMES[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    import importlib
-    mod = importlib.import_module(module, __package__)
-    value = mod if attr is None else getattr(mod, attr)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> List[str]:
-    return sorted(set(globals()) | set(_LAZY_NAMES))
+})
 
 
 _areas_lock = _lock()
@@ -112,13 +97,12 @@ def _load_areas() -> None:
     global _areas_loaded
     if _areas_loaded:
         return
-    import importlib
     with _areas_lock:
         if _areas_loaded:
             return
         bases: List[type] = [SystemApiMixin]
         for module, name in _AREA_MIXINS:
-            bases.append(getattr(importlib.import_module(f".{module}", __package__), name))
+            bases.append(getattr(_lazy.load(f"{__package__}.{module}"), name))
         _Areas.__bases__ = tuple(bases)
         _areas_loaded = True
 

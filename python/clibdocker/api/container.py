@@ -8,7 +8,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
-from .. import errors
+from .. import _lazy, errors
 if TYPE_CHECKING:  # imported on first use: clibdocker.types costs start-up
     from ..types import ContainerConfig, EndpointConfig, HostConfig, NetworkingConfig
 from ..utils import convert_filters, filters_dict
@@ -449,12 +449,6 @@ _TYPES = ("CancellableStream", "ContainerConfig", "EndpointConfig", "HostConfig"
           "NetworkingConfig")
 
 
-def __getattr__(name: str) -> Any:
-    """PEP 562: the :mod:`clibdocker.types` names docker-py's module binds
-    here, imported on first use (start-up time)."""
-    if name in _TYPES:
-        from .. import types
-        value = getattr(types, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# the clibdocker.types names docker-py's module binds here, imported on
+# first use (start-up time)
+__getattr__, __dir__ = _lazy.names(__name__, {name: ("..types", name) for name in _TYPES})

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
-from .. import errors
+from .. import _lazy, errors
 from .._binding import loads
 from ..hijack import HijackedSocket
 from ..stream import FrameStream
@@ -122,11 +122,7 @@ class ExecApiMixin(BaseMixin):
         return fs.read_all()
 
 
-def __getattr__(name: str) -> Any:
-    """PEP 562: ``CancellableStream`` (:mod:`clibdocker.types.daemon`'s), as
-    docker-py's module binds it."""
-    if name == "CancellableStream":
-        from ..types.daemon import CancellableStream
-        globals()[name] = CancellableStream
-        return CancellableStream
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``CancellableStream`` (clibdocker.types.daemon's), as docker-py's module
+# binds it
+__getattr__, __dir__ = _lazy.names(__name__, {
+    "CancellableStream": ("..types.daemon", "CancellableStream")})

@@ -7,7 +7,7 @@ import os
 from typing import (IO, TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional,
                     Sequence, Union)
 
-from .. import errors
+from .. import _lazy, errors
 from ..reference import check_reference, check_repository_tag, parse_repository_tag
 from ..utils import convert_filters, filters_dict
 from ._base import BaseMixin
@@ -31,15 +31,8 @@ def is_file(src: Any) -> bool:
         return False
 
 
-def __getattr__(name: str) -> Any:
-    """PEP 562: ``log``, this module's logger, made on first use (start-up
-    time: no ``logging`` import before)."""
-    if name == "log":
-        import logging
-        value = logging.getLogger(__name__)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``log``, this module's logger, made on first use (start-up time)
+__getattr__, __dir__ = _lazy.names(__name__, {"log": _lazy.LOGGER})
 
 
 def _tri(v: Optional[bool]) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
-from .. import errors
+from .. import _lazy, errors
 from ..errors import InvalidVersion
 from ..types.networks import EndpointConfig, version_lt
 from ..utils import convert_filters, filters_dict
@@ -184,12 +184,7 @@ class NetworkApiMixin(BaseMixin):
                                         _resource_id(container, "container"), bool(force))
 
 
-def __getattr__(name: str) -> Any:
-    """PEP 562: the names docker-py's module binds here (``check_resource``,
-    ``minimum_version``) come from :mod:`clibdocker.utils` on first use."""
-    if name in ("check_resource", "minimum_version"):
-        from .. import utils
-        value = getattr(utils, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# the names docker-py's module binds here come from clibdocker.utils on
+# first use
+__getattr__, __dir__ = _lazy.names(__name__, {
+    name: ("..utils", name) for name in ("check_resource", "minimum_version")})

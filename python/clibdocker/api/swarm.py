@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Union
 
-from .. import errors
+from .. import _lazy, errors
 from ..types.swarm import SwarmSpec
 from ..types._util import version_lt
 from ..utils import convert_filters
@@ -220,12 +220,5 @@ class SwarmApiMixin(BaseMixin):
         return True
 
 
-def __getattr__(name: str) -> Any:
-    """PEP 562: ``log``, this module's logger (as docker-py's), made on first
-    use (``logging`` costs start-up)."""
-    if name == "log":
-        import logging
-        value = logging.getLogger(__name__)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``log``, this module's logger, made on first use (start-up time)
+__getattr__, __dir__ = _lazy.names(__name__, {"log": _lazy.LOGGER})

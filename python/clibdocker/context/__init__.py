@@ -9,6 +9,8 @@ context the way the C library does for ``dk_client_new_from_env()``
 :meth:`clibdocker.DockerClient.from_env` uses them."""
 from __future__ import annotations
 
+from .. import _lazy
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional
@@ -20,26 +22,9 @@ __all__ = ["Context", "ContextAPI", "ResolvedContext", "get_context", "context_f
 
 # imported on first use (PEP 562): DockerClient.from_env() needs only
 # context_from_env, not the context store's classes
-_LAZY = {"ContextAPI": ("api", "ContextAPI"), "Context": ("context", "Context"),
-         "api": ("api", None), "context": ("context", None), "config": ("config", None)}
-
-
-def __getattr__(name: str) -> Any:
-    try:
-        module, attr = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    import sys
-    full = f"{__name__}.{module}"
-    __import__(full)
-    mod = sys.modules[full]
-    value = mod if attr is None else getattr(mod, attr)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> List[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = _lazy.names(__name__, {
+    "ContextAPI": (".api", "ContextAPI"), "Context": (".context", "Context"),
+    "api": (".api", None), "context": (".context", None), "config": (".config", None)})
 
 
 class ResolvedContext:

@@ -1,7 +1,9 @@
 """Configuration types (docker-py's ``docker.types``): dicts holding the
 API's JSON field names. Each submodule is imported on first use of one of
 its names (start-up)."""
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .. import _lazy
 
 if TYPE_CHECKING:
     from .containers import (ContainerConfig, DeviceRequest, EndpointConfig, HostConfig,
@@ -28,7 +30,8 @@ _WHERE = {
                  "ServiceMode", "TaskTemplate", "UpdateConfig"],
     "swarm": ["SwarmExternalCA", "SwarmSpec"],
 }
-_MODULE_OF = {name: mod for mod, names in _WHERE.items() for name in names}
+__getattr__, __dir__ = _lazy.names(__name__, {
+    name: (f".{mod}", name) for mod, names in _WHERE.items() for name in names})
 
 __all__ = [
     "CancellableStream",
@@ -62,18 +65,3 @@ __all__ = [
     "Ulimit",
     "UpdateConfig",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """PEP 562: import the submodule that defines ``name`` on first use."""
-    mod = _MODULE_OF.get(name)
-    if mod is None:
-        raise AttributeError(f"module 'clibdocker.types' has no attribute {name!r}")
-    import importlib
-    value = getattr(importlib.import_module(f".{mod}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> "list[str]":
-    return sorted(set(globals()) | set(_MODULE_OF))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Union
 
-from .. import errors
+from .. import _lazy, errors
 from ..constants import IS_WINDOWS_PLATFORM
 from ._util import format_environment, format_extra_hosts, parse_bytes, split_command
 from .base import DictType
@@ -592,12 +592,6 @@ class TaskTemplate(DictType):
         return self.get("Placement")
 
 
-def __getattr__(name: str) -> Any:
-    """PEP 562: ``check_resource`` (docker-py's decorator, re-exported here as
-    in docker-py) comes from :mod:`clibdocker.utils` on first use."""
-    if name == "check_resource":
-        from .. import utils
-        value = getattr(utils, "check_resource")
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``check_resource`` (docker-py's decorator, re-exported here as in
+# docker-py) comes from clibdocker.utils on first use
+__getattr__, __dir__ = _lazy.names(__name__, {"check_resource": ("..utils", "check_resource")})

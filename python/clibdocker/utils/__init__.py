@@ -11,6 +11,8 @@ looked up in its submodule on first use (PEP 562), and the submodules
 """
 from __future__ import annotations
 
+from .. import _lazy
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Mapping, Optional, Union
@@ -45,20 +47,9 @@ __all__ = sorted({*_LAZY, "convert_filters", "datetime_to_timestamp", "build", "
                   "decorators", "fnmatch", "json_stream", "proxy", "socket", "utils"})
 
 
-def __getattr__(name: str) -> Any:
-    import importlib
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    elif name in _SUBMODULES:
-        value = importlib.import_module(f"{__name__}.{name}")
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> List[str]:
-    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
+__getattr__, __dir__ = _lazy.names(__name__, {
+    **{name: (f".{module}", name) for name, module in _LAZY.items()},
+    **{module: (f".{module}", None) for module in _SUBMODULES}})
 
 
 def filters_dict(filters: Any) -> Dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, Optional
 
+from .. import _lazy
 from ..constants import IS_WINDOWS_PLATFORM
 
 __all__ = ["DOCKER_CONFIG_FILENAME", "LEGACY_DOCKER_CONFIG_FILENAME", "config_path_from_environment",
@@ -15,17 +16,8 @@ DOCKER_CONFIG_FILENAME = os.path.join(".docker", "config.json")
 LEGACY_DOCKER_CONFIG_FILENAME = ".dockercfg"
 
 
-def __getattr__(name: str) -> Any:
-    if name == "log":               # the module's logger, made on first use
-        import logging
-        logger = logging.getLogger(__name__)
-        globals()["log"] = logger
-        return logger
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> "list[str]":
-    return sorted(set(globals()) | {"log"})
+# the module's logger, made on first use
+__getattr__, __dir__ = _lazy.names(__name__, {"log": _lazy.LOGGER})
 
 
 def _debug(*args: Any) -> None:

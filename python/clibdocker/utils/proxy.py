@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
+from .. import _lazy
+
 __all__ = ["ProxyConfig", "format_environment"]
 
 # (our key, the config file's key, the environment variable's name)
@@ -20,17 +22,10 @@ _FIELDS = (
 )
 
 
-def __getattr__(name: str) -> Any:
-    # docker-py's module binds utils.format_environment here; loaded on use
-    # so that reading proxy settings at client start-up stays cheap
-    if name == "format_environment":
-        from .utils import format_environment
-        return format_environment
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> List[str]:
-    return sorted(set(globals()) | {"format_environment"})
+# docker-py's module binds utils.format_environment here; loaded on use so
+# that reading proxy settings at client start-up stays cheap
+__getattr__, __dir__ = _lazy.names(__name__, {
+    "format_environment": (".utils", "format_environment")})
 
 
 class ProxyConfig(Dict[str, Optional[str]]):
