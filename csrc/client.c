@@ -132,6 +132,57 @@ nomem:
 	return dk__err(DK_ENOMEM, 0, 0, "out of memory");
 }
 
+/* Forks. A child inherits its parent's pooled connections: the same sockets,
+ * which both would then use (answers read by the wrong process, a TLS stream
+ * broken). The child's first acquire finds the fork counter moved and drops
+ * the inherited handles without touching their connections where closing
+ * would write to the socket (TLS says close_notify and reads; ssh ends its
+ * processes): those are left, a bounded leak in the child. Plain sockets are
+ * closed (closing the child's descriptor does not end the parent's). */
+static volatile unsigned dk__forks;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+static void on_fork_child(void)
+{
+	dk__forks++;
+}
+
+static void fork_register(void)
+{
+	pthread_atfork(NULL, NULL, on_fork_child);
+}
+
+static void fork_watch(void)
+{
+	pthread_once(&fork_once, fork_register);
+}
+
+/* Called with c->lock held: the handles to drop when c is in a forked child
+ * (moved to out[], count returned), else 0. */
+static int take_inherited(dk_client *c, CURL **out)
+{
+	int i, n;
+
+	if (c->pool_forks == dk__forks)
+		return 0;
+	n = c->npool;
+	for (i = 0; i < n; i++)
+		out[i] = c->pool[i];
+	c->npool = 0;
+	c->pool_forks = dk__forks;
+	return n;
+}
+
+static void drop_inherited(dk_client *c, CURL **h, int n)
+{
+	int i;
+
+	if (c->tls || c->ssh)
+		return; /* see above: left as they are */
+	for (i = 0; i < n; i++)
+		curl_easy_cleanup(h[i]);
+}
+
 int dk_client_new(dk_client **out, const char *url)
 {
 	dk_client *c;
@@ -143,10 +194,12 @@ int dk_client_new(dk_client **out, const char *url)
 	pthread_once(&g_curl_once, curl_init_once);
 	if (g_curl_init_rc != CURLE_OK)
 		return dk__err(DK_ERROR, 0, (int)g_curl_init_rc, "curl_global_init failed");
+	fork_watch();
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
 	pthread_mutex_init(&c->lock, NULL);
+	c->pool_forks = c->born_forks = dk__forks;
 	c->connect_ms = 30000;
 	c->total_ms = 60000;
 	c->idle_ms = 0;
@@ -236,11 +289,16 @@ int dk__client_new_from_host_env(dk_client **out)
 
 void dk_client_free(dk_client *c)
 {
-	int i;
+	CURL *inherited[DK_POOL_MAX];
+	int i, n;
 
 	if (!c)
 		return;
-	dk__ssh_free(c->ssh); /* ends its children; the pool's sockets close below */
+	n = take_inherited(c, inherited);
+	drop_inherited(c, inherited, n);
+	/* ends its children, the parent's too in a forked child: left there */
+	if (c->born_forks == dk__forks)
+		dk__ssh_free(c->ssh); /* the pool's sockets close below */
 	for (i = 0; i < c->npool; i++)
 		curl_easy_cleanup(c->pool[i]);
 	dk__hdrset_release(c->hdrs);
@@ -262,6 +320,12 @@ void dk_client_close_idle(dk_client *c)
 	if (!c)
 		return;
 	pthread_mutex_lock(&c->lock);
+	n = take_inherited(c, idle);
+	if (n) {
+		pthread_mutex_unlock(&c->lock);
+		drop_inherited(c, idle, n);
+		return;
+	}
 	n = c->npool;
 	for (i = 0; i < n; i++)
 		idle[i] = c->pool[i];
@@ -417,12 +481,15 @@ int dk_client_set_trace(dk_client *c, dk_trace_fn fn, void *userdata, size_t bod
 
 CURL *dk__client_acquire(dk_client *c)
 {
-	CURL *h = NULL;
+	CURL *h = NULL, *inherited[DK_POOL_MAX];
+	int ninherited;
 
 	pthread_mutex_lock(&c->lock);
+	ninherited = take_inherited(c, inherited);
 	if (c->npool > 0)
 		h = c->pool[--c->npool];
 	pthread_mutex_unlock(&c->lock);
+	drop_inherited(c, inherited, ninherited);
 	if (h)
 		return h;
 	h = curl_easy_init();
@@ -461,14 +528,19 @@ void dk__client_setup_easy(dk_client *c, CURL *h)
 
 void dk__client_release(dk_client *c, CURL *h)
 {
+	CURL *inherited[DK_POOL_MAX];
+	int ninherited;
+
 	if (!h)
 		return;
 	pthread_mutex_lock(&c->lock);
+	ninherited = take_inherited(c, inherited);
 	if (c->npool < DK_POOL_MAX) {
 		c->pool[c->npool++] = h;
 		h = NULL;
 	}
 	pthread_mutex_unlock(&c->lock);
+	drop_inherited(c, inherited, ninherited);
 	if (h)
 		curl_easy_cleanup(h);
 }

@@ -36,6 +36,10 @@ struct dk_client {
 	pthread_mutex_t lock; /* guards pool, trace, version */
 	CURL *pool[DK_POOL_MAX];
 	int npool;
+	unsigned pool_forks; /* dk__forks when the pool was filled: another value
+	                      * means this is a forked child and the pooled
+	                      * connections are its parent's (client.c) */
+	unsigned born_forks; /* dk__forks when the client was made */
 	struct dk_hdrset *hdrs; /* headers every request carries (request.c); swapped
 	                         * whole under `lock`, shared by calls in flight */
 

@@ -180,3 +180,35 @@ def test_star_imports_under_the_alias_give_docker_pys_names(tmp_path: Path) -> N
     ours = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path)
     theirs = _run([str(prog)], dict(os.environ), tmp_path)
     assert ours == theirs
+
+
+def test_constructors_ask_the_engine_under_the_alias_as_docker_pys_do(tmp_path: Path) -> None:
+    # docker-py's constructor fetches the API version: a program checks
+    # "is docker running?" around from_env(); a fixed version asks nothing.
+    # With `import clibdocker` (no alias) construction stays lazy.
+    prog = tmp_path / "dead.py"
+    prog.write_text(textwrap.dedent("""
+        import docker
+        dead = "unix:///nonexistent-clibdocker-test.sock"
+        for make in (lambda: docker.from_env(environment={"DOCKER_HOST": dead}),
+                     lambda: docker.DockerClient(base_url=dead),
+                     lambda: docker.APIClient(base_url=dead, version="auto"),
+                     lambda: docker.APIClient(base_url=dead, version="1.41"),
+                     lambda: docker.from_env(version="1.41", environment={"DOCKER_HOST": dead})):
+            try:
+                c = make()
+                print("made", type(c).__name__)
+            except docker.errors.DockerException as e:
+                print("raised", type(e).__name__,
+                      str(e).startswith("Error while fetching server API version: "))
+        c = docker.from_env()
+        print("live", c.api._version == c.version()["ApiVersion"])
+    """))
+    out = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path).splitlines()
+    assert out == ["raised DockerException True", "raised DockerException True",
+                   "raised DockerException True", "made APIClient", "made DockerClient",
+                   "live True"]
+    lazy = _run(["-c", "import clibdocker\n"
+                 "c = clibdocker.APIClient(base_url='unix:///nonexistent-clibdocker-test.sock')\n"
+                 "print('made')"], _env(), tmp_path)
+    assert lazy.split() == ["made"]

@@ -200,3 +200,15 @@ def test_attach_websocket_over_tls(tls_engine, ctr):
         c.set_timeouts(stream_idle=20)
         with c.attach_websocket(cid, {"stdin": 1, "stdout": 1, "stream": 1}) as ws:
             hijack_checks.websocket_round_trip(ws)
+
+
+def test_tls_client_used_on_both_sides_of_a_fork(tls_engine):
+    # the child must not touch its parent's TLS connections (closing one
+    # would send close_notify into the parent's stream): it leaves them and
+    # opens its own (tests/test_fork.py)
+    from test_fork import fork_and_hammer
+    url, d = tls_engine
+    tls = TLSConfig(client_cert=(f"{d}/cert.pem", f"{d}/key.pem"), ca_cert=f"{d}/ca.pem",
+                    verify=True)
+    with clibdocker.APIClient(base_url=url, tls=tls, version="1.41") as c:
+        fork_and_hammer(c, rounds=60)

@@ -22,6 +22,13 @@ def _is_alias(module: Any) -> bool:
     return module is not None and getattr(module, "__clibdocker_alias__", False) is True
 
 
+def active() -> bool:
+    """``import docker`` is clibdocker (:mod:`clibdocker.compat`): the
+    program was written for docker-py."""
+    top = sys.modules.get(_ALIAS)
+    return _is_alias(top) or (top is not None and top is sys.modules.get(_TARGET))
+
+
 class _AliasFinder:
     """Meta path finder: ``docker.X.Y`` -> the already imported or newly
     imported ``clibdocker.X.Y`` module object itself (no second copy).
@@ -33,8 +40,7 @@ class _AliasFinder:
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
         if not fullname.startswith(_ALIAS + "."):
             return None
-        top = sys.modules.get(_ALIAS)
-        if not (_is_alias(top) or top is sys.modules.get(_TARGET)):
+        if not active():
             return None
         import importlib
         import importlib.machinery

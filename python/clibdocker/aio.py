@@ -351,6 +351,14 @@ class AsyncHijackedSocket:
         self.close()
 
 
+class _LoopAPIClient(APIClient):
+    """An APIClient that negotiates its version on the first call, also in
+    a program written for docker-py: on the event loop, not in the
+    constructor."""
+
+    _negotiate_at_construction = False
+
+
 class AsyncAPIClient:
     """:class:`~clibdocker.APIClient`'s methods as coroutines (same names,
     arguments, results and exceptions), run on the event loop; ``api`` is
@@ -363,7 +371,7 @@ class AsyncAPIClient:
 
     def __init__(self, *args: Any, executor: Optional[Executor] = None,
                  api: Optional[APIClient] = None, **kwargs: Any) -> None:
-        self.api = api if api is not None else APIClient(*args, **kwargs)
+        self.api = api if api is not None else _LoopAPIClient(*args, **kwargs)
         self._executor = executor
         self._drivers: Dict[asyncio.AbstractEventLoop, _Driver] = {}
 

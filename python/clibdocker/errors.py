@@ -297,6 +297,22 @@ def create_api_error_from_http_exception(e: Exception) -> "APIError":
 _REFUSED: Dict[type, type] = {}
 
 
+def _refused_class(base: type) -> Any:
+    """``base`` that is also an APIError (see :func:`refused_as_engine`),
+    made once; None when the two cannot be combined."""
+    cls = _REFUSED.get(base)
+    if cls is None:
+        try:
+            cls = type(base.__name__, (base, APIError),
+                       {"__module__": base.__module__, "__qualname__": base.__qualname__,
+                        "__doc__": base.__doc__, "__reduce__": _reduce_made,
+                        "_recipe": ("refused", _recipe(base))})
+        except TypeError:
+            return None
+        _REFUSED[base] = cls
+    return cls
+
+
 def refused_as_engine(exc: DockerException, status: int) -> DockerException:
     """``exc`` -- a bad argument clibdocker refuses before any request --
     as a program written for docker-py expects it where docker-py sends the
@@ -305,18 +321,11 @@ def refused_as_engine(exc: DockerException, status: int) -> DockerException:
     :class:`APIError` with that ``status_code`` (``response``,
     ``explanation``, ``is_client_error()``), so ``except APIError`` written
     for docker-py catches it. No request was sent."""
-    base = type(exc)
     if isinstance(exc, APIError):
         return exc
-    cls = _REFUSED.get(base)
-    if cls is None:
-        try:
-            cls = type(base.__name__, (base, APIError),
-                       {"__module__": base.__module__, "__qualname__": base.__qualname__,
-                        "__doc__": base.__doc__})
-        except TypeError:  # a layout APIError cannot share: leave it
-            return exc
-        _REFUSED[base] = cls
+    cls = _refused_class(type(exc))
+    if cls is None:  # a layout APIError cannot share: leave it
+        return exc
     msg = str(exc)
     out = _twin(cls)(msg)
     out.response = _Response(status, None, _Response.engine_body(msg))
@@ -429,11 +438,9 @@ def _requests_bases(cls: type, rex: Any, in_body: bool = False) -> Tuple[type, .
 
 
 def _alias_active() -> bool:
-    """``import docker`` is clibdocker (:mod:`clibdocker.compat`): the
-    program was written for docker-py."""
-    top = sys.modules.get("docker")
-    return top is not None and (getattr(top, "__clibdocker_alias__", False) is True
-                                or top is sys.modules.get("clibdocker"))
+    """``import docker`` is clibdocker: the program was written for docker-py."""
+    from ._alias import active
+    return active()
 
 
 def _docker_py_name(cls: type, in_body: bool, alias: bool) -> str:
@@ -449,6 +456,38 @@ def _docker_py_name(cls: type, in_body: bool, alias: bool) -> str:
     if alias and (cls in (Conflict, Unauthorized, StreamError) or cls in _REFUSED.values()):
         return "APIError"
     return cls.__name__
+
+
+# Pickling (multiprocessing hands exceptions between processes): the classes
+# made at run time (twins, refusals) are not module attributes, so their
+# instances pickle with a recipe -- the module's class they were made from
+# and how -- and the class is made again where they are unpickled.
+
+def _recipe(cls: type) -> Any:
+    return getattr(cls, "_recipe", None) if "_recipe" in cls.__dict__ else cls
+
+
+def _class_of(recipe: Any) -> Any:
+    if isinstance(recipe, type):
+        return recipe
+    kind, base = recipe[0], _class_of(recipe[1])
+    if kind == "twin":
+        return _twin(base, recipe[2])
+    return _refused_class(base) or base
+
+
+def _reduce_made(self: BaseException) -> Any:
+    return (_rebuild_made, (_recipe(type(self)), self.args), self.__dict__ or None)
+
+
+def _rebuild_made(recipe: Any, args: Tuple[Any, ...]) -> BaseException:
+    cls = _class_of(recipe)
+    try:
+        exc: BaseException = cls(*args)  # as an exception of a module's class unpickles
+    except TypeError:  # an __init__ that wants more than the message
+        exc = cls.__new__(cls, *args)
+    exc.args = args
+    return exc
 
 
 def _twin(cls: type, in_body: bool = False) -> Any:
@@ -481,7 +520,8 @@ def _twin(cls: type, in_body: bool = False) -> Any:
         # OSError init comes first): its attributes default here
         twin = type(name, (cls,) + bases,
                     {"__module__": cls.__module__, "__qualname__": name,
-                     "__doc__": cls.__doc__, "response": None, "request": None})
+                     "__doc__": cls.__doc__, "response": None, "request": None,
+                     "__reduce__": _reduce_made, "_recipe": ("twin", _recipe(cls), in_body)})
     except TypeError:  # a layout requests' classes cannot share: leave it
         twin = cls
     _TWINS[key] = twin

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from _thread import allocate_lock as _lock  # threading.Lock, without importing threading
 
-from .. import _lazy
+from .. import _alias, _lazy
 from .._binding import Client
 from ._base import LoginStore
 from .system import SystemApiMixin
@@ -197,6 +197,10 @@ class APIClient(_Areas):
         adds no request to), so constructing a client for an engine that is
         down does not raise: the first call raises
         :class:`~clibdocker.errors.TransportError` (a DockerException).
+        In a program written for docker-py (``import docker`` resolving to
+        clibdocker, :mod:`clibdocker.compat`) the constructor negotiates at
+        once, as docker-py's does: an engine that is down raises
+        ``DockerException("Error while fetching server API version: ...")``.
     :param timeout: seconds for each non-streaming call (None: no limit);
         assigning ``client.timeout`` later applies to later calls. Streams
         (``events``, follow-logs) have no read timeout.
@@ -215,6 +219,11 @@ class APIClient(_Areas):
     # requests.Session's TLS attributes, set by TLSConfig.configure_client
     verify: Any = True
     cert: Any = None
+
+    # under the ``docker`` alias, version None/"auto" asks the engine in the
+    # constructor as docker-py does (False: on the first call, as clibdocker
+    # does; the asyncio client, whose negotiation runs on the event loop)
+    _negotiate_at_construction = True
 
     def __init__(self, base_url: Optional[str] = None, version: Optional[str] = None,
                  timeout: Optional[float] = DEFAULT_TIMEOUT_SECONDS, tls: Any = False,
@@ -283,6 +292,16 @@ class APIClient(_Areas):
         self.use_ssh_client = use_ssh_client
         if user_agent != DEFAULT_USER_AGENT or self._http_headers:
             self._push_headers()
+        if version is None and self._negotiate_at_construction and _alias.active():
+            # a program written for docker-py (``import docker`` is
+            # clibdocker): as docker-py's constructor, ask the engine now, so
+            # that an engine that is down or unreachable raises here
+            try:
+                self._native.api_version()
+            except Exception as e:
+                from .. import errors
+                raise errors.DockerException(
+                    f"Error while fetching server API version: {e}") from e
 
     # --- lifetime ------------------------------------------------------------
 
