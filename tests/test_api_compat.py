@@ -584,3 +584,28 @@ def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
         assert got.value.response.reason == want.value.response.reason
     with pytest.raises(errors.NullResource, match="Resource ID was not provided"):
         cd.inspect_image("")
+
+
+def test_api_error_text_of_logs_and_exec_start_as_docker_py(dp, cd, made) -> None:
+    """A refused ``logs()`` (no stream chosen) shows docker-py's query
+    (``stderr, stdout, timestamps, follow, tail``, then since/until), and
+    ``exec_start`` of an unknown exec names ``POST /exec/<id>/start`` (the
+    engine refuses the start, not a look-up clibdocker made first)."""
+    cid = run(cd, made, ["sleep", "30"])
+    calls = [
+        lambda c: c.logs(cid, stdout=False, stderr=False),
+        lambda c: c.logs(cid, stdout=False, stderr=False, timestamps=True, tail=3, since=100, until=200),
+        lambda c: c.logs(cid, stdout=False, stderr=False, stream=True, follow=False,
+                         since=datetime.datetime(2020, 1, 2, 3, 4, 5)),
+        lambda c: c.exec_start("0" * 64),
+        lambda c: c.exec_start("0" * 64, stream=True),
+        lambda c: c.exec_start("0" * 64, socket=True),
+    ]
+    for call in calls:
+        with pytest.raises(docker.errors.APIError) as want:
+            call(dp)
+        with pytest.raises(errors.APIError) as got:
+            call(cd)
+        assert type(got.value).__name__ == type(want.value).__name__
+        assert str(got.value) == str(want.value)
+        assert got.value.response.url == want.value.response.url

@@ -347,7 +347,7 @@ _IMAGE_OPS = ("/json", "/history", "/get", "/push", "/tag")
 def _docker_py_query(path: str, query: str) -> str:
     """The query string docker-py sends for the same request, for the calls
     whose refusals programs print most (remove a container or an image,
-    pull, tag, stats): its parameters, order and spelling (``force=False``,
+    pull, tag, stats, container logs): its parameters, order and spelling (``force=False``,
     requests' encoding). Others stay as sent."""
     import re
     from urllib.parse import parse_qsl, urlencode
@@ -379,6 +379,11 @@ def _docker_py_query(path: str, query: str) -> str:
     if kind == "containers" and "/" not in rest and rest not in ("create", "json", "prune"):
         # remove_container
         pairs = [("v", flag("v")), ("link", flag("link")), ("force", flag("force"))]
+    elif kind == "containers" and rest.endswith("/logs") and rest.count("/") == 1:
+        pairs = [("stderr", bit("stderr")), ("stdout", bit("stdout")),
+                 ("timestamps", bit("timestamps")), ("follow", bit("follow")),
+                 ("tail", got.get("tail", "all"))]
+        pairs += [(k, got[k]) for k in ("since", "until") if k in got]
     elif kind == "containers" and rest.endswith("/stats") and rest.count("/") == 1:
         pairs = [("stream", flag("stream"))]
         if "one-shot" in got:
