@@ -293,6 +293,31 @@ def test_wait_answers_like_docker_py(dp, cd, made):
     assert isinstance(ours, requests.exceptions.ConnectionError)
 
 
+def test_wait_unknown_condition_is_the_newer_engines_api_error(cd, made, client2):
+    """``wait(condition="bogus")``: docker-py sends it and an engine >= 25
+    answers 400 ``invalid condition: "bogus"`` (20.10 waits as for
+    not-running); clibdocker refuses it before the request as that
+    APIError, on every engine, so ``except APIError`` catches it."""
+    from conftest import ENGINE2
+    dp2 = docker.APIClient(base_url=ENGINE2, version="1.41")
+    cid2 = client2.create_container(TEST_IMAGE, "true", labels=dict(LABELS))["Id"]
+    try:
+        with pytest.raises(docker.errors.APIError) as want:
+            dp2.wait(cid2, condition="bogus")
+        for c, ref in ((client2, cid2), (cd, run(cd, made, ["sleep", "30"]))):
+            with pytest.raises(errors.APIError) as got:
+                c.wait(ref, condition="bogus", timeout=5)
+            assert isinstance(got.value, errors.InvalidArgument)
+            assert got.value.status_code == want.value.status_code == 400
+            assert got.value.explanation == want.value.explanation
+            assert got.value.is_client_error()
+        # the running container was not waited for
+        assert cd.inspect_container(made[-1])["State"]["Running"]
+    finally:
+        client2.remove_container(cid2, force=True)
+        dp2.close()
+
+
 def test_stop_waits_longer_than_the_client_timeout(made):
     """stop/restart(t): the call may take the client timeout plus t."""
     for cls in (docker.APIClient, clibdocker.APIClient):
