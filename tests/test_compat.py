@@ -180,3 +180,28 @@ def test_star_imports_under_the_alias_give_docker_pys_names(tmp_path: Path) -> N
     ours = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path)
     theirs = _run([str(prog)], dict(os.environ), tmp_path)
     assert ours == theirs
+
+
+def test_submodules_are_attributes_after_a_bare_import(tmp_path: Path) -> None:
+    """docker-py imports its model, API-area and types modules with the
+    package: after a bare ``import docker`` a program may write
+    ``docker.models.containers.Container`` or ``docker.types.containers.Ulimit``.
+    Under the alias each loads on first use of the attribute (one module
+    object per name), and nothing else is attribute-reachable that was not."""
+    code = ("import sys, clibdocker.compat; clibdocker.compat.install()\nimport docker\n"
+            "assert 'clibdocker.models.containers' not in sys.modules\n"
+            "C = docker.models.containers.Container\n"
+            "assert C is sys.modules['clibdocker.models.containers'].Container\n"
+            "import docker.models.containers as dmc\nassert dmc.Container is C\n"
+            "assert docker.models.images.Image.__name__ == 'Image'\n"
+            "assert docker.models.resource.Model is docker.models.containers.Model\n"
+            "assert docker.types.containers.Ulimit is docker.types.Ulimit\n"
+            "assert docker.types.healthcheck.Healthcheck is docker.types.Healthcheck\n"
+            "assert docker.api.container.ContainerApiMixin.__name__ == 'ContainerApiMixin'\n"
+            "assert docker.api.exec_api is sys.modules['clibdocker.api.exec_api']\n"
+            "assert 'containers' in dir(docker.models) and 'container' in dir(docker.api)\n"
+            "for mod, name in ((docker.models, 'nosuch'), (docker.api, 'client2'), (docker.types, 'nosuch')):\n"
+            "    try:\n        getattr(mod, name)\n    except AttributeError:\n        pass\n"
+            "    else:\n        raise SystemExit(name)\n"
+            "print('fine')\n")
+    assert "fine" in _run(["-c", code], _env(), tmp_path)

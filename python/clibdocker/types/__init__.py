@@ -64,16 +64,24 @@ __all__ = [
 ]
 
 
+# docker-py's submodules, attributes of the package after ``import docker``
+_SUBMODULES = frozenset({"base", "containers", "daemon", "healthcheck", "networks", "services",
+                         "swarm"})
+
+
 def __getattr__(name: str) -> Any:
-    """PEP 562: import the submodule that defines ``name`` on first use."""
+    """PEP 562: import the submodule that defines ``name`` (or is ``name``)
+    on first use."""
+    import importlib
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     mod = _MODULE_OF.get(name)
     if mod is None:
         raise AttributeError(f"module 'clibdocker.types' has no attribute {name!r}")
-    import importlib
     value = getattr(importlib.import_module(f".{mod}", __name__), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> "list[str]":
-    return sorted(set(globals()) | set(_MODULE_OF))
+    return sorted(set(globals()) | set(_MODULE_OF) | _SUBMODULES)
