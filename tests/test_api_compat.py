@@ -279,6 +279,28 @@ def test_create_container_injects_config_proxies(dp, cd, made):
     assert not any("proxy" in v.lower() for v in envs[5])
 
 
+def test_create_container_environment_not_a_list_or_dict(dp, cd, made):
+    """``environment="A=1"`` (or a tuple): docker-py prepends its proxy
+    variables with ``+`` even when there are none, so the create fails with
+    its TypeError before any request; with ``use_config_proxy=False`` the
+    value goes to the engine as it is."""
+    for env in ("A=1", ("A=1",)):
+        got = [outcome(lambda: c.create_container(TEST_IMAGE, "true", labels=dict(LABELS), environment=env))
+               for c in (dp, cd)]
+        same_error(*got)
+        assert isinstance(got[1], TypeError) and str(got[0]) == str(got[1])
+    # empty values are not concatenated: they create as None does
+    for env in ("", ()):
+        cid = cd.create_container(TEST_IMAGE, "true", labels=dict(LABELS), environment=env)["Id"]
+        made.append(cid)
+    got = [outcome(lambda: c.create_container(TEST_IMAGE, "true", labels=dict(LABELS), environment="A=1",
+                                              use_config_proxy=False)) for c in (dp, cd)]
+    for g in got:
+        if isinstance(g, dict):
+            made.append(g["Id"])
+    assert type(got[0]).__name__ == type(got[1]).__name__
+
+
 def test_wait_answers_like_docker_py(dp, cd, made):
     cid = run(cd, made, ["sh", "-c", "exit 7"])
     r = [c.wait(cid) for c in (dp, cd)]

@@ -148,6 +148,9 @@ class ContainerApiMixin(ContainerIOMixin):
         if use_config_proxy:
             # as docker-py: the docker CLI config's proxies go first, so the
             # caller's own variables win
+            if environment and not isinstance(environment, list):
+                # docker-py prepends the (maybe empty) proxy list with +
+                raise TypeError(f'can only concatenate list (not "{type(environment).__name__}") to list')
             proxies = getattr(self, "_proxy_configs", None)
             if proxies:
                 environment = proxies.inject_proxy_environment(environment) or None
