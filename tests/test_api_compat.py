@@ -656,3 +656,31 @@ def test_api_error_text_of_logs_and_exec_start_as_docker_py(dp, cd, made) -> Non
         assert type(got.value).__name__ == type(want.value).__name__
         assert str(got.value) == str(want.value)
         assert got.value.response.url == want.value.response.url
+
+
+def test_export_and_stats_streams_raise_the_refusal_when_iterated(dp, cd, tmp_path) -> None:
+    """docker-py's ``export()`` and ``stats(stream=True)`` are generators:
+    a refused request (an unknown container) raises at the first pull, not
+    at the call, so a program that opens the stream outside its ``try`` and
+    iterates inside catches it. A stream closed before its first pull never
+    raises. ``write_to`` raises the same refusal."""
+    missing = unique()
+    opens = [lambda c: c.export(missing), lambda c: c.stats(missing),
+             lambda c: c.stats(missing, decode=True)]
+    for open_stream in opens:
+        got = []
+        for c in (dp, cd):
+            s = open_stream(c)                      # no exception here
+            with pytest.raises(docker.errors.NotFound if c is dp else errors.NotFound) as ei:
+                next(iter(s))
+            got.append(str(ei.value))
+            assert list(s) == []                    # raised once, then ended
+            quiet = open_stream(c)
+            quiet.close()
+            assert list(quiet) == []
+        assert got[0] == got[1]
+    with pytest.raises(errors.NotFound):
+        cd.export(missing).write_to(str(tmp_path / "x.tar"))
+    # an empty id is still refused at once
+    with pytest.raises(errors.NullResource):
+        cd.export("")
