@@ -205,3 +205,32 @@ def test_submodules_are_attributes_after_a_bare_import(tmp_path: Path) -> None:
             "    else:\n        raise SystemExit(name)\n"
             "print('fine')\n")
     assert "fine" in _run(["-c", code], _env(), tmp_path)
+
+
+def test_read_timeout_text_is_docker_pys_under_the_alias(tmp_path: Path) -> None:
+    """``wait(timeout=)`` running out (after the engine's headers): docker-py
+    raises requests' ConnectionError reading ``UnixHTTPConnectionPool(host=
+    'localhost', port=None): Read timed out.``; a program under the alias
+    prints the same (clibdocker's own message otherwise)."""
+    from conftest import LABELS, TEST_IMAGE
+    code = ("import docker, requests\nc = docker.from_env()\n"
+            f"x = c.containers.run({TEST_IMAGE!r}, 'sleep 30', detach=True, labels={dict(LABELS)!r})\n"
+            "try:\n    x.wait(timeout=0.3)\nexcept requests.exceptions.ConnectionError as e:\n"
+            "    print('caught', type(e).__name__, str(e))\n"
+            "finally:\n    x.remove(force=True)\n")
+    prog = tmp_path / "prog.py"
+    prog.write_text(code)
+    theirs = _run([str(prog)], dict(os.environ), tmp_path)
+    ours = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path)
+    assert theirs.startswith("caught ConnectionError") and "Read timed out." in theirs
+    assert ours == theirs
+    import clibdocker
+    with clibdocker.APIClient() as c:
+        cid = c.create_container(TEST_IMAGE, "sleep 30", labels=dict(LABELS))["Id"]
+        try:
+            c.start(cid)
+            with pytest.raises(clibdocker.errors.DockerTimeout) as ei:
+                c.wait(cid, timeout=0.3)
+            assert "Read timed out" not in str(ei.value)     # without the alias: our words
+        finally:
+            c.remove_container(cid, force=True)

@@ -456,6 +456,27 @@ def _docker_py_name(cls: type, in_body: bool, alias: bool) -> str:
     return cls.__name__
 
 
+def _docker_py_read_timeout(url: Optional[str]) -> Optional[str]:
+    """For a program written for docker-py (under the ``docker`` alias): the
+    text of the exception docker-py raises when a read times out after the
+    engine's headers (``wait(timeout=)``...): urllib3's ``<pool>: Read timed
+    out.`` for the engine at ``url`` (as :func:`_docker_py_url` shows it).
+    None otherwise (clibdocker's own message is kept)."""
+    if not url or not _alias_active():
+        return None
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    if parts.scheme == "http+docker":
+        pool = "UnixHTTPConnectionPool(host='localhost', port=None)"
+    elif parts.scheme in ("http", "https") and parts.hostname:
+        name = "HTTPSConnectionPool" if parts.scheme == "https" else "HTTPConnectionPool"
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        pool = f"{name}(host={parts.hostname!r}, port={port})"
+    else:
+        return None
+    return f"{pool}: Read timed out."
+
+
 def _twin(cls: type, in_body: bool = False) -> Any:
     """``cls``, or a subclass of it for a program written for docker-py:
     when the program has imported ``requests``, also the matching
