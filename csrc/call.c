@@ -610,7 +610,11 @@ int dk__curl_error(const dk_call *k, CURL *h, CURLcode cc, const char *errbuf)
 			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 		if (status < 100 || status >= 400)
 			status = 0;
-		return dk__err(DK_ETIMEOUT, (int)status, (int)cc, "%s: timed out: %s", what, detail);
+		dk__err(DK_ETIMEOUT, (int)status, (int)cc, "%s: timed out: %s", what, detail);
+		/* the engine had answered: name the request whose body ran out */
+		if (status && k->url.ptr)
+			dk__err_set_url(k->url.ptr, k->url.len);
+		return DK_ETIMEOUT;
 	}
 	case CURLE_ABORTED_BY_CALLBACK:
 		return dk__err(DK_ECANCELED, 0, (int)cc, "%s: canceled", what);

@@ -59,9 +59,11 @@ static int exec_kind(dk_client *c, const char *id, int *tty, int *kind)
 	 * when it is multiplexed: ask the exec. */
 	if (*tty < 0) {
 		rc = dk_exec_inspect(&v, c, id);
-		if (rc)
+		/* an unknown exec: the start itself is refused, so the error
+		 * names POST /exec/{id}/start as the caller asked for it */
+		if (rc && rc != DK_ENOTFOUND)
 			return rc;
-		if (dk_value_get_bool(v, "/ProcessConfig/tty", &t))
+		if (rc || dk_value_get_bool(v, "/ProcessConfig/tty", &t))
 			t = 0;
 		dk_value_free(v);
 		*tty = t;

@@ -279,6 +279,28 @@ def test_create_container_injects_config_proxies(dp, cd, made):
     assert not any("proxy" in v.lower() for v in envs[5])
 
 
+def test_create_container_environment_not_a_list_or_dict(dp, cd, made):
+    """``environment="A=1"`` (or a tuple): docker-py prepends its proxy
+    variables with ``+`` even when there are none, so the create fails with
+    its TypeError before any request; with ``use_config_proxy=False`` the
+    value goes to the engine as it is."""
+    for env in ("A=1", ("A=1",)):
+        got = [outcome(lambda: c.create_container(TEST_IMAGE, "true", labels=dict(LABELS), environment=env))
+               for c in (dp, cd)]
+        same_error(*got)
+        assert isinstance(got[1], TypeError) and str(got[0]) == str(got[1])
+    # empty values are not concatenated: they create as None does
+    for env in ("", ()):
+        cid = cd.create_container(TEST_IMAGE, "true", labels=dict(LABELS), environment=env)["Id"]
+        made.append(cid)
+    got = [outcome(lambda: c.create_container(TEST_IMAGE, "true", labels=dict(LABELS), environment="A=1",
+                                              use_config_proxy=False)) for c in (dp, cd)]
+    for g in got:
+        if isinstance(g, dict):
+            made.append(g["Id"])
+    assert type(got[0]).__name__ == type(got[1]).__name__
+
+
 def test_wait_answers_like_docker_py(dp, cd, made):
     cid = run(cd, made, ["sh", "-c", "exit 7"])
     r = [c.wait(cid) for c in (dp, cd)]
@@ -291,6 +313,31 @@ def test_wait_answers_like_docker_py(dp, cd, made):
     import requests
     assert isinstance(theirs, requests.exceptions.ConnectionError)
     assert isinstance(ours, requests.exceptions.ConnectionError)
+
+
+def test_wait_unknown_condition_is_the_newer_engines_api_error(cd, made, client2):
+    """``wait(condition="bogus")``: docker-py sends it and an engine >= 25
+    answers 400 ``invalid condition: "bogus"`` (20.10 waits as for
+    not-running); clibdocker refuses it before the request as that
+    APIError, on every engine, so ``except APIError`` catches it."""
+    from conftest import ENGINE2
+    dp2 = docker.APIClient(base_url=ENGINE2, version="1.41")
+    cid2 = client2.create_container(TEST_IMAGE, "true", labels=dict(LABELS))["Id"]
+    try:
+        with pytest.raises(docker.errors.APIError) as want:
+            dp2.wait(cid2, condition="bogus")
+        for c, ref in ((client2, cid2), (cd, run(cd, made, ["sleep", "30"]))):
+            with pytest.raises(errors.APIError) as got:
+                c.wait(ref, condition="bogus", timeout=5)
+            assert isinstance(got.value, errors.InvalidArgument)
+            assert got.value.status_code == want.value.status_code == 400
+            assert got.value.explanation == want.value.explanation
+            assert got.value.is_client_error()
+        # the running container was not waited for
+        assert cd.inspect_container(made[-1])["State"]["Running"]
+    finally:
+        client2.remove_container(cid2, force=True)
+        dp2.close()
 
 
 def test_stop_waits_longer_than_the_client_timeout(made):
@@ -584,3 +631,56 @@ def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
         assert got.value.response.reason == want.value.response.reason
     with pytest.raises(errors.NullResource, match="Resource ID was not provided"):
         cd.inspect_image("")
+
+
+def test_api_error_text_of_logs_and_exec_start_as_docker_py(dp, cd, made) -> None:
+    """A refused ``logs()`` (no stream chosen) shows docker-py's query
+    (``stderr, stdout, timestamps, follow, tail``, then since/until), and
+    ``exec_start`` of an unknown exec names ``POST /exec/<id>/start`` (the
+    engine refuses the start, not a look-up clibdocker made first)."""
+    cid = run(cd, made, ["sleep", "30"])
+    calls = [
+        lambda c: c.logs(cid, stdout=False, stderr=False),
+        lambda c: c.logs(cid, stdout=False, stderr=False, timestamps=True, tail=3, since=100, until=200),
+        lambda c: c.logs(cid, stdout=False, stderr=False, stream=True, follow=False,
+                         since=datetime.datetime(2020, 1, 2, 3, 4, 5)),
+        lambda c: c.exec_start("0" * 64),
+        lambda c: c.exec_start("0" * 64, stream=True),
+        lambda c: c.exec_start("0" * 64, socket=True),
+    ]
+    for call in calls:
+        with pytest.raises(docker.errors.APIError) as want:
+            call(dp)
+        with pytest.raises(errors.APIError) as got:
+            call(cd)
+        assert type(got.value).__name__ == type(want.value).__name__
+        assert str(got.value) == str(want.value)
+        assert got.value.response.url == want.value.response.url
+
+
+def test_export_and_stats_streams_raise_the_refusal_when_iterated(dp, cd, tmp_path) -> None:
+    """docker-py's ``export()`` and ``stats(stream=True)`` are generators:
+    a refused request (an unknown container) raises at the first pull, not
+    at the call, so a program that opens the stream outside its ``try`` and
+    iterates inside catches it. A stream closed before its first pull never
+    raises. ``write_to`` raises the same refusal."""
+    missing = unique()
+    opens = [lambda c: c.export(missing), lambda c: c.stats(missing),
+             lambda c: c.stats(missing, decode=True)]
+    for open_stream in opens:
+        got = []
+        for c in (dp, cd):
+            s = open_stream(c)                      # no exception here
+            with pytest.raises(docker.errors.NotFound if c is dp else errors.NotFound) as ei:
+                next(iter(s))
+            got.append(str(ei.value))
+            assert list(s) == []                    # raised once, then ended
+            quiet = open_stream(c)
+            quiet.close()
+            assert list(quiet) == []
+        assert got[0] == got[1]
+    with pytest.raises(errors.NotFound):
+        cd.export(missing).write_to(str(tmp_path / "x.tar"))
+    # an empty id is still refused at once
+    with pytest.raises(errors.NullResource):
+        cd.export("")

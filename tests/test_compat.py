@@ -212,3 +212,57 @@ def test_constructors_ask_the_engine_under_the_alias_as_docker_pys_do(tmp_path: 
                  "c = clibdocker.APIClient(base_url='unix:///nonexistent-clibdocker-test.sock')\n"
                  "print('made')"], _env(), tmp_path)
     assert lazy.split() == ["made"]
+
+
+def test_submodules_are_attributes_after_a_bare_import(tmp_path: Path) -> None:
+    """docker-py imports its model, API-area and types modules with the
+    package: after a bare ``import docker`` a program may write
+    ``docker.models.containers.Container`` or ``docker.types.containers.Ulimit``.
+    Under the alias each loads on first use of the attribute (one module
+    object per name), and nothing else is attribute-reachable that was not."""
+    code = ("import sys, clibdocker.compat; clibdocker.compat.install()\nimport docker\n"
+            "assert 'clibdocker.models.containers' not in sys.modules\n"
+            "C = docker.models.containers.Container\n"
+            "assert C is sys.modules['clibdocker.models.containers'].Container\n"
+            "import docker.models.containers as dmc\nassert dmc.Container is C\n"
+            "assert docker.models.images.Image.__name__ == 'Image'\n"
+            "assert docker.models.resource.Model is docker.models.containers.Model\n"
+            "assert docker.types.containers.Ulimit is docker.types.Ulimit\n"
+            "assert docker.types.healthcheck.Healthcheck is docker.types.Healthcheck\n"
+            "assert docker.api.container.ContainerApiMixin.__name__ == 'ContainerApiMixin'\n"
+            "assert docker.api.exec_api is sys.modules['clibdocker.api.exec_api']\n"
+            "assert 'containers' in dir(docker.models) and 'container' in dir(docker.api)\n"
+            "for mod, name in ((docker.models, 'nosuch'), (docker.api, 'client2'), (docker.types, 'nosuch')):\n"
+            "    try:\n        getattr(mod, name)\n    except AttributeError:\n        pass\n"
+            "    else:\n        raise SystemExit(name)\n"
+            "print('fine')\n")
+    assert "fine" in _run(["-c", code], _env(), tmp_path)
+
+
+def test_read_timeout_text_is_docker_pys_under_the_alias(tmp_path: Path) -> None:
+    """``wait(timeout=)`` running out (after the engine's headers): docker-py
+    raises requests' ConnectionError reading ``UnixHTTPConnectionPool(host=
+    'localhost', port=None): Read timed out.``; a program under the alias
+    prints the same (clibdocker's own message otherwise)."""
+    from conftest import LABELS, TEST_IMAGE
+    code = ("import docker, requests\nc = docker.from_env()\n"
+            f"x = c.containers.run({TEST_IMAGE!r}, 'sleep 30', detach=True, labels={dict(LABELS)!r})\n"
+            "try:\n    x.wait(timeout=0.3)\nexcept requests.exceptions.ConnectionError as e:\n"
+            "    print('caught', type(e).__name__, str(e))\n"
+            "finally:\n    x.remove(force=True)\n")
+    prog = tmp_path / "prog.py"
+    prog.write_text(code)
+    theirs = _run([str(prog)], dict(os.environ), tmp_path)
+    ours = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path)
+    assert theirs.startswith("caught ConnectionError") and "Read timed out." in theirs
+    assert ours == theirs
+    import clibdocker
+    with clibdocker.APIClient() as c:
+        cid = c.create_container(TEST_IMAGE, "sleep 30", labels=dict(LABELS))["Id"]
+        try:
+            c.start(cid)
+            with pytest.raises(clibdocker.errors.DockerTimeout) as ei:
+                c.wait(cid, timeout=0.3)
+            assert "Read timed out" not in str(ei.value)     # without the alias: our words
+        finally:
+            c.remove_container(cid, force=True)

@@ -424,8 +424,9 @@ def test_export_iterates_in_chunks_and_to_fd(client, ctr, tmp_path):
     assert n == len(data) == (tmp_path / "e.tar").stat().st_size
     buf = io.BytesIO()                 # a file object without a descriptor
     assert client.export(cid, chunk_size=None).write_to(buf) == len(data)
+    missing = client.export("clibdocker-test-no-such-container")   # docker-py: raises when read
     with pytest.raises(errors.NotFound):
-        client.export("clibdocker-test-no-such-container")
+        list(missing)
 
 
 # --- stats -------------------------------------------------------------------------

@@ -35,7 +35,8 @@ typedef struct dk_error {
 	int http_status;     /**< HTTP status from the engine, or 0 (with DK_ETIMEOUT: the status of an answer whose body timed out) */
 	int curl_code;       /**< libcurl's CURLcode, or 0 */
 	const char *message; /**< the engine's `message`, or our own; never NULL */
-	const char *url;     /**< with an answer of status >= 300: the request's URL
+	const char *url;     /**< with an answer of status >= 300, or a DK_ETIMEOUT whose
+	                          answer's headers had come: the request's URL
 	                          ("http://localhost/v1.41/containers/x/json"); else ""; never NULL */
 } dk_error;
 

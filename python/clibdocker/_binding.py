@@ -112,7 +112,10 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
     if cls2 is errors.DockerTimeout or cls2 is errors.TransportError:
         # a timeout with a status: the engine's headers had come
-        cls2 = errors._twin(cls2, cls2 is errors.DockerTimeout and status > 0)
+        in_body = cls2 is errors.DockerTimeout and status > 0
+        cls2 = errors._twin(cls2, in_body)
+        if in_body:
+            msg = errors._docker_py_read_timeout(_request_url(e)) or msg
     return cls2(msg)
 
 

@@ -356,7 +356,7 @@ _IMAGE_OPS = ("/json", "/history", "/get", "/push", "/tag")
 def _docker_py_query(path: str, query: str) -> str:
     """The query string docker-py sends for the same request, for the calls
     whose refusals programs print most (remove a container or an image,
-    pull, tag, stats): its parameters, order and spelling (``force=False``,
+    pull, tag, stats, container logs): its parameters, order and spelling (``force=False``,
     requests' encoding). Others stay as sent."""
     import re
     from urllib.parse import parse_qsl, urlencode
@@ -388,6 +388,11 @@ def _docker_py_query(path: str, query: str) -> str:
     if kind == "containers" and "/" not in rest and rest not in ("create", "json", "prune"):
         # remove_container
         pairs = [("v", flag("v")), ("link", flag("link")), ("force", flag("force"))]
+    elif kind == "containers" and rest.endswith("/logs") and rest.count("/") == 1:
+        pairs = [("stderr", bit("stderr")), ("stdout", bit("stdout")),
+                 ("timestamps", bit("timestamps")), ("follow", bit("follow")),
+                 ("tail", got.get("tail", "all"))]
+        pairs += [(k, got[k]) for k in ("since", "until") if k in got]
     elif kind == "containers" and rest.endswith("/stats") and rest.count("/") == 1:
         pairs = [("stream", flag("stream"))]
         if "one-shot" in got:
@@ -488,6 +493,27 @@ def _rebuild_made(recipe: Any, args: Tuple[Any, ...]) -> BaseException:
         exc = cls.__new__(cls, *args)
     exc.args = args
     return exc
+
+
+def _docker_py_read_timeout(url: Optional[str]) -> Optional[str]:
+    """For a program written for docker-py (under the ``docker`` alias): the
+    text of the exception docker-py raises when a read times out after the
+    engine's headers (``wait(timeout=)``...): urllib3's ``<pool>: Read timed
+    out.`` for the engine at ``url`` (as :func:`_docker_py_url` shows it).
+    None otherwise (clibdocker's own message is kept)."""
+    if not url or not _alias_active():
+        return None
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    if parts.scheme == "http+docker":
+        pool = "UnixHTTPConnectionPool(host='localhost', port=None)"
+    elif parts.scheme in ("http", "https") and parts.hostname:
+        name = "HTTPSConnectionPool" if parts.scheme == "https" else "HTTPConnectionPool"
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        pool = f"{name}(host={parts.hostname!r}, port={port})"
+    else:
+        return None
+    return f"{pool}: Read timed out."
 
 
 def _twin(cls: type, in_body: bool = False) -> Any:

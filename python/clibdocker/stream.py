@@ -125,6 +125,52 @@ class CancellableStream(Generic[T]):
         self.close()
 
 
+class _Refused:
+    """Stands in for a native :class:`Stream` whose request the engine
+    refused, for the calls docker-py answers with a generator that raises the
+    refusal only when iterated (``export()``, ``stats(stream=True)``): a
+    program that opens the stream outside its ``try`` and iterates inside it
+    sees the error where docker-py raises it. ``close()`` before the first
+    pull drops it, as closing an unstarted generator does."""
+
+    __slots__ = ("_exc", "closed")
+    loop = None
+
+    def __init__(self, exc: BaseException) -> None:
+        self._exc: Optional[BaseException] = exc
+        self.closed = False
+
+    def next(self, nowait: bool = False) -> Any:
+        exc, self._exc = self._exc, None
+        if exc is not None and not self.closed:
+            raise exc
+        return None
+
+    def copy_to_fd(self, fd: int) -> int:
+        self.next()
+        return 0
+
+    def close(self) -> None:
+        self.closed = True
+
+    def wait_info(self) -> Tuple[int, Optional[float]]:
+        return -1, 0
+
+
+def refused_later(open_stream: Callable[[], Stream]) -> Stream:
+    """``open_stream()``; when the engine refuses the request (an
+    :class:`~clibdocker.errors.APIError`), a stream that raises that error at
+    its first pull instead (see :class:`_Refused`). Other failures (no
+    connection, bad arguments) raise at once, as in docker-py."""
+    from .errors import APIError
+    try:
+        return open_stream()
+    except APIError as e:
+        if getattr(e, "response", None) is None or e.status_code is None:
+            raise                        # refused before any request
+        return _Refused(e)  # type: ignore[return-value]
+
+
 def iter_json(stream: Stream) -> Iterator[Any]:
     """Decoded messages of a JSON stream."""
     while True:

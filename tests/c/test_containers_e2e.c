@@ -105,6 +105,9 @@ int main(void)
 	rc = dk_container_wait(&v, c, id, "not-running", 400);
 	CHECK(rc == DK_ETIMEOUT);
 	CHECK(now_ms() - t0 < 5000);
+	/* the engine had answered 200: the error names the wait request */
+	CHECK(dk_error_last()->http_status == 200);
+	CHECK(strstr(dk_error_last()->url, "/wait?condition=not-running") != NULL);
 	CHECK(v == NULL);
 	CHECK_RC(dk_container_inspect(&v, c, id, 0));
 	CHECK(v && dk_value_get_bool(v, "/State/Running", &b) == 0 && b == 1);

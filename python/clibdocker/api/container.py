@@ -148,6 +148,9 @@ class ContainerApiMixin(ContainerIOMixin):
         if use_config_proxy:
             # as docker-py: the docker CLI config's proxies go first, so the
             # caller's own variables win
+            if environment and not isinstance(environment, list):
+                # docker-py prepends the (maybe empty) proxy list with +
+                raise TypeError(f'can only concatenate list (not "{type(environment).__name__}") to list')
             proxies = getattr(self, "_proxy_configs", None)
             if proxies:
                 environment = proxies.inject_proxy_environment(environment) or None
@@ -392,7 +395,8 @@ class ContainerApiMixin(ContainerIOMixin):
             :class:`~clibdocker.errors.DockerTimeout` (a ``TimeoutError``) is
             raised and the client stays usable. None: wait as long as it takes.
         :param condition: ``"not-running"`` (default), ``"next-exit"`` or
-            ``"removed"``.
+            ``"removed"``; another is refused before the request as the
+            ``APIError`` 400 newer engines answer.
         :returns: ``{"StatusCode": int, "Error": None | {"Message": str}}``.
         :op: ContainerWait
         """
@@ -402,6 +406,11 @@ class ContainerApiMixin(ContainerIOMixin):
             raise errors.InvalidArgument(f"timeout must be seconds > 0 or None, not {timeout!r}")
         else:
             ms = max(1, int(math.ceil(timeout * 1000)))
+        if condition is not None and condition not in ("not-running", "next-exit", "removed"):
+            # docker-py sends it; engines >= 25 answer 400 with these words
+            # (20.10 waits as for "not-running")
+            raise errors.refused_as_engine(errors.InvalidArgument(
+                f"invalid condition: {json.dumps(str(condition))}"), 400)
         res: Dict[str, Any] = json.loads(
             self._native.container_wait(_cid(container), condition, ms))
         res.setdefault("Error", None)

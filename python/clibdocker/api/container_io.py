@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 from .. import errors
 from .._binding import Reader, loads
 from ..hijack import HijackedSocket
-from ..stream import CancellableStream, FrameStream, RawStream
+from ..stream import CancellableStream, FrameStream, RawStream, refused_later
 from ..utils import time_param
 from ._base import BaseMixin
 
@@ -176,7 +176,10 @@ class ContainerIOMixin(BaseMixin):
             ``write_to(file_or_fd)`` to save it with bounded memory.
         :op: ContainerExport
         """
-        return RawStream(self._native.container_export(_cid(container)), chunk_size)
+        cid = _cid(container)
+        # docker-py raises the engine's refusal (404...) when the stream is
+        # first iterated, not here
+        return RawStream(refused_later(lambda: self._native.container_export(cid)), chunk_size)
 
     def stats(self, container: ContainerRef, decode: Optional[bool] = None, stream: bool = True,
               one_shot: Optional[bool] = None) -> Any:
@@ -194,7 +197,9 @@ class ContainerIOMixin(BaseMixin):
             if one_shot:
                 raise errors.InvalidArgument(
                     "one_shot is only available in conjunction with stream=False")
-            return CancellableStream(self._native.container_stats(cid), bool(decode))
+            # as export(): a refusal raises at the first sample
+            return CancellableStream(refused_later(lambda: self._native.container_stats(cid)),
+                                     bool(decode))
         if decode:
             raise errors.InvalidArgument(
                 "decode is only available in conjunction with stream=True")

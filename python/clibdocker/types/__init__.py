@@ -30,8 +30,11 @@ _WHERE = {
                  "ServiceMode", "TaskTemplate", "UpdateConfig"],
     "swarm": ["SwarmExternalCA", "SwarmSpec"],
 }
+# docker-py's submodules, attributes of the package after ``import docker``
+_SUBMODULES = ("base", "containers", "daemon", "healthcheck", "networks", "services", "swarm")
 __getattr__, __dir__ = _lazy.names(__name__, {
-    name: (f".{mod}", name) for mod, names in _WHERE.items() for name in names})
+    **{name: (f".{mod}", name) for mod, names in _WHERE.items() for name in names},
+    **{mod: (f".{mod}", None) for mod in _SUBMODULES}})
 
 __all__ = [
     "CancellableStream",
