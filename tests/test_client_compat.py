@@ -521,8 +521,26 @@ def test_tls_config_attributes(tmp_path):
         ours.configure_client(a)
         theirs.configure_client(b)
         assert (bool(a.verify), a.cert) == (bool(b.verify), b.cert), kw
-    with pytest.raises(errors.TLSParameterError):
-        clibdocker.APIClient(base_url=SOCK, tls=clibdocker.tls.TLSConfig(verify=True))
+    # tls= for a unix socket is ignored, as docker-py ignores it (its unix
+    # adapter never looks at it): the client works
+    for tls in (True, clibdocker.tls.TLSConfig(verify=True)):
+        with clibdocker.APIClient(base_url=SOCK, tls=tls, version="1.41") as c:
+            assert c.ping() is True
+        assert docker.APIClient(base_url=SOCK, tls=tls, version="1.41").ping() is True
+
+
+def test_tls_parameter_error_text_like_docker_py(tmp_path):
+    """Every TLSParameterError reads as docker-py's: the message, then its
+    sentence about the CLI's configuration (pk01 found the tuple case bare)."""
+    for kw in ({"client_cert": str(tmp_path / "cert.pem")}, {"client_cert": ("a", "b", "c")},
+               {"client_cert": (str(tmp_path / "no.pem"), str(tmp_path / "key.pem"))},
+               {"ca_cert": str(tmp_path / "no-ca.pem"), "verify": True}):
+        with pytest.raises(errors.TLSParameterError) as ours:
+            clibdocker.tls.TLSConfig(**kw)
+        with pytest.raises(docker.errors.TLSParameterError) as theirs:
+            docker.tls.TLSConfig(**kw)
+        assert str(ours.value) == str(theirs.value), kw
+        assert ours.value.msg == theirs.value.msg, kw
 
 
 def test_auth_configs_reads_like_auth_config(client):

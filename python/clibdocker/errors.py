@@ -152,7 +152,11 @@ class TLSParameterError(DockerException):
         self.msg = msg
 
     def __str__(self) -> str:
-        return str(self.msg)
+        # docker-py's words after every message
+        return str(self.msg) + (". TLS configurations should map the Docker CLI "
+                                "client configurations. See "
+                                "https://docs.docker.com/engine/articles/https/ "
+                                "for API details.")
 
 
 class NullResource(DockerException, ValueError):
