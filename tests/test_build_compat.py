@@ -269,7 +269,6 @@ def test_bad_arguments_refused_at_once_like_docker_py(client, tmp_path):
     # beyond docker-py: wrong types are refused too, before the walk
     for kw in (dict(path=123), dict(path=root, buildargs=["A=1"]), dict(path=root, tag=5),
                dict(path=root, shmsize="64m"), dict(path=root, cache_from=[1]),
-               dict(path=root, container_limits={"memory": "1g"}),
                dict(path=root, encoding="br")):
         t0 = time.monotonic()
         with pytest.raises(errors.InvalidArgument):
@@ -336,3 +335,36 @@ def test_dockerfile_bytesio_sent_whole_like_docker_py(dp, client, images):
         assert client.inspect_image(_built(log, images))["Config"]["Labels"]["whole"] == "yes"
     with pytest.raises(TypeError):
         client.build(fileobj="not a tar", custom_context=True)
+
+
+def test_bad_values_docker_py_sends_fail_as_the_engine_answers(dp, client, images):
+    """Values docker-py sends and the engine refuses are refused before any
+    request as that APIError (status 400 for buildargs/labels that are not
+    dicts, 500 for a shmsize that is not an integer); a malformed tag reads
+    as docker-py's own check; a container_limits value the engine ignores
+    (``"1g"``: its Int64ValueOrZero) is left out with a warning, and the
+    build succeeds as with docker-py (pk02 found these)."""
+    df = f"FROM {TEST_IMAGE}\n{LABEL}".encode()
+    for kw, status in ((dict(buildargs="A=1"), 400), (dict(labels="a=b"), 400),
+                       (dict(shmsize="1m"), 500)):
+        with pytest.raises(_docker_py().errors.APIError) as theirs:
+            list(dp.build(fileobj=io.BytesIO(df), **kw))
+        with pytest.raises(errors.APIError) as ours:
+            list(client.build(fileobj=io.BytesIO(df), **kw))
+        assert theirs.value.status_code == ours.value.status_code == status, kw
+        assert isinstance(ours.value, errors.InvalidArgument), kw
+    for kw in (dict(tag="Bad:Tag:x"), dict(container_limits={"nope": 1})):
+        with pytest.raises(_docker_py().errors.DockerException) as theirs:
+            list(dp.build(fileobj=io.BytesIO(df), **kw))
+        with pytest.raises(errors.DockerException) as ours:
+            list(client.build(fileobj=io.BytesIO(df), **kw))
+        if "tag" in kw:
+            assert str(ours.value) == str(theirs.value)
+            assert isinstance(ours.value, errors.InvalidRepository)
+    with pytest.warns(UserWarning, match="not an integer"):
+        out = list(client.build(fileobj=io.BytesIO(df), decode=True,
+                                container_limits={"memory": "1g", "cpushares": "512"}))
+    assert any("aux" in x for x in out) and not any("error" in x for x in out)
+    theirs_out = [json.loads(x) for x in dp.build(fileobj=io.BytesIO(df),
+                                                  container_limits={"memory": "1g"})]
+    assert any("aux" in x for x in theirs_out)

@@ -329,6 +329,23 @@ def refused_as_engine(exc: DockerException, status: int) -> DockerException:
     return out  # type: ignore[no-any-return]
 
 
+_PLAIN: Dict[type, type] = {}
+
+
+def plain_docker_error(base: type, msg: str) -> DockerException:
+    """A ``base`` error (InvalidArgument, InvalidRepository...) for a bad
+    argument where docker-py raises a bare :class:`DockerException`: for a
+    program written for docker-py (under the alias) its class is named
+    ``DockerException`` too; ``except`` clauses catch it as either."""
+    cls = _PLAIN.get(base)
+    if cls is None:
+        cls = type(base.__name__, (base,), {"__module__": base.__module__,
+                                            "__qualname__": base.__qualname__,
+                                            "__doc__": base.__doc__})
+        _PLAIN[base] = cls
+    return _twin(cls)(msg)  # type: ignore[no-any-return]
+
+
 def _docker_py_url(url: str) -> str:
     """A refused request's URL (as libcurl sent it) as docker-py shows it in
     ``str(APIError)`` and ``response.url``: an engine on a unix socket (or
@@ -452,6 +469,8 @@ def _docker_py_name(cls: type, in_body: bool, alias: bool) -> str:
         return "ConnectionError" if in_body else "ReadTimeout"
     if alias and (cls in (Conflict, Unauthorized, StreamError) or cls in _REFUSED.values()):
         return "APIError"
+    if alias and cls in _PLAIN.values():
+        return "DockerException"
     return cls.__name__
 
 
