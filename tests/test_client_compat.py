@@ -575,6 +575,36 @@ def test_auth_configs_get_all_credentials(tmp_path):
             "username": "l", "password": "w", "email": None, "serveraddress": None}
 
 
+def test_login_config_entry_stands_in_like_docker_py(tmp_path):
+    """docker-py's login returns the docker config's entry for that registry
+    and user without asking the engine (no password needed), unless reauth;
+    a registry spelled with its scheme resolves to the same entry; another
+    user asks the engine (pk03 found clibdocker always asked)."""
+    import base64
+    from conftest import REGISTRY, REGISTRY_PASSWORD, REGISTRY_USER
+    cfg = tmp_path / "config.json"
+    cfg.write_text(json.dumps({"auths": {REGISTRY: {"auth": base64.b64encode(
+        f"{REGISTRY_USER}:{REGISTRY_PASSWORD}".encode()).decode()}}}))
+    theirs_c = docker.APIClient(base_url="unix:///var/run/docker.sock", version="1.41")
+    with clibdocker.APIClient(version="1.41") as c:
+        for kw in (dict(registry=REGISTRY, dockercfg_path=str(cfg)),
+                   dict(registry="http://" + REGISTRY, dockercfg_path=str(cfg)),
+                   dict(registry=REGISTRY, password="ignored-as-cached")):
+            ours = c.login(REGISTRY_USER, **kw)
+            theirs = theirs_c.login(REGISTRY_USER, **kw)
+            assert ours == theirs, kw
+            assert ours["password"] == REGISTRY_PASSWORD and "Status" not in ours
+        # reauth asks the engine (a wrong password fails there)
+        with pytest.raises(errors.APIError):
+            c.login(REGISTRY_USER, "wrong", registry=REGISTRY, reauth=True)
+        assert c.login(REGISTRY_USER, REGISTRY_PASSWORD, registry=REGISTRY,
+                       reauth=True)["Status"] == "Login Succeeded"
+        # another user has no entry: the engine is asked
+        with pytest.raises(errors.APIError):
+            c.login("someone-else", "wrong", registry=REGISTRY, dockercfg_path=str(cfg))
+    theirs_c.close()
+
+
 def test_stream_parse_error_hierarchy_like_docker_py():
     # docker-py: a RuntimeError, not a DockerException; clibdocker's protocol
     # breaches (ProtocolError) are both
