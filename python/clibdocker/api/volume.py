@@ -92,6 +92,8 @@ class VolumeApiMixin(BaseMixin):
         try:
             return json.loads(self._native.volume_prune(f))  # type: ignore[no-any-return]
         except errors.InvalidVersion as e:
+            if "'all' filter" not in str(e):
+                raise      # the operation itself (< 1.25): docker-py's InvalidVersion
             # docker-py sends it and the engine answers 400 "invalid filter 'all'"
             raise errors.refused_as_engine(e, 400) from None
 
