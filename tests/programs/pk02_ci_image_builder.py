@@ -166,7 +166,7 @@ try:
     # failures, reported as the CI script does
     def report(label, text=True, **kw):
         try:
-            client.images.build(rm=True, **kw)
+            client.images.build(rm=True, forcerm=True, **kw)
             print(label, "built?!")
         except BuildError as e:
             log = list(e.build_log)

@@ -125,7 +125,7 @@ try:
     streams, aux, errors = build_decoded(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN echo before && false\n".encode()),
                                          rm=True, forcerm=True)
     print("fail decoded", [(n(e)[:40], d) for e, d in errors], len(aux))
-    raw = list(api.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN exit 2\n".encode()), rm=True))
+    raw = list(api.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN exit 2\n".encode()), rm=True, forcerm=True))
     last = json.loads(raw[-1])
     print("fail raw", sorted(last), last["errorDetail"].get("code"))
     for label, kw in [("squash", {"squash": True}), ("isolation", {"isolation": "hyperv"}),
@@ -144,7 +144,7 @@ try:
     # the same through the high level, as repo2docker's newer code does
     client = docker.from_env(version="auto")
     try:
-        client.images.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN echo oops >&2; exit 4\n".encode()), rm=True)
+        client.images.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN echo oops >&2; exit 4\n".encode()), rm=True, forcerm=True)
     except BuildError as e:
         log = list(e.build_log)
         print("BuildError", n(e.msg), [sorted(x) for x in log][-1:],
