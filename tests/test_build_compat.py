@@ -368,3 +368,22 @@ def test_bad_values_docker_py_sends_fail_as_the_engine_answers(dp, client, image
     theirs_out = [json.loads(x) for x in dp.build(fileobj=io.BytesIO(df),
                                                   container_limits={"memory": "1g"})]
     assert any("aux" in x for x in theirs_out)
+
+
+def test_build_error_text_like_docker_py(dp, client):
+    """str(APIError) of a build the engine refuses shows docker-py's query
+    (its parameters, order and True/False spelling), as CI scripts print
+    it (pk02 found clibdocker's own q=0&nocache=0...)."""
+    df = f"FROM {TEST_IMAGE}\nFROBNICATE x\n".encode()
+    for kw in (dict(), dict(tag="clibdocker-test/bq:x", nocache=True, rm=True, forcerm=True, quiet=True),
+               dict(buildargs={"A": "1", "B": "2"}, labels={"l": "v"}, cache_from=["a", "b"],
+                    target="t", network_mode="none", extra_hosts={"h": "1.2.3.4", "g": "5.6.7.8"},
+                    shmsize=1024, container_limits={"memory": 10 ** 9, "cpusetcpus": "0"},
+                    platform="linux/amd64", dockerfile="Dockerfile"),
+               dict(squash=True), dict(isolation="default", tag="clibdocker-test/bq")):
+        with pytest.raises(_docker_py().errors.APIError) as theirs:
+            list(dp.build(fileobj=io.BytesIO(df), **kw))
+        with pytest.raises(errors.APIError) as ours:
+            list(client.build(fileobj=io.BytesIO(df), **kw))
+        assert str(ours.value) == str(theirs.value), kw
+        assert ours.value.response.url == theirs.value.response.url, kw

@@ -376,6 +376,8 @@ def _docker_py_query(path: str, query: str) -> str:
         return urlencode([(k, ("True" if v in ("1", "true") else "False") if k == "pause" else v)
                           for k, v in parse_qsl(query, keep_blank_values=True)])
     sent = parse_qsl(query, keep_blank_values=True)
+    if re.match(r"^[a-z+]+://[^/]+/v[0-9.]+/build$", path):
+        return urlencode(_docker_py_build_query(sent))
     m = re.match(r"^[a-z+]+://[^/]+/v[0-9.]+/(containers|images)/(.+)$", path)
     if not m:
         return urlencode(sent)    # requests' encoding of the same parameters
@@ -417,6 +419,37 @@ def _docker_py_query(path: str, query: str) -> str:
     else:
         return urlencode(sent)
     return urlencode(pairs)
+
+
+def _docker_py_build_query(sent: "list[tuple[str, str]]") -> "list[tuple[str, str]]":
+    """docker-py's ``build()`` query for the same build: ``t`` (one tag),
+    ``remote``, the five flags as ``True``/``False``, ``dockerfile``, the
+    container limits, then the optional parameters in its order; anything
+    else clibdocker sent after them."""
+    flags = ("q", "nocache", "rm", "forcerm", "pull")
+    limits = ("memory", "memswap", "cpushares", "cpusetcpus", "cpuperiod", "cpuquota")
+    later = ("buildargs", "shmsize", "labels", "cachefrom", "target", "networkmode", "squash",
+             "extrahosts", "platform", "isolation")
+    got: "dict[str, list[str]]" = {}
+    for k, v in sent:
+        got.setdefault(k, []).append(v)
+    out: "list[tuple[str, str]]" = []
+    if "t" in got:
+        out.append(("t", got["t"][0]))
+    if "remote" in got:
+        out.append(("remote", got["remote"][0]))
+    for k in flags:
+        out.append((k, "True" if got.get(k, ["0"])[0] in ("1", "true", "True") else "False"))
+    if "dockerfile" in got:
+        out.append(("dockerfile", got["dockerfile"][0]))
+    out += [(k, v) for k, v in sent if k in limits]
+    for k in later:
+        if k == "squash" and k in got:
+            out.append((k, "True" if got[k][0] in ("1", "true", "True") else "False"))
+        else:
+            out += [(k, v) for v in got.get(k, ())]
+    known = set(flags) | set(limits) | set(later) | {"t", "remote", "dockerfile"}
+    return out + [(k, v) for k, v in sent if k not in known]
 
 
 def create_unexpected_kwargs_error(name: str, kwargs: Any) -> TypeError:
