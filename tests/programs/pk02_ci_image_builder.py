@@ -175,6 +175,8 @@ try:
                   errs[-1]["errorDetail"].get("code") if errs else None, str(e) == e.msg)
         except APIError as e:
             print(label, "APIError", e.status_code, e.explanation[:60] if e.explanation and text else None)
+            if text:   # what the CI log shows
+                print("  ", str(e).replace(sfx, "S")[:300])
         except (DockerException, TypeError) as e:
             print(label, type(e).__name__, str(e)[:60] if text else None)
 
