@@ -407,7 +407,10 @@ def _docker_py_query(path: str, query: str) -> str:
         if "one-shot" in got:
             pairs.append(("one-shot", flag("one-shot")))
     elif kind == "images" and rest == "create":
-        if "fromImage" not in got or "fromSrc" in got:
+        if "fromSrc" in got:                                      # import_image
+            pairs = [(k, got[k]) for k in ("repo", "tag", "fromSrc") if k in got]
+            return urlencode(pairs + [(k, v) for k, v in sent if k not in ("repo", "tag", "fromSrc")])
+        if "fromImage" not in got:
             return urlencode(sent)
         pairs = [(k, got[k]) for k in ("tag", "fromImage", "platform") if k in got]
     elif kind == "images" and rest.endswith("/tag"):

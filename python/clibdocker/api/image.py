@@ -411,7 +411,9 @@ class ImageApiMixin(BaseMixin):
         :op: ImageCreate
         """
         if not os.path.isfile(filename):
-            raise errors.InvalidArgument(f"import_image_from_file: no file {filename!r}")
+            # docker-py sends the name as a URL to fetch: the engine answers 500
+            raise errors.refused_as_engine(errors.InvalidArgument(
+                f"import_image_from_file: no file {filename!r}"), 500)
         return self.import_image(filename, repository, tag, changes=changes)
 
     def import_image_from_stream(self, stream: Any, repository: Optional[str] = None,
