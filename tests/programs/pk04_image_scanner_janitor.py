@@ -5,6 +5,7 @@ true/false, all), read the Image model (tags, labels, short_id, attrs,
 history, repr), save by name, load multi-image archives, untag/remove with
 noprune, prune by label, and the errors each step can raise."""
 import io
+import json
 import os
 import tarfile
 import tempfile
@@ -128,6 +129,27 @@ try:
         print("low load", [sorted(x) for x in low][:1], any("Loaded image" in x.get("stream", "") for x in low))
         low = api.load_image(named, quiet=True)
         print("low load quiet", hasattr(low, "__next__"), [n(x.get("stream", "")).strip() for x in low])
+
+    # rootfs imports (the janitor re-imports flattened exports)
+    rootfs = io.BytesIO()
+    with tarfile.open(fileobj=rootfs, mode="w") as tf:
+        ti = tarfile.TarInfo("etc/flat")
+        ti.size = 5
+        tf.addfile(ti, io.BytesIO(b"flat\n"))
+    out = api.import_image_from_data(rootfs.getvalue(), repository=REPO + "-flat", tag="1",
+                                      changes=["LABEL clibdocker-test=1", "CMD [\"/bin/sh\"]"])
+    made.add(REPO + "-flat:1")
+    print("import", type(out).__name__, sorted(json.loads(out.strip().splitlines()[-1])))
+    flat = client.images.get(REPO + "-flat:1")
+    print("import attrs", flat.labels, flat.attrs["Config"]["Cmd"], len(flat.attrs["RootFS"]["Layers"]))
+    for label, fn in [("import garbage", lambda: api.import_image_from_data(b"garbage", repository=REPO + "-bad", tag="x")),
+                      ("import url", lambda: api.import_image_from_url("http://127.0.0.1:1/x.tar", repository=REPO + "-bad")),
+                      ("import missing file", lambda: api.import_image_from_file("/nonexistent-pk04.tar", repository=REPO + "-bad"))]:
+        try:
+            fn()
+            print(label, "ok?")
+        except APIError as e:
+            print(label, type(e).__name__, e.status_code, n(str(e))[:160] if "file" not in label else None)
 
     # untag and delete as the janitor does
     res = client.images.remove(REPO + "-mirror:1")
