@@ -596,3 +596,12 @@ def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
         cd.import_image_from_file("/nonexistent-clibdocker.tar", repository="clibdocker-test/x")
     assert got.value.status_code == want.value.status_code == 500
     assert isinstance(got.value, errors.InvalidArgument)
+    with pytest.raises(errors.APIError) as got:
+        cd.import_image(src="not/a/file/nor/url", repository="clibdocker-test/x")
+    assert got.value.status_code == 500
+    # nothing to import: docker-py's DockerException and words
+    with pytest.raises(docker.errors.DockerException) as want:
+        dp.import_image(repository="clibdocker-test/x")
+    with pytest.raises(errors.DockerException) as got:
+        cd.import_image(repository="clibdocker-test/x")
+    assert str(got.value) == str(want.value)

@@ -354,10 +354,14 @@ class ImageApiMixin(BaseMixin):
                 with open(path, "rb") as f:
                     return self._import("-", repository, tag, changes, f)
             if "://" not in path:
-                raise errors.InvalidArgument(f"import_image: {path!r} is neither a file nor a URL")
+                # docker-py sends it as a URL to fetch: the engine answers 500
+                raise errors.refused_as_engine(errors.InvalidArgument(
+                    f"import_image: {path!r} is neither a file nor a URL"), 500)
             return self._import(path, repository, tag, changes, None)
         if src is None:
-            raise errors.InvalidArgument("import_image: src is required")
+            # docker-py's check, words and class (under the alias)
+            raise errors.plain_docker_error(errors.InvalidArgument,
+                                            "Must specify src or image to import from")
         body = src
         return self._import("-", repository, tag, changes, body)
 
