@@ -569,6 +569,8 @@ def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
         lambda c: c.stats(missing, stream=False),
         lambda c: c.commit(missing, repository="clibdocker-test/x", message="a b"),
         lambda c: c.volumes(filters={"bogus": "x y"}),
+        lambda c: c.images(name="x", quiet=True, filters={"bogus": "1"}),
+        lambda c: c.images(all=True, filters={"bogus": "1"}),
         lambda c: c.containers(all=True, filters={"bogus": "x"}),
         # imports: docker-py's repo, tag, fromSrc order (found by pk programs' probes)
         lambda c: c.import_image_from_data(b"garbage", repository=f"clibdocker-test/{missing}", tag="x"),

@@ -90,9 +90,17 @@ class ImageApiMixin(BaseMixin):
         f = filters_dict(filters)
         if name:
             f["reference"] = name
-        res = json.loads(self._native.image_list(
-            1 if all else 0, convert_filters(f) if f else None,
-            1 if digests else -1, 1 if shared_size else -1))
+        try:
+            res = json.loads(self._native.image_list(
+                1 if all else 0, convert_filters(f) if f else None,
+                1 if digests else -1, 1 if shared_size else -1))
+        except errors.APIError as e:
+            resp = getattr(e, "response", None)
+            if quiet and resp is not None and isinstance(resp.url, str):
+                # docker-py asks the engine for ids only (only_ids=1); the
+                # refusal names that request
+                resp.url = resp.url.replace("only_ids=0", "only_ids=1", 1)
+            raise
         if quiet:
             return [x["Id"] for x in res]
         return res  # type: ignore[no-any-return]
