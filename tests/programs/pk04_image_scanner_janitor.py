@@ -71,6 +71,11 @@ try:
     low = api.images(name=REPO, filters={"label": "tier=app"})
     print("low", sorted(n(t) for i in low for t in i["RepoTags"]), sorted(low[0])[:5])
     print("low quiet", len(api.images(name=REPO, quiet=True)), api.images(name=REPO + "-nothing", quiet=True))
+    for kw in ({"quiet": True}, {"all": True}, {"name": REPO}):
+        try:
+            api.images(filters={"dangling": "maybe"}, **kw)
+        except APIError as e:
+            print("bad filter", sorted(kw), e.status_code, n(str(e)))
     ids_all = api.images(all=True, quiet=True)
     print("all >= top", len(ids_all) >= len(api.images(quiet=True)), c.id in ids_all)
 
