@@ -599,6 +599,15 @@ def test_login_config_entry_stands_in_like_docker_py(tmp_path):
             c.login(REGISTRY_USER, "wrong", registry=REGISTRY, reauth=True)
         assert c.login(REGISTRY_USER, REGISTRY_PASSWORD, registry=REGISTRY,
                        reauth=True)["Status"] == "Login Succeeded"
+        # no username: docker-py sends it and gets the engine's 500; refused
+        # at once here, as that APIError
+        for user in ("", None):
+            with pytest.raises(docker.errors.APIError) as theirs:
+                theirs_c.login(user, "x", registry=REGISTRY, reauth=True)
+            with pytest.raises(errors.APIError) as ours:
+                c.login(user, "x", registry=REGISTRY)
+            assert ours.value.status_code == theirs.value.status_code == 500
+            assert isinstance(ours.value, errors.InvalidArgument)
         # another user has no entry: the engine is asked
         with pytest.raises(errors.APIError):
             c.login("someone-else", "wrong", registry=REGISTRY, dockercfg_path=str(cfg))

@@ -95,8 +95,9 @@ class SystemApiMixin(BaseMixin):
         :op: SystemAuth
         """
         if not username:
-            from ..errors import InvalidArgument
-            raise InvalidArgument("login: username is required")
+            from ..errors import InvalidArgument, refused_as_engine
+            # docker-py sends it; the engine answers 500 (no credentials)
+            raise refused_as_engine(InvalidArgument("login: username is required"), 500)
         if dockercfg_path:
             # as docker-py: read credentials from that config from now on
             import os
