@@ -52,6 +52,11 @@ try:
         api.login("nobody", "wrong", registry=REGISTRY, reauth=True)
     except APIError as e:
         print("bad login", type(e).__name__, e.status_code, e.is_client_error(), e.is_server_error())
+    for user in ("", None):
+        try:
+            api.login(user, "x", registry=REGISTRY)
+        except APIError as e:
+            print("login no user", type(e).__name__, e.status_code, e.is_server_error())
     print("auth configs", sorted(api._auth_configs.auths) if hasattr(api._auth_configs, "auths") else None)
 
     base = client.images.get(IMAGE)
