@@ -616,7 +616,13 @@ def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
         lambda c: c.stats(missing, stream=False),
         lambda c: c.commit(missing, repository="clibdocker-test/x", message="a b"),
         lambda c: c.volumes(filters={"bogus": "x y"}),
+        lambda c: c.images(name="x", quiet=True, filters={"bogus": "1"}),
+        lambda c: c.images(all=True, filters={"bogus": "1"}),
         lambda c: c.containers(all=True, filters={"bogus": "x"}),
+        # imports: docker-py's repo, tag, fromSrc order (found by pk programs' probes)
+        lambda c: c.import_image_from_data(b"garbage", repository=f"clibdocker-test/{missing}", tag="x"),
+        lambda c: c.import_image_from_url("http://127.0.0.1:1/x.tar",
+                                          repository=f"clibdocker-test/{missing}"),
     ]
     for call in calls:
         with pytest.raises(docker.errors.APIError) as want:
@@ -631,6 +637,23 @@ def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
         assert got.value.response.reason == want.value.response.reason
     with pytest.raises(errors.NullResource, match="Resource ID was not provided"):
         cd.inspect_image("")
+    # a missing file to import: docker-py sends its name as a URL and gets the
+    # engine's 500; clibdocker refuses it at once, as that APIError
+    with pytest.raises(docker.errors.APIError) as want:
+        dp.import_image_from_file("/nonexistent-clibdocker.tar", repository="clibdocker-test/x")
+    with pytest.raises(errors.APIError) as got:
+        cd.import_image_from_file("/nonexistent-clibdocker.tar", repository="clibdocker-test/x")
+    assert got.value.status_code == want.value.status_code == 500
+    assert isinstance(got.value, errors.InvalidArgument)
+    with pytest.raises(errors.APIError) as got:
+        cd.import_image(src="not/a/file/nor/url", repository="clibdocker-test/x")
+    assert got.value.status_code == 500
+    # nothing to import: docker-py's DockerException and words
+    with pytest.raises(docker.errors.DockerException) as want:
+        dp.import_image(repository="clibdocker-test/x")
+    with pytest.raises(errors.DockerException) as got:
+        cd.import_image(repository="clibdocker-test/x")
+    assert str(got.value) == str(want.value)
 
 
 def test_api_error_text_of_logs_and_exec_start_as_docker_py(dp, cd, made) -> None:

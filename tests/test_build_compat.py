@@ -269,7 +269,6 @@ def test_bad_arguments_refused_at_once_like_docker_py(client, tmp_path):
     # beyond docker-py: wrong types are refused too, before the walk
     for kw in (dict(path=123), dict(path=root, buildargs=["A=1"]), dict(path=root, tag=5),
                dict(path=root, shmsize="64m"), dict(path=root, cache_from=[1]),
-               dict(path=root, container_limits={"memory": "1g"}),
                dict(path=root, encoding="br")):
         t0 = time.monotonic()
         with pytest.raises(errors.InvalidArgument):
@@ -336,3 +335,55 @@ def test_dockerfile_bytesio_sent_whole_like_docker_py(dp, client, images):
         assert client.inspect_image(_built(log, images))["Config"]["Labels"]["whole"] == "yes"
     with pytest.raises(TypeError):
         client.build(fileobj="not a tar", custom_context=True)
+
+
+def test_bad_values_docker_py_sends_fail_as_the_engine_answers(dp, client, images):
+    """Values docker-py sends and the engine refuses are refused before any
+    request as that APIError (status 400 for buildargs/labels that are not
+    dicts, 500 for a shmsize that is not an integer); a malformed tag reads
+    as docker-py's own check; a container_limits value the engine ignores
+    (``"1g"``: its Int64ValueOrZero) is left out with a warning, and the
+    build succeeds as with docker-py (pk02 found these)."""
+    df = f"FROM {TEST_IMAGE}\n{LABEL}".encode()
+    for kw, status in ((dict(buildargs="A=1"), 400), (dict(labels="a=b"), 400),
+                       (dict(shmsize="1m"), 500)):
+        with pytest.raises(_docker_py().errors.APIError) as theirs:
+            list(dp.build(fileobj=io.BytesIO(df), **kw))
+        with pytest.raises(errors.APIError) as ours:
+            list(client.build(fileobj=io.BytesIO(df), **kw))
+        assert theirs.value.status_code == ours.value.status_code == status, kw
+        assert isinstance(ours.value, errors.InvalidArgument), kw
+    for kw in (dict(tag="Bad:Tag:x"), dict(container_limits={"nope": 1})):
+        with pytest.raises(_docker_py().errors.DockerException) as theirs:
+            list(dp.build(fileobj=io.BytesIO(df), **kw))
+        with pytest.raises(errors.DockerException) as ours:
+            list(client.build(fileobj=io.BytesIO(df), **kw))
+        if "tag" in kw:
+            assert str(ours.value) == str(theirs.value)
+            assert isinstance(ours.value, errors.InvalidRepository)
+    with pytest.warns(UserWarning, match="not an integer"):
+        out = list(client.build(fileobj=io.BytesIO(df), decode=True,
+                                container_limits={"memory": "1g", "cpushares": "512"}))
+    assert any("aux" in x for x in out) and not any("error" in x for x in out)
+    theirs_out = [json.loads(x) for x in dp.build(fileobj=io.BytesIO(df),
+                                                  container_limits={"memory": "1g"})]
+    assert any("aux" in x for x in theirs_out)
+
+
+def test_build_error_text_like_docker_py(dp, client):
+    """str(APIError) of a build the engine refuses shows docker-py's query
+    (its parameters, order and True/False spelling), as CI scripts print
+    it (pk02 found clibdocker's own q=0&nocache=0...)."""
+    df = f"FROM {TEST_IMAGE}\nFROBNICATE x\n".encode()
+    for kw in (dict(), dict(tag="clibdocker-test/bq:x", nocache=True, rm=True, forcerm=True, quiet=True),
+               dict(buildargs={"A": "1", "B": "2"}, labels={"l": "v"}, cache_from=["a", "b"],
+                    target="t", network_mode="none", extra_hosts={"h": "1.2.3.4", "g": "5.6.7.8"},
+                    shmsize=1024, container_limits={"memory": 10 ** 9, "cpusetcpus": "0"},
+                    platform="linux/amd64", dockerfile="Dockerfile"),
+               dict(squash=True), dict(isolation="default", tag="clibdocker-test/bq")):
+        with pytest.raises(_docker_py().errors.APIError) as theirs:
+            list(dp.build(fileobj=io.BytesIO(df), **kw))
+        with pytest.raises(errors.APIError) as ours:
+            list(client.build(fileobj=io.BytesIO(df), **kw))
+        assert str(ours.value) == str(theirs.value), kw
+        assert ours.value.response.url == theirs.value.response.url, kw

@@ -521,8 +521,26 @@ def test_tls_config_attributes(tmp_path):
         ours.configure_client(a)
         theirs.configure_client(b)
         assert (bool(a.verify), a.cert) == (bool(b.verify), b.cert), kw
-    with pytest.raises(errors.TLSParameterError):
-        clibdocker.APIClient(base_url=SOCK, tls=clibdocker.tls.TLSConfig(verify=True))
+    # tls= for a unix socket is ignored, as docker-py ignores it (its unix
+    # adapter never looks at it): the client works
+    for tls in (True, clibdocker.tls.TLSConfig(verify=True)):
+        with clibdocker.APIClient(base_url=SOCK, tls=tls, version="1.41") as c:
+            assert c.ping() is True
+        assert docker.APIClient(base_url=SOCK, tls=tls, version="1.41").ping() is True
+
+
+def test_tls_parameter_error_text_like_docker_py(tmp_path):
+    """Every TLSParameterError reads as docker-py's: the message, then its
+    sentence about the CLI's configuration (pk01 found the tuple case bare)."""
+    for kw in ({"client_cert": str(tmp_path / "cert.pem")}, {"client_cert": ("a", "b", "c")},
+               {"client_cert": (str(tmp_path / "no.pem"), str(tmp_path / "key.pem"))},
+               {"ca_cert": str(tmp_path / "no-ca.pem"), "verify": True}):
+        with pytest.raises(errors.TLSParameterError) as ours:
+            clibdocker.tls.TLSConfig(**kw)
+        with pytest.raises(docker.errors.TLSParameterError) as theirs:
+            docker.tls.TLSConfig(**kw)
+        assert str(ours.value) == str(theirs.value), kw
+        assert ours.value.msg == theirs.value.msg, kw
 
 
 def test_auth_configs_reads_like_auth_config(client):
@@ -555,6 +573,45 @@ def test_auth_configs_get_all_credentials(tmp_path):
         c._auth_configs.add_auth("r.example:5000", {"username": "l", "password": "w"})
         assert c._auth_configs.get_all_credentials()["r.example:5000"] == {
             "username": "l", "password": "w", "email": None, "serveraddress": None}
+
+
+def test_login_config_entry_stands_in_like_docker_py(tmp_path):
+    """docker-py's login returns the docker config's entry for that registry
+    and user without asking the engine (no password needed), unless reauth;
+    a registry spelled with its scheme resolves to the same entry; another
+    user asks the engine (pk03 found clibdocker always asked)."""
+    import base64
+    from conftest import REGISTRY, REGISTRY_PASSWORD, REGISTRY_USER
+    cfg = tmp_path / "config.json"
+    cfg.write_text(json.dumps({"auths": {REGISTRY: {"auth": base64.b64encode(
+        f"{REGISTRY_USER}:{REGISTRY_PASSWORD}".encode()).decode()}}}))
+    theirs_c = docker.APIClient(base_url="unix:///var/run/docker.sock", version="1.41")
+    with clibdocker.APIClient(version="1.41") as c:
+        for kw in (dict(registry=REGISTRY, dockercfg_path=str(cfg)),
+                   dict(registry="http://" + REGISTRY, dockercfg_path=str(cfg)),
+                   dict(registry=REGISTRY, password="ignored-as-cached")):
+            ours = c.login(REGISTRY_USER, **kw)
+            theirs = theirs_c.login(REGISTRY_USER, **kw)
+            assert ours == theirs, kw
+            assert ours["password"] == REGISTRY_PASSWORD and "Status" not in ours
+        # reauth asks the engine (a wrong password fails there)
+        with pytest.raises(errors.APIError):
+            c.login(REGISTRY_USER, "wrong", registry=REGISTRY, reauth=True)
+        assert c.login(REGISTRY_USER, REGISTRY_PASSWORD, registry=REGISTRY,
+                       reauth=True)["Status"] == "Login Succeeded"
+        # no username: docker-py sends it and gets the engine's 500; refused
+        # at once here, as that APIError
+        for user in ("", None):
+            with pytest.raises(docker.errors.APIError) as theirs:
+                theirs_c.login(user, "x", registry=REGISTRY, reauth=True)
+            with pytest.raises(errors.APIError) as ours:
+                c.login(user, "x", registry=REGISTRY)
+            assert ours.value.status_code == theirs.value.status_code == 500
+            assert isinstance(ours.value, errors.InvalidArgument)
+        # another user has no entry: the engine is asked
+        with pytest.raises(errors.APIError):
+            c.login("someone-else", "wrong", registry=REGISTRY, dockercfg_path=str(cfg))
+    theirs_c.close()
 
 
 def test_stream_parse_error_hierarchy_like_docker_py():

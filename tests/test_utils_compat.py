@@ -159,6 +159,12 @@ def test_converters_agree():
                                   "/i": {"bind": "/j", "ro": False}, "/k": b"/l", "/m": 3}),
         ("convert_volume_binds", {"/a": {"bind": "/b", "ro": True, "mode": "rw"}}),
         ("convert_volume_binds", {"/a": {"nobind": 1}}),
+        # bind propagation joins the mode (pk01 found it dropped)
+        ("convert_volume_binds", {"v": {"bind": "/v", "propagation": "rshared"},
+                                  "/a": {"bind": "/b", "mode": "ro", "propagation": "slave"},
+                                  "/c": {"bind": "/d", "ro": True, "propagation": "rprivate"},
+                                  "/e": {"bind": "/f", "mode": "", "propagation": "shared"},
+                                  "/g": {"bind": "/h", "propagation": "bogus"}}),
         ("convert_tmpfs_mounts", {"/a": "size=1"}),
         ("convert_tmpfs_mounts", ["/a:size=1,mode=1777", "/b", "/c:"]),
         ("convert_tmpfs_mounts", [1]),

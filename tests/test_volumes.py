@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import pytest
 
+import clibdocker
 from clibdocker import errors
 from conftest import ENGINE2, LABELS, TEST_IMAGE, docker_cli, unique
 
@@ -199,9 +200,18 @@ def test_prune_removes_exactly_the_unused(client, make_vol, ctrs):
     # `all` needs API 1.42: refused before any request on the 1.41 engine
     seen = []
     client.set_trace_hook(seen.append)
-    with pytest.raises(errors.InvalidVersion, match="1.42"):
+    with pytest.raises(errors.InvalidVersion, match="1.42") as ei:
         client.prune_volumes(filters={"label": f"nv-prune={tag}", "all": True})
     assert seen == []
+    # ... and it is the APIError 400 the 1.41 engine answers docker-py, so
+    # `except APIError` written for docker-py catches it (pk08 found it did not)
+    assert isinstance(ei.value, errors.APIError) and ei.value.status_code == 400
+    assert ei.value.is_client_error()
+    # the operation itself below 1.25 stays docker-py's plain InvalidVersion
+    with clibdocker.APIClient(version="1.24") as old:
+        with pytest.raises(errors.InvalidVersion) as ei2:
+            old.prune_volumes()
+        assert not isinstance(ei2.value, errors.APIError)
 
 
 @pytest.mark.op("VolumePrune")

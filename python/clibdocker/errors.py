@@ -152,7 +152,11 @@ class TLSParameterError(DockerException):
         self.msg = msg
 
     def __str__(self) -> str:
-        return str(self.msg)
+        # docker-py's words after every message
+        return str(self.msg) + (". TLS configurations should map the Docker CLI "
+                                "client configurations. See "
+                                "https://docs.docker.com/engine/articles/https/ "
+                                "for API details.")
 
 
 class NullResource(DockerException, ValueError):
@@ -334,6 +338,23 @@ def refused_as_engine(exc: DockerException, status: int) -> DockerException:
     return out  # type: ignore[no-any-return]
 
 
+_PLAIN: Dict[type, type] = {}
+
+
+def plain_docker_error(base: type, msg: str) -> DockerException:
+    """A ``base`` error (InvalidArgument, InvalidRepository...) for a bad
+    argument where docker-py raises a bare :class:`DockerException`: for a
+    program written for docker-py (under the alias) its class is named
+    ``DockerException`` too; ``except`` clauses catch it as either."""
+    cls = _PLAIN.get(base)
+    if cls is None:
+        cls = type(base.__name__, (base,), {"__module__": base.__module__,
+                                            "__qualname__": base.__qualname__,
+                                            "__doc__": base.__doc__})
+        _PLAIN[base] = cls
+    return _twin(cls)(msg)  # type: ignore[no-any-return]
+
+
 def _docker_py_url(url: str) -> str:
     """A refused request's URL (as libcurl sent it) as docker-py shows it in
     ``str(APIError)`` and ``response.url``: an engine on a unix socket (or
@@ -364,6 +385,8 @@ def _docker_py_query(path: str, query: str) -> str:
         return urlencode([(k, ("True" if v in ("1", "true") else "False") if k == "pause" else v)
                           for k, v in parse_qsl(query, keep_blank_values=True)])
     sent = parse_qsl(query, keep_blank_values=True)
+    if re.match(r"^[a-z+]+://[^/]+/v[0-9.]+/build$", path):
+        return urlencode(_docker_py_build_query(sent))
     m = re.match(r"^[a-z+]+://[^/]+/v[0-9.]+/(containers|images)/(.+)$", path)
     if not m:
         return urlencode(sent)    # requests' encoding of the same parameters
@@ -398,7 +421,10 @@ def _docker_py_query(path: str, query: str) -> str:
         if "one-shot" in got:
             pairs.append(("one-shot", flag("one-shot")))
     elif kind == "images" and rest == "create":
-        if "fromImage" not in got or "fromSrc" in got:
+        if "fromSrc" in got:                                      # import_image
+            pairs = [(k, got[k]) for k in ("repo", "tag", "fromSrc") if k in got]
+            return urlencode(pairs + [(k, v) for k, v in sent if k not in ("repo", "tag", "fromSrc")])
+        if "fromImage" not in got:
             return urlencode(sent)
         pairs = [(k, got[k]) for k in ("tag", "fromImage", "platform") if k in got]
     elif kind == "images" and rest.endswith("/tag"):
@@ -410,6 +436,37 @@ def _docker_py_query(path: str, query: str) -> str:
     else:
         return urlencode(sent)
     return urlencode(pairs)
+
+
+def _docker_py_build_query(sent: "list[tuple[str, str]]") -> "list[tuple[str, str]]":
+    """docker-py's ``build()`` query for the same build: ``t`` (one tag),
+    ``remote``, the five flags as ``True``/``False``, ``dockerfile``, the
+    container limits, then the optional parameters in its order; anything
+    else clibdocker sent after them."""
+    flags = ("q", "nocache", "rm", "forcerm", "pull")
+    limits = ("memory", "memswap", "cpushares", "cpusetcpus", "cpuperiod", "cpuquota")
+    later = ("buildargs", "shmsize", "labels", "cachefrom", "target", "networkmode", "squash",
+             "extrahosts", "platform", "isolation")
+    got: "dict[str, list[str]]" = {}
+    for k, v in sent:
+        got.setdefault(k, []).append(v)
+    out: "list[tuple[str, str]]" = []
+    if "t" in got:
+        out.append(("t", got["t"][0]))
+    if "remote" in got:
+        out.append(("remote", got["remote"][0]))
+    for k in flags:
+        out.append((k, "True" if got.get(k, ["0"])[0] in ("1", "true", "True") else "False"))
+    if "dockerfile" in got:
+        out.append(("dockerfile", got["dockerfile"][0]))
+    out += [(k, v) for k, v in sent if k in limits]
+    for k in later:
+        if k == "squash" and k in got:
+            out.append((k, "True" if got[k][0] in ("1", "true", "True") else "False"))
+        else:
+            out += [(k, v) for v in got.get(k, ())]
+    known = set(flags) | set(limits) | set(later) | {"t", "remote", "dockerfile"}
+    return out + [(k, v) for k, v in sent if k not in known]
 
 
 def create_unexpected_kwargs_error(name: str, kwargs: Any) -> TypeError:
@@ -460,6 +517,8 @@ def _docker_py_name(cls: type, in_body: bool, alias: bool) -> str:
         return "ConnectionError" if in_body else "ReadTimeout"
     if alias and (cls in (Conflict, Unauthorized, StreamError) or cls in _REFUSED.values()):
         return "APIError"
+    if alias and cls in _PLAIN.values():
+        return "DockerException"
     return cls.__name__
 
 

@@ -48,9 +48,7 @@ class TLSConfig:
             if not (cert and key) or not os.path.isfile(cert) or not os.path.isfile(key):
                 raise errors.TLSParameterError(
                     "Path to a certificate and key files must be provided through the "
-                    "client_cert param. TLS configurations should map the Docker CLI "
-                    "client configurations. See "
-                    "https://docs.docker.com/engine/articles/https/ for API details.")
+                    "client_cert param")
             self.cert = (cert, key)
         self.verify = verify
         self.ca_cert = ca_cert
@@ -72,7 +70,8 @@ class TLSConfig:
         ``tcp://`` or ``https://`` engine) with these TLS options; as in
         docker-py, ``client.verify`` and ``client.cert`` are set too.
         Raises :class:`~clibdocker.errors.TLSParameterError` for a client
-        that cannot speak TLS (unix:// and ssh:// engines)."""
+        that cannot speak TLS (unix:// and ssh:// engines); ``APIClient``
+        does not call it for those (it ignores ``tls=`` there, as docker-py)."""
         client.verify = self._ca_bundle if self._ca_bundle else bool(self.verify)
         if self.cert:
             client.cert = self.cert

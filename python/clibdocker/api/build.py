@@ -124,6 +124,27 @@ def _check_map(name: str, value: Any) -> Optional[Dict[str, Any]]:
     return dict(value)
 
 
+def _limit_value(key: str, value: Any) -> Any:
+    """A ``container_limits`` value as the engine reads docker-py's query
+    parameter: ``cpusetcpus`` a string; the others integers, where a value
+    that is not one (``"1g"``, ``1.5``) counts as unset (the engine's
+    ``Int64ValueOrZero``), so it is left out, with a warning."""
+    if value is None:
+        return None
+    if key == "cpusetcpus":
+        _check_str("container_limits['cpusetcpus']", value)
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = value.strip() if isinstance(value, str) else None
+    if text and text.lstrip("-").isdigit() and text.isascii():
+        return int(text)
+    import warnings
+    warnings.warn(f"build: container_limits[{key!r}]={value!r} is not an integer; "
+                  "the engine ignores it (as with docker-py)", UserWarning, stacklevel=4)
+    return None
+
+
 def _check_int(name: str, value: Any) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise InvalidBuildArgument(f"build: {name} must be an integer, not "
@@ -259,23 +280,36 @@ class BuildApiMixin(BaseMixin):
             raise InvalidBuildArgument("build: custom_context=True needs fileobj (the tar)")
         tags = _str_list("tag", tag)
         for t in tags or ():
-            check_reference(t)
+            try:
+                check_reference(t)
+            except errors.InvalidRepository:
+                # docker-py's own check, its class (under the alias) and words
+                raise errors.plain_docker_error(
+                    errors.InvalidRepository,
+                    f"invalid tag '{t}': invalid reference format") from None
         limits = _check_map("container_limits", container_limits) or {}
         bad = sorted(str(k) for k in limits if k not in _LIMIT_KEYS)
         if bad:
-            raise errors.InvalidArgument(
+            # docker-py raises a bare DockerException here (with a message
+            # about the tag); ours names the keys
+            raise errors.plain_docker_error(
+                errors.InvalidArgument,
                 f"build: invalid container_limits key(s) {bad}; valid: {list(_LIMIT_KEYS)}")
-        for key in _LIMIT_KEYS:
-            if key == "cpusetcpus":
-                _check_str("container_limits['cpusetcpus']", limits.get(key))
-            else:
-                _check_int(f"container_limits[{key!r}]", limits.get(key))
-        _check_int("shmsize", shmsize)
+        limits = {k: _limit_value(k, v) for k, v in limits.items()}
+        try:
+            _check_int("shmsize", shmsize)
+        except InvalidBuildArgument as e:
+            # docker-py sends it; the engine answers 500
+            raise errors.refused_as_engine(e, 500) from None
         if timeout is not None and (isinstance(timeout, bool)
                                     or not isinstance(timeout, (int, float))):
             raise InvalidBuildArgument("build: timeout must be a number of seconds")
-        args = _check_map("buildargs", buildargs) or {}
-        label_map = _check_map("labels", labels)
+        try:
+            args = _check_map("buildargs", buildargs) or {}
+            label_map = _check_map("labels", labels)
+        except InvalidBuildArgument as e:
+            # docker-py sends json.dumps() of it; the engine answers 400
+            raise errors.refused_as_engine(e, 400) from None
         cache = _str_list("cache_from", cache_from)
         hosts: Optional[List[str]] = None
         if isinstance(extra_hosts, Mapping):

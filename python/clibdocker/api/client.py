@@ -244,6 +244,7 @@ class APIClient(_Areas):
             raise InvalidArgument("credstore_env must be a dict of strings")
         if isinstance(version, str) and version.lower() == "auto":
             version = None
+        local = False       # unix, npipe and ssh engines: docker-py ignores tls=
         if isinstance(base_url, str):
             # docker-py's constructor parses the address first: the same
             # errors (DockerException for a bad protocol or missing port,
@@ -258,6 +259,7 @@ class APIClient(_Areas):
                 raise errors.InvalidArgument(f"invalid Docker host URL {base_url!r}: {e}") from e
             if base_url.strip() == "unix://" or base_url.startswith("http+unix://"):
                 base_url = "unix://" + parsed[len("http+unix://"):]
+            local = parsed.startswith(("http+unix://", "npipe://", "ssh://"))
         if isinstance(version, str) and version not in ("auto", ""):
             major, dot, minor = version.partition(".")
             if dot and (major + minor).isascii() and major.isdigit() and minor.isdigit() and (int(major), int(minor)) < (1, 24):
@@ -267,7 +269,7 @@ class APIClient(_Areas):
         self._native = Client(base_url, version, timeout)
         self._given_base_url = base_url
         self._tls = isinstance(base_url, str) and base_url.startswith("https://")
-        if tls:
+        if tls and not local:
             from ..tls import TLSConfig
             cfg = tls if isinstance(tls, TLSConfig) else TLSConfig(verify=True)
             try:

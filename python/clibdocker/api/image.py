@@ -83,9 +83,17 @@ class ImageApiMixin(BaseMixin):
         f = filters_dict(filters)
         if name:
             f["reference"] = name
-        res = json.loads(self._native.image_list(
-            1 if all else 0, convert_filters(f) if f else None,
-            1 if digests else -1, 1 if shared_size else -1))
+        try:
+            res = json.loads(self._native.image_list(
+                1 if all else 0, convert_filters(f) if f else None,
+                1 if digests else -1, 1 if shared_size else -1))
+        except errors.APIError as e:
+            resp = getattr(e, "response", None)
+            if quiet and resp is not None and isinstance(resp.url, str):
+                # docker-py asks the engine for ids only (only_ids=1); the
+                # refusal names that request
+                resp.url = resp.url.replace("only_ids=0", "only_ids=1", 1)
+            raise
         if quiet:
             return [x["Id"] for x in res]
         return res  # type: ignore[no-any-return]
@@ -347,10 +355,14 @@ class ImageApiMixin(BaseMixin):
                 with open(path, "rb") as f:
                     return self._import("-", repository, tag, changes, f)
             if "://" not in path:
-                raise errors.InvalidArgument(f"import_image: {path!r} is neither a file nor a URL")
+                # docker-py sends it as a URL to fetch: the engine answers 500
+                raise errors.refused_as_engine(errors.InvalidArgument(
+                    f"import_image: {path!r} is neither a file nor a URL"), 500)
             return self._import(path, repository, tag, changes, None)
         if src is None:
-            raise errors.InvalidArgument("import_image: src is required")
+            # docker-py's check, words and class (under the alias)
+            raise errors.plain_docker_error(errors.InvalidArgument,
+                                            "Must specify src or image to import from")
         body = src
         return self._import("-", repository, tag, changes, body)
 
@@ -404,7 +416,9 @@ class ImageApiMixin(BaseMixin):
         :op: ImageCreate
         """
         if not os.path.isfile(filename):
-            raise errors.InvalidArgument(f"import_image_from_file: no file {filename!r}")
+            # docker-py sends the name as a URL to fetch: the engine answers 500
+            raise errors.refused_as_engine(errors.InvalidArgument(
+                f"import_image_from_file: no file {filename!r}"), 500)
         return self.import_image(filename, repository, tag, changes=changes)
 
     def import_image_from_stream(self, stream: Any, repository: Optional[str] = None,

@@ -84,18 +84,20 @@ class SystemApiMixin(BaseMixin):
         later pushes and pulls by this client.
 
         Returns the engine's answer (``{"Status": "Login Succeeded", ...}``),
-        or the kept credentials when the same user already logged in to that
-        registry and ``reauth`` is False (as docker-py does; unlike docker-py,
-        credentials found in the docker config do not stand in for a
-        login). ``dockercfg_path`` (a config.json or its directory) is where
+        or, as docker-py does when ``reauth`` is False, the credentials
+        already held for that registry and user without asking the engine:
+        the ones an earlier ``login`` kept, else the docker config's entry
+        (``dockercfg_path``'s, else the client's config; credential helpers
+        run). ``dockercfg_path`` (a config.json or its directory) is where
         later calls look for credentials (see :meth:`reload_config`). Wrong
         credentials raise :class:`~clibdocker.errors.APIError` (401 on newer
         engines). The password never appears in errors or traces.
         :op: SystemAuth
         """
         if not username:
-            from ..errors import InvalidArgument
-            raise InvalidArgument("login: username is required")
+            from ..errors import InvalidArgument, refused_as_engine
+            # docker-py sends it; the engine answers 500 (no credentials)
+            raise refused_as_engine(InvalidArgument("login: username is required"), 500)
         if dockercfg_path:
             # as docker-py: read credentials from that config from now on
             import os
@@ -103,13 +105,19 @@ class SystemApiMixin(BaseMixin):
                 from .client import _config_dir_of
                 self._config_dir = _config_dir_of(dockercfg_path)
         key = registry or "https://index.docker.io/v1/"
-        cached = self._auth_configs.get(key)
-        if cached and cached.get("username") == username and not reauth:
-            # docker-py's shape: the four login fields, None where unset
-            out: Dict[str, Any] = dict.fromkeys(("username", "password", "email",
-                                                 "serveraddress"))
-            out.update(cached)
-            return out
+        if not reauth:
+            resolve = getattr(self._auth_configs, "resolve_authconfig", None)
+            cached = self._auth_configs.get(key) or (resolve(registry) if resolve else None)
+            if cached and cached.get("username") == username:
+                # docker-py's shape: the four login fields, None where unset
+                out: Dict[str, Any] = dict.fromkeys(("username", "password", "email",
+                                                     "serveraddress"))
+                out.update(cached)
+                return out
+            if not cached:
+                found = self._config_login(registry, dockercfg_path)
+                if found and found.get("username") == username:
+                    return found
         req = {"username": username, "password": password, "email": email,
                "serveraddress": registry}
         import json  # not at module level: start-up time
@@ -118,3 +126,23 @@ class SystemApiMixin(BaseMixin):
         if isinstance(res, dict) and res.get("IdentityToken"):
             self._auth_configs[key]["identitytoken"] = res["IdentityToken"]
         return res  # type: ignore[no-any-return]
+
+    def _config_login(self, registry: Optional[str],
+                      dockercfg_path: Optional[str]) -> Optional[Dict[str, Any]]:
+        """The docker config's credentials for ``registry`` (docker-py's
+        ``login`` returns them instead of asking the engine): from
+        ``dockercfg_path`` when it exists, else the client's config."""
+        import os
+        from .. import auth
+        path = dockercfg_path if dockercfg_path and os.path.exists(dockercfg_path) else None
+        config_dir = getattr(self, "_config_dir", None)
+        if path is None and config_dir:
+            path = os.path.join(str(config_dir), "config.json")
+        if path is not None and os.path.isdir(path):
+            path = os.path.join(path, "config.json")
+        try:
+            conf = auth.load_config(path, credstore_env=getattr(self, "credstore_env", None))
+            found = conf.resolve_authconfig(registry)
+        except Exception:   # an unreadable config or a failing helper: ask the engine
+            return None
+        return dict(found) if found else None

@@ -83,12 +83,19 @@ class VolumeApiMixin(BaseMixin):
 
         :param filters: ``label`` (``"k"``, ``"k=v"``, ``"label!"`` forms);
             ``all`` (API 1.42: also named volumes, which newer engines keep
-            otherwise; refused with InvalidVersion before 1.42).
+            otherwise; refused before 1.42 with InvalidVersion that is also
+            the APIError 400 an older engine answers, docker-py's error there).
         :returns: ``{"VolumesDeleted": [names...], "SpaceReclaimed": n}``.
         :op: VolumePrune
         """
         f = convert_filters(filters) if filters else None
-        return json.loads(self._native.volume_prune(f))  # type: ignore[no-any-return]
+        try:
+            return json.loads(self._native.volume_prune(f))  # type: ignore[no-any-return]
+        except errors.InvalidVersion as e:
+            if "'all' filter" not in str(e):
+                raise      # the operation itself (< 1.25): docker-py's InvalidVersion
+            # docker-py sends it and the engine answers 400 "invalid filter 'all'"
+            raise errors.refused_as_engine(e, 400) from None
 
     def remove_volume(self, name: str, force: bool = False) -> None:
         """DELETE /volumes/{name}: remove a volume.

@@ -110,9 +110,13 @@ def _text(value: Any) -> Any:
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
+_PROPAGATION_MODES = ("rshared", "shared", "rslave", "slave", "rprivate", "private")
+
+
 def convert_volume_binds(binds: Any) -> List[str]:
     """``{host_path: container_path or {'bind': ..., 'mode' or 'ro': ...}}`` ->
-    ``["host:container:mode"]`` (mode ``rw`` unless said); a list passes through."""
+    ``["host:container:mode"]`` (mode ``rw`` unless said, a ``propagation``
+    such as ``rshared`` appended: ``rw,rshared``); a list passes through."""
     if isinstance(binds, list):
         return binds
     result = []
@@ -126,6 +130,10 @@ def convert_volume_binds(binds: Any) -> List[str]:
                 mode = "ro" if target["ro"] else "rw"
             else:
                 mode = target.get("mode", "rw")
+            # a bind propagation (Linux hosts) joins the mode: "rw,rshared"
+            prop = target.get("propagation")
+            if prop in _PROPAGATION_MODES:
+                mode = f"{mode},{prop}" if mode else prop
             result.append(f"{host}:{bind}:{mode}")
         else:
             result.append(f"{host}:{_text(target)}:rw")
