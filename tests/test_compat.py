@@ -266,3 +266,24 @@ def test_read_timeout_text_is_docker_pys_under_the_alias(tmp_path: Path) -> None
             assert "Read timed out" not in str(ei.value)     # without the alias: our words
         finally:
             c.remove_container(cid, force=True)
+
+
+def test_from_env_under_the_alias_ignores_contexts_and_api_version_as_docker_py(tmp_path: Path) -> None:
+    # a CLI context pointing at a dead engine and DOCKER_API_VERSION: docker-py's
+    # from_env reads neither (the default socket, negotiated); clibdocker's own
+    # from_env reads both, as the docker CLI does
+    cfg = tmp_path / "cfg"
+    subprocess.run(["docker", "--config", str(cfg), "context", "create", "clibdocker-test-dead",
+                    "--docker", "host=unix:///nonexistent-clibdocker-test.sock"],
+                   check=True, capture_output=True)
+    env = {k: v for k, v in _env().items() if not k.startswith("DOCKER_")}
+    env.update(DOCKER_CONFIG=str(cfg), DOCKER_CONTEXT="clibdocker-test-dead",
+               DOCKER_API_VERSION="1.30")
+    prog = tmp_path / "ctx.py"
+    prog.write_text("import docker\nc = docker.from_env()\n"
+                    "print(c.ping(), c.api._version == c.version()['ApiVersion'])\n")
+    assert _run(["-m", "clibdocker.compat", str(prog)], env, tmp_path).split() == ["True", "True"]
+    assert _run([str(prog)], {**env, "PYTHONPATH": ""}, tmp_path).split() == ["True", "True"]
+    native = _run(["-c", "import clibdocker\nc = clibdocker.from_env()\n"
+                   "print(c.api.docker_host, c.api.api_version)"], env, tmp_path)
+    assert native.split() == ["unix:///nonexistent-clibdocker-test.sock", "1.30"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from . import _lazy
+from . import _alias, _lazy
 from .api.client import DEFAULT_MAX_POOL_SIZE, DEFAULT_TIMEOUT_SECONDS, APIClient
 
 TYPE_CHECKING = False
@@ -42,15 +42,21 @@ class DockerClient:
                  environment: Optional[Mapping[str, str]] = None,
                  use_ssh_client: bool = False,
                  credstore_env: Optional[Dict[str, str]] = None,
-                 use_context: bool = True) -> "DockerClient":
+                 use_context: Optional[bool] = None) -> "DockerClient":
         """A client configured like the docker CLI from the environment:
         ``DOCKER_HOST`` (default ``unix:///var/run/docker.sock``) and
         ``DOCKER_API_VERSION`` (else negotiated), ``DOCKER_TLS_VERIFY`` and
         ``DOCKER_CERT_PATH`` (TLS material, as docker-py reads them); and,
         beyond docker-py, the CLI's contexts: ``DOCKER_CONTEXT`` or
         config.json's ``currentContext`` (with the context's TLS files);
-        ``use_context=False`` leaves contexts out, as in docker-py."""
+        ``use_context=False`` leaves contexts out, as in docker-py. In a
+        program written for docker-py (``import docker`` is clibdocker) both
+        beyond-docker-py sources are left out, as docker-py does: the
+        contexts (unless ``use_context=True``) and ``DOCKER_API_VERSION``."""
         env = os.environ if environment is None else environment
+        docker_py = _alias.active()
+        if use_context is None:
+            use_context = not docker_py
         ctx = None
         if use_context:
             from .context import context_from_env
@@ -67,7 +73,7 @@ class DockerClient:
                 from .utils.utils import kwargs_from_env
                 tls = kwargs_from_env(environment=env).get("tls")
             host = env.get("DOCKER_HOST") or None
-        if version is None:
+        if version is None and not docker_py:
             version = env.get("DOCKER_API_VERSION") or None
         return cls(base_url=host, version=version, timeout=timeout, tls=tls or False,
                    max_pool_size=max_pool_size, use_ssh_client=use_ssh_client,
