@@ -315,8 +315,14 @@ def test_reload_config_and_login_dockercfg_path(client, repo, tmp_path, docker_c
     # login(dockercfg_path=...) points later calls at that config
     import clibdocker
     with clibdocker.APIClient() as c:
+        # that config holds this registry and user: as docker-py's login,
+        # its entry comes back without asking the engine (no reauth) ...
+        got = c.login(REGISTRY_USER, BAD_PASSWORD, registry=REGISTRY,
+                      dockercfg_path=str(other / "config.json"))
+        assert got["username"] == REGISTRY_USER and got["password"] == REGISTRY_PASSWORD
+        # ... and reauth asks it, which refuses the bad password
         with pytest.raises(errors.APIError):
-            c.login(REGISTRY_USER, BAD_PASSWORD, registry=REGISTRY,
+            c.login(REGISTRY_USER, BAD_PASSWORD, registry=REGISTRY, reauth=True,
                     dockercfg_path=str(other / "config.json"))
         assert "Digest" in c.push(repo, "rc")
 
