@@ -211,6 +211,21 @@ def test_exec_socket_default_tty_is_false(dp, cd, made):
     assert got[0] == got[1] == b"\x01\x00\x00\x00\x00\x00\x00\x04hi\r\n"
 
 
+def test_exec_environment_forms_like_docker_py(dp, cd, made):
+    """exec_create's ``environment``: a dict formatted as docker-py does
+    (None: the bare name; bytes decoded), a list or tuple as it is, and a
+    string sent unchanged, so the engine refuses it (400) as with docker-py,
+    where it was split into one variable per character."""
+    cid = run(cd, made, ["sleep", "30"])
+    cmd = ["sh", "-c", "echo $A:$B:$C; env | grep -c '^D$' || true"]
+    for env in ({"A": "1", "B": b"bytes", "D": None}, ["A=x", "B=y"], ("C=t",)):
+        r = [c.exec_start(c.exec_create(cid, cmd, environment=env)) for c in (dp, cd)]
+        assert r[0] == r[1], env
+    got = [outcome(lambda: c.exec_create(cid, "true", environment="A=1")) for c in (dp, cd)]
+    same_error(*got)
+    assert got[1].status_code == got[0].status_code == 400
+
+
 def test_exec_demux_and_streams_like_docker_py(dp, cd, made):
     cid = run(cd, made, ["sleep", "60"])
     cmd = ["sh", "-c", "echo out; sleep 0.3; echo err >&2; exit 3"]
