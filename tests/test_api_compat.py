@@ -699,3 +699,32 @@ def test_export_and_stats_streams_raise_the_refusal_when_iterated(dp, cd, tmp_pa
     # an empty id is still refused at once
     with pytest.raises(errors.NullResource):
         cd.export("")
+
+
+def test_bad_rename_resize_update_id_arguments_like_docker_py(dp, cd, made) -> None:
+    """Arguments docker-py sends and the engine refuses: clibdocker refuses
+    them first, as that APIError (same status), so ``except APIError``
+    written for docker-py catches them: ``rename(None)``/``rename("")``
+    (400), ``resize(height="x")`` (400), ``update_container(restart_policy=
+    "always")`` (500). A container reference that is not a string is
+    docker-py's ValueError with its words."""
+    cid = run(cd, made, ["sleep", "30"])
+    cases = [
+        ("rename None", lambda c: c.rename(cid, None)),
+        ("rename empty", lambda c: c.rename(cid, "")),
+        ("resize", lambda c: c.resize(cid, "x", 1)),
+        ("update restart", lambda c: c.update_container(cid, restart_policy="always")),
+    ]
+    for what, call in cases:
+        want = _api_status(lambda: call(dp), docker.errors.APIError)
+        got = _api_status(lambda: call(cd), errors.APIError)
+        assert got == want, what
+    with pytest.raises(errors.APIError) as ei:
+        cd.rename(cid, None)
+    with pytest.raises(docker.errors.APIError) as ew:
+        dp.rename(cid, None)
+    assert ei.value.explanation == ew.value.explanation
+    for ref in (5, 1.5):
+        got = [outcome(lambda: c.inspect_container(ref)) for c in (dp, cd)]
+        assert isinstance(got[1], ValueError) and str(got[1]) == str(got[0])
+    assert cd.inspect_container(cid)["State"]["Running"]
