@@ -726,5 +726,5 @@ def test_bad_rename_resize_update_id_arguments_like_docker_py(dp, cd, made) -> N
     assert ei.value.explanation == ew.value.explanation
     for ref in (5, 1.5):
         got = [outcome(lambda: c.inspect_container(ref)) for c in (dp, cd)]
-        assert isinstance(got[1], ValueError) and str(got[1]) == str(got[0])
+        assert type(got[1]) is type(got[0]) is ValueError and str(got[1]) == str(got[0])
     assert cd.inspect_container(cid)["State"]["Running"]

@@ -36,8 +36,7 @@ def _cid(container: ContainerRef) -> str:
         raise errors.NullResource("Resource ID was not provided")
     if not isinstance(container, str):
         # docker-py's words where it builds the URL (a ValueError)
-        raise errors.InvalidArgument(
-            f"Expected a string but found {container} ({type(container)}) instead")
+        raise ValueError(f"Expected a string but found {container} ({type(container)}) instead")
     return container
 
 
