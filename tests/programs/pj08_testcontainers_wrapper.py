@@ -148,11 +148,11 @@ try:
         print("copied", srv.exec("cat /payload.txt").output)
     print("stopped", client.containers.list(all=True, filters={"name": "clibdocker-test-pj08-" + tag}))
 
-    none = client.containers.run(IMAGE, ["sh", "-c", "sleep 0.3; ls /sys/class/net | sort | tr '\\n' ' '"], network_mode="none", labels=LABELS, remove=True)
+    none = client.containers.run(IMAGE, ["sh", "-c", "sleep 0.3; ls /sys/class/net | sort | tr '\\n' ' '; echo"], network_mode="none", labels=LABELS, remove=True)
     print("network none", none)
     host = client.containers.run(IMAGE, ["sh", "-c", "sleep 0.3; test -e /sys/class/net/lo && echo has-lo"], network_mode="host", labels=LABELS, remove=True)
     print("network host", host)
-    nd = client.containers.run(IMAGE, ["sh", "-c", "sleep 0.3; ls /sys/class/net | sort | tr '\\n' ' '"], network_disabled=True, labels=LABELS, remove=True)
+    nd = client.containers.run(IMAGE, ["sh", "-c", "sleep 0.3; ls /sys/class/net | sort | tr '\\n' ' '; echo"], network_disabled=True, labels=LABELS, remove=True)
     print("network disabled", nd)
     c = client.containers.create(IMAGE, "true", network_mode="bridge", labels=LABELS, mac_address="02:42:ac:11:00:42")
     print("created net", c.attrs["HostConfig"]["NetworkMode"], list(c.attrs["NetworkSettings"]["Networks"]))
