@@ -211,6 +211,21 @@ def test_exec_socket_default_tty_is_false(dp, cd, made):
     assert got[0] == got[1] == b"\x01\x00\x00\x00\x00\x00\x00\x04hi\r\n"
 
 
+def test_exec_environment_forms_like_docker_py(dp, cd, made):
+    """exec_create's ``environment``: a dict formatted as docker-py does
+    (None: the bare name; bytes decoded), a list or tuple as it is, and a
+    string sent unchanged, so the engine refuses it (400) as with docker-py,
+    where it was split into one variable per character."""
+    cid = run(cd, made, ["sleep", "30"])
+    cmd = ["sh", "-c", "echo $A:$B:$C; env | grep -c '^D$' || true"]
+    for env in ({"A": "1", "B": b"bytes", "D": None}, ["A=x", "B=y"], ("C=t",)):
+        r = [c.exec_start(c.exec_create(cid, cmd, environment=env)) for c in (dp, cd)]
+        assert r[0] == r[1], env
+    got = [outcome(lambda: c.exec_create(cid, "true", environment="A=1")) for c in (dp, cd)]
+    same_error(*got)
+    assert got[1].status_code == got[0].status_code == 400
+
+
 def test_exec_demux_and_streams_like_docker_py(dp, cd, made):
     cid = run(cd, made, ["sleep", "60"])
     cmd = ["sh", "-c", "echo out; sleep 0.3; echo err >&2; exit 3"]
@@ -707,3 +722,32 @@ def test_export_and_stats_streams_raise_the_refusal_when_iterated(dp, cd, tmp_pa
     # an empty id is still refused at once
     with pytest.raises(errors.NullResource):
         cd.export("")
+
+
+def test_bad_rename_resize_update_id_arguments_like_docker_py(dp, cd, made) -> None:
+    """Arguments docker-py sends and the engine refuses: clibdocker refuses
+    them first, as that APIError (same status), so ``except APIError``
+    written for docker-py catches them: ``rename(None)``/``rename("")``
+    (400), ``resize(height="x")`` (400), ``update_container(restart_policy=
+    "always")`` (500). A container reference that is not a string is
+    docker-py's ValueError with its words."""
+    cid = run(cd, made, ["sleep", "30"])
+    cases = [
+        ("rename None", lambda c: c.rename(cid, None)),
+        ("rename empty", lambda c: c.rename(cid, "")),
+        ("resize", lambda c: c.resize(cid, "x", 1)),
+        ("update restart", lambda c: c.update_container(cid, restart_policy="always")),
+    ]
+    for what, call in cases:
+        want = _api_status(lambda: call(dp), docker.errors.APIError)
+        got = _api_status(lambda: call(cd), errors.APIError)
+        assert got == want, what
+    with pytest.raises(errors.APIError) as ei:
+        cd.rename(cid, None)
+    with pytest.raises(docker.errors.APIError) as ew:
+        dp.rename(cid, None)
+    assert ei.value.explanation == ew.value.explanation
+    for ref in (5, 1.5):
+        got = [outcome(lambda: c.inspect_container(ref)) for c in (dp, cd)]
+        assert type(got[1]) is type(got[0]) is ValueError and str(got[1]) == str(got[0])
+    assert cd.inspect_container(cid)["State"]["Running"]

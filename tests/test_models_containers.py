@@ -233,3 +233,20 @@ def test_run_pulls_a_missing_image(dclient: clibdocker.DockerClient,
             docker_cli("rmi", "-f", ref)
         except Exception:
             pass
+
+
+def test_run_foreground_auto_remove_returns_the_output(dclient: clibdocker.DockerClient) -> None:
+    """``run(auto_remove=True)`` in the foreground: the logs request goes
+    out right after the start (the TTY is known from create, no look-up
+    first), before a short-lived container is gone, so the output comes back
+    as in docker-py (was: 409 "can not get logs from container which is
+    dead or marked for removal"); a failure is the ContainerError."""
+    label = unique()
+    labels = dict(LABELS, pj=label)
+    for tty in (False, True, False):
+        out = dclient.containers.run(TEST_IMAGE, ["echo", "x"], auto_remove=True, tty=tty, labels=labels)
+        assert out == (b"x\r\n" if tty else b"x\n")
+    with pytest.raises(errors.ContainerError) as ei:
+        dclient.containers.run(TEST_IMAGE, ["sh", "-c", "exit 2"], auto_remove=True, labels=labels)
+    assert ei.value.exit_status == 2
+    assert wait_for(lambda: not dclient.containers.list(all=True, filters={"label": f"pj={label}"}))

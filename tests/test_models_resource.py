@@ -58,8 +58,10 @@ def test_idless_model_refuses_before_any_request() -> None:
             dc.images.prepare_model({}).remove()
         with pytest.raises(errors.NullResource):
             dc.plugins.prepare_model({}).enable()
-        with pytest.raises(errors.DockerException):
+        with pytest.raises(errors.DockerException) as ei:
             dc.containers.prepare_model("not a dict")
+        # docker-py's words: the value as str() shows it
+        assert str(ei.value) == "Can't create Container from not a dict"
 
 
 def test_client_shape() -> None:

@@ -43,6 +43,10 @@ try:
     step("fail-nostderr", command=["sh", "-c", "echo x >&2; exit 2"], stderr=False)
     step("fail-remove", command=["sh", "-c", "echo gone >&2; exit 4"], remove=True)
     step("remove", command=["echo", "removed"], remove=True)
+    # (alive for a moment: docker-py's own wait may come after the removal)
+    step("auto-remove", command=["sh", "-c", "sleep 0.5; echo auto-removed"], auto_remove=True)
+    step("auto-remove tty", command=["sh", "-c", "sleep 0.5; echo auto-tty"], auto_remove=True, tty=True)
+    step("auto-remove fail", command=["sh", "-c", "sleep 0.5; echo bye >&2; exit 9"], auto_remove=True)
     step("entry-str", entrypoint="echo", command="a b  c")
     step("entry-list", entrypoint=["sh", "-c"], command=["echo $0-$1", "x", "y"])
     step("env-dict", command=["sh", "-c", "echo $A:$B:$C"], environment={"A": "1", "B": "two words", "C": ""})
@@ -52,7 +56,7 @@ try:
     step("user-group", command="id", user="1234:5678")
     step("hostname", command="hostname", hostname="build-host")
     step("domain", command=["sh", "-c", "hostname; cat /etc/hostname"], hostname="h1", domainname="example.org")
-    step("hosts", command=["sh", "-c", "grep -E 'db|cache' /etc/hosts | sort"],
+    step("hosts", command=["sh", "-c", "grep -E '(db|cache)[.]local' /etc/hosts | sort"],
          extra_hosts={"db.local": "10.1.2.3", "cache.local": "10.1.2.4"})
     step("hosts-list", command=["sh", "-c", "grep svc /etc/hosts"], extra_hosts=["svc:10.9.9.9"])
     step("dns", command=["sh", "-c", "grep -E '^(nameserver|search|options)' /etc/resolv.conf"],

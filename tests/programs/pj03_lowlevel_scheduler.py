@@ -127,7 +127,8 @@ try:
     print("exec tty", api.exec_start(e, tty=True))
     e = api.exec_create(ctr, ["sh", "-c", "sleep 0.3"])
     print("exec detach", repr(api.exec_start(e, detach=True)))
-    print("exec running", api.exec_inspect(e)["Running"])
+    time.sleep(1)
+    print("exec done", api.exec_inspect(e)["Running"], api.exec_inspect(e)["ExitCode"])
     try:
         api.exec_start(e)
     except APIError as ex:
@@ -168,7 +169,8 @@ try:
 
     # stop/wait/remove
     api.stop(ctr, timeout=2)
-    print("wait", api.wait(ctr, timeout=10))
+    w = api.wait(ctr, timeout=10)
+    print("wait", sorted(w), w["StatusCode"] in (130, 137))   # SIGINT, or SIGKILL after stop_timeout
     print("state", api.inspect_container(ctr)["State"]["Status"])
     print("prune", sorted(api.prune_containers(filters={"label": "pj03=" + tag})), api.containers(all=True, filters={"label": "pj03=" + tag}))
     made.remove(ctr["Id"])

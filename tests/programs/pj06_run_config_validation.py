@@ -138,6 +138,13 @@ try:
     print("limits", hc["Ulimits"], hc["CpuShares"], hc["CpuQuota"], hc["Memory"], hc["MemoryReservation"], hc["MemorySwap"],
           hc["PidsLimit"], hc["OomScoreAdj"], hc["SecurityOpt"], hc["CapAdd"], hc["CapDrop"], hc["GroupAdd"], hc["IpcMode"], hc["ShmSize"])
     print("config", cfg["StopSignal"], cfg["OpenStdin"], cfg["Tty"], cfg["StdinOnce"], cfg["AttachStdin"])
+    # bad values for operations on a running container
+    attempt("exec env str", lambda: c.exec_run("true", environment="A=1"), text=False)
+    attempt("exec env dict", lambda: c.exec_run(["sh", "-c", "echo $A:$B; env | grep -c ^C$"], environment={"A": 1, "B": b"x", "C": None}))
+    attempt("rename none", lambda: c.rename(None), text=False)
+    attempt("update restart str", lambda: c.update(restart_policy="always"), text=False)
+    attempt("resize str", lambda: c.resize(height="x", width=80), text=False)
+    attempt("inspect int", lambda: client.api.inspect_container(5))
     c.remove(force=True)
 finally:
     for x in client.containers.list(all=True, filters={"label": "pj06=" + tag}):

@@ -349,8 +349,7 @@ class RequestsCompatMixin:
         Arguments must be str (ValueError otherwise)."""
         for arg in args:
             if not isinstance(arg, str):
-                raise errors.InvalidArgument(
-                    f"Expected a string but found {arg} ({type(arg)}) instead")
+                raise ValueError(f"Expected a string but found {arg} ({type(arg)}) instead")
         path = pathfmt.format(*(quote(a, safe="/:") for a in args))
         if kwargs.get("versioned_api", True):
             return f"{self.base_url}/v{self._version}{path}"

@@ -32,8 +32,11 @@ def _cid(container: ContainerRef) -> str:
     (as docker-py's ``check_resource`` takes it)."""
     if isinstance(container, Mapping):
         container = container.get("Id") or container.get("ID") or ""
-    if not isinstance(container, str) or not container:
+    if not container:
         raise errors.NullResource("Resource ID was not provided")
+    if not isinstance(container, str):
+        # docker-py's words where it builds the URL (a ValueError)
+        raise ValueError(f"Expected a string but found {container} ({type(container)}) instead")
     return container
 
 
@@ -276,7 +279,9 @@ class ContainerApiMixin(ContainerIOMixin):
         """
         for n, v in (("height", height), ("width", width)):
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-                raise errors.InvalidArgument(f"{n} must be an int >= 0, not {v!r}")
+                # docker-py sends it; the engine answers 400
+                raise errors.refused_as_engine(
+                    errors.InvalidArgument(f"{n} must be an int >= 0, not {v!r}"), 400)
         self._native.container_resize(_cid(container), height, width)
 
     def start(self, container: ContainerRef, *args: Any, **kwargs: Any) -> None:
@@ -358,7 +363,9 @@ class ContainerApiMixin(ContainerIOMixin):
                 data[key] = parse_bytes(val)
         if restart_policy:
             if not isinstance(restart_policy, dict):
-                raise errors.InvalidArgument("restart_policy must be a dict")
+                # docker-py sends it; the engine answers 500 (a JSON type error)
+                raise errors.refused_as_engine(
+                    errors.InvalidArgument("restart_policy must be a dict"), 500)
             data["RestartPolicy"] = restart_policy
         return json.loads(self._native.container_update(_cid(container), json.dumps(data)))  # type: ignore[no-any-return]
 
@@ -369,7 +376,9 @@ class ContainerApiMixin(ContainerIOMixin):
         :op: ContainerRename
         """
         if not isinstance(name, str) or not name:
-            raise errors.InvalidArgument("rename: a new name is required")
+            # docker-py sends it; the engine answers 400 with these words
+            raise errors.refused_as_engine(
+                errors.InvalidArgument("Neither old nor new names may be empty"), 400)
         _check_name("ContainerRename", name)
         self._native.container_rename(_cid(container), name)
 

@@ -22,9 +22,15 @@ def _eid(exec_id: ExecRef) -> str:
     return str(exec_id)
 
 
-def _format_env(environment: Union[Mapping[str, Any], Sequence[str]]) -> List[str]:
+def _format_env(environment: Union[Mapping[str, Any], Sequence[str]]) -> Any:
+    """``Env`` of the exec, as docker-py sends it: a dict formatted (``K``
+    for None, bytes decoded), a list as it is; anything else (a string) is
+    sent unchanged for the engine to refuse (400), never split."""
     if isinstance(environment, Mapping):
-        return [k if v is None else f"{k}={v}" for k, v in environment.items()]
+        from ..types._util import format_environment
+        return format_environment(environment)
+    if isinstance(environment, (str, bytes)):
+        return environment
     return list(environment)
 
 

@@ -270,7 +270,11 @@ class ContainerCollection(Collection[Container]):
         driver = dig(container.attrs, "HostConfig", "LogConfig", "Type")
         out: Any = None
         if driver in _READABLE_LOG_DRIVERS:
-            out = container.logs(stdout=stdout, stderr=stderr, stream=True, follow=True)
+            # the TTY is known from create: the logs request goes out at once,
+            # as docker-py's does, before a short-lived auto_remove container
+            # is gone (no look-up first)
+            out = container.logs(stdout=stdout, stderr=stderr, stream=True, follow=True,
+                                 tty=bool(dig(container.attrs, "Config", "Tty")))
         try:
             exit_status = container.wait()["StatusCode"]
             data: Any = None

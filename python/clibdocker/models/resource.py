@@ -120,7 +120,8 @@ class Collection(Generic[M]):
             return attrs  # type: ignore[return-value]
         if isinstance(attrs, dict):
             return self.model(attrs=attrs, client=self.client, collection=self)
-        raise errors.DockerException(f"Can't create {self.model.__name__} from {attrs!r}")
+        # docker-py's words: str(attrs), not its repr
+        raise errors.DockerException(f"Can't create {self.model.__name__} from {attrs}")
 
 
 def lazy_names(module: str, names: Dict[str, Tuple[str, str]]) -> Callable[[str], Any]:
