@@ -40,6 +40,13 @@ class NetworkApiMixin(BaseMixin):
             f["name"] = names
         if ids:
             f["id"] = ids
+        if isinstance(filters, dict):
+            # docker-py writes name/id into the caller's dict: a program that
+            # passes the same dict again lists by those names again
+            if names:
+                filters["name"] = names
+            if ids:
+                filters["id"] = ids
         raw = self._native.network_list(convert_filters(f))
         return json.loads(raw)  # type: ignore[no-any-return]
 
