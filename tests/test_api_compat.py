@@ -584,3 +584,27 @@ def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
         assert got.value.response.reason == want.value.response.reason
     with pytest.raises(errors.NullResource, match="Resource ID was not provided"):
         cd.inspect_image("")
+
+
+def test_raw_events_and_stats_items_like_docker_py(dp, cd, made):
+    """events()/stats() without decode yield each document as docker-py does:
+    the bytes of one JSON document with the newline the engine wrote after it
+    (a program splitting or concatenating them sees the same bytes)."""
+    since = int(time.time()) - 1
+    name = unique("clibdocker-test-rawev")
+    vol = cd.create_volume(name, labels=LABELS)["Name"]
+    cd.remove_volume(vol)
+    until = int(time.time()) + 1
+    got = []
+    for c in (dp, cd):
+        items = list(c.events(since=since, until=until, filters={"type": "volume", "volume": name}))
+        got.append([(type(x).__name__, x.endswith(b"\n"), x.count(b"\n")) for x in items])
+    assert got[0] == got[1] and got[1] and got[1][0] == ("bytes", True, 1)
+    cid = run(cd, made, ["sleep", "30"])
+    shapes = []
+    for c in (dp, cd):
+        s = c.stats(cid, decode=False, stream=True)
+        first = next(iter(s))
+        s.close()
+        shapes.append((type(first).__name__, first.endswith(b"\n"), first.count(b"\n")))
+    assert shapes[0] == shapes[1] == ("bytes", True, 1)
