@@ -608,3 +608,22 @@ def test_raw_events_and_stats_items_like_docker_py(dp, cd, made):
         s.close()
         shapes.append((type(first).__name__, first.endswith(b"\n"), first.count(b"\n")))
     assert shapes[0] == shapes[1] == ("bytes", True, 1)
+
+
+def test_null_resource_message_like_docker_py(dp, cd):
+    """An empty id for a network / swarm object call: docker-py's
+    check_resource message, word for word (no argument name added)."""
+    calls = [
+        lambda c: c.inspect_network(None), lambda c: c.remove_network(""),
+        lambda c: c.connect_container_to_network(None, "bridge"),
+        lambda c: c.disconnect_container_from_network(None, "bridge"),
+        lambda c: c.inspect_service(None), lambda c: c.remove_service(""),
+        lambda c: c.inspect_secret(""), lambda c: c.inspect_config(None),
+        lambda c: c.inspect_node(""), lambda c: c.inspect_task(None),
+    ]
+    for call in calls:
+        with pytest.raises(docker.errors.NullResource) as theirs:
+            call(dp)
+        with pytest.raises(errors.NullResource) as ours:
+            call(cd)
+        assert str(ours.value) == str(theirs.value) == "Resource ID was not provided"

@@ -17,7 +17,7 @@ def _resource_id(value: Any, what: str) -> str:
     if isinstance(value, dict):
         value = value.get("Id", value.get("ID"))
     if not value:
-        raise errors.NullResource(f"Resource ID was not provided ({what})")
+        raise errors.NullResource("Resource ID was not provided")  # docker-py's words
     return str(value)
 
 

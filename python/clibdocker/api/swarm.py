@@ -20,7 +20,7 @@ def resource_id(value: Any, what: str) -> str:
     if isinstance(value, dict):
         value = value.get("ID", value.get("Id"))
     if not value:
-        raise errors.NullResource(f"Resource ID was not provided ({what})")
+        raise errors.NullResource("Resource ID was not provided")  # docker-py's words
     return str(value)
 
 
