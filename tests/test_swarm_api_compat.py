@@ -322,3 +322,23 @@ def test_update_without_a_usable_version_like_docker_py(dp, cd, made):
         assert ours.value.status_code == theirs.value.status_code == 400
         assert ours.value.explanation == theirs.value.explanation
         assert type(ours.value).__name__ == "InvalidArgument" and ours.value.is_client_error()
+
+
+def test_swarm_leave_and_update_error_text_like_docker_py(dp, cd):
+    """The URL in str(APIError) of leave_swarm / update_swarm reads as
+    docker-py's (its parameters, order and Python bools)."""
+    sw = cd.inspect_swarm()
+    stale = sw["Version"]["Index"] - 1
+    calls = [
+        lambda c: c.leave_swarm(),     # a manager is refused without force: nothing changes
+        lambda c: c.update_swarm(stale, swarm_spec=sw["Spec"]),
+        lambda c: c.update_swarm(stale, swarm_spec=sw["Spec"], rotate_worker_token=True,
+                                 rotate_manager_unlock_key=True),
+    ]
+    for call in calls:
+        with pytest.raises(docker.errors.APIError) as theirs:
+            call(dp)
+        with pytest.raises(errors.APIError) as ours:
+            call(cd)
+        assert ours.value.status_code == theirs.value.status_code
+        assert str(ours.value) == str(theirs.value)
