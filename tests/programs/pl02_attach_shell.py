@@ -182,7 +182,7 @@ try:
     print("attach tty", b"".join(gen).split())
 
     # a live stream: attach before start, read until the container ends
-    live = client.containers.create(IMAGE, ["sh", "-c", "for i in 1 2 3; do echo tick$i; sleep 0.1; done"],
+    live = client.containers.create(IMAGE, ["sh", "-c", "sleep 0.3; for i in 1 2 3; do echo tick$i; sleep 0.1; done"],
                                     labels=LABELS, name="clibdocker-test-pl02-live-" + tag)
     made.append(live.id)
     g = live.attach(stdout=True, stderr=True, stream=True, logs=True)
