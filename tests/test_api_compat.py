@@ -751,3 +751,46 @@ def test_bad_rename_resize_update_id_arguments_like_docker_py(dp, cd, made) -> N
         got = [outcome(lambda: c.inspect_container(ref)) for c in (dp, cd)]
         assert type(got[1]) is type(got[0]) is ValueError and str(got[1]) == str(got[0])
     assert cd.inspect_container(cid)["State"]["Running"]
+
+
+def test_raw_events_and_stats_items_like_docker_py(dp, cd, made):
+    """events()/stats() without decode yield each document as docker-py does:
+    the bytes of one JSON document with the newline the engine wrote after it
+    (a program splitting or concatenating them sees the same bytes)."""
+    since = int(time.time()) - 1
+    name = unique("clibdocker-test-rawev")
+    vol = cd.create_volume(name, labels=LABELS)["Name"]
+    cd.remove_volume(vol)
+    until = int(time.time()) + 1
+    got = []
+    for c in (dp, cd):
+        items = list(c.events(since=since, until=until, filters={"type": "volume", "volume": name}))
+        got.append([(type(x).__name__, x.endswith(b"\n"), x.count(b"\n")) for x in items])
+    assert got[0] == got[1] and got[1] and got[1][0] == ("bytes", True, 1)
+    cid = run(cd, made, ["sleep", "30"])
+    shapes = []
+    for c in (dp, cd):
+        s = c.stats(cid, decode=False, stream=True)
+        first = next(iter(s))
+        s.close()
+        shapes.append((type(first).__name__, first.endswith(b"\n"), first.count(b"\n")))
+    assert shapes[0] == shapes[1] == ("bytes", True, 1)
+
+
+def test_null_resource_message_like_docker_py(dp, cd):
+    """An empty id for a network / swarm object call: docker-py's
+    check_resource message, word for word (no argument name added)."""
+    calls = [
+        lambda c: c.inspect_network(None), lambda c: c.remove_network(""),
+        lambda c: c.connect_container_to_network(None, "bridge"),
+        lambda c: c.disconnect_container_from_network(None, "bridge"),
+        lambda c: c.inspect_service(None), lambda c: c.remove_service(""),
+        lambda c: c.inspect_secret(""), lambda c: c.inspect_config(None),
+        lambda c: c.inspect_node(""), lambda c: c.inspect_task(None),
+    ]
+    for call in calls:
+        with pytest.raises(docker.errors.NullResource) as theirs:
+            call(dp)
+        with pytest.raises(errors.NullResource) as ours:
+            call(cd)
+        assert str(ours.value) == str(theirs.value) == "Resource ID was not provided"

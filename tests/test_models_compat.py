@@ -441,6 +441,30 @@ def test_networks_volumes_not_found(both: Any) -> None:
         assert_same_error(*r)
 
 
+def test_list_filters_written_into_the_callers_dict_like_docker_py(both: Any) -> None:
+    """docker-py's networks(names=, ids=) and images(name=) write the name /
+    id / reference filter into the filters dict the program passed: a program
+    that passes that dict again filters by them again. The same dict after
+    each call, and the same networks listed by the reused dict."""
+    seen = []
+    for c in both:
+        f: dict = {"label": "clibdocker-test-never=1"}
+        c.networks.list(names=["bridge"], filters=f)
+        c.api.networks(ids=["abc"], filters=f)
+        g: dict = {"dangling": False}
+        c.images.list(name="clibdocker-test/none", filters=g)
+        empty: dict = {}
+        c.api.images(name="clibdocker-test/none", filters=empty)  # falsy: docker-py keeps it
+        c.api.networks(filters=empty)
+        reused = {"type": "builtin"}
+        c.api.networks(names=["bridge"], filters=reused)
+        names = sorted(n["Name"] for n in c.api.networks(filters=reused))
+        seen.append((f, g, empty, reused, names))
+    assert seen[0] == seen[1]
+    assert seen[1][0] == {"label": "clibdocker-test-never=1", "name": ["bridge"], "id": ["abc"]}
+    assert seen[1][4] == ["bridge"]
+
+
 # --- swarm: services with secrets and configs ------------------------------------
 
 def _spec_shape(svc: Any) -> Any:

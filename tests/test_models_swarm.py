@@ -103,6 +103,9 @@ def test_service_create_scale_update_remove(dc: clibdocker.DockerClient,
         wait_for(lambda: _running(svc) == 1, 60, what="1 running task")
         svc.scale(2)
         wait_for(lambda: _running(svc) == 2, 60, what="2 running tasks")
+        f = {"desired-state": "running"}
+        assert svc.tasks(filters=f)
+        assert f == {"desired-state": "running", "service": svc.id}  # as docker-py writes it
         assert dc.api.inspect_service(name)["Spec"]["Mode"]["Replicated"]["Replicas"] == 2
         svc.reload()
         svc.update(env=["MODEL=2"])

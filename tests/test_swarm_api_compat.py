@@ -289,3 +289,56 @@ def test_secret_and_config_calls_like_docker_py(dp, cd, made):
             assert type(nf).__name__ == "NotFound"
         assert getattr(cd, f"remove_{kind}")(r1["ID"]) is True
         assert getattr(dp, f"remove_{kind}")(r2["ID"]) is True
+
+
+def test_update_without_a_usable_version_like_docker_py(dp, cd, made):
+    """update_service / update_node / update_swarm with version None (or not
+    an unsigned integer): docker-py sends the request and the engine answers
+    400; clibdocker refuses it before the request as that same APIError
+    (status, explanation, class name) instead of a TypeError/ValueError."""
+    sid = made("service", cd.create_service(
+        ct.TaskTemplate(ct.ContainerSpec(TEST_IMAGE, ["sleep", "60"])),
+        name=unique("clibdocker-test-ver"), labels=LABELS)["ID"])
+    node = cd.nodes()[0]
+    swarm_spec = cd.inspect_swarm()["Spec"]
+    calls = [
+        lambda c: c.update_service(sid, None, labels=LABELS),
+        lambda c: c.update_service(sid, "abc", labels=LABELS),
+        lambda c: c.update_service(sid, -1, labels=LABELS),
+        lambda c: c.update_node(node["ID"], None, node["Spec"]),
+        lambda c: c.update_swarm(None, swarm_spec=swarm_spec),
+    ]
+    for call in calls:
+        with pytest.raises(docker.errors.APIError) as theirs:
+            call(dp)
+        sent: List[str] = []
+        cd.set_trace_hook(lambda r: sent.append(r.url))
+        try:
+            with pytest.raises(errors.APIError) as ours:
+                call(cd)
+        finally:
+            cd.set_trace_hook(None)
+        assert sent == []
+        assert ours.value.status_code == theirs.value.status_code == 400
+        assert ours.value.explanation == theirs.value.explanation
+        assert type(ours.value).__name__ == "InvalidArgument" and ours.value.is_client_error()
+
+
+def test_swarm_leave_and_update_error_text_like_docker_py(dp, cd):
+    """The URL in str(APIError) of leave_swarm / update_swarm reads as
+    docker-py's (its parameters, order and Python bools)."""
+    sw = cd.inspect_swarm()
+    stale = sw["Version"]["Index"] - 1
+    calls = [
+        lambda c: c.leave_swarm(),     # a manager is refused without force: nothing changes
+        lambda c: c.update_swarm(stale, swarm_spec=sw["Spec"]),
+        lambda c: c.update_swarm(stale, swarm_spec=sw["Spec"], rotate_worker_token=True,
+                                 rotate_manager_unlock_key=True),
+    ]
+    for call in calls:
+        with pytest.raises(docker.errors.APIError) as theirs:
+            call(dp)
+        with pytest.raises(errors.APIError) as ours:
+            call(cd)
+        assert ours.value.status_code == theirs.value.status_code
+        assert str(ours.value) == str(theirs.value)

@@ -8,6 +8,7 @@ import inspect
 import docker.types as dpy
 import docker.types.containers as dpy_containers
 import docker.types.services as dpy_services
+import docker.errors as dpy_errors
 import pytest
 
 import clibdocker
@@ -229,6 +230,26 @@ def test_host_config_refusals_like_docker_py(name, kwargs):
     assert ours is not None and theirs is not None, (ours, theirs)
     assert type(ours).__name__ == type(theirs).__name__, (ours, theirs)
     assert str(ours) == str(theirs)
+
+
+@pytest.mark.parametrize("version,kwargs", [
+    ("1.21", dict(aliases=["x"])),
+    ("1.21", {}),
+    ("1.24", dict(mac_address="02:42:ac:11:00:02")),
+    ("1.23", dict(link_local_ips=["169.254.1.1"])),
+    ("1.23", dict(link_local_ips=[])),
+    ("1.31", dict(driver_opt={"o": "v"})),
+])
+def test_endpoint_config_version_gates_like_docker_py(version, kwargs):
+    """EndpointConfig refuses what the API version lacks with docker-py's
+    InvalidVersion and message (a harness on an old engine asserts on it)."""
+    with pytest.raises(clibdocker.errors.InvalidVersion) as ours:
+        ct.EndpointConfig(version, **kwargs)
+    with pytest.raises(dpy_errors.InvalidVersion) as theirs:
+        dpy.EndpointConfig(version, **kwargs)
+    assert str(ours.value) == str(theirs.value)
+    # at the versions that have them, the same dict
+    assert dict(ct.EndpointConfig("1.41", **kwargs)) == dict(dpy.EndpointConfig("1.41", **kwargs))
 
 
 def test_subclassing_apiclient_keeps_a_consistent_mro():

@@ -387,6 +387,20 @@ def _docker_py_query(path: str, query: str) -> str:
     sent = parse_qsl(query, keep_blank_values=True)
     if re.match(r"^[a-z+]+://[^/]+/v[0-9.]+/build$", path):
         return urlencode(_docker_py_build_query(sent))
+    sw = re.match(r"^[a-z+]+://[^/]+/v[0-9.]+/swarm/(leave|update)$", path)
+    if sw:     # leave_swarm, update_swarm: docker-py's params, Python's bools
+        had = dict(sent)
+
+        def py_bool(name: str) -> str:
+            return "True" if had.get(name, "") in ("1", "true", "True") else "False"
+        if sw.group(1) == "leave":
+            return urlencode([("force", py_bool("force"))])
+        upd = [("rotateWorkerToken", py_bool("rotateWorkerToken")),
+               ("rotateManagerToken", py_bool("rotateManagerToken")),
+               ("version", had.get("version", ""))]
+        if py_bool("rotateManagerUnlockKey") == "True":
+            upd.append(("rotateManagerUnlockKey", "True"))
+        return urlencode(upd)
     m = re.match(r"^[a-z+]+://[^/]+/v[0-9.]+/(containers|images)/(.+)$", path)
     if not m:
         return urlencode(sent)    # requests' encoding of the same parameters

@@ -75,7 +75,9 @@ class CancellableStream(Generic[T]):
             return AGAIN
         if self._decode:
             return loads(msg)
-        return msg
+        # docker-py yields each HTTP chunk as the engine wrote it: one JSON
+        # document and the newline its encoder puts after it
+        return msg + b"\n"
 
     def __next__(self) -> T:
         item = self._step(False)

@@ -83,6 +83,8 @@ class ImageApiMixin(BaseMixin):
         f = filters_dict(filters)
         if name:
             f["reference"] = name
+            if filters and isinstance(filters, dict):
+                filters["reference"] = name  # docker-py writes it into the caller's dict
         try:
             res = json.loads(self._native.image_list(
                 1 if all else 0, convert_filters(f) if f else None,

@@ -17,7 +17,7 @@ def _resource_id(value: Any, what: str) -> str:
     if isinstance(value, dict):
         value = value.get("Id", value.get("ID"))
     if not value:
-        raise errors.NullResource(f"Resource ID was not provided ({what})")
+        raise errors.NullResource("Resource ID was not provided")  # docker-py's words
     return str(value)
 
 
@@ -40,6 +40,13 @@ class NetworkApiMixin(BaseMixin):
             f["name"] = names
         if ids:
             f["id"] = ids
+        if isinstance(filters, dict):
+            # docker-py writes name/id into the caller's dict: a program that
+            # passes the same dict again lists by those names again
+            if names:
+                filters["name"] = names
+            if ids:
+                filters["id"] = ids
         raw = self._native.network_list(convert_filters(f))
         return json.loads(raw)  # type: ignore[no-any-return]
 

@@ -8,7 +8,7 @@ from .. import errors
 from ..types.services import ServiceMode, convert_service_networks
 from ..utils import convert_filters
 from ._base import BaseMixin
-from .swarm import body_json, resource_id
+from .swarm import body_json, object_version, resource_id
 
 if TYPE_CHECKING:
     from ..stream import FrameStream
@@ -226,6 +226,7 @@ class ServiceApiMixin(BaseMixin):
         sid = resource_id(service, "service")
         check_api_features(self._native.api_version(), task_template, update_config,
                            endpoint_spec, rollback_config)
+        version = object_version(version, "service")
         current: Dict[str, Any] = {}
         if fetch_current_spec:
             current = self.inspect_service(sid, insert_defaults=True)["Spec"]
@@ -249,7 +250,7 @@ class ServiceApiMixin(BaseMixin):
                                   else rollback_config)
         data["EndpointSpec"] = (current.get("EndpointSpec") if endpoint_spec is None
                                 else endpoint_spec)
-        raw = self._native.service_update(sid, int(version), body_json(data),
+        raw = self._native.service_update(sid, version, body_json(data),
                                           registry_auth_from, rollback,
                                           self._service_auth(data))
         res: Dict[str, Any] = json.loads(raw) if raw.strip() else {}

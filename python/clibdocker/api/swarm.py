@@ -20,8 +20,24 @@ def resource_id(value: Any, what: str) -> str:
     if isinstance(value, dict):
         value = value.get("ID", value.get("Id"))
     if not value:
-        raise errors.NullResource(f"Resource ID was not provided ({what})")
+        raise errors.NullResource("Resource ID was not provided")  # docker-py's words
     return str(value)
+
+
+def object_version(version: Any, kind: str, in_path: bool = False) -> int:
+    """The ``?version=`` of an update as an int. docker-py sends whatever it
+    is given (requests drops a None query parameter; ``update_node`` writes
+    ``str(version)`` into the URL, ``in_path``) and the engine refuses
+    anything but an unsigned integer with a 400; that refusal is made here,
+    before the request, as the same APIError (``errors.refused_as_engine``)."""
+    if isinstance(version, int) and not isinstance(version, bool) and version >= 0:
+        return version
+    if isinstance(version, str) and version.isascii() and version.isdigit():
+        return int(version)
+    raw = "" if version is None and not in_path else str(version)
+    raise errors.refused_as_engine(errors.InvalidArgument(
+        f"invalid {kind} version '{raw}': strconv.ParseUint: parsing {json.dumps(raw)}: "
+        "invalid syntax"), 400)
 
 
 def body_json(data: Optional[Dict[str, Any]]) -> str:
@@ -133,8 +149,9 @@ class SwarmApiMixin(BaseMixin):
         :returns: True.
         :op: SwarmUpdate
         """
-        self._native.swarm_update(body_json(swarm_spec), int(version), rotate_worker_token,
-                                  rotate_manager_token, rotate_manager_unlock_key)
+        self._native.swarm_update(body_json(swarm_spec), object_version(version, "swarm"),
+                                  rotate_worker_token, rotate_manager_token,
+                                  rotate_manager_unlock_key)
         return True
 
     def inspect_swarm(self) -> Dict[str, Any]:
@@ -215,7 +232,7 @@ class SwarmApiMixin(BaseMixin):
         :returns: True.
         :op: NodeUpdate
         """
-        self._native.node_update(resource_id(node_id, "node_id"), int(version),
+        self._native.node_update(resource_id(node_id, "node_id"), object_version(version, "node", in_path=True),
                                  body_json(node_spec))
         return True
 

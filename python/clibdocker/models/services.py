@@ -50,6 +50,8 @@ class Service(Model):
         """The service's tasks (more ``filters``: ``desired-state``, ``node``…)."""
         f = dict(filters or {})
         f["service"] = self._require_id()
+        if isinstance(filters, dict):
+            filters["service"] = f["service"]  # docker-py writes it into the caller's dict
         return self.client.api.tasks(filters=f)
 
     def _retry_out_of_sequence(self, attempt: Callable[[], Any]) -> Any:

@@ -547,6 +547,9 @@ class EndpointConfig(DictType):
                  mac_address: Optional[str] = None, *,
                  gw_priority: Optional[int] = None) -> None:
         super().__init__()
+        # docker-py's version gates, checked in its order
+        if version_lt(version, "1.22"):
+            raise errors.InvalidVersion("Endpoint config is not supported for API version < 1.22")
         if aliases:
             self["Aliases"] = aliases
         if links:
@@ -557,12 +560,19 @@ class EndpointConfig(DictType):
         if ipv6_address:
             ipam["IPv6Address"] = ipv6_address
         if mac_address:
+            if version_lt(version, "1.25"):
+                raise errors.InvalidVersion("mac_address is not supported for API version < 1.25")
             self["MacAddress"] = mac_address
         if link_local_ips is not None:
+            if version_lt(version, "1.24"):
+                raise errors.InvalidVersion(
+                    "link_local_ips is not supported for API version < 1.24")
             ipam["LinkLocalIPs"] = link_local_ips
         if ipam:
             self["IPAMConfig"] = ipam
         if driver_opt:
+            if version_lt(version, "1.32"):
+                raise errors.InvalidVersion("DriverOpts is not supported for API version < 1.32")
             if not isinstance(driver_opt, dict):
                 raise TypeError("driver_opt must be a dictionary")
             self["DriverOpts"] = driver_opt

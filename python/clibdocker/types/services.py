@@ -194,7 +194,7 @@ def _check_id(value: Any, what: str) -> str:
     if isinstance(value, dict):
         value = value.get("Id", value.get("ID"))
     if not value:
-        raise errors.NullResource(f"Resource ID was not provided ({what})")
+        raise errors.NullResource("Resource ID was not provided")  # docker-py's words
     return str(value)
 
 
