@@ -102,7 +102,7 @@ try:
     t = c.top()
     print("top", sorted(t), t["Titles"][:2], len(t["Processes"]) >= 1)
     t = c.top(ps_args="-o pid,comm")
-    print("top ps_args", t["Titles"], sorted(p[1] for p in t["Processes"]))
+    print("top ps_args", t["Titles"], "sh" in [p[1] for p in t["Processes"]], all(len(p) == 2 for p in t["Processes"]))
     c.exec_run("sh -c 'mkdir -p /srv/app && echo x > /srv/app/f && rm -f /etc/motd'")
     d = c.diff()
     print("diff", sorted((x["Path"], x["Kind"]) for x in d if x["Path"].startswith("/srv")))
