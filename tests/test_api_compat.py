@@ -794,3 +794,23 @@ def test_null_resource_message_like_docker_py(dp, cd):
         with pytest.raises(errors.NullResource) as ours:
             call(cd)
         assert str(ours.value) == str(theirs.value) == "Resource ID was not provided"
+
+
+def test_get_image_of_a_missing_image_raises_at_the_first_chunk(dp, cd) -> None:
+    """docker-py's ``get_image`` is a generator: an unknown image raises the
+    engine's 404 when the first chunk is asked for, so a program that calls it
+    outside its ``try`` and iterates inside catches it; a stream closed
+    unread raises nothing."""
+    missing = f"clibdocker-test/{unique('nosuch')}:1"
+    texts = []
+    for c, cls in ((dp, docker.errors.NotFound), (cd, errors.NotFound)):
+        chunks = c.get_image(missing)               # nothing raised yet
+        with pytest.raises(cls) as ei:
+            next(iter(chunks))
+        texts.append((type(ei.value).__name__, ei.value.status_code, str(ei.value)))
+    assert texts[0] == texts[1]
+    quiet = cd.get_image(missing)
+    quiet.close()
+    assert list(quiet) == []
+    # an image that exists still streams its tar
+    assert b"manifest.json" in b"".join(cd.get_image(TEST_IMAGE))

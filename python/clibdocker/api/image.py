@@ -281,7 +281,11 @@ class ImageApiMixin(BaseMixin):
 
         :op: ImageGet
         """
-        return self._chunks(self._native.image_get(_name(image)), chunk_size)
+        from ..stream import refused_later
+        name = _name(image)
+        # docker-py's generator raises the engine's refusal (an unknown image)
+        # at the first chunk, not here
+        return self._chunks(refused_later(lambda: self._native.image_get(name)), chunk_size)
 
     def get_images(self, images: Sequence[Any],
                    chunk_size: Optional[int] = DEFAULT_DATA_CHUNK_SIZE) -> "ChunkStream":
