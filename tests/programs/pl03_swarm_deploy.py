@@ -51,6 +51,21 @@ def settled(svc):
     return wait(done, 60)
 
 
+def in_sequence(svc, fn):
+    """A deploy script's retry: the swarm may still write the service (the
+    rolling update's status) after it looked settled, and an update with the
+    version read before that is refused as "update out of sequence"."""
+    for _ in range(10):
+        svc.reload()
+        try:
+            return fn()
+        except APIError as e:
+            if "out of sequence" not in str(e):
+                raise
+            time.sleep(0.5)
+    return fn()
+
+
 def running(svc):
     return len([t for t in svc.tasks(filters={"desired-state": "running"}) if t["Status"]["State"] == "running"])
 
@@ -164,13 +179,13 @@ try:
     # force_update / update(image=...) / update(force_update=True)
     web.reload()
     v0 = web.version
-    print("force_update", web.force_update())
+    print("force_update", in_sequence(web, web.force_update))
     settled(web)
     print("force bumped", web.attrs["Spec"]["TaskTemplate"]["ForceUpdate"], web.version > v0)
-    web.update(force_update=5, labels=dict(LABELS, tier="web", rev="2"))
+    in_sequence(web, lambda: web.update(force_update=5, labels=dict(LABELS, tier="web", rev="2")))
     settled(web)
     print("force 5", web.attrs["Spec"]["TaskTemplate"]["ForceUpdate"], web.attrs["Spec"]["Labels"].get("rev"))
-    web.update(image=IMAGE, args=["sleep", "301"], env=["ROLE=web2"])
+    in_sequence(web, lambda: web.update(image=IMAGE, args=["sleep", "301"], env=["ROLE=web2"]))
     settled(web)
     cs = web.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]
     print("image update", cs["Image"].split("@")[0] == IMAGE, cs.get("Args"), cs.get("Command"), cs.get("Env"))
