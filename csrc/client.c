@@ -314,23 +314,19 @@ void dk_client_free(dk_client *c)
 
 void dk_client_close_idle(dk_client *c)
 {
-	CURL *idle[DK_POOL_MAX];
-	int i, n;
+	CURL *idle[DK_POOL_MAX], *inherited[DK_POOL_MAX];
+	int i, n, ninherited;
 
 	if (!c)
 		return;
 	pthread_mutex_lock(&c->lock);
-	n = take_inherited(c, idle);
-	if (n) {
-		pthread_mutex_unlock(&c->lock);
-		drop_inherited(c, idle, n);
-		return;
-	}
+	ninherited = take_inherited(c, inherited); /* then the pool is empty */
 	n = c->npool;
 	for (i = 0; i < n; i++)
 		idle[i] = c->pool[i];
 	c->npool = 0;
 	pthread_mutex_unlock(&c->lock);
+	drop_inherited(c, inherited, ninherited);
 	for (i = 0; i < n; i++)
 		curl_easy_cleanup(idle[i]);
 }
