@@ -542,7 +542,7 @@ def _docker_py_name(cls: type, in_body: bool, alias: bool) -> str:
 # and how -- and the class is made again where they are unpickled.
 
 def _recipe(cls: type) -> Any:
-    return getattr(cls, "_recipe", None) if "_recipe" in cls.__dict__ else cls
+    return cls.__dict__.get("_recipe", cls)  # its own recipe, not a base's
 
 
 def _class_of(recipe: Any) -> Any:
