@@ -94,6 +94,22 @@ static int on_close(nghttp2_session *ng, int32_t id, uint32_t err, void *ud)
 }
 
 /* Move bytes both ways until `c` is done (or nothing moves). */
+/* An HTTP/2 client (the engine's side, in memory) for the session's server. */
+static nghttp2_session *new_client(void)
+{
+	nghttp2_session_callbacks *cbs;
+	nghttp2_session *cli = NULL;
+
+	nghttp2_session_callbacks_new(&cbs);
+	nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
+	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data);
+	nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_close);
+	CHECK(nghttp2_session_client_new(&cli, cbs, NULL) == 0);
+	nghttp2_session_callbacks_del(cbs);
+	nghttp2_submit_settings(cli, NGHTTP2_FLAG_NONE, NULL, 0);
+	return cli;
+}
+
 static void pump(nghttp2_session *cli, dk_session *s, call *c)
 {
 	int rounds;
@@ -184,7 +200,6 @@ int main(void)
 	dk_client *cl = NULL;
 	dk_session *s = NULL;
 	nghttp2_session *cli = NULL;
-	nghttp2_session_callbacks *cbs;
 	call c;
 	const unsigned char *m;
 	size_t n;
@@ -203,13 +218,7 @@ int main(void)
 		"\"https://index.docker.io/v1/\":{\"identitytoken\":\"tok\"}}"));
 	CHECK_RC(dk_session_add_ssh(s, "agent1", "/tmp/no-such-agent.sock"));
 	CHECK_RC(dk__session_h2_start(s));
-	nghttp2_session_callbacks_new(&cbs);
-	nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
-	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data);
-	nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_close);
-	CHECK(nghttp2_session_client_new(&cli, cbs, NULL) == 0);
-	nghttp2_session_callbacks_del(cbs);
-	nghttp2_submit_settings(cli, NGHTTP2_FLAG_NONE, NULL, 0);
+	cli = new_client();
 
 	/* Health/Check: SERVING */
 	unary(cli, s, &c, "/grpc.health.v1.Health/Check", "", 0);
@@ -345,13 +354,7 @@ int main(void)
 		CHECK_RC(dk_session_new(&s, cl, "t", "k"));
 		CHECK_RC(dk_session_use_credentials(s, dir));
 		CHECK_RC(dk__session_h2_start(s));
-		nghttp2_session_callbacks_new(&cbs);
-		nghttp2_session_callbacks_set_on_header_callback(cbs, on_header);
-		nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, on_data);
-		nghttp2_session_callbacks_set_on_stream_close_callback(cbs, on_close);
-		CHECK(nghttp2_session_client_new(&cli, cbs, NULL) == 0);
-		nghttp2_session_callbacks_del(cbs);
-		nghttp2_submit_settings(cli, NGHTTP2_FLAG_NONE, NULL, 0);
+		cli = new_client();
 		unary(cli, s, &c, "/moby.filesync.v1.Auth/Credentials", "\x0a\x10reg.example:5000", 18);
 		CHECK(!strcmp(c.grpc_status, "0"));
 		CHECK(first_msg(&c, &m, &n) == 1 && n == 12 && !memcmp(m, "\x0a\x04user\x12\x04pass", 12));
