@@ -79,7 +79,10 @@ def _engine_objects() -> dict:
     """What the main engine holds, by kind (ids and names)."""
     with clibdocker.APIClient(timeout=60) as c:
         return {
-            "containers": {x["Id"]: (x.get("Names") or ["?"])[0]
+            # a container is named with its command and state, so that a
+            # leftover with a random name still says which test made it
+            "containers": {x["Id"]: f'{(x.get("Names") or ["?"])[0]} '
+                                    f'({x.get("Command", "")[:80]!r}, {x.get("State", "")})'
                            for x in c.containers(all=True)},
             "volumes": {v["Name"]: v["Name"] for v in (c.volumes().get("Volumes") or [])},
             "networks": {n["Id"]: n["Name"] for n in c.networks()},
@@ -109,7 +112,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             after = _engine_objects()
         except Exception:  # noqa: BLE001
             return
-        left = {kind: sorted(set(after[kind].values()) - set(before[kind].values()))
+        # containers by id (their state may change); the rest by name and tags
+        left = {kind: sorted(after[kind][k] for k in after[kind].keys() - before[kind].keys())
+                if kind == "containers" else
+                sorted(set(after[kind].values()) - set(before[kind].values()))
                 for kind in after if kind != "swarm"}
         left = {k: v for k, v in left.items() if v}
         if after["swarm"] != before["swarm"]:
@@ -118,7 +124,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             return
         time.sleep(0.5)
     msg = "clibdocker tests left objects on the engine: " + "; ".join(
-        f"{k}: {', '.join(x[:60] for x in v[:10])}" for k, v in left.items())
+        f"{k}: {', '.join(x[:120] for x in v[:10])}" for k, v in left.items())
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(msg, red=True)

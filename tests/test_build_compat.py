@@ -362,10 +362,10 @@ def test_bad_values_docker_py_sends_fail_as_the_engine_answers(dp, client, image
             assert str(ours.value) == str(theirs.value)
             assert isinstance(ours.value, errors.InvalidRepository)
     with pytest.warns(UserWarning, match="not an integer"):
-        out = list(client.build(fileobj=io.BytesIO(df), decode=True,
+        out = list(client.build(fileobj=io.BytesIO(df), decode=True, rm=True,
                                 container_limits={"memory": "1g", "cpushares": "512"}))
     assert any("aux" in x for x in out) and not any("error" in x for x in out)
-    theirs_out = [json.loads(x) for x in dp.build(fileobj=io.BytesIO(df),
+    theirs_out = [json.loads(x) for x in dp.build(fileobj=io.BytesIO(df), rm=True,
                                                   container_limits={"memory": "1g"})]
     assert any("aux" in x for x in theirs_out)
 
