@@ -118,8 +118,12 @@ def test_logs_since_until_like_docker_py(dp, cd, made):
             os.environ["TZ"] = old_tz
         time.tzset()
     # refusals: the same exception class, before any request
-    for kw in (dict(since=-1), dict(since="yesterday"), dict(until=0)):
+    for kw in (dict(since=-1), dict(since="yesterday"), dict(until=0), dict(since=False)):
         same_error(outcome(lambda: cd.logs(cid, **kw)), outcome(lambda: dp.logs(cid, **kw)))
+    # since=True passes docker-py's int check: sent, and the engine's 500 answers it
+    ours, theirs = outcome(lambda: cd.logs(cid, since=True)), outcome(lambda: dp.logs(cid, since=True))
+    same_error(ours, theirs)
+    assert isinstance(ours, errors.APIError) and ours.status_code == 500
 
 
 def test_logs_until_needs_api_1_35(made, cd):

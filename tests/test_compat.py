@@ -33,6 +33,8 @@ PROGRAM = textwrap.dedent("""
         assert isinstance(e, APIError) and e.status_code == 404
     else:
         raise SystemExit("no NotFound")
+    import docker._version   # docker-py's generated version file
+    assert docker._version.__version_tuple__ == (7, 2, 0) == docker._version.version_tuple
     print("OK", docker.__version__, docker.version.__version__, clibdocker.__version__)
 """)
 

@@ -44,6 +44,11 @@ class _AliasFinder:
             return None
         import importlib
         import importlib.machinery
+        if fullname == _ALIAS + "._version":   # docker-py's generated version file
+            real = _version_module(None, fullname)
+            spec = importlib.machinery.ModuleSpec(fullname, self)  # type: ignore[arg-type]
+            spec.loader_state = real
+            return spec
         real_name = _TARGET + fullname[len(_ALIAS):]
         try:
             real = importlib.import_module(real_name)
@@ -52,7 +57,7 @@ class _AliasFinder:
                 return None          # no such module: the import fails as usual
             raise
         if fullname == _ALIAS + ".version":
-            real = _version_module(real)
+            real = _version_module(real, fullname)
         spec = importlib.machinery.ModuleSpec(fullname, self,  # type: ignore[arg-type]
                                               is_package=hasattr(real, "__path__"))
         spec.loader_state = real
@@ -74,12 +79,19 @@ class _AliasFinder:
 _FINDER = _AliasFinder()
 
 
-def _version_module(real: Any) -> Any:
-    """``docker.version``: clibdocker.version with docker-py's version number."""
-    mod = type(sys)(_ALIAS + ".version", real.__doc__)   # types.ModuleType
-    mod.__dict__.update({k: v for k, v in vars(real).items() if not k.startswith("__")})
+def _version_module(real: Any, name: str) -> Any:
+    """``docker.version``: clibdocker.version with docker-py's version
+    number; ``docker._version`` (docker-py's generated file, *real* None):
+    only the version fields."""
+    mod = type(sys)(name, getattr(real, "__doc__", None))   # types.ModuleType
+    if real is not None:
+        mod.__dict__.update({k: v for k, v in vars(real).items() if not k.startswith("__")})
+        mod.__dict__["__clibdocker_version__"] = getattr(real, "__version__", None)
     mod.__dict__["__version__"] = DOCKER_PY_VERSION
-    mod.__dict__["__clibdocker_version__"] = getattr(real, "__version__", None)
+    if real is None:
+        numbers = tuple(int(x) for x in DOCKER_PY_VERSION.split("."))
+        mod.__dict__.update(version=DOCKER_PY_VERSION, version_tuple=numbers,
+                            __version_tuple__=numbers, commit_id=None, __commit_id__=None)
     return mod
 
 

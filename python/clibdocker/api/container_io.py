@@ -35,7 +35,9 @@ def _log_time(value: Any, what: str) -> Optional[str]:
     import datetime  # lazily: start-up
     if isinstance(value, datetime.datetime):
         return str(math.floor(value.timestamp()))
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+    if value is True:   # an int to docker-py's check: sent as "True", the engine refuses it
+        return "True"
+    if isinstance(value, int) and value > 0:
         return str(value)
     if isinstance(value, float) and value > 0.0:
         return f"{value:.9f}".rstrip("0").rstrip(".")
