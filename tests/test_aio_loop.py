@@ -190,15 +190,17 @@ def test_cancellation_and_timeouts_free_the_transfer(client):
                 await burst(250)
             fds0, rss0 = _fds(), _rss_kb()
             cancelled[0] = 0
-            for _ in range(40):
-                await burst(250)          # 10,000 cancelled calls
+            bursts = 0
+            while cancelled[0] < 10000:   # 10,000 cancelled calls (a call the engine
+                bursts += 1               # answered before its cancel is not one)
+                assert bursts <= 200, cancelled[0]
+                await burst(250)
             for _ in range(20):
                 waits = [asyncio.create_task(c.wait(cid)) for _ in range(10)]
                 await asyncio.sleep(0.01)
                 for w in waits:
                     w.cancel()
                 await asyncio.gather(*waits, return_exceptions=True)
-            assert cancelled[0] > 10000 * 0.9
             assert d.L.running() == 0
             assert not d.waiters
             fds1, rss1 = _fds(), _rss_kb()
