@@ -126,6 +126,24 @@ def test_logs_since_until_like_docker_py(dp, cd, made):
     assert isinstance(ours, errors.APIError) and ours.status_code == 500
 
 
+def test_logs_flags_are_read_for_truth_like_docker_py(dp, cd, made):
+    """docker-py reads stdout/stderr/stream/timestamps/follow for their truth
+    (``x and 1 or 0``): a datetime passed positionally as ``stdout`` (its
+    own integration test does ``logs(container, datetime.now())``) or a
+    string is taken as true, not refused (docker-py's suite found it)."""
+    cid = run(cd, made, ["sh", "-c", "echo out; echo err >&2"])
+    cd.wait(cid)
+    def lines(b: bytes) -> List[bytes]:   # the engine's order of the two streams varies
+        return sorted(b.splitlines())
+    for args, kw in (((datetime.datetime.now(),), {}), (("yes", ""), {}),
+                     ((), dict(stdout=[1], stderr=None, timestamps=0))):
+        assert lines(cd.logs(cid, *args, **kw)) == lines(dp.logs(cid, *args, **kw)), (args, kw)
+    assert lines(cd.logs(cid, datetime.datetime.now())) == [b"err", b"out"]
+    assert cd.logs(cid, "yes", "") == b"out\n"
+    # stdout, stderr, stream, logs (a stream on an exited container waits for its start)
+    assert cd.attach(cid, "1", None, "", [1]) == dp.attach(cid, "1", None, "", [1]) == b"out\n"
+
+
 def test_logs_until_needs_api_1_35(made, cd):
     cid = run(cd, made, ["true"])
     old_cd = clibdocker.APIClient(base_url=BASE_URL, version="1.30")

@@ -1023,13 +1023,13 @@ class Client:
         o = ffi.new("dk_logs_options *")
         lib.dk_logs_options_init(o)
         keep = [_cstr(since), _cstr(until), _cstr(tail)]
-        o.show_stdout = int(stdout)
-        o.show_stderr = int(stderr)
-        o.follow = int(follow)
-        o.timestamps = int(timestamps)
+        o.show_stdout = 1 if stdout else 0
+        o.show_stderr = 1 if stderr else 0
+        o.follow = 1 if follow else 0
+        o.timestamps = 1 if timestamps else 0
         o.since, o.until, o.tail = keep
         o.tty = tty
-        o.details = int(details)
+        o.details = 1 if details else 0
         fn = {"container": lib.dk_container_logs, "service": lib.dk_service_logs,
               "task": lib.dk_task_logs}[which]
         return self._stream_op(fn, _b(cid), o)
@@ -1039,11 +1039,11 @@ class Client:
                      detach_keys: Any, tty: int) -> Any:
         o = ffi.new("dk_attach_options *")
         lib.dk_attach_options_init(o)
-        o.show_stdin = int(stdin)
-        o.show_stdout = int(stdout)
-        o.show_stderr = int(stderr)
-        o.logs = int(logs)
-        o.stream = int(stream)
+        o.show_stdin = 1 if stdin else 0
+        o.show_stdout = 1 if stdout else 0
+        o.show_stderr = 1 if stderr else 0
+        o.logs = 1 if logs else 0
+        o.stream = 1 if stream else 0
         o.detach_keys = detach_keys
         o.tty = tty
         return o
