@@ -181,8 +181,11 @@ int dk_swarm_unlock(dk_client *c, const char *key)
 	const char *s;
 	int rc;
 
-	if (!key || !*key)
-		return dk__err(DK_EINVAL, 0, 0, "SwarmUnlock: the unlock key is empty");
+	/* "" is sent: the daemon answers it (an unlocked swarm: "swarm is not
+	 * locked"), as it does for docker-py, which passes get_unlock_key()'s
+	 * empty key of a swarm without autolock straight back */
+	if (!key)
+		return dk__err(DK_EINVAL, 0, 0, "SwarmUnlock: no unlock key");
 	rc = dk__call_begin(&k, c, "POST", "SwarmUnlock", 1, "/swarm/unlock");
 	if (rc)
 		return rc;

@@ -244,16 +244,18 @@ def test_unlock_key_rotation(dp, cd):
         assert cd.get_unlock_key() != k2
         # the swarm is not locked: unlocking is refused alike
         outs = []
-        for c, key in ((dp, k2["UnlockKey"]), (cd, k2["UnlockKey"]), (cd, k2)):
+        for c, key in ((dp, k2["UnlockKey"]), (cd, k2["UnlockKey"]), (cd, k2), (dp, ""),
+                       (cd, ""), (cd, {"UnlockKey": ""})):   # get_unlock_key() without autolock
             try:
                 c.unlock_swarm(key)
                 outs.append(None)
             except Exception as e:  # noqa: BLE001
                 outs.append(e)
-        assert isinstance(outs[0], docker.errors.APIError)
-        assert all(isinstance(e, errors.APIError) for e in outs[1:]), outs
+        theirs, ours = [outs[0], outs[3]], [outs[1], outs[2], outs[4], outs[5]]
+        assert all(isinstance(e, docker.errors.APIError) for e in theirs), outs
+        assert all(isinstance(e, errors.APIError) for e in ours), outs
         assert {e.status_code for e in outs} == {409}
-        assert all("not locked" in e.explanation for e in outs[1:])
+        assert all("not locked" in e.explanation for e in ours)
         with pytest.raises(errors.InvalidArgument):
             cd.unlock_swarm({"Key": "x"})
     finally:

@@ -79,7 +79,8 @@ DK_EXTERN(int) dk_swarm_unlockkey(dk_value **out, dk_client *c);
 /**
  * POST /swarm/unlock: unlock a locked manager. @op SwarmUnlock
  * @param key the unlock key ("SWMKEY-1-..."), sent as {"UnlockKey": key};
- *        redacted in traces.
+ *        redacted in traces. "" is sent too (the daemon answers it); NULL
+ *        is DK_EINVAL.
  * @return 0, or DK_EAPI with the daemon's message (e.g. "swarm is not
  *         locked", a wrong key).
  */

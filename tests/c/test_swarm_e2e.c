@@ -90,7 +90,7 @@ static void test_refused_before_sending(dk_client *c)
 	CHECK(dk_swarm_init(&v, c, "{\"ListenAddr\":1} x") == DK_EINVAL);
 	CHECK(dk_swarm_join(c, "not json") == DK_EINVAL);
 	CHECK(dk_swarm_update(c, "{}", -1, 0, 0, 0) == DK_EINVAL);
-	CHECK(dk_swarm_unlock(c, "") == DK_EINVAL);
+	CHECK(dk_swarm_unlock(c, NULL) == DK_EINVAL);
 	CHECK(dk_node_update(c, "x", -1, "{}") == DK_EINVAL);
 	CHECK(dk_node_update(c, "x", 1, "[]") == DK_EINVAL);
 	CHECK(dk_node_inspect(&v, c, "") == DK_EINVAL);

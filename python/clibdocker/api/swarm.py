@@ -185,7 +185,7 @@ class SwarmApiMixin(BaseMixin):
             if "UnlockKey" not in key:
                 raise errors.InvalidArgument("Invalid unlock key format")
             key = key["UnlockKey"]
-        if not isinstance(key, str) or not key:
+        if not isinstance(key, str):
             raise errors.InvalidArgument("Invalid unlock key format")
         self._native.swarm_unlock(key)
         return True
