@@ -78,6 +78,44 @@ def test_host_config_errors_as_docker_py(fn, args):
         list(inspect.signature(getattr(dpy_containers, fn)).parameters)
 
 
+def test_host_config_every_option_gives_docker_py_s_dict():
+    """Every HostConfig option docker-py 7.2 takes, set at once: the same
+    dict, key for key (docker-py's unit tests found CpuRealtimePeriod /
+    CpuRealtimeRuntime where docker-py writes CPURealtime*; the engine reads
+    either, a program reading the dict back does not)."""
+    mount = dict(target="/t", source="v")
+    vals = dict(
+        binds={"/a": {"bind": "/b", "mode": "ro"}}, port_bindings={80: 8080},
+        publish_all_ports=True, links={"a": "b"}, privileged=True, dns=["1.1.1.1"],
+        dns_search=["x"], volumes_from=["c"], network_mode="bridge",
+        restart_policy={"Name": "always"}, cap_add=["X"], cap_drop=["Y"],
+        devices=["/dev/null:/dev/null:rwm"], extra_hosts={"h": "1.2.3.4"}, read_only=True,
+        pid_mode="host", ipc_mode="host", security_opt=["a"],
+        ulimits=[{"Name": "nofile", "Soft": 1, "Hard": 2}], log_config={"Type": "json-file"},
+        mem_limit="1g", memswap_limit="2g", mem_reservation="512m", kernel_memory="10m",
+        mem_swappiness=10, cgroup_parent="cg", group_add=["1"], cpu_quota=1000,
+        cpu_period=1000, blkio_weight=10, blkio_weight_device=[{"Path": "/dev/sda", "Weight": 10}],
+        device_read_bps=[{"Path": "/dev/sda", "Rate": 1}],
+        device_write_bps=[{"Path": "/dev/sda", "Rate": 1}],
+        device_read_iops=[{"Path": "/dev/sda", "Rate": 1}],
+        device_write_iops=[{"Path": "/dev/sda", "Rate": 1}], oom_kill_disable=True,
+        shm_size="64m", sysctls={"a": "b"}, tmpfs=["/t:size=1m"], oom_score_adj=5,
+        dns_opt=["x"], cpu_shares=10, cpuset_cpus="0", userns_mode="host", uts_mode="host",
+        pids_limit=10, isolation="default", auto_remove=True, storage_opt={"size": "1G"},
+        init=True, volume_driver="local", cpu_count=1, cpu_percent=10, nano_cpus=1000,
+        cpuset_mems="0", runtime="runc", cpu_rt_period=1000, cpu_rt_runtime=100,
+        device_cgroup_rules=["c 1:1 rwm"], cgroupns="private")
+    params = set(inspect.signature(dpy_containers.HostConfig.__init__).parameters)
+    assert params - set(vals) == {"self", "version", "lxc_conf", "mounts", "init_path",
+                                  "device_requests"}   # set below / refused at 1.41
+    theirs = dpy.HostConfig("1.41", lxc_conf={"a": "b"}, mounts=[dpy.Mount(**mount)],
+                            device_requests=[dpy.DeviceRequest(count=1)], **vals)
+    ours = ct.HostConfig("1.41", lxc_conf={"a": "b"}, mounts=[ct.Mount(**mount)],
+                         device_requests=[ct.DeviceRequest(count=1)], **vals)
+    assert dict(ours) == dict(theirs)
+    assert ours["CPURealtimePeriod"] == 1000 and ours["CPURealtimeRuntime"] == 100
+
+
 def test_references_take_create_results():
     """docker-py's check_resource: create_secret()/create_config()'s dict
     (``{"ID": ...}``) is as good as the ID."""

@@ -348,8 +348,10 @@ class HostConfig(DictType):
         for key, name, val in (("CpuQuota", "cpu_quota", cpu_quota),
                                ("CpuPeriod", "cpu_period", cpu_period),
                                ("CpuShares", "cpu_shares", cpu_shares),
-                               ("CpuRealtimePeriod", "cpu_rt_period", cpu_rt_period),
-                               ("CpuRealtimeRuntime", "cpu_rt_runtime", cpu_rt_runtime),
+                               # docker-py's spelling (the engine reads keys
+                               # case-insensitively; programs read it back)
+                               ("CPURealtimePeriod", "cpu_rt_period", cpu_rt_period),
+                               ("CPURealtimeRuntime", "cpu_rt_runtime", cpu_rt_runtime),
                                ("BlkioWeight", "blkio_weight", blkio_weight),
                                ("PidsLimit", "pids_limit", pids_limit),
                                ("CpuCount", "cpu_count", cpu_count),
