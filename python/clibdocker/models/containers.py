@@ -281,7 +281,7 @@ class ContainerCollection(Collection[Container]):
             if exit_status == 0 and out is not None and not stream:
                 data = b"".join(out)  # all of it, before a removal
             if exit_status != 0:
-                if out is not None:
+                if out is not None and hasattr(out, "close"):   # a mocked api may give a list
                     out.close()
                 out = None
                 if not kwargs.get("auto_remove"):
