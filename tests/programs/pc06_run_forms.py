@@ -38,8 +38,8 @@ try:
         network=net.name, networking_config={net.name: EndpointConfig("1.41", aliases=["svc"])},
         hostname="h-" + tag[:4], mac_address="02:42:ac:11:00:99")
     made.append(c)
-    for _ in range(50):
-        if c.logs():
+    for _ in range(100):   # both lines (the second command may not have run yet)
+        if c.logs().count(b"\n") >= 2:
             break
         time.sleep(0.1)
     print("env", c.logs().split())
