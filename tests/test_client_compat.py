@@ -63,6 +63,22 @@ def test_base_url_ssh_and_docker_host():
         assert c.get_adapter(c.base_url).socket_path == "/var/run/docker.sock"
 
 
+def test_ssh_adapter_stand_in_like_docker_py():
+    """docker-py's SSHHTTPAdapter (with use_ssh_client it does not connect
+    in the constructor): ssh_host is the URL without 'ssh://' (deploy
+    scripts print it), and api.client names the class when docker-py has
+    paramiko (its ssh extra)."""
+    url = "ssh://me@example.invalid:2222"
+    theirs = docker.APIClient(base_url=url, version="1.41", use_ssh_client=True)
+    with clibdocker.APIClient(base_url=url, version="1.41", use_ssh_client=True) as c:
+        ours_a, theirs_a = c.get_adapter(c.base_url), theirs.get_adapter(theirs.base_url)
+        assert ours_a.ssh_host == theirs_a.ssh_host == "me@example.invalid:2222"
+        assert type(ours_a).__name__ == type(theirs_a).__name__ == "SSHHTTPAdapter"
+        assert isinstance(ours_a, clibdocker.api.client.SSHHTTPAdapter)
+    with clibdocker.APIClient(base_url="ssh://host", version="1.41") as c:
+        assert c.get_adapter(c.base_url).ssh_host == "host"
+
+
 def test_url_refuses_non_strings(client):
     with pytest.raises(ValueError):
         client._url("/containers/{0}/json", 123)
