@@ -585,10 +585,14 @@ def test_auth_configs_get_all_credentials(tmp_path):
         assert creds["r.example:5000"] == {"username": "u", "password": "p", "email": None,
                                            "serveraddress": "r.example:5000"}
         assert creds["https://index.docker.io/v1/"]["username"] == "hub"
-        # what login() keeps is over the file's entry, in docker-py's four-field shape
+        # what add_auth() (login()) keeps is over the file's entry, as it was given
         c._auth_configs.add_auth("r.example:5000", {"username": "l", "password": "w"})
-        assert c._auth_configs.get_all_credentials()["r.example:5000"] == {
-            "username": "l", "password": "w", "email": None, "serveraddress": None}
+        theirs = docker.APIClient(version="1.41")
+        theirs.reload_config(str(cfg))
+        theirs._auth_configs.add_auth("r.example:5000", {"username": "l", "password": "w"})
+        assert c._auth_configs.get_all_credentials()["r.example:5000"] == \
+            theirs._auth_configs.get_all_credentials()["r.example:5000"] == \
+            {"username": "l", "password": "w"}
 
 
 def test_login_config_entry_stands_in_like_docker_py(tmp_path):

@@ -425,10 +425,17 @@ class APIClient(_Areas):
 
     @property
     def _general_configs(self) -> Dict[str, Any]:
-        """config.json's contents (``{}`` when there is none), read on first use."""
+        """config.json's contents (``{}`` when there is none), read on first
+        use; without a non-empty ``auths``, ``credsStore`` or
+        ``credHelpers``, as docker-py's, whose credential loading takes
+        them out of this dict (they are in :attr:`_auth_configs`)."""
         if self._general is None:
             from ..utils.config import load_general_config
-            self._general = load_general_config()
+            general = load_general_config()
+            for key in ("auths", "credsStore", "credHelpers"):
+                if general.get(key):
+                    del general[key]
+            self._general = general
         return self._general
 
     @_general_configs.setter
