@@ -77,6 +77,82 @@ def test_pythonpath_shim(tmp_path: Path) -> None:
     _check(_run(["-c", PROGRAM], _env(PREPEND=shim), tmp_path))
 
 
+CHILDREN = textwrap.dedent("""
+    import multiprocessing as mp
+    import subprocess
+    import sys
+
+
+    def alias(_=None):
+        import docker
+        return getattr(docker, "__clibdocker_alias__", False)
+
+
+    if __name__ == "__main__":
+        print("parent", alias())
+        for method in ("spawn", "forkserver", "fork"):
+            with mp.get_context(method).Pool(1) as pool:
+                print(method, pool.map(alias, [0])[0])
+        code = "import docker; print(getattr(docker, '__clibdocker_alias__', False))"
+        print("subprocess", subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                           text=True, check=True).stdout.strip())
+""")
+
+
+def test_runner_gives_the_alias_to_the_programs_python_processes(tmp_path: Path) -> None:
+    """``python -m clibdocker.compat prog.py``: the program's multiprocessing
+    workers (spawn and forkserver import its modules afresh, with the
+    parent's sys.path) and its ``sys.executable`` subprocesses also get
+    clibdocker for ``import docker`` (found by program pq06: its spawned
+    workers ran docker-py)."""
+    pytest.importorskip("docker")
+    prog = tmp_path / "prog.py"
+    prog.write_text(CHILDREN)
+    out = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path).split()
+    assert out == ["parent", "True", "spawn", "True", "forkserver", "True", "fork", "True",
+                   "subprocess", "True"]
+
+
+def test_docker_py_7_refuses_arguments_it_dropped(tmp_path: Path) -> None:
+    """docker-py 7.2's TLSConfig has no ssl_version / assert_hostname /
+    assert_fingerprint and its kwargs_from_env no use_ssh_client /
+    ssl_version / assert_hostname: a program's ``try: <6.x call> except
+    TypeError: <7.x call>`` takes the 7.x branch there, and under the
+    alias too (found by pq06); clibdocker's own API accepts and ignores
+    them."""
+    docker = pytest.importorskip("docker")
+    import clibdocker
+    code = textwrap.dedent("""
+        import docker
+        from docker.tls import TLSConfig
+        from docker.utils import kwargs_from_env
+        calls = [lambda: TLSConfig(assert_hostname=False), lambda: TLSConfig(ssl_version=2),
+                 lambda: TLSConfig(assert_fingerprint="ab"), lambda: TLSConfig(verify=False),
+                 lambda: kwargs_from_env(use_ssh_client=True), lambda: kwargs_from_env(ssl_version=2),
+                 lambda: kwargs_from_env(environment={"DOCKER_HOST": "tcp://h:1"}, assert_hostname=None),
+                 lambda: kwargs_from_env(environment={"DOCKER_HOST": "tcp://h:1"})]
+        for call in calls:
+            try:
+                r = call()
+                print("ok", sorted(r) if isinstance(r, dict) else type(r).__name__)
+            except TypeError as e:
+                print("TypeError", e)
+    """)
+    prog = tmp_path / "prog.py"
+    prog.write_text(code)
+    theirs = _run([str(prog)], dict(os.environ), tmp_path)
+    ours = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path)
+    assert ours == theirs
+    assert theirs.count("TypeError") == 6
+    assert "TLSConfig.__init__() got an unexpected keyword argument 'assert_hostname'" in ours
+    # clibdocker's own API: accepted, ignored
+    assert clibdocker.tls.TLSConfig(assert_hostname=False, ssl_version=2).assert_hostname is False
+    assert clibdocker.utils.kwargs_from_env(environment={"DOCKER_HOST": "ssh://h"},
+                                            use_ssh_client=True) == \
+        {"base_url": "ssh://h", "use_ssh_client": True}
+    assert docker.__name__ == "docker"
+
+
 def test_install_after_docker_py_was_imported(tmp_path: Path) -> None:
     pytest.importorskip("docker")
     code = "import docker, docker.errors\nassert not hasattr(docker, '__clibdocker_alias__')\n" \
