@@ -174,7 +174,10 @@ try:
         failure("bad " + label, fn)
 
     # 5. real work over TLS: run, logs, exec, events between two instants
-    t0 = int(time.time()) - 1
+    # live streams opened first (a since= replay reads the engine's last 256
+    # events only, which a busy engine turns over in seconds)
+    live = client.events(decode=True, filters={"label": f"pq01={tag}", "type": "container"})
+    live_raw = client.api.events(filters={"label": f"pq01={tag}", "event": "destroy"})
     ctr = client.containers.run(IMAGE, ["sh", "-c", "echo over-tls; sleep 30"], detach=True, labels=LABELS,
                                 name="clibdocker-test-pq01-" + tag)
     try:
@@ -188,12 +191,16 @@ try:
         print("wait", ctr.wait(timeout=30)["StatusCode"])
     finally:
         ctr.remove(force=True)
-    t1 = int(time.time()) + 1
-    evs = client.events(since=t0, until=t1, decode=True, filters={"label": f"pq01={tag}", "type": "container"})
-    actions = [e["Action"].split(":")[0] for e in evs]
+    actions = []
+    for e in live:
+        actions.append(e["Action"].split(":")[0])
+        if e["Action"] == "destroy":
+            break
+    live.close()
     print("events", [a for a in actions if a in ("create", "start", "die", "destroy")])
-    raw = list(client.api.events(since=t0, until=t1, filters={"label": f"pq01={tag}", "event": "destroy"}))
-    print("raw events", len(raw), type(raw[0]).__name__ if raw else None)
+    raw = next(live_raw)
+    live_raw.close()
+    print("raw event", type(raw).__name__, b'"destroy"' in raw)
     print("listed after", client.containers.list(all=True, filters={"label": f"pq01={tag}"}))
 finally:
     if client is not None:
