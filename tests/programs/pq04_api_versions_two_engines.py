@@ -5,14 +5,19 @@ a version newer than an engine speaks, DOCKER_API_VERSION in the
 environment, client.api._version / api_version checked with
 docker.utils.version_lt / version_gte, and feature switches taken from
 them (health-check start_interval from 1.44, the volume prune `all` filter
-from 1.42). Also ping/version/info/df summaries for each engine, and
+from 1.42), and engines picked by CLI context (from_env follows the current
+context when DOCKER_HOST is not set). Also ping/version/info/df summaries for each engine, and
 failures the agent reports per engine."""
+import json
 import os
 import re
+import shutil
+import tempfile
 import uuid
 
 import docker
 from docker import errors
+from docker.context import ContextAPI
 from docker.constants import DEFAULT_DOCKER_API_VERSION, MINIMUM_DOCKER_API_VERSION
 from docker.utils import version_gte, version_lt
 
@@ -106,6 +111,48 @@ try:
         c.close()
     finally:
         del os.environ["DOCKER_API_VERSION"]
+
+    # engines picked by CLI context, as the agent's operators switch them
+    # (`docker context use`): a private DOCKER_CONFIG with a context per engine
+    cfgdir = tempfile.mkdtemp(prefix="pq04-")
+    saved = {k: os.environ.get(k) for k in ("DOCKER_CONFIG", "DOCKER_HOST", "DOCKER_CONTEXT")}
+    try:
+        with open(os.path.join(cfgdir, "config.json"), "w") as f:
+            json.dump({}, f)
+        os.environ["DOCKER_CONFIG"] = cfgdir
+        os.environ.pop("DOCKER_HOST", None)
+        os.environ.pop("DOCKER_CONTEXT", None)
+        ContextAPI.create_context("pq04-old", host=ENGINE1)
+        ContextAPI.create_context("pq04-new", host=ENGINE2)
+        print("contexts", sorted(c.Name for c in ContextAPI.contexts()))
+        print("current", ContextAPI.get_current_context().Name)
+        for name in ("pq04-new", "pq04-old", "default"):
+            ContextAPI.set_current_context(name)
+            c = docker.from_env()
+            print("use", name, ContextAPI.get_current_context().Name, c.api._version, c.ping())
+            c.close()
+        ContextAPI.set_current_context("pq04-new")
+        os.environ["DOCKER_CONTEXT"] = "pq04-old"
+        print("DOCKER_CONTEXT over current", docker.from_env().api._version)
+        os.environ["DOCKER_CONTEXT"] = "pq04-gone"
+        print("unknown DOCKER_CONTEXT", docker.from_env().api._version)
+        del os.environ["DOCKER_CONTEXT"]
+        print("use_context=False", docker.from_env(use_context=False).api._version)
+        print("from_context", docker.DockerClient.from_context("pq04-new").api._version,
+              docker.DockerClient.from_context().api._version)
+        os.environ["DOCKER_HOST"] = ENGINE1
+        print("DOCKER_HOST over context", docker.from_env().api._version)
+        ContextAPI.set_current_context("default")
+        for name in ("pq04-old", "pq04-new"):
+            ContextAPI.remove_context(name)
+        print("removed", sorted(c.Name for c in ContextAPI.contexts()))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        shutil.rmtree(cfgdir, ignore_errors=True)
 
     # an agent that refuses engines older than it needs
     for need in ("1.40", "1.43"):
