@@ -694,3 +694,23 @@ def test_from_env_with_tls_variables_but_no_client_certificate(tmp_path):
     with pytest.raises(errors.TLSParameterError) as ours:
         clibdocker.from_env(environment=env, use_context=False)
     assert str(ours.value) == str(theirs.value)
+
+
+def test_refused_tcp_connection_names_the_reason_as_docker_py():
+    """A tcp:// engine whose port refuses: docker-py's text holds the
+    system's "Connection refused" (programs look for it to retry a daemon
+    that is starting); libcurl's words left it out (found by pq06's
+    unreachable-engine workers). A unix socket already named it."""
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()          # nobody listens there now
+    url = f"tcp://127.0.0.1:{port}"
+    with pytest.raises(Exception) as theirs:
+        _dp(url).ping()
+    with clibdocker.APIClient(base_url=url, version="1.41") as c:
+        with pytest.raises(errors.TransportError) as ours:
+            c.ping()
+    assert "Connection refused" in str(theirs.value)
+    assert "Connection refused" in str(ours.value)

@@ -10,10 +10,12 @@ that meet an engine that is not there."""
 import multiprocessing as mp
 import os
 import re
+import socket
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import requests
 import docker
 from docker import errors
 from docker.tls import TLSConfig
@@ -78,11 +80,25 @@ def spawned_job(i):
 
 
 def unreachable_job(i):
-    try:
-        docker.from_env(environment={"DOCKER_HOST": "unix:///nonexistent-pq06.sock"})
-        return i, "connected?"
-    except errors.DockerException as e:
-        return i, type(e).__name__, str(e).split(":")[0]
+    """A worker whose engine is not there: the runner retries when the
+    daemon looks like it is starting (refused) and gives up when its socket
+    does not exist."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    host = ["unix:///nonexistent-pq06.sock", f"tcp://127.0.0.1:{port}"][i % 2]
+    out = [i]
+    for version in (None, "1.41"):
+        try:
+            docker.from_env(environment={"DOCKER_HOST": host}, version=version).ping()
+            out.append("connected?")
+        except (errors.DockerException, requests.exceptions.ConnectionError) as e:
+            text = str(e)
+            verdict = ("retry" if "Connection refused" in text else
+                       "no daemon" if "No such file or directory" in text else "unknown")
+            out.append((type(e).__name__, text.split(":")[0] if version is None else "", verdict))
+    return tuple(out)
 
 
 def inherited_job(i):
