@@ -599,8 +599,19 @@ int dk__curl_error(const dk_call *k, CURL *h, CURLcode cc, const char *errbuf)
 				k->c->unix_path, os_errno ? strerror((int)os_errno) : detail,
 				os_errno == ENOENT || os_errno == ECONNREFUSED ? " (is dockerd running?)" : "");
 		}
-		return dk__err(DK_ECONNECT, 0, (int)cc, "%s: cannot connect to the Docker engine at %s: %s",
-			what, k->c ? k->c->url : "?", detail);
+		{
+			/* libcurl's words leave out the system's reason: add it
+			 * ("Connection refused", as docker-py's text has it, which
+			 * programs look for to retry a daemon that is starting) */
+			long os_errno = 0;
+
+			if (h && cc == CURLE_COULDNT_CONNECT)
+				curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+			return dk__err(DK_ECONNECT, 0, (int)cc,
+				"%s: cannot connect to the Docker engine at %s: %s%s%s%s", what,
+				k->c ? k->c->url : "?", detail, os_errno ? " (" : "",
+				os_errno ? strerror((int)os_errno) : "", os_errno ? ")" : "");
+		}
 	case CURLE_OPERATION_TIMEDOUT: {
 		/* the engine's status when its headers had arrived (the body timed
 		 * out: a wait, a slow answer), else 0 */

@@ -54,10 +54,11 @@ TEST_IMAGE=clibdocker-test/busybox:latest
 ENV_FILE=/run/clibdocker-test.env
 
 # The Python environment the tests run in (scripts/test.sh uses it): fresh on
-# every run, with docker-py 7.2.0 (differential tests, surface walk) and
-# aiodocker (benchmarks) from PyPI.
+# every run, with docker-py 7.2.0 (differential tests, surface walk) and its
+# ssh extra paramiko (docker-py's ssh:// without use_ssh_client: program pq02)
+# and aiodocker (benchmarks) from PyPI.
 VENV="${CLIBDOCKER_VENV:-/opt/clibdocker-venv}"
-TEST_PACKAGES=(pytest mypy pyflakes 'cffi>=1.17' 'docker==7.2.0' aiodocker)
+TEST_PACKAGES=(pytest mypy pyflakes 'cffi>=1.17' 'docker==7.2.0' paramiko aiodocker)
 
 APT_PACKAGES=(
   # build

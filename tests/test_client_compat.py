@@ -63,6 +63,22 @@ def test_base_url_ssh_and_docker_host():
         assert c.get_adapter(c.base_url).socket_path == "/var/run/docker.sock"
 
 
+def test_ssh_adapter_stand_in_like_docker_py():
+    """docker-py's SSHHTTPAdapter (with use_ssh_client it does not connect
+    in the constructor): ssh_host is the URL without 'ssh://' (deploy
+    scripts print it), and api.client names the class when docker-py has
+    paramiko (its ssh extra)."""
+    url = "ssh://me@example.invalid:2222"
+    theirs = docker.APIClient(base_url=url, version="1.41", use_ssh_client=True)
+    with clibdocker.APIClient(base_url=url, version="1.41", use_ssh_client=True) as c:
+        ours_a, theirs_a = c.get_adapter(c.base_url), theirs.get_adapter(theirs.base_url)
+        assert ours_a.ssh_host == theirs_a.ssh_host == "me@example.invalid:2222"
+        assert type(ours_a).__name__ == type(theirs_a).__name__ == "SSHHTTPAdapter"
+        assert isinstance(ours_a, clibdocker.api.client.SSHHTTPAdapter)
+    with clibdocker.APIClient(base_url="ssh://host", version="1.41") as c:
+        assert c.get_adapter(c.base_url).ssh_host == "host"
+
+
 def test_url_refuses_non_strings(client):
     with pytest.raises(ValueError):
         client._url("/containers/{0}/json", 123)
@@ -569,10 +585,14 @@ def test_auth_configs_get_all_credentials(tmp_path):
         assert creds["r.example:5000"] == {"username": "u", "password": "p", "email": None,
                                            "serveraddress": "r.example:5000"}
         assert creds["https://index.docker.io/v1/"]["username"] == "hub"
-        # what login() keeps is over the file's entry, in docker-py's four-field shape
+        # what add_auth() (login()) keeps is over the file's entry, as it was given
         c._auth_configs.add_auth("r.example:5000", {"username": "l", "password": "w"})
-        assert c._auth_configs.get_all_credentials()["r.example:5000"] == {
-            "username": "l", "password": "w", "email": None, "serveraddress": None}
+        theirs = docker.APIClient(version="1.41")
+        theirs.reload_config(str(cfg))
+        theirs._auth_configs.add_auth("r.example:5000", {"username": "l", "password": "w"})
+        assert c._auth_configs.get_all_credentials()["r.example:5000"] == \
+            theirs._auth_configs.get_all_credentials()["r.example:5000"] == \
+            {"username": "l", "password": "w"}
 
 
 def test_login_config_entry_stands_in_like_docker_py(tmp_path):
@@ -674,3 +694,23 @@ def test_from_env_with_tls_variables_but_no_client_certificate(tmp_path):
     with pytest.raises(errors.TLSParameterError) as ours:
         clibdocker.from_env(environment=env, use_context=False)
     assert str(ours.value) == str(theirs.value)
+
+
+def test_refused_tcp_connection_names_the_reason_as_docker_py():
+    """A tcp:// engine whose port refuses: docker-py's text holds the
+    system's "Connection refused" (programs look for it to retry a daemon
+    that is starting); libcurl's words left it out (found by pq06's
+    unreachable-engine workers). A unix socket already named it."""
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()          # nobody listens there now
+    url = f"tcp://127.0.0.1:{port}"
+    with pytest.raises(Exception) as theirs:
+        _dp(url).ping()
+    with clibdocker.APIClient(base_url=url, version="1.41") as c:
+        with pytest.raises(errors.TransportError) as ours:
+            c.ping()
+    assert "Connection refused" in str(theirs.value)
+    assert "Connection refused" in str(ours.value)

@@ -79,6 +79,82 @@ def test_pythonpath_shim(tmp_path: Path) -> None:
     _check(_run(["-c", PROGRAM], _env(PREPEND=shim), tmp_path))
 
 
+CHILDREN = textwrap.dedent("""
+    import multiprocessing as mp
+    import subprocess
+    import sys
+
+
+    def alias(_=None):
+        import docker
+        return getattr(docker, "__clibdocker_alias__", False)
+
+
+    if __name__ == "__main__":
+        print("parent", alias())
+        for method in ("spawn", "forkserver", "fork"):
+            with mp.get_context(method).Pool(1) as pool:
+                print(method, pool.map(alias, [0])[0])
+        code = "import docker; print(getattr(docker, '__clibdocker_alias__', False))"
+        print("subprocess", subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                           text=True, check=True).stdout.strip())
+""")
+
+
+def test_runner_gives_the_alias_to_the_programs_python_processes(tmp_path: Path) -> None:
+    """``python -m clibdocker.compat prog.py``: the program's multiprocessing
+    workers (spawn and forkserver import its modules afresh, with the
+    parent's sys.path) and its ``sys.executable`` subprocesses also get
+    clibdocker for ``import docker`` (found by program pq06: its spawned
+    workers ran docker-py)."""
+    pytest.importorskip("docker")
+    prog = tmp_path / "prog.py"
+    prog.write_text(CHILDREN)
+    out = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path).split()
+    assert out == ["parent", "True", "spawn", "True", "forkserver", "True", "fork", "True",
+                   "subprocess", "True"]
+
+
+def test_docker_py_7_refuses_arguments_it_dropped(tmp_path: Path) -> None:
+    """docker-py 7.2's TLSConfig has no ssl_version / assert_hostname /
+    assert_fingerprint and its kwargs_from_env no use_ssh_client /
+    ssl_version / assert_hostname: a program's ``try: <6.x call> except
+    TypeError: <7.x call>`` takes the 7.x branch there, and under the
+    alias too (found by pq06); clibdocker's own API accepts and ignores
+    them."""
+    docker = pytest.importorskip("docker")
+    import clibdocker
+    code = textwrap.dedent("""
+        import docker
+        from docker.tls import TLSConfig
+        from docker.utils import kwargs_from_env
+        calls = [lambda: TLSConfig(assert_hostname=False), lambda: TLSConfig(ssl_version=2),
+                 lambda: TLSConfig(assert_fingerprint="ab"), lambda: TLSConfig(verify=False),
+                 lambda: kwargs_from_env(use_ssh_client=True), lambda: kwargs_from_env(ssl_version=2),
+                 lambda: kwargs_from_env(environment={"DOCKER_HOST": "tcp://h:1"}, assert_hostname=None),
+                 lambda: kwargs_from_env(environment={"DOCKER_HOST": "tcp://h:1"})]
+        for call in calls:
+            try:
+                r = call()
+                print("ok", sorted(r) if isinstance(r, dict) else type(r).__name__)
+            except TypeError as e:
+                print("TypeError", e)
+    """)
+    prog = tmp_path / "prog.py"
+    prog.write_text(code)
+    theirs = _run([str(prog)], dict(os.environ), tmp_path)
+    ours = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path)
+    assert ours == theirs
+    assert theirs.count("TypeError") == 6
+    assert "TLSConfig.__init__() got an unexpected keyword argument 'assert_hostname'" in ours
+    # clibdocker's own API: accepted, ignored
+    assert clibdocker.tls.TLSConfig(assert_hostname=False, ssl_version=2).assert_hostname is False
+    assert clibdocker.utils.kwargs_from_env(environment={"DOCKER_HOST": "ssh://h"},
+                                            use_ssh_client=True) == \
+        {"base_url": "ssh://h", "use_ssh_client": True}
+    assert docker.__name__ == "docker"
+
+
 def test_install_after_docker_py_was_imported(tmp_path: Path) -> None:
     pytest.importorskip("docker")
     code = "import docker, docker.errors\nassert not hasattr(docker, '__clibdocker_alias__')\n" \
@@ -271,9 +347,11 @@ def test_read_timeout_text_is_docker_pys_under_the_alias(tmp_path: Path) -> None
 
 
 def test_from_env_under_the_alias_ignores_contexts_and_api_version_as_docker_py(tmp_path: Path) -> None:
-    # a CLI context pointing at a dead engine and DOCKER_API_VERSION: docker-py's
-    # from_env reads neither (the default socket, negotiated); clibdocker's own
-    # from_env reads both, as the docker CLI does
+    # a CLI context pointing at a dead engine and DOCKER_API_VERSION, with no
+    # config.json in DOCKER_CONFIG: docker-py's from_env finds no context
+    # store (it looks next to the first config file it finds) and does not
+    # read DOCKER_API_VERSION (the default socket, negotiated); clibdocker's
+    # own from_env reads both, as the docker CLI does
     cfg = tmp_path / "cfg"
     subprocess.run(["docker", "--config", str(cfg), "context", "create", "clibdocker-test-dead",
                     "--docker", "host=unix:///nonexistent-clibdocker-test.sock"],
@@ -289,3 +367,70 @@ def test_from_env_under_the_alias_ignores_contexts_and_api_version_as_docker_py(
     native = _run(["-c", "import clibdocker\nc = clibdocker.from_env()\n"
                    "print(c.api.docker_host, c.api.api_version)"], env, tmp_path)
     assert native.split() == ["unix:///nonexistent-clibdocker-test.sock", "1.30"]
+
+
+FROM_ENV_CONTEXTS = textwrap.dedent("""
+    import hashlib, json, os, sys
+    import docker
+    d, engine2 = sys.argv[1], sys.argv[2]
+    name = "clibdocker-test-e2"
+    meta = os.path.join(d, "contexts", "meta", hashlib.sha256(name.encode()).hexdigest())
+    os.makedirs(meta)
+    with open(os.path.join(meta, "meta.json"), "w") as f:
+        json.dump({"Name": name, "Metadata": {}, "Endpoints": {"docker": {"Host": engine2}}}, f)
+    def cfg(current):
+        with open(os.path.join(d, "config.json"), "w") as f:
+            json.dump({"currentContext": current} if current else {}, f)
+    def api(**kw):
+        try:
+            return docker.from_env(**kw).version()["ApiVersion"]
+        except docker.errors.DockerException as e:
+            return type(e).__name__
+    os.environ["DOCKER_CONFIG"] = d
+    os.environ.pop("DOCKER_HOST", None)
+    cfg(name)
+    print("current", api())
+    print("use_context=False", api(use_context=False))
+    print("env dict", api(environment={"A": "1"}))
+    print("empty env dict", api(environment={}))
+    os.environ["DOCKER_CONTEXT"] = "default"
+    print("DOCKER_CONTEXT default", api())
+    os.environ["DOCKER_CONTEXT"] = "clibdocker-test-unknown"
+    print("unknown name", api())
+    os.environ["DOCKER_CONTEXT"] = name
+    cfg(None)
+    print("DOCKER_CONTEXT", api())
+    del os.environ["DOCKER_CONTEXT"]
+    print("no current", api())
+    os.environ["DOCKER_HOST"] = "unix:///var/run/docker.sock"
+    cfg(name)
+    print("DOCKER_HOST wins", api())
+    del os.environ["DOCKER_HOST"]
+    os.remove(os.path.join(d, "config.json"))
+    os.environ["DOCKER_CONTEXT"] = name
+    print("no config file", api())
+""")
+
+
+def test_from_env_under_the_alias_uses_contexts_as_docker_py_7_2(tmp_path: Path) -> None:
+    """docker-py 7.2's from_env takes the CLI's current context when no
+    DOCKER_HOST is set (found by pq04's two-engine checks: the alias left
+    contexts out): DOCKER_CONTEXT, config.json's currentContext, an unknown
+    name falling back to the local socket, use_context=False, an empty
+    environment meaning os.environ, and no context store without a config
+    file next to it."""
+    pytest.importorskip("docker")
+    from conftest import ENGINE2
+    prog = tmp_path / "prog.py"
+    prog.write_text(FROM_ENV_CONTEXTS)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
+    outs = []
+    for n, args in enumerate(([str(prog)], ["-m", "clibdocker.compat", str(prog)])):
+        d = tmp_path / f"cfg{n}"
+        run_env = dict(env) if n == 0 else {k: v for k, v in _env().items() if not k.startswith("DOCKER_")}
+        outs.append(_run([*args, str(d), ENGINE2], run_env, tmp_path))
+    assert outs[0] == outs[1]
+    assert outs[0].splitlines() == [
+        "current 1.45", "use_context=False 1.41", "env dict 1.45", "empty env dict 1.45",
+        "DOCKER_CONTEXT default 1.41", "unknown name 1.41", "DOCKER_CONTEXT 1.45",
+        "no current 1.41", "DOCKER_HOST wins 1.41", "no config file 1.41"]

@@ -408,3 +408,50 @@ def test_auth_config_from_a_store_is_accepted_by_pull(client, helpers, tmp_path,
     with pytest.raises(errors.APIError) as ei:
         client.pull(name, tag="missing", auth_config=conf)
     assert "unauthorized" not in str(ei.value).lower()   # the credentials were good
+
+
+def test_client_auth_configs_read_the_docker_config_as_docker_py(dockerpy, helpers, tmp_path,
+                                                                 monkeypatch):
+    """A client's ``_auth_configs`` and ``_general_configs`` as docker-py
+    makes them from $DOCKER_CONFIG/config.json (found by program pq05):
+    ``auths``/``cred_helpers``/``creds_store`` are the file's (clibdocker
+    showed only what login() kept); ``_general_configs`` lacks the
+    credential keys docker-py's loading takes out; ``resolve_authconfig``
+    asks the registry's helper before the auths (kept entries too); login()
+    keeps docker-py's four fields, and without reauth returns what
+    resolves only when it names the user under ``username`` (a helper's
+    ``Username`` does not: the engine is asked)."""
+    import clibdocker
+    cfgdir = tmp_path / "cfg"
+    cfgdir.mkdir()
+    (cfgdir / "config.json").write_text(json.dumps({
+        "auths": {"other.example:5000": {"auth": base64.b64encode(b"someone:pw").decode()}},
+        "credHelpers": {REGISTRY: "clibdockertest"},
+        "HttpHeaders": {"X-A": "1"}, "detachKeys": "ctrl-x,x"}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(cfgdir))
+    theirs = dockerpy.APIClient(base_url="unix:///var/run/docker.sock", version="1.41")
+    with clibdocker.APIClient(base_url="unix:///var/run/docker.sock", version="1.41") as ours:
+        assert sorted(ours._general_configs) == sorted(theirs._general_configs) == \
+            ["HttpHeaders", "detachKeys"]
+        for c in (ours, theirs):
+            a = c._auth_configs
+            assert sorted(a.auths) == ["other.example:5000"]
+            assert a.cred_helpers == {REGISTRY: "clibdockertest"}
+            assert a.creds_store is None and a.is_empty is False
+        assert ours._auth_configs.resolve_authconfig(REGISTRY) == \
+            theirs._auth_configs.resolve_authconfig(REGISTRY)
+        assert ours._auth_configs.resolve_authconfig("other.example:5000") == \
+            theirs._auth_configs.resolve_authconfig("other.example:5000")
+        results = []
+        for c in (ours, theirs):
+            first = c.login(REGISTRY_USER, REGISTRY_PASSWORD, registry=REGISTRY, reauth=True)
+            kept = dict(c._auth_configs.auths[REGISTRY])
+            again = c.login(REGISTRY_USER, REGISTRY_PASSWORD, registry=REGISTRY)
+            resolved = c._auth_configs.resolve_authconfig(REGISTRY)
+            creds = c._auth_configs.get_all_credentials()
+            results.append((first["Status"], kept, sorted(again), sorted(resolved),
+                            sorted(creds), creds[REGISTRY]))
+        assert results[0] == results[1]
+        assert results[0][1] == {"username": REGISTRY_USER, "password": REGISTRY_PASSWORD,
+                                 "email": None, "serveraddress": REGISTRY}
+        assert results[0][2] == ["IdentityToken", "Status"]     # the engine answered

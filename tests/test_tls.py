@@ -125,6 +125,40 @@ def test_tls_without_verification_still_needs_the_client_cert(tls_engine):
             c.ping()             # the engine side demands a client certificate
 
 
+def test_failed_tls_handshake_is_requests_ssl_error_as_in_docker_py(tls_engine, monkeypatch):
+    """A certificate that does not verify (an unknown CA, the system bundle
+    for a private CA): docker-py raises requests' SSLError (a
+    ConnectionError); clibdocker's TLSError is that class too once the
+    program has imported requests, and is named SSLError. A plain-HTTP
+    request to the TLS port stays a ConnectionError, not an SSLError."""
+    requests = pytest.importorskip("requests")
+    docker = pytest.importorskip("docker")
+    url, d = tls_engine
+    # requests would let these replace the CA docker-py's TLSConfig names
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    cert = (f"{d}/cert.pem", f"{d}/key.pem")
+    for kw in ({"ca_cert": f"{d}/other-ca.pem", "verify": True}, {"verify": True}):
+        with pytest.raises(requests.exceptions.SSLError) as theirs:
+            docker.APIClient(base_url=url, version="1.41", timeout=10,
+                             tls=docker.tls.TLSConfig(client_cert=cert, **kw)).ping()
+        with clibdocker.APIClient(base_url=url, version="1.41", timeout=10,
+                                  tls=TLSConfig(client_cert=cert, **kw)) as c:
+            with pytest.raises(errors.TLSError) as ours:
+                c.ping()
+        assert isinstance(ours.value, requests.exceptions.SSLError)
+        assert isinstance(ours.value, requests.exceptions.ConnectionError)
+        assert isinstance(ours.value, errors.TransportError)
+        assert type(ours.value).__name__ == type(theirs.value).__name__ == "SSLError"
+    with pytest.raises(requests.exceptions.ConnectionError) as theirs:
+        docker.APIClient(base_url=url, version="1.41", timeout=10).ping()
+    with clibdocker.APIClient(base_url=url, version="1.41", timeout=10) as c:
+        with pytest.raises(requests.exceptions.ConnectionError) as ours:
+            c.ping()
+    assert not isinstance(theirs.value, requests.exceptions.SSLError)
+    assert not isinstance(ours.value, requests.exceptions.SSLError)
+
+
 def test_plain_http_to_a_tls_port_is_a_clear_error(tls_engine):
     url, _ = tls_engine
     with clibdocker.APIClient(base_url=url, timeout=5) as c:

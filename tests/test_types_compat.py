@@ -299,3 +299,41 @@ def test_subclassing_apiclient_keeps_a_consistent_mro():
     assert names.count("ContainerIOMixin") == 1
     for m in ("logs", "attach_socket", "commit", "service_logs", "exec_start", "stats"):
         assert callable(getattr(Sub, m))
+
+
+def test_healthcheck_start_interval_dropped_for_docker_py_programs(tmp_path):
+    """docker-py 7.2's Healthcheck keeps only the keys it knows and drops
+    start_interval silently, so a program written for it that passes one
+    creates its container on an engine older than API 1.44. Under the
+    ``docker`` alias clibdocker drops it too (found by program pq04);
+    clibdocker's own Healthcheck sends it (and refuses it below 1.44)."""
+    import os
+    import subprocess
+    import sys
+    assert "StartInterval" not in dpy.Healthcheck(test=["CMD", "true"], start_interval=5 * 10 ** 8)
+    ours = ct.Healthcheck(test=["CMD", "true"], start_interval=5 * 10 ** 8)
+    assert ours["StartInterval"] == 5 * 10 ** 8
+    with pytest.raises(errors.InvalidVersion):
+        containers.ContainerConfig("1.41", "busybox", None, healthcheck={"test": ["CMD", "true"],
+                                                                         "start_interval": 1})
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = ("import uuid, docker\n"
+            "from docker.types import Healthcheck\n"
+            "print(sorted(Healthcheck(test=['CMD', 'true'], StartInterval=1)))\n"
+            "c = docker.DockerClient(base_url='unix:///var/run/docker.sock', version='1.41')\n"
+            "x = c.containers.create('%s', 'true', labels={'clibdocker-test': '1'},\n"
+            "    healthcheck={'test': ['CMD', 'true'], 'start_interval': 5 * 10 ** 8})\n"
+            "try:\n    print(sorted(x.attrs['Config']['Healthcheck']))\n"
+            "finally:\n    x.remove(force=True)\n") % ("clibdocker-test/busybox:latest",)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.join(root, "python"), os.environ.get("PYTHONPATH", "")]))
+    prog = tmp_path / "prog.py"
+    prog.write_text(code)
+    outs = []
+    for args in ([str(prog)], ["-m", "clibdocker.compat", str(prog)]):
+        proc = subprocess.run([sys.executable, *args], env=env, cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        outs.append(proc.stdout)
+    assert outs[0] == outs[1] == ("['Interval', 'Retries', 'StartPeriod', 'Test', 'Timeout']\n"
+                                  "['Test']\n")

@@ -46,6 +46,9 @@ class _Again:
 AGAIN: Any = _Again()
 
 _CODE_CLASS: Dict[int, type] = {}     # DK_E... -> exception class, made on first use
+# libcurl's codes for a failed TLS handshake or certificate check (CURLE_SSL_*,
+# CURLE_PEER_FAILED_VERIFICATION...): a TransportError with one is a TLSError
+_CURL_TLS = frozenset((35, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91, 98))
 _STATUS_CLASS: Dict[int, type] = {}   # the codes of an engine's error status
 
 
@@ -110,7 +113,9 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
         return errors._twin(cls)(msg, errors._Response(status, _request_url(e),
                                                        errors._Response.engine_body(msg)), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
-    if cls2 is errors.DockerTimeout or cls2 is errors.TransportError:
+    if cls2 is errors.TransportError and int(e.curl_code) in _CURL_TLS:
+        cls2 = errors.TLSError
+    if issubclass(cls2, errors.TransportError):
         # a timeout with a status: the engine's headers had come
         in_body = cls2 is errors.DockerTimeout and status > 0
         cls2 = errors._twin(cls2, in_body)

@@ -46,17 +46,23 @@ class DockerClient:
         """A client configured like the docker CLI from the environment:
         ``DOCKER_HOST`` (default ``unix:///var/run/docker.sock``) and
         ``DOCKER_API_VERSION`` (else negotiated), ``DOCKER_TLS_VERIFY`` and
-        ``DOCKER_CERT_PATH`` (TLS material, as docker-py reads them); and,
-        beyond docker-py, the CLI's contexts: ``DOCKER_CONTEXT`` or
-        config.json's ``currentContext`` (with the context's TLS files);
-        ``use_context=False`` leaves contexts out, as in docker-py. In a
-        program written for docker-py (``import docker`` is clibdocker) both
-        beyond-docker-py sources are left out, as docker-py does: the
-        contexts (unless ``use_context=True``) and ``DOCKER_API_VERSION``."""
-        env = os.environ if environment is None else environment
+        ``DOCKER_CERT_PATH`` (TLS material, as docker-py reads them); and
+        the CLI's contexts: ``DOCKER_CONTEXT`` or config.json's
+        ``currentContext`` (with the context's TLS files);
+        ``use_context=False`` leaves contexts out. In a program written for
+        docker-py (``import docker`` is clibdocker) this is docker-py 7.2's
+        ``from_env``: ``DOCKER_API_VERSION`` is not read, an empty
+        ``environment`` means ``os.environ``, and without a ``DOCKER_HOST``
+        the context named by ``DOCKER_CONTEXT`` or config.json's
+        ``currentContext`` gives the host and TLS (an unknown name: the
+        local socket), unless ``use_context=False``."""
         docker_py = _alias.active()
+        if docker_py:
+            return cls._from_env_as_docker_py(version, timeout, max_pool_size, environment,
+                                              use_ssh_client, credstore_env, use_context)
+        env = os.environ if environment is None else environment
         if use_context is None:
-            use_context = not docker_py
+            use_context = True
         ctx = None
         if use_context:
             from .context import context_from_env
@@ -73,11 +79,37 @@ class DockerClient:
                 from .utils.utils import kwargs_from_env
                 tls = kwargs_from_env(environment=env).get("tls")
             host = env.get("DOCKER_HOST") or None
-        if version is None and not docker_py:
+        if version is None:
             version = env.get("DOCKER_API_VERSION") or None
         return cls(base_url=host, version=version, timeout=timeout, tls=tls or False,
                    max_pool_size=max_pool_size, use_ssh_client=use_ssh_client,
                    credstore_env=credstore_env)
+
+    @classmethod
+    def _from_env_as_docker_py(cls, version: Optional[str], timeout: Optional[float],
+                               max_pool_size: int, environment: Optional[Mapping[str, str]],
+                               use_ssh_client: bool, credstore_env: Optional[Dict[str, str]],
+                               use_context: Optional[bool]) -> "DockerClient":
+        """docker-py 7.2's ``from_env``, step by step: ``kwargs_from_env``
+        (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), then, when that
+        gave no ``base_url``, the current context's host and TLS fill what
+        is missing."""
+        from .utils.utils import kwargs_from_env
+        params = kwargs_from_env(environment=environment)
+        if (use_context is None or use_context) and "base_url" not in params:
+            # docker-py's context store is next to the first config file it
+            # finds (none: no context is found)
+            from .utils.config import find_config_file
+            found = find_config_file()
+            if found:
+                from .context.api import ContextAPI
+                from .context.config import as_docker_py
+                with as_docker_py(found):
+                    ctx_params = ContextAPI.kwargs_from_context(environment=environment or os.environ)
+                for k, v in ctx_params.items():
+                    params.setdefault(k, v)
+        return cls(version=version, timeout=timeout, max_pool_size=max_pool_size,
+                   use_ssh_client=use_ssh_client, credstore_env=credstore_env, **params)
 
     @classmethod
     def from_context(cls, name: Optional[str] = None, **kwargs: Any) -> "DockerClient":

@@ -103,9 +103,29 @@ def shim_dir() -> str:
     return os.path.join(os.path.dirname(os.path.abspath(__file__)), "_shim")
 
 
+def _alias_children() -> None:
+    """The program's own Python processes get the alias too: multiprocessing
+    workers started with ``spawn`` or ``forkserver`` (they import the
+    program's modules afresh) and ``subprocess`` runs of ``sys.executable``
+    inherit ``PYTHONPATH`` with the shim first (and the directory clibdocker
+    was imported from, so that the shim finds it), and ``sys.path`` holds
+    the shim, which spawned workers copy."""
+    import os
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    old = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    first = [shim_dir(), here]
+    os.environ["PYTHONPATH"] = os.pathsep.join(first + [p for p in old if p not in first])
+    # a spawned worker takes its parent's sys.path: the shim goes there too
+    # (this process has the alias in sys.modules already; it never imports
+    # the shim itself)
+    if shim_dir() not in sys.path:
+        sys.path.insert(1 if sys.path else 0, shim_dir())
+
+
 _USAGE = """usage: python -m clibdocker.compat [--pythonpath] | [-m module | script.py] [args...]
 
-Run a program written for docker-py with `import docker` resolving to clibdocker.
+Run a program written for docker-py with `import docker` resolving to clibdocker
+(also in the Python processes it starts: multiprocessing workers, subprocesses).
   --pythonpath   print a directory to put on PYTHONPATH for the same effect in every process
 """
 
@@ -120,6 +140,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(shim_dir())
         return 0
     install()
+    _alias_children()
     if args[0] == "-m":
         if len(args) < 2:
             sys.stderr.write(_USAGE)

@@ -248,6 +248,12 @@ class DockerTimeout(TransportError, TimeoutError):
     """A connect, total or idle timeout expired. The client stays usable."""
 
 
+class TLSError(TransportError):
+    """The TLS handshake with the engine failed: its certificate did not
+    verify against the CA in use, or the engine refused ours (docker-py:
+    requests' ``SSLError``, a ``ConnectionError``)."""
+
+
 class ProtocolError(StreamParseError, DockerException):
     """The engine's answer broke the HTTP or stream protocol."""
 
@@ -508,6 +514,8 @@ def _requests_bases(cls: type, rex: Any, in_body: bool = False) -> Tuple[type, .
         if in_body:
             return (rex.ConnectionError,)
         return (rex.ConnectionError, rex.ReadTimeout)
+    if issubclass(cls, TLSError):
+        return (rex.SSLError,)
     if issubclass(cls, TransportError):
         return (rex.ConnectionError,)
     return ()
@@ -527,6 +535,8 @@ def _docker_py_name(cls: type, in_body: bool, alias: bool) -> str:
     APIError. Other classes keep their names."""
     if cls is TransportError:
         return "ConnectionError"
+    if cls is TLSError:
+        return "SSLError"
     if cls is DockerTimeout:
         return "ConnectionError" if in_body else "ReadTimeout"
     if alias and (cls in (Conflict, Unauthorized, StreamError) or cls in _REFUSED.values()):
@@ -593,8 +603,8 @@ def _twin(cls: type, in_body: bool = False) -> Any:
     """``cls``, or a subclass of it for a program written for docker-py:
     when the program has imported ``requests``, also the matching
     ``requests`` exception (HTTPError for APIError and its subclasses,
-    ConnectionError for TransportError, ConnectionError and ReadTimeout for
-    DockerTimeout); named as docker-py's exception is named there (see
+    ConnectionError for TransportError, SSLError for TLSError,
+    ConnectionError and ReadTimeout for DockerTimeout); named as docker-py's exception is named there (see
     :func:`_docker_py_name`; under the ``docker`` alias only, or with
     ``requests``). Made once per class and situation; ``requests`` is never
     imported here (a program that catches its exceptions has imported it).

@@ -8,6 +8,23 @@ if TYPE_CHECKING:
     from typing import Any, Optional, Tuple, Union
 
 
+_UNSET: Any = type("_Unset", (), {"__repr__": lambda self: "<unset>"})()
+
+
+def _refuse_for_docker_py(func: str, **given: Any) -> None:
+    """docker-py 7.2 dropped ``ssl_version``, ``assert_hostname`` and
+    ``assert_fingerprint`` (and ``kwargs_from_env``'s ``use_ssh_client``):
+    for a program written for it (under the ``docker`` alias) passing one is
+    the TypeError docker-py raises, so the usual ``try: ... except
+    TypeError:`` fallback for docker-py 6 and 7 takes the same branch.
+    clibdocker's own callers may pass them (they are ignored)."""
+    names = [k for k, v in given.items() if v is not _UNSET]
+    if names:
+        from ._alias import active
+        if active():
+            raise TypeError(f"{func}() got an unexpected keyword argument '{names[0]}'")
+
+
 class TLSConfig:
     """How to speak TLS to the engine (docker-py's ``docker.tls.TLSConfig``).
 
@@ -18,9 +35,10 @@ class TLSConfig:
         a CA bundle to verify against (kept as given in ``verify``, as
         docker-py does).
     ``ssl_version``, ``assert_hostname`` and ``assert_fingerprint`` are
-    accepted for compatibility with older docker-py versions; libcurl
-    negotiates the protocol version and checks the host name whenever
-    ``verify`` is on.
+    accepted for compatibility with older docker-py versions and ignored:
+    libcurl negotiates the protocol version and checks the host name
+    whenever ``verify`` is on. A program written for docker-py 7.2 (under
+    the ``docker`` alias) gets docker-py 7.2's TypeError for them.
 
     Bad paths raise :class:`~clibdocker.errors.TLSParameterError` at once
     (also a ``ca_cert`` that does not exist when ``verify`` is off, which
@@ -33,11 +51,14 @@ class TLSConfig:
 
     def __init__(self, client_cert: Optional[Tuple[str, str]] = None,
                  ca_cert: Optional[str] = None, verify: Union[None, bool, str] = None,
-                 ssl_version: Optional[int] = None, assert_hostname: Optional[bool] = None,
-                 assert_fingerprint: Optional[str] = None) -> None:
-        self.ssl_version = ssl_version
-        self.assert_hostname = assert_hostname
-        self.assert_fingerprint = assert_fingerprint
+                 ssl_version: Optional[int] = _UNSET, assert_hostname: Optional[bool] = _UNSET,
+                 assert_fingerprint: Optional[str] = _UNSET) -> None:
+        _refuse_for_docker_py("TLSConfig.__init__", ssl_version=ssl_version,
+                              assert_hostname=assert_hostname,
+                              assert_fingerprint=assert_fingerprint)
+        self.ssl_version = None if ssl_version is _UNSET else ssl_version
+        self.assert_hostname = None if assert_hostname is _UNSET else assert_hostname
+        self.assert_fingerprint = None if assert_fingerprint is _UNSET else assert_fingerprint
         from . import errors   # not at module level: start-up time (from_env imports tls)
         if client_cert:
             try:

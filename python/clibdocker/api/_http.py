@@ -294,13 +294,16 @@ class UnixHTTPAdapter(HTTPAdapter):
 
 class SSHHTTPAdapter(HTTPAdapter):
     """Stand-in for docker-py's ``SSHHTTPAdapter``: ``ssh_host`` is the
-    ``ssh://`` URL (clibdocker always runs the ssh client)."""
+    ``ssh://`` URL without its scheme (``user@host:port``), as docker-py's;
+    ``shell_out`` is docker-py's ``use_ssh_client`` (clibdocker always runs
+    the ssh client)."""
 
     def __init__(self, base_url: str, timeout: Optional[float] = 60,
                  pool_connections: Optional[int] = None, max_pool_size: int = 10,
-                 client: Any = None) -> None:
+                 shell_out: bool = False, client: Any = None) -> None:
         super().__init__(base_url, timeout, pool_connections, max_pool_size, client)
-        self.ssh_host = base_url
+        self.ssh_host = base_url[len("ssh://"):] if base_url.startswith("ssh://") else base_url
+        self.shell_out = shell_out
 
 
 # --- the helpers -----------------------------------------------------------------

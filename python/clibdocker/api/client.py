@@ -86,6 +86,8 @@ __getattr__, __dir__ = _lazy.names(__name__, {
     "frames_iter": ("..utils.socket", "frames_iter"),
     # docker.transport is not reproduced: a stand-in describing the socket
     "UnixHTTPAdapter": ("._http", "UnixHTTPAdapter"),
+    # docker-py names it when paramiko is installed (docker[ssh])
+    "SSHHTTPAdapter": ("._http", "SSHHTTPAdapter"),
 })
 
 
@@ -423,10 +425,17 @@ class APIClient(_Areas):
 
     @property
     def _general_configs(self) -> Dict[str, Any]:
-        """config.json's contents (``{}`` when there is none), read on first use."""
+        """config.json's contents (``{}`` when there is none), read on first
+        use; without a non-empty ``auths``, ``credsStore`` or
+        ``credHelpers``, as docker-py's, whose credential loading takes
+        them out of this dict (they are in :attr:`_auth_configs`)."""
         if self._general is None:
             from ..utils.config import load_general_config
-            self._general = load_general_config()
+            general = load_general_config()
+            for key in ("auths", "credsStore", "credHelpers"):
+                if general.get(key):
+                    del general[key]
+            self._general = general
         return self._general
 
     @_general_configs.setter
@@ -470,7 +479,8 @@ class APIClient(_Areas):
             if url.startswith("unix://"):
                 self._adapters = {"http+docker://": _http.UnixHTTPAdapter(url, **kw)}
             elif url.startswith("ssh://"):
-                self._adapters = {"http+docker://ssh": _http.SSHHTTPAdapter(url, **kw)}
+                self._adapters = {"http+docker://ssh": _http.SSHHTTPAdapter(
+                    url, shell_out=bool(self.use_ssh_client), **kw)}
             else:
                 self._adapters = {"https://": _http.HTTPAdapter(self.base_url, **kw),
                                   "http://": _http.HTTPAdapter(self.base_url, **kw)}

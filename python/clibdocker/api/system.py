@@ -85,11 +85,13 @@ class SystemApiMixin(BaseMixin):
 
         Returns the engine's answer (``{"Status": "Login Succeeded", ...}``),
         or, as docker-py does when ``reauth`` is False, the credentials
-        already held for that registry and user without asking the engine:
-        the ones an earlier ``login`` kept, else the docker config's entry
-        (``dockercfg_path``'s, else the client's config; credential helpers
-        run). ``dockercfg_path`` (a config.json or its directory) is where
-        later calls look for credentials (see :meth:`reload_config`). Wrong
+        already held for that registry and user without asking the engine
+        (``_auth_configs.resolve_authconfig(registry)``: the registry's
+        credential helper, else the ``auths`` entry an earlier ``login``
+        kept or the docker config holds) when they name this user under
+        ``username``. ``dockercfg_path`` (a config.json or its directory) is
+        where later calls look for credentials (see :meth:`reload_config`);
+        what earlier logins kept is dropped, as docker-py reloads. Wrong
         credentials raise :class:`~clibdocker.errors.APIError` (401 on newer
         engines). The password never appears in errors or traces.
         :op: SystemAuth
@@ -100,49 +102,31 @@ class SystemApiMixin(BaseMixin):
             raise refused_as_engine(InvalidArgument("login: username is required"), 500)
         if dockercfg_path:
             # as docker-py: read credentials from that config from now on
+            # (what earlier logins kept is dropped, as docker-py reloads)
             import os
             if os.path.exists(dockercfg_path):
                 from .client import _config_dir_of
+                from ._base import LoginStore
                 self._config_dir = _config_dir_of(dockercfg_path)
+                self._auth_configs = LoginStore(self)
         key = registry or "https://index.docker.io/v1/"
         if not reauth:
+            # docker-py's order: the registry's credential helper, else the
+            # auths (kept over the config file's); its answer is returned
+            # when it names this user under "username"
             resolve = getattr(self._auth_configs, "resolve_authconfig", None)
-            cached = self._auth_configs.get(key) or (resolve(registry) if resolve else None)
+            if resolve is not None:
+                cached = resolve(registry)
+            else:    # a plain dict the program put there
+                cached = self._auth_configs.get(key)
             if cached and cached.get("username") == username:
-                # docker-py's shape: the four login fields, None where unset
-                out: Dict[str, Any] = dict.fromkeys(("username", "password", "email",
-                                                     "serveraddress"))
-                out.update(cached)
-                return out
-            if not cached:
-                found = self._config_login(registry, dockercfg_path)
-                if found and found.get("username") == username:
-                    return found
+                return cached  # type: ignore[no-any-return]
         req = {"username": username, "password": password, "email": email,
                "serveraddress": registry}
         import json  # not at module level: start-up time
         res = loads(self._native.auth(json.dumps(req)))
-        self._auth_configs[key] = {k: v for k, v in req.items() if v is not None}
+        # kept as docker-py keeps it (the four fields, None where unset)
+        self._auth_configs[key] = dict(req)
         if isinstance(res, dict) and res.get("IdentityToken"):
             self._auth_configs[key]["identitytoken"] = res["IdentityToken"]
         return res  # type: ignore[no-any-return]
-
-    def _config_login(self, registry: Optional[str],
-                      dockercfg_path: Optional[str]) -> Optional[Dict[str, Any]]:
-        """The docker config's credentials for ``registry`` (docker-py's
-        ``login`` returns them instead of asking the engine): from
-        ``dockercfg_path`` when it exists, else the client's config."""
-        import os
-        from .. import auth
-        path = dockercfg_path if dockercfg_path and os.path.exists(dockercfg_path) else None
-        config_dir = getattr(self, "_config_dir", None)
-        if path is None and config_dir:
-            path = os.path.join(str(config_dir), "config.json")
-        if path is not None and os.path.isdir(path):
-            path = os.path.join(path, "config.json")
-        try:
-            conf = auth.load_config(path, credstore_env=getattr(self, "credstore_env", None))
-            found = conf.resolve_authconfig(registry)
-        except Exception:   # an unreadable config or a failing helper: ask the engine
-            return None
-        return dict(found) if found else None

@@ -14,8 +14,10 @@ what the docker CLI does.
 """
 from __future__ import annotations
 
+import contextlib
 import os
-from typing import Any, Optional
+import threading
+from typing import Any, Iterator, Optional
 
 from .. import errors
 from ..constants import DEFAULT_UNIX_SOCKET, IS_WINDOWS_PLATFORM
@@ -40,13 +42,37 @@ def find_config_file(config_path: Optional[str] = None) -> Optional[str]:
     return find(config_path)
 
 
+# docker-py's own location, for DockerClient.from_env under the docker alias
+# (see as_docker_py): the config file docker-py found, in this thread only
+_docker_py_file = threading.local()
+
+
 def _config_dir() -> str:
     """``$DOCKER_CONFIG``, else ``~/.docker``."""
+    found: Optional[str] = getattr(_docker_py_file, "path", None)
+    if found:
+        return os.path.dirname(found)
     return os.environ.get("DOCKER_CONFIG") or os.path.join(os.path.expanduser("~"), ".docker")
 
 
 def _config_file() -> str:
-    return os.path.join(_config_dir(), "config.json")
+    found: Optional[str] = getattr(_docker_py_file, "path", None)
+    return found or os.path.join(_config_dir(), "config.json")
+
+
+@contextlib.contextmanager
+def as_docker_py(config_file: str) -> Iterator[None]:
+    """Within the block (this thread), the store is where docker-py looks
+    for it: next to ``config_file``, the config file docker-py's
+    ``find_config_file()`` found (``$DOCKER_CONFIG/config.json``, else
+    ``~/.docker/config.json``, else ``~/.dockercfg``), which also gives the
+    ``currentContext``."""
+    old = getattr(_docker_py_file, "path", None)
+    _docker_py_file.path = config_file
+    try:
+        yield
+    finally:
+        _docker_py_file.path = old
 
 
 def _read_config() -> Any:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Union
 
+from .._alias import active as _alias_active
 from .base import DictType
 
 
@@ -16,7 +17,10 @@ class Healthcheck(DictType):
     :param retries: consecutive failures before the container is unhealthy.
     :param start_interval: beyond docker-py: nanoseconds between checks
         during the start period (API >= 1.44; refused earlier by
-        :class:`~clibdocker.types.ContainerConfig`).
+        :class:`~clibdocker.types.ContainerConfig`). For a program written
+        for docker-py (under the ``docker`` alias) it is dropped, as
+        docker-py 7.2 drops every key it does not know: such a program
+        runs unchanged on an engine older than 1.44.
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -30,7 +34,7 @@ class Healthcheck(DictType):
         self["Retries"] = kwargs.get("retries", kwargs.get("Retries"))
         self["StartPeriod"] = kwargs.get("start_period", kwargs.get("StartPeriod"))
         start_interval = kwargs.get("start_interval", kwargs.get("StartInterval"))
-        if start_interval is not None:
+        if start_interval is not None and not _alias_active():
             self["StartInterval"] = start_interval
 
     @property

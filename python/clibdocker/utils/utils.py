@@ -20,7 +20,7 @@ from urllib.parse import urlparse, urlunparse
 
 from .. import errors
 from ..constants import BYTE_UNITS, DEFAULT_HTTP_HOST, DEFAULT_NPIPE, DEFAULT_UNIX_SOCKET
-from ..tls import TLSConfig
+from ..tls import _UNSET, TLSConfig, _refuse_for_docker_py
 from . import convert_filters, datetime_to_timestamp
 
 __all__ = [
@@ -242,8 +242,8 @@ def parse_repository_tag(repo_name: str) -> Tuple[str, Optional[str]]:
 
 
 def kwargs_from_env(environment: Optional[Mapping[str, str]] = None,
-                    use_ssh_client: bool = False, ssl_version: Optional[int] = None,
-                    assert_hostname: Optional[bool] = None) -> Dict[str, Any]:
+                    use_ssh_client: bool = _UNSET, ssl_version: Optional[int] = _UNSET,
+                    assert_hostname: Optional[bool] = _UNSET) -> Dict[str, Any]:
     """Client keyword arguments from ``DOCKER_HOST``, ``DOCKER_TLS_VERIFY``
     and ``DOCKER_CERT_PATH`` (``environment`` or, when empty, ``os.environ``),
     for ``APIClient(**kw)`` / ``DockerClient(**kw)``.
@@ -253,7 +253,14 @@ def kwargs_from_env(environment: Optional[Mapping[str, str]] = None,
     ``~/.docker``) when DOCKER_TLS_VERIFY is set to anything but ``""``
     (verification on) or DOCKER_CERT_PATH is set (verification off).
     ``use_ssh_client``, ``ssl_version`` and ``assert_hostname`` are older
-    docker-py arguments, accepted and passed on."""
+    docker-py arguments, accepted and passed on (a program written for
+    docker-py 7.2, under the ``docker`` alias, gets its TypeError)."""
+    _refuse_for_docker_py("kwargs_from_env", use_ssh_client=use_ssh_client,
+                          ssl_version=ssl_version, assert_hostname=assert_hostname)
+    tls_kw: Dict[str, Any] = {k: v for k, v in (("ssl_version", ssl_version),
+                                                ("assert_hostname", assert_hostname))
+                              if v is not _UNSET}
+    use_ssh_client = bool(use_ssh_client) and use_ssh_client is not _UNSET
     env: Mapping[str, str] = environment if environment else os.environ
     host = env.get("DOCKER_HOST")
     cert_path = env.get("DOCKER_CERT_PATH") or None
@@ -270,8 +277,7 @@ def kwargs_from_env(environment: Optional[Mapping[str, str]] = None,
         cert_path = os.path.join(os.path.expanduser("~"), ".docker")
     params["tls"] = TLSConfig(
         client_cert=(os.path.join(cert_path, "cert.pem"), os.path.join(cert_path, "key.pem")),
-        ca_cert=os.path.join(cert_path, "ca.pem"), verify=tls_verify,
-        ssl_version=ssl_version, assert_hostname=assert_hostname)
+        ca_cert=os.path.join(cert_path, "ca.pem"), verify=tls_verify, **tls_kw)
     return params
 
 
