@@ -163,6 +163,13 @@ class NullResource(DockerException, ValueError):
     """A resource id or name was empty."""
 
 
+class MissingVersion(DockerException, AttributeError):
+    """An update of a model whose ``attrs`` carry no ``Version.Index`` (the
+    ``client.swarm`` of an engine in no swarm, a model never reloaded).
+    docker-py fails there reading ``attrs.get('Version').get('Index')`` with
+    an ``AttributeError``, so this is one too."""
+
+
 class ContainerError(DockerException):
     """A container exited with a non-zero status (high-level ``run``)."""
 
