@@ -178,6 +178,18 @@ try:
     print("old removed", wait(freed, 60))
     secrets.remove(pw)
 
+    # --- content a sync script gets wrong (a missing vault entry is None) ---
+    for what, data in [("data None", None), ("data int", 42), ("data bytearray", bytearray(b"x"))]:
+        for kind, coll in (("secret", client.secrets), ("config", client.configs)):
+            try:
+                r = coll.create(name="pn03-data-" + tag, data=data, labels=LABELS)
+                print(kind, what, "accepted")
+                (secrets if kind == "secret" else configs).append(r)
+            except AttributeError:
+                print(kind, what, "AttributeError")
+            except APIError as e:
+                err(kind + " " + what, e)
+
     # --- what the engine refuses ---
     for what, fn in [
         ("get missing secret", lambda: client.secrets.get("pn03-none-" + tag)),

@@ -74,6 +74,11 @@ attempt("inactive services", lambda: client.services.list())
 attempt("inactive secrets", lambda: client.secrets.list())
 attempt("inactive join bad token", lambda: sw.join(remote_addrs=["127.0.0.1:2399"], join_token="SWMTKN-1-bad",
                                                     listen_addr="127.0.0.1:2377", advertise_addr="127.0.0.1"))
+try:
+    client.swarm.join(remote_addrs="127.0.0.1:2399", join_token="SWMTKN-1-bad")
+    print("inactive join str addrs ok")
+except APIError as e:  # docker-py sends the str, the engine cannot decode it
+    print("inactive join str addrs APIError", e.status_code, e.is_client_error())
 attempt("inactive join no addr", lambda: client.api.join_swarm([], "SWMTKN-1-bad"))
 attempt("init bad advertise", lambda: client.swarm.init(advertise_addr="eth-nope-0", listen_addr="127.0.0.1:2377"))
 print("still inactive", client.info()["Swarm"]["LocalNodeState"])
