@@ -78,3 +78,22 @@ def test_client_shape() -> None:
     for name in ("DockerClient", "from_env", "APIClient", "errors", "types", "tls",
                  "TLSConfig"):
         assert hasattr(clibdocker, name)
+
+
+def test_update_of_a_versionless_model_is_an_attribute_error() -> None:
+    """docker-py's ``client.swarm.update()`` on an engine in no swarm (empty
+    attrs) fails reading ``attrs.get('Version').get('Index')`` with an
+    AttributeError; clibdocker's error is one too (and a DockerException),
+    raised before any request (the swarm and node models have no client; the
+    service's id names no service)."""
+    with clibdocker.DockerClient() as dc:
+        svc = dc.services.prepare_model({"ID": "clibdocker-no-such-service",
+                                         "Spec": {"TaskTemplate": {"ContainerSpec": {"Image": "x"}}}})
+        for call in (lambda: Swarm({}).update(rotate_worker_token=True),
+                     lambda: Node({"ID": "n1"}).update({"Role": "worker"}),
+                     lambda: svc.scale(2)):
+            with pytest.raises(errors.MissingVersion) as ei:
+                call()
+            assert isinstance(ei.value, AttributeError) and isinstance(ei.value, errors.DockerException)
+            assert "Version.Index" in str(ei.value)
+    assert Swarm({}).version is None  # tolerant view: reading it never raises

@@ -56,7 +56,7 @@ def _held_by_ancestor(fd: int) -> bool:
 
 @contextlib.contextmanager
 def _swarm_lock(program: Path) -> Iterator[None]:
-    if not (program.name.startswith(("ps", "pl")) and "swarm" in program.name):
+    if "swarm" not in program.name:
         yield
         return
     with open(SWARM_LOCK, "a") as f:

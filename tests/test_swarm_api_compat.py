@@ -344,3 +344,31 @@ def test_swarm_leave_and_update_error_text_like_docker_py(dp, cd):
             call(cd)
         assert ours.value.status_code == theirs.value.status_code
         assert str(ours.value) == str(theirs.value)
+
+
+def test_bad_secret_data_and_join_addrs_fail_like_docker_py() -> None:
+    """Content that is neither bytes nor str fails before any request with
+    an AttributeError in both clients (clibdocker stored ``str(data)``: a
+    secret reading "None"); ``join_swarm("host:port", ...)`` is the 400
+    APIError docker-py gets from the engine (it was a bare TypeError). No
+    swarm is needed: nothing reaches the engine but docker-py's join, which
+    the engine refuses while decoding the body."""
+    dp = docker.APIClient(base_url=BASE_URL)
+    cd = clibdocker.APIClient(base_url=BASE_URL)
+    try:
+        for data in (None, 123, bytearray(b"x")):
+            for dp_call, cd_call in ((dp.create_secret, cd.create_secret), (dp.create_config, cd.create_config)):
+                with pytest.raises(AttributeError):
+                    dp_call("clibdocker-never-made", data)
+                with pytest.raises(errors.InvalidData) as ei:
+                    cd_call("clibdocker-never-made", data)  # type: ignore[arg-type]
+                assert isinstance(ei.value, AttributeError) and type(data).__name__ in str(ei.value)
+        with pytest.raises(docker.errors.APIError) as d:
+            dp.join_swarm("127.0.0.1:1", "SWMTKN-1-x")  # type: ignore[arg-type]
+        with pytest.raises(errors.APIError) as c:
+            cd.join_swarm("127.0.0.1:1", "SWMTKN-1-x")  # type: ignore[arg-type]
+        assert c.value.status_code == d.value.status_code == 400
+        assert isinstance(c.value, errors.InvalidArgument) and c.value.is_client_error()
+    finally:
+        dp.close()
+        cd.close()

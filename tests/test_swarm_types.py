@@ -95,3 +95,17 @@ def test_refusals():
     spec = ct.ContainerSpec("img", oom_score_adj=5, ulimits=[{"Name": "nofile", "Soft": 1, "Hard": 2}])
     assert spec["OomScoreAdj"] == 5 and spec["Ulimits"][0]["Name"] == "nofile"
     assert ct.Resources(mem_limit="64m")["Limits"]["MemoryBytes"] == 64 * 1024 * 1024
+
+
+def test_task_template_force_update_bool_sent_as_docker_py_sends_it():
+    """``Service.update(force_update=flag)`` with a false flag: docker-py's
+    TaskTemplate takes the bool (an int) and the engine answers 400; a
+    TypeError before the request made the two clients fail differently."""
+    for flag in (False, True):
+        ours = ct.TaskTemplate(ct.ContainerSpec("img"), force_update=flag)
+        theirs = dpy.TaskTemplate(dpy.ContainerSpec("img"), force_update=flag)
+        assert dict(ours) == dict(theirs) and ours["ForceUpdate"] is flag
+    with pytest.raises(TypeError):
+        dpy.TaskTemplate(dpy.ContainerSpec("img"), force_update=1.0)
+    with pytest.raises(TypeError):
+        ct.TaskTemplate(ct.ContainerSpec("img"), force_update=1.0)  # type: ignore[arg-type]

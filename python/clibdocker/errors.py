@@ -163,6 +163,20 @@ class NullResource(DockerException, ValueError):
     """A resource id or name was empty."""
 
 
+class InvalidData(DockerException, AttributeError):
+    """Secret or config content that is neither bytes nor str (None, an int,
+    a bytearray). docker-py fails there calling ``data.encode()`` with an
+    ``AttributeError``, so this is one too; nothing is sent (clibdocker used
+    to store ``str(data)``: a secret reading "None")."""
+
+
+class MissingVersion(DockerException, AttributeError):
+    """An update of a model whose ``attrs`` carry no ``Version.Index`` (the
+    ``client.swarm`` of an engine in no swarm, a model never reloaded).
+    docker-py fails there reading ``attrs.get('Version').get('Index')`` with
+    an ``AttributeError``, so this is one too."""
+
+
 class ContainerError(DockerException):
     """A container exited with a non-zero status (high-level ``run``)."""
 

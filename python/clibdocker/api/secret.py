@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Union
 
+from .. import errors
 from ..utils import convert_filters
 from ._base import BaseMixin
 from .swarm import body_json, resource_id
@@ -11,7 +12,12 @@ from .swarm import body_json, resource_id
 
 def encode_data(data: Union[bytes, str]) -> str:
     """Secret/config content -> the API's base64 ``Data``."""
-    raw = data if isinstance(data, bytes) else str(data).encode("utf-8")
+    if isinstance(data, bytes):
+        raw = data
+    elif isinstance(data, str):
+        raw = data.encode("utf-8")
+    else:
+        raise errors.InvalidData(f"data must be bytes or str, not {type(data).__name__}")
     import base64  # lazily: start-up
     return base64.b64encode(raw).decode("ascii")
 

@@ -111,7 +111,9 @@ class SwarmApiMixin(BaseMixin):
         :op: SwarmJoin
         """
         if isinstance(remote_addrs, str):
-            raise TypeError("remote_addrs must be a list of addresses")
+            # docker-py sends the string and the engine answers 400
+            raise errors.refused_as_engine(errors.InvalidArgument(
+                "remote_addrs must be a list of addresses, not a str"), 400)
         data = {"RemoteAddrs": list(remote_addrs), "ListenAddr": listen_addr,
                 "JoinToken": join_token, "AdvertiseAddr": advertise_addr,
                 "DataPathAddr": data_path_addr}

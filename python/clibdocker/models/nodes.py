@@ -24,7 +24,7 @@ class Node(Model):
         version = self.version
         if version is None:
             from .. import errors
-            raise errors.DockerException("this Node has no Version.Index: reload() it")
+            raise errors.MissingVersion("this Node has no Version.Index: reload() it")
         return self.client.api.update_node(self._require_id(), version, node_spec)
 
     def remove(self, force: bool = False) -> bool:

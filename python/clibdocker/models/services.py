@@ -39,7 +39,7 @@ class Service(Model):
     def _version(self) -> int:
         v = self.version
         if v is None:
-            raise errors.DockerException("this Service has no Version.Index: reload() it")
+            raise errors.MissingVersion("this Service has no Version.Index: reload() it")
         return v
 
     def remove(self) -> bool:

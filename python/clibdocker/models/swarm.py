@@ -81,7 +81,8 @@ class Swarm(Model):
             kwargs["node_cert_expiry"] = 7776000000000000
         version = self.version
         if version is None:
-            raise errors.DockerException("the swarm has no Version.Index: reload() it")
+            raise errors.MissingVersion("the swarm has no Version.Index: the engine is in no swarm, "
+                                        "or reload() it")
         return self.client.api.update_swarm(
             version=version, swarm_spec=self.client.api.create_swarm_spec(**kwargs),
             rotate_worker_token=rotate_worker_token,

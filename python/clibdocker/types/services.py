@@ -548,7 +548,9 @@ class TaskTemplate(DictType):
         :class:`RestartPolicy`; ``placement`` :class:`Placement` or a list of
         constraints; ``log_driver`` :class:`DriverConfig`.
     :param networks: names/IDs or :class:`NetworkAttachmentConfig` dicts.
-    :param force_update: a counter; changing it redeploys the tasks.
+    :param force_update: a counter; changing it redeploys the tasks (an
+        int; a bool is sent as it is, as docker-py does, and the engine
+        refuses it).
     """
 
     def __init__(self, container_spec: Dict[str, Any], resources: Optional[Dict[str, Any]] = None,
@@ -571,7 +573,9 @@ class TaskTemplate(DictType):
         if networks:
             self["Networks"] = convert_service_networks(networks)
         if force_update is not None:
-            if isinstance(force_update, bool) or not isinstance(force_update, int):
+            # a bool is an int, as for docker-py: it is sent, and the engine
+            # answers (400, ForceUpdate is a counter)
+            if not isinstance(force_update, int):
                 raise TypeError("force_update must be an integer")
             self["ForceUpdate"] = force_update
 
