@@ -155,6 +155,46 @@ def test_post_json_put_delete(client):
         client.inspect_container(name)
 
 
+def test_session_methods_like_docker_pys_requests_session(client):
+    # docker-py's APIClient is a requests.Session: programs call its own
+    # get/post/put/delete/head/request on _url()-built URLs
+    dp = _dp()
+    r, t = client.get(client._url("/version")), dp.get(dp._url("/version"))
+    assert (r.status_code, r.reason, r.ok) == (t.status_code, t.reason, t.ok) == (200, "OK", True)
+    assert r.json()["ApiVersion"] == t.json()["ApiVersion"]
+    r, t = client.head(client._url("/_ping")), dp.head(dp._url("/_ping"))
+    assert (r.status_code, r.content) == (t.status_code, t.content) == (200, b"")
+    r = client.request("get", client._url("/info"), params={"x": 1})
+    assert r.status_code == 200 and "Containers" in r.json()
+    name = unique()
+    r = client.post(client._url("/containers/create"), params={"name": name},
+                    json={"Image": TEST_IMAGE, "Cmd": ["true"], "Labels": LABELS})
+    try:
+        assert r.status_code == 201, r.text
+        cid = r.json()["Id"]
+        r = client.post(client._url("/containers/{0}/update", cid), json={"CpuShares": 512})
+        assert r.status_code == 200 and client.inspect_container(cid)["HostConfig"]["CpuShares"] == 512
+        r = client.put(client._url("/containers/{0}/archive", cid), params={"path": "/nope-x"},
+                       data=b"")
+        assert r.status_code == 404 and not r.ok
+        with pytest.raises(errors.NotFound):
+            client._raise_for_status(r)
+        r = client.get(client._url("/containers/{0}/logs", cid), params={"stdout": 1},
+                       stream=True)
+        assert r.status_code == 200 and list(client._multiplexed_response_stream_helper(r)) == []
+    finally:
+        r = client.delete(client._url("/containers/{0}", name), params={"force": 1})
+    assert r.status_code == 204
+    r = client.delete(client._url("/containers/{0}", name))
+    assert r.status_code == 404 and "No such container" in r.json()["message"]
+    # what the session has and clibdocker cannot do is refused, not ignored
+    for kw in ({"files": {"f": b"x"}}, {"auth": ("u", "p")}, {"cookies": {"a": "b"}}):
+        with pytest.raises(errors.InvalidArgument):
+            client.post(client._url("/_ping"), **kw)
+    with pytest.raises(errors.InvalidArgument):
+        client.request("", client._url("/_ping"))
+
+
 def test_raise_for_status_classes_like_docker_py(client):
     dp = _dp()
     cases = [("/images/{0}/json", "no-such-image-xyz:1"),

@@ -423,6 +423,59 @@ class RequestsCompatMixin:
                                                      lines, _timeout_ms(timeout))
         return Response(status, _parse_head(head), content, url)
 
+    # requests.Session's own methods (docker-py's APIClient is a Session):
+    # no default timeout (the Session has none), the client's headers
+
+    def request(self, method: str, url: str, params: Any = None, data: Any = None,
+                headers: Optional[Mapping[str, Any]] = None, cookies: Any = None,
+                files: Any = None, auth: Any = None, timeout: Any = None,
+                allow_redirects: bool = True, proxies: Any = None, hooks: Any = None,
+                stream: Any = None, verify: Any = None, cert: Any = None,
+                json: Any = None) -> Response:
+        """``requests.Session.request``: ``method`` on ``url`` (from
+        :meth:`_url`) with requests' arguments, on clibdocker's call
+        mechanism; no timeout unless given (as a Session). ``files``,
+        ``auth`` and ``cookies`` are refused (InvalidArgument);
+        ``allow_redirects``, ``proxies``, ``hooks``, ``verify`` and ``cert``
+        are accepted and have no effect (the engine does not redirect; TLS is
+        the client's)."""
+        for name, value in (("files", files), ("auth", auth), ("cookies", cookies)):
+            if value:
+                raise errors.InvalidArgument(f"request({name}=...) is not supported by clibdocker")
+        if not isinstance(method, (str, bytes)) or not method:
+            raise errors.InvalidArgument(f"method must be a non-empty str, not {method!r}")
+        m = (method.decode() if isinstance(method, bytes) else method).upper()
+        return self._request(m, url, params=params, data=data, headers=headers,
+                             stream=bool(stream), timeout=timeout, json=json)
+
+    def get(self, url: str, **kwargs: Any) -> Response:
+        """``requests.Session.get`` (see :meth:`request`)."""
+        return self.request("GET", url, **kwargs)
+
+    def options(self, url: str, **kwargs: Any) -> Response:
+        """``requests.Session.options`` (see :meth:`request`)."""
+        return self.request("OPTIONS", url, **kwargs)
+
+    def head(self, url: str, **kwargs: Any) -> Response:
+        """``requests.Session.head`` (see :meth:`request`)."""
+        return self.request("HEAD", url, **kwargs)
+
+    def post(self, url: str, data: Any = None, json: Any = None, **kwargs: Any) -> Response:
+        """``requests.Session.post`` (see :meth:`request`)."""
+        return self.request("POST", url, data=data, json=json, **kwargs)
+
+    def put(self, url: str, data: Any = None, **kwargs: Any) -> Response:
+        """``requests.Session.put`` (see :meth:`request`)."""
+        return self.request("PUT", url, data=data, **kwargs)
+
+    def patch(self, url: str, data: Any = None, **kwargs: Any) -> Response:
+        """``requests.Session.patch`` (see :meth:`request`)."""
+        return self.request("PATCH", url, data=data, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> Response:
+        """``requests.Session.delete`` (see :meth:`request`)."""
+        return self.request("DELETE", url, **kwargs)
+
     def _get(self, url: str, **kwargs: Any) -> Response:
         """GET ``url`` (from :meth:`_url`); requests-style keyword arguments:
         ``params``, ``headers``, ``stream``, ``timeout`` (default: the
