@@ -298,9 +298,10 @@ class SSHHTTPAdapter(HTTPAdapter):
 
     def __init__(self, base_url: str, timeout: Optional[float] = 60,
                  pool_connections: Optional[int] = None, max_pool_size: int = 10,
-                 client: Any = None) -> None:
+                 shell_out: bool = False, client: Any = None) -> None:
         super().__init__(base_url, timeout, pool_connections, max_pool_size, client)
         self.ssh_host = base_url
+        self.shell_out = shell_out
 
 
 # --- the helpers -----------------------------------------------------------------

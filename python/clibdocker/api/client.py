@@ -86,6 +86,7 @@ __getattr__, __dir__ = _lazy.names(__name__, {
     "frames_iter": ("..utils.socket", "frames_iter"),
     # docker.transport is not reproduced: a stand-in describing the socket
     "UnixHTTPAdapter": ("._http", "UnixHTTPAdapter"),
+    "SSHHTTPAdapter": ("._http", "SSHHTTPAdapter"),   # docker-py's with paramiko installed
 })
 
 
@@ -470,7 +471,8 @@ class APIClient(_Areas):
             if url.startswith("unix://"):
                 self._adapters = {"http+docker://": _http.UnixHTTPAdapter(url, **kw)}
             elif url.startswith("ssh://"):
-                self._adapters = {"http+docker://ssh": _http.SSHHTTPAdapter(url, **kw)}
+                self._adapters = {"http+docker://ssh": _http.SSHHTTPAdapter(
+                    url, shell_out=bool(self.use_ssh_client), **kw)}
             else:
                 self._adapters = {"https://": _http.HTTPAdapter(self.base_url, **kw),
                                   "http://": _http.HTTPAdapter(self.base_url, **kw)}
