@@ -619,7 +619,7 @@ int dk__curl_error(const dk_call *k, CURL *h, CURLcode cc, const char *errbuf)
 		dk__err(DK_ETIMEOUT, (int)status, (int)cc, "%s: timed out: %s", what, detail);
 		/* the engine had answered: name the request whose body ran out */
 		if (status && k->url.ptr)
-			dk__err_set_url(k->url.ptr, k->url.len);
+			dk__err_set_url(k->method, k->url.ptr, k->url.len);
 		return DK_ETIMEOUT;
 	}
 	case CURLE_ABORTED_BY_CALLBACK:
@@ -668,7 +668,7 @@ int dk__call_status_error(dk_call *k)
 		dk__err(code, (int)st, 0, "%s: the engine answered HTTP %ld", k->op, st);
 	}
 	json_object_put(root);
-	dk__err_set_url(k->url.ptr, k->url.len);
+	dk__err_set_url(k->method, k->url.ptr, k->url.len);
 	return code;
 }
 

@@ -545,6 +545,46 @@ def test_error_shapes_like_docker_py():
     assert ei.value.explanation == "No such container: x"
 
 
+def test_context_errors_args_and_pickle_like_docker_py():
+    import pickle
+    for name, arg in (("ContextNotFound", "nope"), ("ContextAlreadyExists", "ctx"),
+                      ("MissingContextParameter", "host"), ("ContextException", "bad")):
+        ours, theirs = getattr(errors, name)(arg), getattr(docker.errors, name)(arg)
+        assert str(ours) == str(theirs) and ours.args == theirs.args == (arg,)
+        back = pickle.loads(pickle.dumps(ours))
+        assert type(back) is type(ours) and str(back) == str(ours)
+
+
+def test_engine_error_response_reads_like_requests(client):
+    """What programs log from e.response: ok, headers, request.method/url/
+    path_url (dk_error.method), raise_for_status(); the same as docker-py's."""
+    dp = _dp()
+    name = unique("clibdocker-test-missing")
+    calls = [lambda c: c.inspect_container(name), lambda c: c.kill(name),
+             lambda c: c.remove_container(name)]
+    for call in calls:
+        with pytest.raises(errors.NotFound) as ours:
+            call(client)
+        with pytest.raises(docker.errors.NotFound) as theirs:
+            call(dp)
+        o, t = ours.value.response, theirs.value.response
+        assert (o.ok, bool(o), o.status_code, o.reason) == (t.ok, bool(t), t.status_code, t.reason)
+        assert o.request.method == t.request.method
+        assert o.request.url == t.request.url and o.request.path_url == t.request.path_url
+        assert o.headers["content-type"] == t.headers["Content-Type"] == "application/json"
+        assert o.json() == t.json()
+        with pytest.raises(requests.exceptions.HTTPError) as again:
+            o.raise_for_status()
+        assert again.value.response is o and isinstance(again.value, errors.NotFound)
+        # requests' words as the message (str() reads as an APIError's)
+        assert again.value.args[0] == f"404 Client Error: Not Found for url: {o.url}"
+    # refused before any request: no request to show
+    with pytest.raises(errors.APIError) as ei:
+        client.create_container(TEST_IMAGE, name="bad/name", labels=LABELS)
+    assert ei.value.response.request is None and not ei.value.response.ok
+    dp.close()
+
+
 def test_tls_config_attributes(tmp_path):
     ca = tmp_path / "ca.pem"
     ca.write_text("x")

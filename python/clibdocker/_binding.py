@@ -107,8 +107,11 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
             # found" on a pull stays NotFound); ``not_found`` only when the
             # engine said nothing
             cls = errors._api_error_class(404, msg) if msg else (not_found or errors.NotFound)
+        method = ffi.string(e.method).decode("ascii", "replace") \
+            if e.method != _NULL and e.method[0] else None
         return errors._twin(cls)(msg, errors._Response(status, _request_url(e),
-                                                       errors._Response.engine_body(msg)), msg)
+                                                       errors._Response.engine_body(msg),
+                                                       method), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
     if cls2 is errors.DockerTimeout or cls2 is errors.TransportError:
         # a timeout with a status: the engine's headers had come
