@@ -37,6 +37,8 @@ def _dp(base_url: Any = None, **kw: Any) -> Any:
     (ENGINE2, False), ("tcp://127.0.0.1:2375", False), ("tcp://127.0.0.1:2376", True),
     ("http://127.0.0.1:2375", False), ("https://127.0.0.1:2376", False),
     ("tcp://127.0.0.1:2375/", False),
+    # an http:// URL stays plain HTTP with tls= (docker-py)
+    ("http://127.0.0.1:2375", True),
 ])
 def test_base_url_as_docker_py_rewrites_it(url, tls):
     with clibdocker.APIClient(base_url=url, version="1.41", tls=tls) as c:
@@ -49,6 +51,18 @@ def test_base_url_as_docker_py_rewrites_it(url, tls):
         assert c._url("/containers/{0}/json", "a b/c:d?e#f") == \
             theirs._url("/containers/{0}/json", "a b/c:d?e#f")
         assert c._url("/_ping", versioned_api=False) == theirs._url("/_ping", versioned_api=False)
+
+
+def test_http_url_with_tls_config_stays_plain_like_docker_py(tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_text("not used")
+    for kw in (dict(verify=False), dict(ca_cert=str(ca)), dict(ca_cert=str(ca), verify=True)):
+        for url in ("http://127.0.0.1:2375", "tcp://127.0.0.1:2376"):
+            with clibdocker.APIClient(base_url=url, version="1.41",
+                                      tls=clibdocker.tls.TLSConfig(**kw)) as c:
+                theirs = _dp(url, tls=docker.tls.TLSConfig(**kw))
+                assert c.base_url == theirs.base_url
+                assert c.verify == theirs.verify and c.cert == theirs.cert, (url, kw)
 
 
 def test_base_url_ssh_and_docker_host():
@@ -247,6 +261,70 @@ def test_stream_helper_and_iter(client):
     assert res.status_code == 404
     with pytest.raises(errors.NotFound):
         list(client._stream_helper(res))
+
+
+def test_upgraded_post_and_read_from_socket_like_docker_py(client):
+    """A program's own attach / exec start with docker-py's Upgrade headers
+    (its attach() made by hand): the response is 101 with the hijacked
+    socket as raw, _read_from_socket reads it as docker-py's does."""
+    dp = _dp()
+    headers = {"Connection": "Upgrade", "Upgrade": "tcp"}
+    params = {"stdout": 1, "stderr": 1, "stream": 1}
+    made = []
+    try:
+        outs = []
+        for c in (client, dp):
+            cid = c.create_container(TEST_IMAGE, ["sh", "-c", "echo o1; echo e1 >&2; echo o2"],
+                                     labels=LABELS)["Id"]
+            made.append(cid)
+            r = c._post(c._url("/containers/{0}/attach", cid), headers=headers, params=params,
+                        stream=True)
+            assert (r.status_code, r.ok) == (101, True)
+            c.start(cid)
+            outs.append(c._read_from_socket(r, stream=False, tty=False, demux=True))
+        assert outs[0] == outs[1] == (b"o1\no2\n", b"e1\n")
+        # exec start with the same headers
+        eid = client.exec_create(_running(client, made), ["sh", "-c", "echo x; echo y >&2"])["Id"]
+        r = client._post(client._url("/exec/{0}/start", eid), headers=headers,
+                         data=json.dumps({"Tty": False, "Detach": False}),
+                         stream=True)
+        assert r.status_code == 101
+        got = sorted(client._read_from_socket(r, stream=True, tty=False))
+        assert got == [b"x\n", b"y\n"]
+        # an error status: a response whose raw socket raises, as docker-py's
+        for c in (client, dp):
+            r = c._post(c._url("/containers/{0}/attach", "no-such-container-xyz"),
+                        headers=headers, params=params, stream=True)
+            assert r.status_code == 404 and r.url.endswith("/attach?stdout=1&stderr=1&stream=1")
+            with pytest.raises(Exception) as ei:
+                c._get_raw_response_socket(r)
+            assert type(ei.value).__name__ == "NotFound"
+        # what the engine does not upgrade is refused, not sent
+        with pytest.raises(errors.InvalidArgument):
+            client._post(client._url("/containers/{0}/start", made[0]), headers=headers)
+    finally:
+        for cid in made:
+            client.remove_container(cid, force=True)
+        dp.close()
+
+
+def _running(client, made):
+    cid = client.create_container(TEST_IMAGE, ["sleep", "30"], labels=LABELS)["Id"]
+    made.append(cid)
+    client.start(cid)
+    return cid
+
+
+def test_response_url_holds_the_query_like_requests(client):
+    dp = _dp()
+    for c in (client, dp):
+        r = c._get(c._url("/containers/json"), params={"all": True, "limit": 1})
+        assert r.url == c._url("/containers/json") + "?all=True&limit=1"
+        r = c._get(c._url("/containers/{0}/json", "no-such-xyz"), params={"size": 1})
+        with pytest.raises(Exception) as ei:
+            c._raise_for_status(r)
+        assert "/containers/no-such-xyz/json?size=1:" in str(ei.value)
+    dp.close()
 
 
 def test_raw_response_socket_reads_multiplexed_logs(client):

@@ -13,6 +13,7 @@ use of any of these names.
 from __future__ import annotations
 
 import json as _json
+import re
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping,
                     Optional, Tuple)
 from urllib.parse import quote, urlencode
@@ -73,13 +74,14 @@ class Response:
     encoding = "utf-8"
 
     def __init__(self, status_code: int, headers: Any, content: Optional[bytes],
-                 url: str, stream: Optional[Stream] = None) -> None:
+                 url: str, stream: Optional[Stream] = None, sock: Any = None) -> None:
         self.status_code = status_code
-        self.reason = _REASONS.get(status_code, "")
+        self.reason = "UPGRADED" if sock is not None else _REASONS.get(status_code, "")
         self.headers = headers
         self.url = url
         self._content = content
         self._stream = stream
+        self._sock = sock      # an upgraded (hijacked) connection: the body
         self._pending = b""
         self._raw_started = False
         self.request = None
@@ -125,6 +127,12 @@ class Response:
         if self._pending:
             data, self._pending = self._pending, b""
             yield data
+        if self._sock is not None:
+            while True:
+                piece = self._sock.recv(65536)
+                if not piece:
+                    return
+                yield piece
         st = self._stream
         if st is None:
             if self._content:
@@ -140,8 +148,8 @@ class Response:
                      decode_unicode: bool = False) -> Iterator[Any]:
         """The body in pieces of at most ``chunk_size`` bytes (None: as they
         arrive)."""
-        source = self._chunks() if self._stream is not None or self._content is None \
-            else iter([self._content])
+        source = self._chunks() if self._stream is not None or self._sock is not None \
+            or self._content is None else iter([self._content])
         for piece in source:
             if chunk_size:
                 for i in range(0, len(piece), chunk_size):
@@ -172,8 +180,11 @@ class Response:
         return self.iter_content(128)
 
     @property
-    def raw(self) -> "_RawBody":
-        """A file-like reader of the body (``read(n)``, ``close()``)."""
+    def raw(self) -> Any:
+        """A file-like reader of the body (``read(n)``, ``close()``); for an
+        upgraded connection (attach, exec start) the socket itself."""
+        if self._sock is not None:
+            return self._sock
         return _RawBody(self)
 
     def _read(self, n: int = -1) -> bytes:
@@ -197,6 +208,8 @@ class Response:
     def close(self) -> None:
         if self._stream is not None:
             self._stream.close()
+        if self._sock is not None:
+            self._sock.close()
 
     def __enter__(self) -> "Response":
         return self
@@ -306,6 +319,10 @@ class SSHHTTPAdapter(HTTPAdapter):
 
 # --- the helpers -----------------------------------------------------------------
 
+# the requests whose connection the engine upgrades (hijacks)
+_UPGRADABLE = re.compile(r"^(?:/v[0-9.]+)?/(?:(containers)/([^/]+)/attach|(exec)/([^/]+)/start)$")
+
+
 def _query(params: Any) -> str:
     """requests' encoding of ``params``: a mapping or pairs; None values
     dropped; a list value repeats the name."""
@@ -379,6 +396,8 @@ class RequestsCompatMixin:
         q = _query(params)
         if q:
             path += ("&" if "?" in path else "?") + q
+            url += ("&" if "?" in url else "?") + q   # the response's url, as requests'
+
         content_type: Optional[str] = None
         lines: List[str] = []
         for k, v in (headers or {}).items():
@@ -410,6 +429,8 @@ class RequestsCompatMixin:
         if body is not None and content_type is None:
             content_type = "application/json" if body[:1] in (b"{", b"[") else \
                 "text/plain"
+        if any(str(k).lower() == "upgrade" for k, v in (headers or {}).items() if v):
+            return self._upgraded(method, path, body, url)
         if stream:
             try:
                 st = self._native.request_stream(method, path, body, reader, content_type,
@@ -423,6 +444,67 @@ class RequestsCompatMixin:
         status, head, content = self._native.request(method, path, body, reader, content_type,
                                                      lines, _timeout_ms(timeout))
         return Response(status, _parse_head(head), content, url)
+
+    def _upgraded(self, method: str, path: str, body: Optional[bytes], url: str) -> Response:
+        """A request asking the engine to upgrade the connection (docker-py's
+        ``Connection: Upgrade`` / ``Upgrade: tcp`` POST to attach or exec
+        start, read with ``_get_raw_response_socket`` / ``_read_from_socket``):
+        made on clibdocker's hijack (:meth:`attach_socket`,
+        ``exec_start(socket=True)``); the response's ``raw`` is the socket. An
+        error status is a response whose status raises, as docker-py's."""
+        bare, _, query = path.partition("?")
+        m = _UPGRADABLE.match(bare)
+        if method != "POST" or m is None:
+            raise errors.InvalidArgument(
+                f"{method} {bare}: clibdocker upgrades only POST /containers/{{id}}/attach "
+                "and POST /exec/{id}/start connections")
+        from urllib.parse import parse_qsl, unquote
+        target = unquote(m.group(2) or m.group(4))
+        try:
+            if m.group(1) == "containers":
+                params: Dict[str, Any] = {}
+                for k, v in parse_qsl(query, keep_blank_values=True):
+                    # the engine's reading of a boolean query parameter
+                    params[k] = v if k == "detachKeys" else \
+                        v.lower() not in ("", "0", "no", "false", "none")
+                sock = self.attach_socket(target, params)  # type: ignore[attr-defined]
+            else:
+                try:
+                    spec = _json.loads(body or b"{}")
+                except ValueError:
+                    spec = {}
+                if not isinstance(spec, dict):
+                    spec = {}
+                sock = self.exec_start(target, tty=bool(spec.get("Tty")),  # type: ignore[attr-defined]
+                                       socket=True)
+        except errors.APIError as e:
+            status = e.status_code or 500
+            content = _json.dumps({"message": e.explanation or str(e)}).encode()
+            return Response(status, CaseInsensitiveDict({"Content-Type": "application/json"}),
+                            content, url)
+        headers = CaseInsensitiveDict({"Content-Type": "application/vnd.docker.raw-stream",
+                                       "Connection": "Upgrade", "Upgrade": "tcp"})
+        return Response(101, headers, None, url, sock=sock)
+
+    def _read_from_socket(self, response: Any, stream: bool, tty: bool = True,
+                          demux: bool = False) -> Any:
+        """docker-py's reader of an attach/exec response: the frames of its
+        socket (raw when ``tty``), ``(stdout, stderr)`` with ``demux``; a
+        generator with ``stream``, else everything until the end (the
+        response closed)."""
+        from ..utils.socket import consume_socket_output, demux_adaptor, frames_iter
+        sock = self._get_raw_response_socket(response)
+        gen: Iterator[Any] = frames_iter(sock, tty)
+        if demux:
+            gen = (demux_adaptor(*frame) for frame in gen)
+        else:
+            gen = (data for (_, data) in gen)
+        if stream:
+            return gen
+        try:
+            return consume_socket_output(gen, demux=demux)
+        finally:
+            response.close()
 
     # requests.Session's own methods (docker-py's APIClient is a Session):
     # no default timeout (the Session has none), the client's headers

@@ -270,7 +270,14 @@ class APIClient(_Areas):
         self._native = Client(base_url, version, timeout)
         self._given_base_url = base_url
         self._tls = isinstance(base_url, str) and base_url.startswith("https://")
-        if tls and not local:
+        if tls and not local and isinstance(base_url, str) \
+                and base_url.strip().lower().startswith("http://"):
+            # docker-py: an http:// URL stays plain HTTP whatever tls= says
+            # (a TLSConfig only sets verify/cert, which plain HTTP ignores)
+            from ..tls import TLSConfig
+            if isinstance(tls, TLSConfig):
+                tls._set_client_attributes(self)
+        elif tls and not local:
             from ..tls import TLSConfig
             cfg = tls if isinstance(tls, TLSConfig) else TLSConfig(verify=True)
             try:
