@@ -209,6 +209,39 @@ def test_session_methods_like_docker_pys_requests_session(client):
         client.request("", client._url("/_ping"))
 
 
+def test_session_attributes_programs_assign_like_docker_py():
+    ours, theirs = clibdocker.APIClient(version="1.41"), _dp()
+    try:
+        for c in (ours, theirs):
+            c.timeout = (3, 10)                # requests' (connect, read)
+            assert c.timeout == (3, 10) and c.ping()
+            assert c._get(c._url("/_ping")).text == "OK"
+            c.timeout = None
+            assert c.ping()
+            c._version = "1.40"                # later calls use it
+            assert c._version == c.api_version == "1.40"
+            assert c._url("/info") == c.base_url + "/v1.40/info"
+            assert c.version(api_version=False)["ApiVersion"]
+            c.base_url = "http+docker://localhost"
+            assert c._url("/x", versioned_api=False) == "http+docker://localhost/x"
+            r = c.options(c._url("/_ping"))
+            assert r.status_code == 200
+            r = c.get(c._url("/version"))
+            assert r.history == [] and r.is_redirect is False and r.elapsed.total_seconds() >= 0
+            assert r.request.method == "GET" and r.request.url == r.url
+            assert r.request.path_url == "/v1.40/version"
+        with pytest.raises(errors.InvalidArgument):
+            ours.timeout = (1, 2, 3)
+        with pytest.raises(errors.InvalidArgument):
+            ours.timeout = -1
+    finally:
+        ours.close()
+        theirs.close()
+    c = clibdocker.APIClient(version="1.41", timeout=(2, 7))
+    assert c.timeout == (2, 7) and c.ping()
+    c.close()
+
+
 def test_raise_for_status_classes_like_docker_py(client):
     dp = _dp()
     cases = [("/images/{0}/json", "no-such-image-xyz:1"),

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json as _json
 import re
+import time as _time
+from datetime import timedelta as _timedelta
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping,
                     Optional, Tuple)
 from urllib.parse import quote, urlencode
@@ -84,7 +86,11 @@ class Response:
         self._sock = sock      # an upgraded (hijacked) connection: the body
         self._pending = b""
         self._raw_started = False
-        self.request = None
+        self.request: Any = None            # set by the request helpers
+        self.elapsed = _timedelta(0)        # time to the answer's headers
+        self.history: List[Any] = []        # the engine does not redirect
+        self.is_redirect = False
+        self.is_permanent_redirect = False
 
     # body
     @property
@@ -392,6 +398,15 @@ class RequestsCompatMixin:
     def _request(self, method: str, url: str, params: Any = None, data: Any = None,
                  headers: Optional[Mapping[str, Any]] = None, stream: bool = False,
                  timeout: Any = None, json: Any = None, **kwargs: Any) -> Response:
+        t0 = _time.monotonic()
+        r = self._send(method, url, params, data, headers, stream, timeout, json)
+        r.elapsed = _timedelta(seconds=_time.monotonic() - t0)
+        r.request = errors._Request(method, r.url)
+        return r
+
+    def _send(self, method: str, url: str, params: Any, data: Any,
+              headers: Optional[Mapping[str, Any]], stream: bool, timeout: Any,
+              json: Any) -> Response:
         path = self._path_of(url)
         q = _query(params)
         if q:
