@@ -46,6 +46,8 @@ print("api_version", api.api_version == api._version, api._version >= "1.24")
 print("timeout", api.timeout, client.api.timeout)
 api.timeout = 17
 print("timeout set", api.timeout)
+api.timeout = (5, 30)   # requests' (connect, read)
+print("timeout pair", api.timeout, client.ping())
 api.timeout = 42
 print("credstore_env", api.credstore_env)
 print("user agent", api.headers["User-Agent"] == DEFAULT_USER_AGENT,
@@ -174,6 +176,10 @@ a = docker.APIClient(version="1.41", timeout=5, credstore_env={"PASSWORD_STORE_D
 print("pinned", a._version, a.api_version, a.timeout, a.credstore_env, a.base_url)
 print("pinned _url", a._url("/containers/json"))
 print("pinned info", a._result(a._get(a._url("/info")), True)["ID"] == client.info()["ID"])
+a._version = "1.40"   # pinned lower after the fact, as some plugins do
+print("re-pinned", a._version, a.api_version, a._url("/info"), a.version(api_version=False)["ApiVersion"] >= "1.40")
+r = a.options(a._url("/_ping"))
+print("options", r.status_code, r.history, r.is_redirect, r.request.method, r.request.path_url)
 a.close()
 print("after close", a._get(a._url("/_ping")).text)
 dead = docker.APIClient(base_url="unix:///nonexistent-pm01.sock", version="1.41")
