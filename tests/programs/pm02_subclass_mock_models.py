@@ -163,6 +163,18 @@ try:
             print("patched start", type(e).__name__, str(e), e.status_code, e.explanation)
     print("unpatched status", client.containers.get(c.id).status)
 
+    # a model passed where its id belongs (a common slip): docker-py's ValueError
+    for what, fn in (("containers.get(model)", lambda: client.containers.get(c)),
+                     ("images.get(model)", lambda: client.images.get(client.images.get(IMAGE))),
+                     ("api.inspect_container(model)", lambda: client.api.inspect_container(c))):
+        try:
+            fn()
+            print(what, "accepted")
+        except ValueError as e:
+            print(what, type(e).__name__, str(e).startswith("Expected a string but found <"))
+    print("api with dicts", client.api.inspect_container({"ID": c.id})["Id"] == c.id,
+          client.api.inspect_image({"ID": client.images.get(IMAGE).id})["Id"] == client.images.get(IMAGE).id)
+
     # models from attrs dicts
     hand = Container(c.attrs, client=client)
     print("hand-made", hand == c, hand.collection, hand.name.replace(tag, "X"), hand.status, hand.labels == LABELS,
