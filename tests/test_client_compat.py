@@ -39,6 +39,9 @@ def _dp(base_url: Any = None, **kw: Any) -> Any:
     ("tcp://127.0.0.1:2375/", False),
     # an http:// URL stays plain HTTP with tls= (docker-py)
     ("http://127.0.0.1:2375", True),
+    # the scheme in any case, as docker-py takes it
+    ("HTTP://127.0.0.1:2375", True), ("TCP://127.0.0.1:2376", True),
+    ("Unix:///var/run/docker.sock", False),
 ])
 def test_base_url_as_docker_py_rewrites_it(url, tls):
     with clibdocker.APIClient(base_url=url, version="1.41", tls=tls) as c:

@@ -273,6 +273,9 @@ class APIClient(_Areas):
                 raise
             except ValueError as e:         # also a DockerException here
                 raise errors.InvalidArgument(f"invalid Docker host URL {base_url!r}: {e}") from e
+            scheme, sep, rest = base_url.partition("://")
+            if sep and scheme != scheme.lower():   # docker-py takes TCP://, Unix://...
+                base_url = scheme.lower() + sep + rest
             if base_url.strip() == "unix://" or base_url.startswith("http+unix://"):
                 base_url = "unix://" + parsed[len("http+unix://"):]
             local = parsed.startswith(("http+unix://", "npipe://", "ssh://"))
