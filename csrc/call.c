@@ -228,9 +228,15 @@ static int has_field(json_object *o, const char *path)
 		return 0;
 	memcpy(seg, path, n);
 	seg[n] = '\0';
-	if (!json_object_object_get_ex(o, seg, &v))
-		return 0;
-	return has_field(v, end);
+	if (json_object_object_get_ex(o, seg, &v))
+		return has_field(v, end);
+	/* the engine (Go's encoding/json) also takes a member whose name
+	 * differs in case only (docker-py sends HostConfig.CPURealtimePeriod) */
+	json_object_object_foreach(o, key, val) {
+		if (!strcasecmp(key, seg) && has_field(val, end))
+			return 1;
+	}
+	return 0;
 }
 
 int dk__gate_has_field(void *o, const char *path)
@@ -624,7 +630,7 @@ int dk__curl_error(const dk_call *k, CURL *h, CURLcode cc, const char *errbuf)
 		dk__err(DK_ETIMEOUT, (int)status, (int)cc, "%s: timed out: %s", what, detail);
 		/* the engine had answered: name the request whose body ran out */
 		if (status && k->url.ptr)
-			dk__err_set_url(k->url.ptr, k->url.len);
+			dk__err_set_url(k->method, k->url.ptr, k->url.len);
 		return DK_ETIMEOUT;
 	}
 	case CURLE_ABORTED_BY_CALLBACK:
@@ -673,7 +679,7 @@ int dk__call_status_error(dk_call *k)
 		dk__err(code, (int)st, 0, "%s: the engine answered HTTP %ld", k->op, st);
 	}
 	json_object_put(root);
-	dk__err_set_url(k->url.ptr, k->url.len);
+	dk__err_set_url(k->method, k->url.ptr, k->url.len);
 	return code;
 }
 

@@ -7,7 +7,8 @@
 
 static _Thread_local char tl_msg[DK_ERRMSG_MAX];
 static _Thread_local char tl_url[DK_ERRURL_MAX];
-static _Thread_local dk_error tl_err = {0, 0, 0, NULL, NULL};
+static _Thread_local char tl_method[DK_ERRMETHOD_MAX];
+static _Thread_local dk_error tl_err = {0, 0, 0, NULL, NULL, NULL};
 
 const dk_error *dk_error_last(void)
 {
@@ -15,6 +16,8 @@ const dk_error *dk_error_last(void)
 		tl_err.message = tl_msg;
 	if (!tl_err.url)
 		tl_err.url = tl_url;
+	if (!tl_err.method)
+		tl_err.method = tl_method;
 	return &tl_err;
 }
 
@@ -26,21 +29,24 @@ void dk__err_save(dk__err_saved *s)
 	s->curl_code = e->curl_code;
 	snprintf(s->message, sizeof(s->message), "%s", e->message);
 	snprintf(s->url, sizeof(s->url), "%s", e->url);
+	snprintf(s->method, sizeof(s->method), "%s", e->method);
 }
 
 void dk__err_restore(const dk__err_saved *s)
 {
 	dk__err_msg(s->code, s->http_status, s->curl_code, s->message, strlen(s->message));
-	dk__err_set_url(s->url, strlen(s->url));
+	dk__err_set_url(s->method, s->url, strlen(s->url));
 }
 
-void dk__err_set_url(const char *url, size_t len)
+void dk__err_set_url(const char *method, const char *url, size_t len)
 {
 	if (len >= sizeof(tl_url))
 		len = sizeof(tl_url) - 1;
 	memcpy(tl_url, url, len);
 	tl_url[len] = '\0';
 	tl_err.url = tl_url;
+	snprintf(tl_method, sizeof(tl_method), "%s", method ? method : "");
+	tl_err.method = tl_method;
 }
 
 void dk_error_clear(void)
@@ -52,6 +58,8 @@ void dk_error_clear(void)
 	tl_err.message = tl_msg;
 	tl_url[0] = '\0';
 	tl_err.url = tl_url;
+	tl_method[0] = '\0';
+	tl_err.method = tl_method;
 }
 
 int dk__err(int code, int http_status, int curl_code, const char *fmt, ...)
@@ -67,6 +75,8 @@ int dk__err(int code, int http_status, int curl_code, const char *fmt, ...)
 	tl_err.message = tl_msg;
 	tl_url[0] = '\0';
 	tl_err.url = tl_url;
+	tl_method[0] = '\0';
+	tl_err.method = tl_method;
 	return code;
 }
 
@@ -82,6 +92,8 @@ int dk__err_msg(int code, int http_status, int curl_code, const char *msg, size_
 	tl_err.message = tl_msg;
 	tl_url[0] = '\0';
 	tl_err.url = tl_url;
+	tl_method[0] = '\0';
+	tl_err.method = tl_method;
 	return code;
 }
 

@@ -12,6 +12,7 @@ int dk__err_msg(int code, int http_status, int curl_code, const char *msg, size_
 
 #define DK_ERRMSG_MAX 4096
 #define DK_ERRURL_MAX 2048
+#define DK_ERRMETHOD_MAX 16
 
 /* A copy of the thread's last error, to keep it across code (a trace hook)
  * that may record others. */
@@ -19,12 +20,13 @@ typedef struct dk__err_saved {
 	int code, http_status, curl_code;
 	char message[DK_ERRMSG_MAX];
 	char url[DK_ERRURL_MAX];
+	char method[DK_ERRMETHOD_MAX];
 } dk__err_saved;
 void dk__err_save(dk__err_saved *s);
 void dk__err_restore(const dk__err_saved *s);
 
-/* Name the request an error recorded just now answered (dk_error.url);
- * every other dk__err* resets it to "". */
-void dk__err_set_url(const char *url, size_t len);
+/* Name the request an error recorded just now answered (dk_error.url and
+ * .method; method may be NULL); every other dk__err* resets both to "". */
+void dk__err_set_url(const char *method, const char *url, size_t len);
 
 #endif

@@ -147,7 +147,8 @@ void dk_request_options_init(dk_request_options *o)
 static int method_ok(const char *m)
 {
 	return m && (!strcmp(m, "GET") || !strcmp(m, "POST") || !strcmp(m, "PUT") ||
-		!strcmp(m, "DELETE") || !strcmp(m, "HEAD"));
+		!strcmp(m, "DELETE") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS") ||
+		!strcmp(m, "PATCH"));
 }
 
 /* A body in memory read as a streamed body (borrowed bytes). */
@@ -179,7 +180,7 @@ static int request_begin(dk_call *k, dk_client *c, const dk_request_options *o)
 		return dk__err(DK_EINVAL, 0, 0, "dk_request_options: unknown version %u", o->version);
 	if (!method_ok(o->method))
 		return dk__err(DK_EINVAL, 0, 0, "dk_request: method '%s' is not one of GET, POST, "
-			"PUT, DELETE, HEAD", o->method ? o->method : "(null)");
+			"PUT, DELETE, HEAD, OPTIONS, PATCH", o->method ? o->method : "(null)");
 	if (!o->path || o->path[0] != '/')
 		return dk__err(DK_EINVAL, 0, 0, "dk_request: the path must start with '/'");
 	for (p = (const unsigned char *)o->path; *p; p++)

@@ -36,6 +36,7 @@ typedef struct dk_error {
 	int curl_code;
 	const char *message;
 	const char *url;
+	const char *method;
 } dk_error;
 const dk_error *dk_error_last(void);
 void dk_error_clear(void);

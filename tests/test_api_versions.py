@@ -153,14 +153,20 @@ REFUSED: List[Any] = [
     ("'scope'", "1.31", lambda c: c.inspect_network(MISSING, scope="local")),
     ("'force'", "1.25", lambda c: c.remove_volume(MISSING, force=True)),
     ("'shared-size'", "1.42", lambda c: c.images(shared_size=True)),
+    # (host configs as plain dicts: HostConfig/ContainerConfig objects refuse
+    # these at construction, in docker-py's words: test_types_compat)
     ("'HostConfig.AutoRemove'", "1.25",
      lambda c: c.create_container(TEST_IMAGE, "true", labels=LABELS,
-                                  host_config=c.create_host_config(auto_remove=True))),
+                                  host_config={"AutoRemove": True})),
     ("'HostConfig.Init'", "1.25",
      lambda c: c.create_container(TEST_IMAGE, "true", labels=LABELS,
-                                  host_config=c.create_host_config(init=True))),
+                                  host_config={"Init": True})),
+    ("'HostConfig.CpuRealtimePeriod'", "1.25",   # docker-py's spelling of the member
+     lambda c: c.create_container(TEST_IMAGE, "true", labels=LABELS,
+                                  host_config={"CPURealtimePeriod": 1000})),
     ("'StopTimeout'", "1.25",
-     lambda c: c.create_container(TEST_IMAGE, "true", labels=LABELS, stop_timeout=3)),
+     lambda c: c.create_container_from_config({"Image": TEST_IMAGE, "Labels": LABELS,
+                                               "StopTimeout": 3})),
     ("'Env'", "1.25", lambda c: c.exec_create(MISSING, "true", environment={"A": "1"})),
     ("'WorkingDir'", "1.35", lambda c: c.exec_create(MISSING, "true", workdir="/")),
     ("'Ingress'", "1.29", lambda c: c.create_network(MISSING, ingress=True, labels=LABELS)),

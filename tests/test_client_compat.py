@@ -37,6 +37,11 @@ def _dp(base_url: Any = None, **kw: Any) -> Any:
     (ENGINE2, False), ("tcp://127.0.0.1:2375", False), ("tcp://127.0.0.1:2376", True),
     ("http://127.0.0.1:2375", False), ("https://127.0.0.1:2376", False),
     ("tcp://127.0.0.1:2375/", False),
+    # an http:// URL stays plain HTTP with tls= (docker-py)
+    ("http://127.0.0.1:2375", True),
+    # the scheme in any case, as docker-py takes it
+    ("HTTP://127.0.0.1:2375", True), ("TCP://127.0.0.1:2376", True),
+    ("Unix:///var/run/docker.sock", False),
 ])
 def test_base_url_as_docker_py_rewrites_it(url, tls):
     with clibdocker.APIClient(base_url=url, version="1.41", tls=tls) as c:
@@ -49,6 +54,18 @@ def test_base_url_as_docker_py_rewrites_it(url, tls):
         assert c._url("/containers/{0}/json", "a b/c:d?e#f") == \
             theirs._url("/containers/{0}/json", "a b/c:d?e#f")
         assert c._url("/_ping", versioned_api=False) == theirs._url("/_ping", versioned_api=False)
+
+
+def test_http_url_with_tls_config_stays_plain_like_docker_py(tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_text("not used")
+    for kw in (dict(verify=False), dict(ca_cert=str(ca)), dict(ca_cert=str(ca), verify=True)):
+        for url in ("http://127.0.0.1:2375", "tcp://127.0.0.1:2376"):
+            with clibdocker.APIClient(base_url=url, version="1.41",
+                                      tls=clibdocker.tls.TLSConfig(**kw)) as c:
+                theirs = _dp(url, tls=docker.tls.TLSConfig(**kw))
+                assert c.base_url == theirs.base_url
+                assert c.verify == theirs.verify and c.cert == theirs.cert, (url, kw)
 
 
 def test_base_url_ssh_and_docker_host():
@@ -171,6 +188,79 @@ def test_post_json_put_delete(client):
         client.inspect_container(name)
 
 
+def test_session_methods_like_docker_pys_requests_session(client):
+    # docker-py's APIClient is a requests.Session: programs call its own
+    # get/post/put/delete/head/request on _url()-built URLs
+    dp = _dp()
+    r, t = client.get(client._url("/version")), dp.get(dp._url("/version"))
+    assert (r.status_code, r.reason, r.ok) == (t.status_code, t.reason, t.ok) == (200, "OK", True)
+    assert r.json()["ApiVersion"] == t.json()["ApiVersion"]
+    r, t = client.head(client._url("/_ping")), dp.head(dp._url("/_ping"))
+    assert (r.status_code, r.content) == (t.status_code, t.content) == (200, b"")
+    r = client.request("get", client._url("/info"), params={"x": 1})
+    assert r.status_code == 200 and "Containers" in r.json()
+    name = unique()
+    r = client.post(client._url("/containers/create"), params={"name": name},
+                    json={"Image": TEST_IMAGE, "Cmd": ["true"], "Labels": LABELS})
+    try:
+        assert r.status_code == 201, r.text
+        cid = r.json()["Id"]
+        r = client.post(client._url("/containers/{0}/update", cid), json={"CpuShares": 512})
+        assert r.status_code == 200 and client.inspect_container(cid)["HostConfig"]["CpuShares"] == 512
+        r = client.put(client._url("/containers/{0}/archive", cid), params={"path": "/nope-x"},
+                       data=b"")
+        assert r.status_code == 404 and not r.ok
+        with pytest.raises(errors.NotFound):
+            client._raise_for_status(r)
+        r = client.get(client._url("/containers/{0}/logs", cid), params={"stdout": 1},
+                       stream=True)
+        assert r.status_code == 200 and list(client._multiplexed_response_stream_helper(r)) == []
+    finally:
+        r = client.delete(client._url("/containers/{0}", name), params={"force": 1})
+    assert r.status_code == 204
+    r = client.delete(client._url("/containers/{0}", name))
+    assert r.status_code == 404 and "No such container" in r.json()["message"]
+    # what the session has and clibdocker cannot do is refused, not ignored
+    for kw in ({"files": {"f": b"x"}}, {"auth": ("u", "p")}, {"cookies": {"a": "b"}}):
+        with pytest.raises(errors.InvalidArgument):
+            client.post(client._url("/_ping"), **kw)
+    with pytest.raises(errors.InvalidArgument):
+        client.request("", client._url("/_ping"))
+
+
+def test_session_attributes_programs_assign_like_docker_py():
+    ours, theirs = clibdocker.APIClient(version="1.41"), _dp()
+    try:
+        for c in (ours, theirs):
+            c.timeout = (3, 10)                # requests' (connect, read)
+            assert c.timeout == (3, 10) and c.ping()
+            assert c._get(c._url("/_ping")).text == "OK"
+            c.timeout = None
+            assert c.ping()
+            c._version = "1.40"                # later calls use it
+            assert c._version == c.api_version == "1.40"
+            assert c._url("/info") == c.base_url + "/v1.40/info"
+            assert c.version(api_version=False)["ApiVersion"]
+            c.base_url = "http+docker://localhost"
+            assert c._url("/x", versioned_api=False) == "http+docker://localhost/x"
+            r = c.options(c._url("/_ping"))
+            assert r.status_code == 200
+            r = c.get(c._url("/version"))
+            assert r.history == [] and r.is_redirect is False and r.elapsed.total_seconds() >= 0
+            assert r.request.method == "GET" and r.request.url == r.url
+            assert r.request.path_url == "/v1.40/version"
+        with pytest.raises(errors.InvalidArgument):
+            ours.timeout = (1, 2, 3)
+        with pytest.raises(errors.InvalidArgument):
+            ours.timeout = -1
+    finally:
+        ours.close()
+        theirs.close()
+    c = clibdocker.APIClient(version="1.41", timeout=(2, 7))
+    assert c.timeout == (2, 7) and c.ping()
+    c.close()
+
+
 def test_raise_for_status_classes_like_docker_py(client):
     dp = _dp()
     cases = [("/images/{0}/json", "no-such-image-xyz:1"),
@@ -223,6 +313,70 @@ def test_stream_helper_and_iter(client):
     assert res.status_code == 404
     with pytest.raises(errors.NotFound):
         list(client._stream_helper(res))
+
+
+def test_upgraded_post_and_read_from_socket_like_docker_py(client):
+    """A program's own attach / exec start with docker-py's Upgrade headers
+    (its attach() made by hand): the response is 101 with the hijacked
+    socket as raw, _read_from_socket reads it as docker-py's does."""
+    dp = _dp()
+    headers = {"Connection": "Upgrade", "Upgrade": "tcp"}
+    params = {"stdout": 1, "stderr": 1, "stream": 1}
+    made = []
+    try:
+        outs = []
+        for c in (client, dp):
+            cid = c.create_container(TEST_IMAGE, ["sh", "-c", "echo o1; echo e1 >&2; echo o2"],
+                                     labels=LABELS)["Id"]
+            made.append(cid)
+            r = c._post(c._url("/containers/{0}/attach", cid), headers=headers, params=params,
+                        stream=True)
+            assert (r.status_code, r.ok) == (101, True)
+            c.start(cid)
+            outs.append(c._read_from_socket(r, stream=False, tty=False, demux=True))
+        assert outs[0] == outs[1] == (b"o1\no2\n", b"e1\n")
+        # exec start with the same headers
+        eid = client.exec_create(_running(client, made), ["sh", "-c", "echo x; echo y >&2"])["Id"]
+        r = client._post(client._url("/exec/{0}/start", eid), headers=headers,
+                         data=json.dumps({"Tty": False, "Detach": False}),
+                         stream=True)
+        assert r.status_code == 101
+        got = sorted(client._read_from_socket(r, stream=True, tty=False))
+        assert got == [b"x\n", b"y\n"]
+        # an error status: a response whose raw socket raises, as docker-py's
+        for c in (client, dp):
+            r = c._post(c._url("/containers/{0}/attach", "no-such-container-xyz"),
+                        headers=headers, params=params, stream=True)
+            assert r.status_code == 404 and r.url.endswith("/attach?stdout=1&stderr=1&stream=1")
+            with pytest.raises(Exception) as ei:
+                c._get_raw_response_socket(r)
+            assert type(ei.value).__name__ == "NotFound"
+        # what the engine does not upgrade is refused, not sent
+        with pytest.raises(errors.InvalidArgument):
+            client._post(client._url("/containers/{0}/start", made[0]), headers=headers)
+    finally:
+        for cid in made:
+            client.remove_container(cid, force=True)
+        dp.close()
+
+
+def _running(client, made):
+    cid = client.create_container(TEST_IMAGE, ["sleep", "30"], labels=LABELS)["Id"]
+    made.append(cid)
+    client.start(cid)
+    return cid
+
+
+def test_response_url_holds_the_query_like_requests(client):
+    dp = _dp()
+    for c in (client, dp):
+        r = c._get(c._url("/containers/json"), params={"all": True, "limit": 1})
+        assert r.url == c._url("/containers/json") + "?all=True&limit=1"
+        r = c._get(c._url("/containers/{0}/json", "no-such-xyz"), params={"size": 1})
+        with pytest.raises(Exception) as ei:
+            c._raise_for_status(r)
+        assert "/containers/no-such-xyz/json?size=1:" in str(ei.value)
+    dp.close()
 
 
 def test_raw_response_socket_reads_multiplexed_logs(client):
@@ -519,6 +673,46 @@ def test_error_shapes_like_docker_py():
     with pytest.raises(errors.NotFound) as ei:
         errors.create_api_error_from_http_exception(requests.exceptions.HTTPError(response=r))
     assert ei.value.explanation == "No such container: x"
+
+
+def test_context_errors_args_and_pickle_like_docker_py():
+    import pickle
+    for name, arg in (("ContextNotFound", "nope"), ("ContextAlreadyExists", "ctx"),
+                      ("MissingContextParameter", "host"), ("ContextException", "bad")):
+        ours, theirs = getattr(errors, name)(arg), getattr(docker.errors, name)(arg)
+        assert str(ours) == str(theirs) and ours.args == theirs.args == (arg,)
+        back = pickle.loads(pickle.dumps(ours))
+        assert type(back) is type(ours) and str(back) == str(ours)
+
+
+def test_engine_error_response_reads_like_requests(client):
+    """What programs log from e.response: ok, headers, request.method/url/
+    path_url (dk_error.method), raise_for_status(); the same as docker-py's."""
+    dp = _dp()
+    name = unique("clibdocker-test-missing")
+    calls = [lambda c: c.inspect_container(name), lambda c: c.kill(name),
+             lambda c: c.remove_container(name)]
+    for call in calls:
+        with pytest.raises(errors.NotFound) as ours:
+            call(client)
+        with pytest.raises(docker.errors.NotFound) as theirs:
+            call(dp)
+        o, t = ours.value.response, theirs.value.response
+        assert (o.ok, bool(o), o.status_code, o.reason) == (t.ok, bool(t), t.status_code, t.reason)
+        assert o.request.method == t.request.method
+        assert o.request.url == t.request.url and o.request.path_url == t.request.path_url
+        assert o.headers["content-type"] == t.headers["Content-Type"] == "application/json"
+        assert o.json() == t.json()
+        with pytest.raises(requests.exceptions.HTTPError) as again:
+            o.raise_for_status()
+        assert again.value.response is o and isinstance(again.value, errors.NotFound)
+        # requests' words as the message (str() reads as an APIError's)
+        assert again.value.args[0] == f"404 Client Error: Not Found for url: {o.url}"
+    # refused before any request: no request to show
+    with pytest.raises(errors.APIError) as ei:
+        client.create_container(TEST_IMAGE, name="bad/name", labels=LABELS)
+    assert ei.value.response.request is None and not ei.value.response.ok
+    dp.close()
 
 
 def test_tls_config_attributes(tmp_path):

@@ -78,6 +78,14 @@ def test_inspect_and_not_found(client, image):
     assert ei.value.status_code == 404
     with pytest.raises(errors.NullResource):
         client.inspect_image("")
+    assert client.inspect_image({"ID": image["id"]})["Id"] == image["id"]
+    # an Image model where its id belongs: docker-py's ValueError (its _url)
+    from clibdocker.models.images import Image
+    model = Image({"Id": image["id"]})
+    for call in (client.inspect_image, client.history, lambda m: client.tag(m, "x/y")):
+        with pytest.raises(ValueError, match=r"^Expected a string but found <Image: ") as ei:
+            call(model)
+        assert not isinstance(ei.value, errors.DockerException)
 
 
 @pytest.mark.op("ImageHistory")

@@ -21,7 +21,8 @@ from clibdocker.models.volumes import Volume
 def test_missing_fields_read_as_none_or_empty() -> None:
     c = Container({})
     assert (c.id, c.name, c.status, c.image) == (None, None, None, None)
-    assert c.labels == {} and c.ports == {} and c.health == "unknown" and c.short_id == ""
+    assert c.ports == {} and c.health == "unknown" and c.short_id == ""
+    assert Container({"Labels": None}).labels == {}   # a sparse list entry without labels
     c2 = Container({"State": {"Health": None}, "Config": {"Labels": None},
                     "NetworkSettings": {"Ports": None}})
     assert c2.health == "unknown" and c2.labels == {} and c2.ports == {}
@@ -34,6 +35,42 @@ def test_missing_fields_read_as_none_or_empty() -> None:
     assert Network({}).name is None and Volume({}).name is None
     p = Plugin({})
     assert (p.name, p.enabled, p.settings) == (None, None, None)
+
+
+def test_labels_unknown_without_config_ask_for_reload_like_docker_py() -> None:
+    # neither inspect's Config nor a list entry's Labels: the labels are not
+    # known (not empty); docker-py's DockerException, which programs catch
+    # to reload()
+    for attrs in ({}, {"Id": "a" * 64}, {"Id": "a" * 64, "State": "running"}):
+        with pytest.raises(errors.DockerException, match=r"Call reload\(\) to retrieve"):
+            Container(attrs).labels
+    assert Container({"Config": {"Labels": {"a": "1"}}}).labels == {"a": "1"}
+    assert Container({"Labels": {"b": "2"}}).labels == {"b": "2"}
+
+
+def test_pre_2_0_call_and_api_method_on_docker_client_words(monkeypatch) -> None:
+    dc = clibdocker.DockerClient(version="1.41")
+    with pytest.raises(TypeError, match="use clibdocker.APIClient"):
+        dc.containers()
+    with pytest.raises(AttributeError, match=r"use client\.api\.create_container"):
+        dc.create_container
+    # a program written for docker-py (import docker is clibdocker): docker-py's words
+    import sys
+    monkeypatch.setitem(sys.modules, "docker", clibdocker)
+    with pytest.raises(TypeError) as e:
+        dc.containers()
+    assert str(e.value) == ("'ContainerCollection' object is not callable. You might be trying "
+                            "to use the old (pre-2.0) API - use docker.APIClient if so.")
+    with pytest.raises(AttributeError) as e:
+        dc.create_container
+    assert str(e.value) == (
+        "'DockerClient' object has no attribute 'create_container' In Docker SDK for Python "
+        "2.0, this method is now on the object APIClient. See the low-level API section of "
+        "the documentation for more details.")
+    with pytest.raises(AttributeError) as e:
+        dc.no_such_thing
+    assert str(e.value) == "'DockerClient' object has no attribute 'no_such_thing'"
+    dc.close()
 
 
 def test_unknown_fields_kept_and_equality() -> None:

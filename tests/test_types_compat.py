@@ -290,6 +290,73 @@ def test_endpoint_config_version_gates_like_docker_py(version, kwargs):
     assert dict(ct.EndpointConfig("1.41", **kwargs)) == dict(dpy.EndpointConfig("1.41", **kwargs))
 
 
+@pytest.mark.parametrize("name,args,kwargs", [
+    ("HostConfig", ("1.29",), dict(mounts=[{"Type": "tmpfs", "Target": "/m"}])),
+    ("HostConfig", ("1.39",), dict(device_requests=[{"Count": 1}])),
+    ("HostConfig", ("1.27",), dict(device_cgroup_rules=["c 1:3 mr"])),
+    ("HostConfig", ("1.24",), dict(auto_remove=True)),
+    ("HostConfig", ("1.24",), dict(init=False)),
+    ("HostConfig", ("1.24",), dict(init_path="/x")),
+    ("HostConfig", ("1.24",), dict(nano_cpus=1000)),
+    ("HostConfig", ("1.24",), dict(cpu_count=1)),
+    ("HostConfig", ("1.24",), dict(cpu_percent=1)),
+    ("HostConfig", ("1.24",), dict(runtime="runc")),
+    ("HostConfig", ("1.24",), dict(cpu_rt_period=1000)),
+    ("HostConfig", ("1.24",), dict(cpu_rt_runtime=1000)),
+    ("HostConfig", ("1.23",), dict(isolation="default")),
+    ("HostConfig", ("1.23",), dict(storage_opt={})),
+    ("HostConfig", ("1.22",), dict(userns_mode="host")),
+    ("HostConfig", ("1.22",), dict(pids_limit=5)),
+    ("HostConfig", ("1.21",), dict(tmpfs=["/run"])),
+    ("HostConfig", ("1.21",), dict(oom_score_adj=5)),
+    ("HostConfig", ("1.21",), dict(blkio_weight=5)),
+    ("HostConfig", ("1.21",), dict(device_read_bps=[{"Path": "/dev/sda", "Rate": 1}])),
+    ("ContainerConfig", ("1.24", "img", None), dict(stop_timeout=1)),
+    ("ContainerConfig", ("1.23", "img", None), dict(healthcheck={"test": ["NONE"]})),
+    ("ContainerConfig", ("1.28", "img", None), dict(healthcheck={"StartPeriod": 1})),
+    ("SwarmSpec", ("1.24",), dict(log_driver={"Name": "x"})),
+    ("SwarmSpec", ("1.24",), dict(autolock_managers=False)),
+    ("SwarmSpec", ("1.29",), dict(signing_ca_key="K")),
+    ("SwarmSpec", ("1.29",), dict(signing_ca_cert="C")),
+    ("SwarmSpec", ("1.29",), dict(ca_force_rotate=0)),
+])
+def test_type_version_gates_at_construction_like_docker_py(name, args, kwargs):
+    """docker-py's types refuse what their API version lacks when they are
+    built (a program falls back on InvalidVersion there, before any call):
+    the same class and words; at 1.41 the same dict."""
+    with pytest.raises(clibdocker.errors.InvalidVersion) as ours:
+        getattr(ct, name)(*args, **kwargs)
+    with pytest.raises(dpy_errors.InvalidVersion) as theirs:
+        getattr(dpy, name)(*args, **kwargs)
+    assert str(ours.value) == str(theirs.value)
+    if "init_path" not in kwargs:   # refused above 1.29 as well
+        new = ("1.41",) + args[1:]
+        assert dict(getattr(ct, name)(*new, **kwargs)) == dict(getattr(dpy, name)(*new, **kwargs))
+
+
+def test_host_config_gates_through_create_host_config():
+    c = clibdocker.APIClient(version="1.29")
+    with pytest.raises(clibdocker.errors.InvalidVersion,
+                       match=r"^mounts param is not supported in API versions < 1\.30$"):
+        c.create_host_config(mounts=[{"Type": "tmpfs", "Target": "/m"}])
+    c.close()
+
+
+def test_realtime_cpu_keys_and_device_request_setters_as_docker_py():
+    # below 1.24 only the host's pid namespace: docker-py's ValueError
+    with pytest.raises(ValueError, match="Invalid value for pid_mode param: container:x"):
+        ct.HostConfig("1.23", pid_mode="container:x")
+    assert ct.HostConfig("1.23", pid_mode="host")["PidMode"] == "host"
+    kw = dict(cpu_rt_period=1000, cpu_rt_runtime=950)
+    assert dict(ct.HostConfig("1.41", **kw)) == dict(dpy.HostConfig("1.41", **kw))
+    ours, theirs = ct.DeviceRequest(), dpy.DeviceRequest()
+    for d in (ours, theirs):
+        d.driver, d.count, d.device_ids = "cdi", 2, ["0"]
+        d.capabilities, d.options = [["gpu"]], {"k": "v"}
+    assert dict(ours) == dict(theirs) == {"Driver": "cdi", "Count": 2, "DeviceIDs": ["0"],
+                                          "Capabilities": [["gpu"]], "Options": {"k": "v"}}
+
+
 def test_subclassing_apiclient_keeps_a_consistent_mro():
     """Programs (Ansible) subclass APIClient: the container mixin and its I/O
     base sit in one consistent MRO, and every docker-py method is found."""

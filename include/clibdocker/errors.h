@@ -38,6 +38,8 @@ typedef struct dk_error {
 	const char *url;     /**< with an answer of status >= 300, or a DK_ETIMEOUT whose
 	                          answer's headers had come: the request's URL
 	                          ("http://localhost/v1.41/containers/x/json"); else ""; never NULL */
+	const char *method;  /**< with `url`: the request's method ("GET", "POST", ...); else "";
+	                          never NULL */
 } dk_error;
 
 /**

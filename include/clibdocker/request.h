@@ -31,7 +31,7 @@ DK_EXTERN(int) dk_client_set_headers(dk_client *c, const char *const *lines);
 /** One request (see dk_request()). */
 typedef struct dk_request_options {
 	unsigned version;            /**< DK_REQUEST_OPTIONS_VERSION */
-	const char *method;          /**< "GET", "POST", "PUT", "DELETE" or "HEAD" */
+	const char *method;          /**< "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS" or "PATCH" */
 	/** Path and query, already percent-escaped, starting with '/':
 	 * "/v1.41/containers/json?all=1". Sent as it is after the client's base
 	 * URL; no version prefix is added (use dk_client_api_version()). Bytes

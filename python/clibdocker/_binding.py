@@ -110,8 +110,11 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
             # found" on a pull stays NotFound); ``not_found`` only when the
             # engine said nothing
             cls = errors._api_error_class(404, msg) if msg else (not_found or errors.NotFound)
+        method = ffi.string(e.method).decode("ascii", "replace") \
+            if e.method != _NULL and e.method[0] else None
         return errors._twin(cls)(msg, errors._Response(status, _request_url(e),
-                                                       errors._Response.engine_body(msg)), msg)
+                                                       errors._Response.engine_body(msg),
+                                                       method), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
     if cls2 is errors.TransportError and int(e.curl_code) in _CURL_TLS:
         cls2 = errors.TLSError
@@ -441,11 +444,21 @@ class Client:
         self._handle: Any = None
         if version is not None and version != "auto":
             check(lib.dk_client_set_api_version(self._ptr, _b(version)))
+        connect_given: Any = None
+        if isinstance(timeout, tuple) and len(timeout) == 2:   # requests' (connect, read)
+            connect_given, timeout = timeout
         total = 0 if timeout is None else int(timeout * 1000)
         if total < 0:
             raise errors.InvalidArgument("timeout must be >= 0 seconds or None")
         connect = 30000 if total == 0 or total > 30000 else total
+        if connect_given is not None:
+            connect = int(connect_given * 1000)
+            if connect < 0:
+                raise errors.InvalidArgument("timeout must be >= 0 seconds or None")
         check(lib.dk_client_set_timeouts(self._ptr, connect, total, 0))
+
+    def set_api_version(self, version: str) -> None:
+        check(lib.dk_client_set_api_version(self._p(), _b(version)))
 
     def close(self) -> None:
         p = self._ptr

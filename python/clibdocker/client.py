@@ -223,7 +223,13 @@ class DockerClient:
 
     def __getattr__(self, name: str) -> Any:
         msg = f"'DockerClient' object has no attribute '{name}'"
-        if not name.startswith("_") and hasattr(APIClient, name):
+        from . import _alias
+        if _alias.active():  # a program written for docker-py: its words
+            if hasattr(APIClient, name):
+                msg += (" In Docker SDK for Python 2.0, this method is now on the object "
+                        "APIClient. See the low-level API section of the documentation for "
+                        "more details.")
+        elif not name.startswith("_") and hasattr(APIClient, name):
             msg += (" In Docker SDK for Python 2.0 and clibdocker this method is on "
                     "APIClient: use client.api." + name)
         raise AttributeError(msg)

@@ -25,11 +25,36 @@ class DockerException(Exception):
     """Base of every exception clibdocker raises."""
 
 
+class _Request:
+    """The request an :class:`APIError` answered, as ``requests``'
+    ``PreparedRequest`` reads where programs log it: ``method``, ``url``,
+    ``path_url``."""
+
+    __slots__ = ("method", "url")
+
+    def __init__(self, method: Optional[str], url: str) -> None:
+        self.method = method
+        self.url = url
+
+    @property
+    def path_url(self) -> str:
+        rest = self.url.split("://", 1)[-1]
+        slash = rest.find("/")
+        return rest[slash:] if slash >= 0 else "/"
+
+    def __repr__(self) -> str:
+        return f"<PreparedRequest [{self.method}]>"
+
+
 class _Response:
     """The parts of an HTTP response an :class:`APIError` keeps (the shape of
-    ``requests.Response`` that docker-py users read)."""
+    ``requests.Response`` that docker-py users read): ``status_code``,
+    ``reason``, ``ok``, ``url``, ``headers``, ``content``, ``text``,
+    ``json()``, ``request`` (``method``, ``url``, ``path_url``; None when no
+    request was sent), ``raise_for_status()``."""
 
-    __slots__ = ("status_code", "reason", "url", "content")
+    __slots__ = ("status_code", "reason", "url", "content", "request")
+    encoding = "utf-8"
 
     _REASONS = {
         400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -37,11 +62,44 @@ class _Response:
         503: "Service Unavailable", 304: "Not Modified",
     }
 
-    def __init__(self, status_code: int, url: Optional[str] = None, content: bytes = b"") -> None:
+    def __init__(self, status_code: int, url: Optional[str] = None, content: bytes = b"",
+                 method: Optional[str] = None) -> None:
         self.status_code = status_code
         self.reason = self._REASONS.get(status_code, "")
         self.url = url
         self.content = content
+        self.request = _Request(method, url) if url else None
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code < 400
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    @property
+    def headers(self) -> Any:
+        """The body's type, in a case-insensitive dict (the engine's other
+        headers are not kept)."""
+        from .api._headers import CaseInsensitiveDict
+        kind = "application/json" if self.content[:1] == b"{" else "text/plain; charset=utf-8"
+        return CaseInsensitiveDict({"Content-Type": kind})
+
+    def raise_for_status(self) -> None:
+        """Raise the :class:`APIError` (NotFound, ImageNotFound) for this
+        error status, as the response of docker-py's requests raises its
+        HTTPError (also one, when the program imported ``requests``)."""
+        if self.status_code < 400:
+            return
+        try:
+            explanation = self.json()["message"]
+        except Exception:
+            explanation = self.text.strip()
+        kind = "Client" if self.status_code < 500 else "Server"
+        where = f" for url: {self.url}" if self.url else ""
+        raise _twin(_api_error_class(self.status_code, explanation))(
+            f"{self.status_code} {kind} Error: {self.reason}{where}", response=self,
+            explanation=explanation)
 
     @classmethod
     def engine_body(cls, message: str) -> bytes:
@@ -221,8 +279,11 @@ class MissingContextParameter(DockerException):
     """A context needs a parameter that was not given."""
 
     def __init__(self, param: str) -> None:
-        super().__init__(f"missing parameter: {param}")
+        super().__init__(param)   # args as docker-py's (pickles back the same)
         self.param = param
+
+    def __str__(self) -> str:
+        return f"missing parameter: {self.param}"
 
 
 class ContextException(DockerException):
@@ -240,16 +301,22 @@ class ContextAlreadyExists(DockerException):
     """A context of that name exists already."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"context {name} already exists")
+        super().__init__(name)   # args as docker-py's (pickles back the same)
         self.name = name
+
+    def __str__(self) -> str:
+        return f"context {self.name} already exists"
 
 
 class ContextNotFound(DockerException):
     """No context of that name."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"context '{name}' not found")
+        super().__init__(name)   # args as docker-py's (pickles back the same)
         self.name = name
+
+    def __str__(self) -> str:
+        return f"context '{self.name}' not found"
 
 
 # --- beyond docker-py: failures below the HTTP layer --------------------------

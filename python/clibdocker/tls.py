@@ -79,6 +79,12 @@ class TLSConfig:
             raise errors.TLSParameterError(
                 f"Invalid CA certificate provided for `verify`: {verify!r}")
 
+    def _set_client_attributes(self, client: Any) -> None:
+        """docker-py's ``verify`` and ``cert`` of a configured client."""
+        client.verify = self.ca_cert if self.verify and self.ca_cert else self.verify
+        if self.cert:
+            client.cert = self.cert
+
     @property
     def _ca_bundle(self) -> Optional[str]:
         """The CA bundle verification uses (None: the system's)."""
@@ -93,9 +99,7 @@ class TLSConfig:
         Raises :class:`~clibdocker.errors.TLSParameterError` for a client
         that cannot speak TLS (unix:// and ssh:// engines); ``APIClient``
         does not call it for those (it ignores ``tls=`` there, as docker-py)."""
-        client.verify = self._ca_bundle if self._ca_bundle else bool(self.verify)
-        if self.cert:
-            client.cert = self.cert
+        self._set_client_attributes(client)
         native = getattr(client, "_native", None)
         if native is None:
             return

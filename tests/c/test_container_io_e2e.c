@@ -78,8 +78,10 @@ static void logs_demux(dk_client *c, const char *cid)
 	CHECK(s == NULL);
 	/* the error names the request it answered; an error before any request does not */
 	CHECK(strstr(dk_error_last()->url, "/containers/clibdocker-test-no-such-container/") != NULL);
+	CHECK(!strcmp(dk_error_last()->method, "GET"));
 	CHECK(dk_container_logs(&s, c, "", NULL) == DK_EINVAL);
 	CHECK(!strcmp(dk_error_last()->url, ""));
+	CHECK(!strcmp(dk_error_last()->method, ""));
 }
 
 static void exec_paths(dk_client *c, const char *cid)

@@ -108,6 +108,7 @@ int main(void)
 	/* the engine had answered 200: the error names the wait request */
 	CHECK(dk_error_last()->http_status == 200);
 	CHECK(strstr(dk_error_last()->url, "/wait?condition=not-running") != NULL);
+	CHECK(!strcmp(dk_error_last()->method, "POST"));
 	CHECK(v == NULL);
 	CHECK_RC(dk_container_inspect(&v, c, id, 0));
 	CHECK(v && dk_value_get_bool(v, "/State/Running", &b) == 0 && b == 1);
@@ -148,8 +149,12 @@ int main(void)
 	/* the refused request's URL, as sent */
 	CHECK(strstr(dk_error_last()->url, "/containers/") != NULL);
 	CHECK(strstr(dk_error_last()->url, "/json") != NULL);
+	CHECK(!strcmp(dk_error_last()->method, "GET"));
+	CHECK(dk_container_delete(c, id, 0, 0, 0) == DK_ENOTFOUND);
+	CHECK(!strcmp(dk_error_last()->method, "DELETE"));
 	dk_error_clear();
 	CHECK(dk_error_last()->url[0] == '\0');
+	CHECK(dk_error_last()->method[0] == '\0');
 
 	/* the 'signal' parameter on the newer engine */
 	CHECK_RC(dk_client_new(&c2, env_or("CLIBDOCKER_TEST_ENGINE2",

@@ -101,6 +101,11 @@ static void field_paths(void)
 	CHECK(has("{\"A\":{\"B\":false}}", "A.B"));
 	CHECK(!has("{\"A\":{\"C\":1}}", "A.B"));
 	CHECK(!has("{\"A\":5}", "A.B"));
+	/* member names differing in case only: the engine reads them too */
+	CHECK(has("{\"HostConfig\":{\"CPURealtimePeriod\":1}}", "HostConfig.CpuRealtimePeriod"));
+	CHECK(has("{\"hostconfig\":{\"autoremove\":true}}", "HostConfig.AutoRemove"));
+	CHECK(!has("{\"HostConfig\":{\"CPURealtimePeriod\":null}}", "HostConfig.CpuRealtimePeriod"));
+	CHECK(!has("{\"HostConfig\":{\"CPURealtime\":1}}", "HostConfig.CpuRealtimePeriod"));
 	CHECK(has("{\"A\":[{\"x\":1},{\"B\":2}]}", "A[].B"));
 	CHECK(!has("{\"A\":[{\"x\":1}]}", "A[].B"));
 	CHECK(has("{\"E\":{\"net1\":{},\"net2\":{\"M\":\"x\"}}}", "E.*.M"));

@@ -181,7 +181,9 @@ static void test_bad_options(dk_client *c)
 	o.path = "/containers/json\r\nX: y";
 	CHECK(dk_request(&r, c, &o) == DK_EINVAL);
 	o.path = "/_ping";
-	o.method = "PATCH";
+	o.method = "BREW";
+	CHECK(dk_request(&r, c, &o) == DK_EINVAL);
+	o.method = "get";  /* methods are upper case */
 	CHECK(dk_request(&r, c, &o) == DK_EINVAL);
 	o.method = "GET";
 	o.version = 99;
@@ -213,6 +215,22 @@ static void test_engine(dk_client *c)
 	CHECK(dk_response_header(r, "Api-Version", &n) != NULL);
 	CHECK(strstr(dk_response_headers(r, &n), "HTTP/1.1 200") != NULL);
 	dk_response_free(r);
+	r = NULL;
+
+	/* OPTIONS and PATCH (requests.Session has them): sent as given */
+	o.method = "OPTIONS";
+	o.path = "/_ping";
+	CHECK_RC(dk_request(&r, c, &o));
+	CHECK(dk_response_status(r) == 200);
+	dk_response_free(r);
+	r = NULL;
+	o.method = "PATCH";
+	CHECK_RC(dk_request(&r, c, &o));
+	CHECK(dk_response_status(r) >= 400);
+	dk_response_free(r);
+	r = NULL;
+	o.method = "GET";
+	o.path = path;
 
 	/* an error status is an answer, with the daemon's message */
 	snprintf(path, sizeof(path), "/v%s/containers/no-such-container-dkreq/json", ver);

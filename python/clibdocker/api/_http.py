@@ -13,6 +13,9 @@ use of any of these names.
 from __future__ import annotations
 
 import json as _json
+import re
+import time as _time
+from datetime import timedelta as _timedelta
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping,
                     Optional, Tuple)
 from urllib.parse import quote, urlencode
@@ -73,16 +76,21 @@ class Response:
     encoding = "utf-8"
 
     def __init__(self, status_code: int, headers: Any, content: Optional[bytes],
-                 url: str, stream: Optional[Stream] = None) -> None:
+                 url: str, stream: Optional[Stream] = None, sock: Any = None) -> None:
         self.status_code = status_code
-        self.reason = _REASONS.get(status_code, "")
+        self.reason = "UPGRADED" if sock is not None else _REASONS.get(status_code, "")
         self.headers = headers
         self.url = url
         self._content = content
         self._stream = stream
+        self._sock = sock      # an upgraded (hijacked) connection: the body
         self._pending = b""
         self._raw_started = False
-        self.request = None
+        self.request: Any = None            # set by the request helpers
+        self.elapsed = _timedelta(0)        # time to the answer's headers
+        self.history: List[Any] = []        # the engine does not redirect
+        self.is_redirect = False
+        self.is_permanent_redirect = False
 
     # body
     @property
@@ -125,6 +133,12 @@ class Response:
         if self._pending:
             data, self._pending = self._pending, b""
             yield data
+        if self._sock is not None:
+            while True:
+                piece = self._sock.recv(65536)
+                if not piece:
+                    return
+                yield piece
         st = self._stream
         if st is None:
             if self._content:
@@ -140,8 +154,8 @@ class Response:
                      decode_unicode: bool = False) -> Iterator[Any]:
         """The body in pieces of at most ``chunk_size`` bytes (None: as they
         arrive)."""
-        source = self._chunks() if self._stream is not None or self._content is None \
-            else iter([self._content])
+        source = self._chunks() if self._stream is not None or self._sock is not None \
+            or self._content is None else iter([self._content])
         for piece in source:
             if chunk_size:
                 for i in range(0, len(piece), chunk_size):
@@ -172,8 +186,11 @@ class Response:
         return self.iter_content(128)
 
     @property
-    def raw(self) -> "_RawBody":
-        """A file-like reader of the body (``read(n)``, ``close()``)."""
+    def raw(self) -> Any:
+        """A file-like reader of the body (``read(n)``, ``close()``); for an
+        upgraded connection (attach, exec start) the socket itself."""
+        if self._sock is not None:
+            return self._sock
         return _RawBody(self)
 
     def _read(self, n: int = -1) -> bytes:
@@ -197,6 +214,8 @@ class Response:
     def close(self) -> None:
         if self._stream is not None:
             self._stream.close()
+        if self._sock is not None:
+            self._sock.close()
 
     def __enter__(self) -> "Response":
         return self
@@ -308,6 +327,10 @@ class SSHHTTPAdapter(HTTPAdapter):
 
 # --- the helpers -----------------------------------------------------------------
 
+# the requests whose connection the engine upgrades (hijacks)
+_UPGRADABLE = re.compile(r"^(?:/v[0-9.]+)?/(?:(containers)/([^/]+)/attach|(exec)/([^/]+)/start)$")
+
+
 def _query(params: Any) -> str:
     """requests' encoding of ``params``: a mapping or pairs; None values
     dropped; a list value repeats the name."""
@@ -377,10 +400,21 @@ class RequestsCompatMixin:
     def _request(self, method: str, url: str, params: Any = None, data: Any = None,
                  headers: Optional[Mapping[str, Any]] = None, stream: bool = False,
                  timeout: Any = None, json: Any = None, **kwargs: Any) -> Response:
+        t0 = _time.monotonic()
+        r = self._send(method, url, params, data, headers, stream, timeout, json)
+        r.elapsed = _timedelta(seconds=_time.monotonic() - t0)
+        r.request = errors._Request(method, r.url)
+        return r
+
+    def _send(self, method: str, url: str, params: Any, data: Any,
+              headers: Optional[Mapping[str, Any]], stream: bool, timeout: Any,
+              json: Any) -> Response:
         path = self._path_of(url)
         q = _query(params)
         if q:
             path += ("&" if "?" in path else "?") + q
+            url += ("&" if "?" in url else "?") + q   # the response's url, as requests'
+
         content_type: Optional[str] = None
         lines: List[str] = []
         for k, v in (headers or {}).items():
@@ -412,6 +446,8 @@ class RequestsCompatMixin:
         if body is not None and content_type is None:
             content_type = "application/json" if body[:1] in (b"{", b"[") else \
                 "text/plain"
+        if any(str(k).lower() == "upgrade" for k, v in (headers or {}).items() if v):
+            return self._upgraded(method, path, body, url)
         if stream:
             try:
                 st = self._native.request_stream(method, path, body, reader, content_type,
@@ -425,6 +461,120 @@ class RequestsCompatMixin:
         status, head, content = self._native.request(method, path, body, reader, content_type,
                                                      lines, _timeout_ms(timeout))
         return Response(status, _parse_head(head), content, url)
+
+    def _upgraded(self, method: str, path: str, body: Optional[bytes], url: str) -> Response:
+        """A request asking the engine to upgrade the connection (docker-py's
+        ``Connection: Upgrade`` / ``Upgrade: tcp`` POST to attach or exec
+        start, read with ``_get_raw_response_socket`` / ``_read_from_socket``):
+        made on clibdocker's hijack (:meth:`attach_socket`,
+        ``exec_start(socket=True)``); the response's ``raw`` is the socket. An
+        error status is a response whose status raises, as docker-py's."""
+        bare, _, query = path.partition("?")
+        m = _UPGRADABLE.match(bare)
+        if method != "POST" or m is None:
+            raise errors.InvalidArgument(
+                f"{method} {bare}: clibdocker upgrades only POST /containers/{{id}}/attach "
+                "and POST /exec/{id}/start connections")
+        from urllib.parse import parse_qsl, unquote
+        target = unquote(m.group(2) or m.group(4))
+        try:
+            if m.group(1) == "containers":
+                params: Dict[str, Any] = {}
+                for k, v in parse_qsl(query, keep_blank_values=True):
+                    # the engine's reading of a boolean query parameter
+                    params[k] = v if k == "detachKeys" else \
+                        v.lower() not in ("", "0", "no", "false", "none")
+                sock = self.attach_socket(target, params)  # type: ignore[attr-defined]
+            else:
+                try:
+                    spec = _json.loads(body or b"{}")
+                except ValueError:
+                    spec = {}
+                if not isinstance(spec, dict):
+                    spec = {}
+                sock = self.exec_start(target, tty=bool(spec.get("Tty")),  # type: ignore[attr-defined]
+                                       socket=True)
+        except errors.APIError as e:
+            status = e.status_code or 500
+            content = _json.dumps({"message": e.explanation or str(e)}).encode()
+            return Response(status, CaseInsensitiveDict({"Content-Type": "application/json"}),
+                            content, url)
+        headers = CaseInsensitiveDict({"Content-Type": "application/vnd.docker.raw-stream",
+                                       "Connection": "Upgrade", "Upgrade": "tcp"})
+        return Response(101, headers, None, url, sock=sock)
+
+    def _read_from_socket(self, response: Any, stream: bool, tty: bool = True,
+                          demux: bool = False) -> Any:
+        """docker-py's reader of an attach/exec response: the frames of its
+        socket (raw when ``tty``), ``(stdout, stderr)`` with ``demux``; a
+        generator with ``stream``, else everything until the end (the
+        response closed)."""
+        from ..utils.socket import consume_socket_output, demux_adaptor, frames_iter
+        sock = self._get_raw_response_socket(response)
+        gen: Iterator[Any] = frames_iter(sock, tty)
+        if demux:
+            gen = (demux_adaptor(*frame) for frame in gen)
+        else:
+            gen = (data for (_, data) in gen)
+        if stream:
+            return gen
+        try:
+            return consume_socket_output(gen, demux=demux)
+        finally:
+            response.close()
+
+    # requests.Session's own methods (docker-py's APIClient is a Session):
+    # no default timeout (the Session has none), the client's headers
+
+    def request(self, method: str, url: str, params: Any = None, data: Any = None,
+                headers: Optional[Mapping[str, Any]] = None, cookies: Any = None,
+                files: Any = None, auth: Any = None, timeout: Any = None,
+                allow_redirects: bool = True, proxies: Any = None, hooks: Any = None,
+                stream: Any = None, verify: Any = None, cert: Any = None,
+                json: Any = None) -> Response:
+        """``requests.Session.request``: ``method`` on ``url`` (from
+        :meth:`_url`) with requests' arguments, on clibdocker's call
+        mechanism; no timeout unless given (as a Session). ``files``,
+        ``auth`` and ``cookies`` are refused (InvalidArgument);
+        ``allow_redirects``, ``proxies``, ``hooks``, ``verify`` and ``cert``
+        are accepted and have no effect (the engine does not redirect; TLS is
+        the client's)."""
+        for name, value in (("files", files), ("auth", auth), ("cookies", cookies)):
+            if value:
+                raise errors.InvalidArgument(f"request({name}=...) is not supported by clibdocker")
+        if not isinstance(method, (str, bytes)) or not method:
+            raise errors.InvalidArgument(f"method must be a non-empty str, not {method!r}")
+        m = (method.decode() if isinstance(method, bytes) else method).upper()
+        return self._request(m, url, params=params, data=data, headers=headers,
+                             stream=bool(stream), timeout=timeout, json=json)
+
+    def get(self, url: str, **kwargs: Any) -> Response:
+        """``requests.Session.get`` (see :meth:`request`)."""
+        return self.request("GET", url, **kwargs)
+
+    def options(self, url: str, **kwargs: Any) -> Response:
+        """``requests.Session.options`` (see :meth:`request`)."""
+        return self.request("OPTIONS", url, **kwargs)
+
+    def head(self, url: str, **kwargs: Any) -> Response:
+        """``requests.Session.head`` (see :meth:`request`)."""
+        return self.request("HEAD", url, **kwargs)
+
+    def post(self, url: str, data: Any = None, json: Any = None, **kwargs: Any) -> Response:
+        """``requests.Session.post`` (see :meth:`request`)."""
+        return self.request("POST", url, data=data, json=json, **kwargs)
+
+    def put(self, url: str, data: Any = None, **kwargs: Any) -> Response:
+        """``requests.Session.put`` (see :meth:`request`)."""
+        return self.request("PUT", url, data=data, **kwargs)
+
+    def patch(self, url: str, data: Any = None, **kwargs: Any) -> Response:
+        """``requests.Session.patch`` (see :meth:`request`)."""
+        return self.request("PATCH", url, data=data, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> Response:
+        """``requests.Session.delete`` (see :meth:`request`)."""
+        return self.request("DELETE", url, **kwargs)
 
     def _get(self, url: str, **kwargs: Any) -> Response:
         """GET ``url`` (from :meth:`_url`); requests-style keyword arguments:

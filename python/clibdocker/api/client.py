@@ -180,6 +180,21 @@ def _connect_seconds(total: Optional[float]) -> float:
     return 30.0 if not total or total > 30 else float(total)
 
 
+def _split_timeout(value: Any) -> "tuple[float, Optional[float]]":
+    """(connect, total) seconds for a timeout as docker-py takes it: seconds,
+    None (no limit) or requests' ``(connect, read)`` pair."""
+    def seconds(v: Any) -> bool:
+        return v is None or (not isinstance(v, bool) and isinstance(v, (int, float)) and v >= 0)
+    if isinstance(value, tuple) and len(value) == 2 and all(map(seconds, value)):
+        connect, total = value
+        return (_connect_seconds(total) if connect is None else float(connect)), total
+    if not seconds(value):
+        from ..errors import InvalidArgument
+        raise InvalidArgument(f"timeout must be seconds >= 0, None or a (connect, read) pair, "
+                              f"not {value!r}")
+    return _connect_seconds(value), value
+
+
 class APIClient(_Areas):
     """A low-level client for the Docker Engine API (docker-py's
     ``docker.APIClient``; the same arguments).
@@ -259,6 +274,9 @@ class APIClient(_Areas):
                 raise
             except ValueError as e:         # also a DockerException here
                 raise errors.InvalidArgument(f"invalid Docker host URL {base_url!r}: {e}") from e
+            scheme, sep, rest = base_url.partition("://")
+            if sep and scheme != scheme.lower():   # docker-py takes TCP://, Unix://...
+                base_url = scheme.lower() + sep + rest
             if base_url.strip() == "unix://" or base_url.startswith("http+unix://"):
                 base_url = "unix://" + parsed[len("http+unix://"):]
             local = parsed.startswith(("http+unix://", "npipe://", "ssh://"))
@@ -268,10 +286,18 @@ class APIClient(_Areas):
                 # docker-py's words for a version it no longer speaks
                 from ..errors import InvalidVersion
                 raise InvalidVersion("API versions below 1.24 are no longer supported by this library.")
+        self._base_url_set: Optional[str] = None
         self._native = Client(base_url, version, timeout)
         self._given_base_url = base_url
         self._tls = isinstance(base_url, str) and base_url.startswith("https://")
-        if tls and not local:
+        if tls and not local and isinstance(base_url, str) \
+                and base_url.strip().lower().startswith("http://"):
+            # docker-py: an http:// URL stays plain HTTP whatever tls= says
+            # (a TLSConfig only sets verify/cert, which plain HTTP ignores)
+            from ..tls import TLSConfig
+            if isinstance(tls, TLSConfig):
+                tls._set_client_attributes(self)
+        elif tls and not local:
             from ..tls import TLSConfig
             cfg = tls if isinstance(tls, TLSConfig) else TLSConfig(verify=True)
             try:
@@ -340,8 +366,18 @@ class APIClient(_Areas):
 
     @property
     def _version(self) -> str:
-        """docker-py's name for :attr:`api_version`."""
+        """docker-py's name for :attr:`api_version`; assigning it (as
+        programs do on docker-py's client) makes later calls use that
+        version."""
         return self._native.api_version()
+
+    @_version.setter
+    def _version(self, value: str) -> None:
+        if not isinstance(value, str):
+            from ..errors import DockerException
+            raise DockerException("Version parameter must be a string or None. "
+                                  f"Found {type(value).__name__}")
+        self._native.set_api_version(value)
 
     @property
     def docker_host(self) -> str:
@@ -356,6 +392,8 @@ class APIClient(_Areas):
         """docker-py's form: ``http+docker://localhost`` for a unix socket,
         ``http+docker://ssh`` for ssh, ``http://host:port`` or
         ``https://host:port`` (TLS) for tcp."""
+        if self._base_url_set is not None:
+            return self._base_url_set
         url = self._native.url
         if url.startswith("unix://"):
             return "http+docker://localhost"
@@ -364,6 +402,16 @@ class APIClient(_Areas):
         hostport = url.split("://", 1)[-1]
         return ("https://" if self._tls or url.startswith("https://") else "http://") + hostport
 
+    @base_url.setter
+    def base_url(self, value: str) -> None:
+        """As on docker-py's client (a plain attribute there): :meth:`_url`
+        builds on the new value from now on. The engine the client talks to
+        does not change (docker-py's transport adapters do not either)."""
+        if not isinstance(value, str):
+            from ..errors import InvalidArgument
+            raise InvalidArgument(f"base_url must be a str, not {type(value).__name__}")
+        self._base_url_set = value
+
     @property
     def timeout(self) -> Optional[float]:
         """Seconds a non-streaming call may take (None: no limit). Assigning
@@ -371,12 +419,9 @@ class APIClient(_Areas):
         return self._timeout
 
     @timeout.setter
-    def timeout(self, value: Optional[float]) -> None:
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                                  or value < 0):
-            from ..errors import InvalidArgument
-            raise InvalidArgument(f"timeout must be seconds >= 0 or None, not {value!r}")
-        self._native.set_timeouts(_connect_seconds(value), value or 0, self._idle)
+    def timeout(self, value: Any) -> None:
+        connect, total = _split_timeout(value)
+        self._native.set_timeouts(connect, total or 0, self._idle)
         self._timeout = value
 
     def set_timeouts(self, connect: float = 30, total: float = DEFAULT_TIMEOUT_SECONDS,

@@ -50,11 +50,13 @@ def _changes(changes: Union[None, str, Sequence[str]]) -> Optional[str]:
 def _name(image: Any, what: str = "image") -> str:
     """An image argument: a name/id string or a dict with ``Id``."""
     if isinstance(image, dict):
-        image = image.get("Id") or image.get("id")
+        image = image.get("Id") or image.get("ID") or image.get("id")
     if not image:
         raise errors.NullResource("Resource ID was not provided")  # docker-py's words
     if not isinstance(image, str):
-        raise errors.NullResource(f"{what}: a name or id is required")
+        # docker-py's words where it builds the URL (a ValueError): an Image
+        # model passed where its id belongs
+        raise ValueError(f"Expected a string but found {image} ({type(image)}) instead")
     return image
 
 

@@ -62,11 +62,18 @@ class Container(Model):
 
     @property
     def labels(self) -> Dict[str, str]:
-        """The container's labels (``{}`` when it has none)."""
+        """The container's labels (``{}`` when it has none). Attributes that
+        hold neither ``Config`` nor a list entry's ``Labels`` (a model made
+        by hand from an id) raise DockerException asking for
+        :meth:`reload`, as docker-py's do."""
         cfg = self.attrs.get("Config")
         if isinstance(cfg, dict):
             return cfg.get("Labels") or {}
-        return self.attrs.get("Labels") or {}  # a sparse list entry
+        if "Labels" in self.attrs:
+            return self.attrs.get("Labels") or {}  # a sparse list entry
+        raise errors.DockerException(
+            "Label data is not available for sparse objects. Call reload() to retrieve all "
+            "information")
 
     @property
     def status(self) -> Optional[str]:

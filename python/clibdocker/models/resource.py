@@ -90,6 +90,11 @@ class Collection(Generic[M]):
         self.client: "DockerClient" = client  # type: ignore[assignment]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from .. import _alias
+        if _alias.active():  # a program written for docker-py: its words
+            raise TypeError(
+                f"'{self.__class__.__name__}' object is not callable. You might be trying "
+                "to use the old (pre-2.0) API - use docker.APIClient if so.")
         raise TypeError(
             f"'{self.__class__.__name__}' object is not callable. You might be trying "
             "to use the old (pre-2.0) docker-py API - use clibdocker.APIClient if so.")

@@ -142,21 +142,41 @@ class DeviceRequest(DictType):
     def driver(self) -> str:
         return self["Driver"]  # type: ignore[no-any-return]
 
+    @driver.setter
+    def driver(self, value: str) -> None:  # as docker-py: stored as given
+        self["Driver"] = value
+
     @property
     def count(self) -> int:
         return self["Count"]  # type: ignore[no-any-return]
+
+    @count.setter
+    def count(self, value: int) -> None:  # as docker-py: stored as given
+        self["Count"] = value
 
     @property
     def device_ids(self) -> List[str]:
         return self["DeviceIDs"]  # type: ignore[no-any-return]
 
+    @device_ids.setter
+    def device_ids(self, value: List[str]) -> None:  # as docker-py: stored as given
+        self["DeviceIDs"] = value
+
     @property
     def capabilities(self) -> List[List[str]]:
         return self["Capabilities"]  # type: ignore[no-any-return]
 
+    @capabilities.setter
+    def capabilities(self, value: List[List[str]]) -> None:  # as docker-py: stored as given
+        self["Capabilities"] = value
+
     @property
     def options(self) -> Dict[str, str]:
         return self["Options"]  # type: ignore[no-any-return]
+
+    @options.setter
+    def options(self, value: Dict[str, str]) -> None:  # as docker-py: stored as given
+        self["Options"] = value
 
 
 def host_config_type_error(param: str, param_value: Any, expected: str) -> TypeError:
@@ -193,6 +213,32 @@ def _need_int(name: str, value: Any) -> None:
 def _need_list(name: str, value: Any) -> None:
     if not isinstance(value, list):
         raise host_config_type_error(name, value, "list")
+
+
+# docker-py's HostConfig gates: (argument, first API version, set when)
+_HOST_CONFIG_GATES = (
+    ("oom_score_adj", "1.22", bool), ("cpu_rt_period", "1.25", bool),
+    ("cpu_rt_runtime", "1.25", bool), ("blkio_weight", "1.22", bool),
+    ("blkio_weight_device", "1.22", bool), ("device_read_bps", "1.22", bool),
+    ("device_write_bps", "1.22", bool), ("device_read_iops", "1.22", bool),
+    ("device_write_iops", "1.22", bool), ("tmpfs", "1.22", bool),
+    ("userns_mode", "1.23", bool), ("pids_limit", "1.23", bool), ("isolation", "1.24", bool),
+    ("auto_remove", "1.25", bool), ("storage_opt", "1.24", lambda v: v is not None),
+    ("init", "1.25", lambda v: v is not None), ("init_path", "1.25", lambda v: v is not None),
+    ("cpu_count", "1.25", bool), ("cpu_percent", "1.25", bool), ("nano_cpus", "1.25", bool),
+    ("runtime", "1.25", bool), ("mounts", "1.30", lambda v: v is not None),
+    ("device_cgroup_rules", "1.28", lambda v: v is not None),
+    ("device_requests", "1.40", lambda v: v is not None),
+)
+
+
+def _host_config_gates(version: str, args: Dict[str, Any]) -> None:
+    pid_mode = args.get("pid_mode")
+    if pid_mode and version_lt(version, "1.24") and pid_mode != "host":
+        raise host_config_value_error("pid_mode", pid_mode)
+    for name, since, given in _HOST_CONFIG_GATES:
+        if given(args.get(name)) and version_lt(version, since):
+            raise host_config_version_error(name, since)
 
 
 class HostConfig(DictType):
@@ -253,6 +299,10 @@ class HostConfig(DictType):
                  masked_paths: Optional[List[str]] = None,
                  readonly_paths: Optional[List[str]] = None) -> None:
         super().__init__()
+        if isinstance(version, str):
+            # docker-py's version gates of HostConfig, with its words (a
+            # program falls back on InvalidVersion when it builds the object)
+            _host_config_gates(version, locals())
         if mem_limit is not None:
             self["Memory"] = parse_bytes(mem_limit)
         if memswap_limit is not None:
@@ -467,6 +517,16 @@ class ContainerConfig(DictType):
                  *, shell: Optional[List[str]] = None, on_build: Optional[List[str]] = None,
                  args_escaped: Optional[bool] = None) -> None:
         super().__init__()
+        if isinstance(version, str):  # docker-py's gates, in its words
+            if stop_timeout is not None and version_lt(version, "1.25"):
+                raise errors.InvalidVersion("stop_timeout was only introduced in API version 1.25")
+            if healthcheck is not None:
+                if version_lt(version, "1.24"):
+                    raise errors.InvalidVersion(
+                        "Health options were only introduced in API version 1.24")
+                if version_lt(version, "1.29") and "StartPeriod" in healthcheck:
+                    raise errors.InvalidVersion(
+                        "healthcheck start period was introduced in API version 1.29")
         if healthcheck is not None:
             if isinstance(healthcheck, dict) and not isinstance(healthcheck, Healthcheck):
                 healthcheck = Healthcheck(**healthcheck)

@@ -28,6 +28,11 @@ class SwarmExternalCA(DictType):
         self["CACert"] = ca_cert
 
 
+def _gate(version: Any, since: str, message: str) -> None:
+    if isinstance(version, str) and version_lt(version, since):
+        raise errors.InvalidVersion(message)
+
+
 class SwarmSpec(DictType):
     """A swarm's configuration (``APIClient.create_swarm_spec()`` builds one
     for the client's API version).
@@ -78,17 +83,23 @@ class SwarmSpec(DictType):
                 raise errors.InvalidVersion(
                     "Support for multiple external CAs is not available for API version < 1.25")
             ca["ExternalCAs"] = external_cas
+        # docker-py's gates, in its words
         if signing_ca_key:
+            _gate(version, "1.30", "signing_ca_key is not supported in API version < 1.30")
             ca["SigningCAKey"] = signing_ca_key
         if signing_ca_cert:
+            _gate(version, "1.30", "signing_ca_cert is not supported in API version < 1.30")
             ca["SigningCACert"] = signing_ca_cert
         if ca_force_rotate is not None:
+            _gate(version, "1.30", "force_rotate is not supported in API version < 1.30")
             ca["ForceRotate"] = ca_force_rotate
         if ca:
             self["CAConfig"] = ca
         if autolock_managers is not None:
+            _gate(version, "1.25", "autolock_managers is not supported in API version < 1.25")
             self["EncryptionConfig"] = {"AutoLockManagers": autolock_managers}
         if log_driver is not None:
+            _gate(version, "1.25", "log_driver is not supported in API version < 1.25")
             self["TaskDefaults"] = {"LogDriver": log_driver}
         if name is not None:
             self["Name"] = name

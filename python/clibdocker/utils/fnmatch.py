@@ -7,7 +7,6 @@ character but ``/``, ``[...]`` / ``[!...]`` a set.
 """
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from typing import Pattern
@@ -16,8 +15,11 @@ __all__ = ["fnmatch", "fnmatchcase", "translate"]
 
 
 def fnmatch(name: str, pat: str) -> bool:
-    """Does ``name`` match ``pat``? Both are case-normalised for the platform first."""
-    return fnmatchcase(os.path.normcase(name), os.path.normcase(pat))
+    """Does ``name`` match ``pat``, ignoring case? Both are lower-cased first
+    on every platform, as docker-py's ``fnmatch`` does (its ``.dockerignore``
+    matching, ``utils.build``, is case-insensitive); :func:`fnmatchcase`
+    keeps case."""
+    return fnmatchcase(name.lower(), pat.lower())
 
 
 def fnmatchcase(name: str, pat: str) -> bool:
