@@ -436,6 +436,19 @@ nomem:
 	return dk__err(DK_ENOMEM, 0, 0, "out of memory");
 }
 
+int dk__call_accept_encoding(dk_call *k, const char *codings)
+{
+	if (!codings || strpbrk(codings, "\r\n"))
+		return dk__err(DK_EINVAL, 0, 0, "%s: bad Accept-Encoding", k->op);
+	/* a libcurl without zlib could not decode: ask for the plain answer */
+	if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_LIBZ))
+		codings = "identity";
+	k->accept_encoding = codings;
+	if (dkbuf_printf(&k->trace_headers, "Accept-Encoding: %s\r\n", codings))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	return 0;
+}
+
 int64_t dk_read_fd(void *userdata, char *buf, size_t len)
 {
 	int fd = *(const int *)userdata;
@@ -529,6 +542,9 @@ int dk__call_setup_handle(dk_call *k, CURL *h, int streaming)
 		k->hdrs ? k->hdrs->list : NULL);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, k);
+	/* NULL: no header from libcurl and no decoding (a pooled handle may
+	 * have served a call that asked for it) */
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, k->accept_encoding);
 	if (k->want_headers || streaming) {
 		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, dk__header_cb);
 		curl_easy_setopt(h, CURLOPT_HEADERDATA, k);
