@@ -228,9 +228,17 @@ static int has_field(json_object *o, const char *path)
 		return 0;
 	memcpy(seg, path, n);
 	seg[n] = '\0';
-	if (!json_object_object_get_ex(o, seg, &v))
-		return 0;
-	return has_field(v, end);
+	if (json_object_object_get_ex(o, seg, &v))
+		return has_field(v, end);
+	/* the engine (Go's encoding/json) also takes a member whose name differs
+	 * only in case ("CPURealtimePeriod", as docker-py spells it) */
+	{
+		json_object_object_foreach(o, key, val) {
+			if (!strcasecmp(key, seg) && has_field(val, end))
+				return 1;
+		}
+	}
+	return 0;
 }
 
 int dk__gate_has_field(void *o, const char *path)

@@ -198,6 +198,10 @@ class ContainerApiMixin(ContainerIOMixin):
                 errors.InvalidArgument("create_container: an image is required"), 400)
         if name is not None:
             _check_name("ContainerCreate", name)
+        from ..types._util import version_lt
+        if platform and version_lt(self._native.api_version(), "1.41"):
+            # docker-py's words (the gate would say it in clibdocker's)
+            raise errors.InvalidVersion("platform is not supported for API version < 1.41")
         body = json.dumps(config)
         return json.loads(self._native.container_create(name, platform, body))  # type: ignore[no-any-return]
 

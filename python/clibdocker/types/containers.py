@@ -195,6 +195,23 @@ def _need_list(name: str, value: Any) -> None:
         raise host_config_type_error(name, value, "list")
 
 
+# docker-py's own HostConfig version checks above the oldest API we speak
+# (1.24): raised while the host config is built, with its words, so a program
+# that tries an option and falls back on InvalidVersion sees it there (the
+# call mechanism's gates would refuse it only at create time)
+_HOST_CONFIG_SINCE = {
+    "cpu_rt_period": "1.25", "cpu_rt_runtime": "1.25", "auto_remove": "1.25", "init": "1.25",
+    "init_path": "1.25", "cpu_count": "1.25", "cpu_percent": "1.25", "nano_cpus": "1.25",
+    "runtime": "1.25", "mounts": "1.30", "device_cgroup_rules": "1.28", "device_requests": "1.40",
+}
+
+
+def _since(version: str, name: str) -> None:
+    need = _HOST_CONFIG_SINCE[name]
+    if version_lt(version, need):
+        raise host_config_version_error(name, need)
+
+
 class HostConfig(DictType):
     """A container's host configuration (``HostConfig`` of the create body),
     built from docker-py's arguments; ``APIClient.create_host_config()``
@@ -345,11 +362,13 @@ class HostConfig(DictType):
                     raise host_config_type_error("log_config", log_config, "LogConfig")
                 log_config = LogConfig(**log_config)
             self["LogConfig"] = log_config
+        # CPURealtime*: docker-py's spelling (the engine reads JSON keys
+        # case-insensitively; so do the call mechanism's gates)
         for key, name, val in (("CpuQuota", "cpu_quota", cpu_quota),
                                ("CpuPeriod", "cpu_period", cpu_period),
                                ("CpuShares", "cpu_shares", cpu_shares),
-                               ("CpuRealtimePeriod", "cpu_rt_period", cpu_rt_period),
-                               ("CpuRealtimeRuntime", "cpu_rt_runtime", cpu_rt_runtime),
+                               ("CPURealtimePeriod", "cpu_rt_period", cpu_rt_period),
+                               ("CPURealtimeRuntime", "cpu_rt_runtime", cpu_rt_runtime),
                                ("BlkioWeight", "blkio_weight", blkio_weight),
                                ("PidsLimit", "pids_limit", pids_limit),
                                ("CpuCount", "cpu_count", cpu_count),
@@ -359,7 +378,11 @@ class HostConfig(DictType):
                                ("IOMaximumBandwidth", "io_maximum_bandwidth",
                                 io_maximum_bandwidth)):
             if val:
+                if name in ("cpu_rt_period", "cpu_rt_runtime"):
+                    _since(version, name)   # docker-py: the version, then the type
                 _need_int(name, val)
+                if name in ("cpu_count", "cpu_percent", "nano_cpus"):
+                    _since(version, name)
                 self[key] = val
         if cpuset_cpus:
             if not isinstance(cpuset_cpus, str):
@@ -392,25 +415,32 @@ class HostConfig(DictType):
                 raise host_config_type_error("isolation", isolation, "string")
             self["Isolation"] = isolation
         if auto_remove:
+            _since(version, "auto_remove")
             self["AutoRemove"] = auto_remove
         if storage_opt is not None:
             self["StorageOpt"] = storage_opt
         if init is not None:
+            _since(version, "init")
             self["Init"] = init
         if init_path is not None:
+            _since(version, "init_path")
             if version_gte(version, "1.29"):
                 raise host_config_version_error("init_path", "1.29", False)
             self["InitPath"] = init_path
         if volume_driver is not None:
             self["VolumeDriver"] = volume_driver
         if runtime:
+            _since(version, "runtime")
             self["Runtime"] = runtime
         if mounts is not None:
+            _since(version, "mounts")
             self["Mounts"] = mounts
         if device_cgroup_rules is not None:
+            _since(version, "device_cgroup_rules")
             _need_list("device_cgroup_rules", device_cgroup_rules)
             self["DeviceCgroupRules"] = device_cgroup_rules
         if device_requests is not None:
+            _since(version, "device_requests")
             _need_list("device_requests", device_requests)
             self["DeviceRequests"] = [r if isinstance(r, DeviceRequest) else DeviceRequest(**r)
                                       for r in device_requests]
@@ -465,6 +495,8 @@ class ContainerConfig(DictType):
                  *, shell: Optional[List[str]] = None, on_build: Optional[List[str]] = None,
                  args_escaped: Optional[bool] = None) -> None:
         super().__init__()
+        if stop_timeout is not None and version_lt(version, "1.25"):
+            raise errors.InvalidVersion("stop_timeout was only introduced in API version 1.25")
         if healthcheck is not None:
             if isinstance(healthcheck, dict) and not isinstance(healthcheck, Healthcheck):
                 healthcheck = Healthcheck(**healthcheck)
