@@ -808,6 +808,29 @@ def test_get_archive_encode_stream_is_the_plain_tar_like_docker_py(dp, cd, made,
     assert dest.read_bytes() == got[0][0]
 
 
+def test_wait_answer_as_the_engine_gives_it_like_docker_py() -> None:
+    """wait() returns the engine's JSON as docker-py does: the 26.1 engine
+    leaves "Error" out when there is none, and so does the result (no key
+    added)."""
+    from conftest import ENGINE2
+    dp2 = docker.APIClient(base_url=ENGINE2)
+    cd2 = clibdocker.APIClient(base_url=ENGINE2)
+    ids = []
+    try:
+        got = []
+        for c in (dp2, cd2):
+            cid = cd2.create_container(TEST_IMAGE, ["sh", "-c", "exit 4"], labels=dict(LABELS))["Id"]
+            ids.append(cid)
+            cd2.start(cid)
+            got.append(c.wait(cid, timeout=30))
+        assert got[1] == got[0] == {"StatusCode": 4}
+    finally:
+        for cid in ids:
+            cd2.remove_container(cid, force=True)
+        dp2.close()
+        cd2.close()
+
+
 class _NotANumber:
     def __int__(self) -> int:
         raise ValueError("not a number")

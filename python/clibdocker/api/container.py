@@ -427,7 +427,9 @@ class ContainerApiMixin(ContainerIOMixin):
         :param condition: ``"not-running"`` (default), ``"next-exit"`` or
             ``"removed"``; another is refused before the request as the
             ``APIError`` 400 newer engines answer.
-        :returns: ``{"StatusCode": int, "Error": None | {"Message": str}}``.
+        :returns: the engine's answer, as docker-py returns it:
+            ``{"StatusCode": int, "Error": None | {"Message": str}}`` (engines
+            of API >= 1.4x leave ``Error`` out when there is none).
         :op: ContainerWait
         """
         if timeout is None:
@@ -443,7 +445,6 @@ class ContainerApiMixin(ContainerIOMixin):
                 f"invalid condition: {json.dumps(str(condition))}"), 400)
         res: Dict[str, Any] = json.loads(
             self._native.container_wait(_cid(container), condition, ms))
-        res.setdefault("Error", None)
         return res
 
     def remove_container(self, container: ContainerRef, v: bool = False, link: bool = False,
