@@ -230,11 +230,13 @@ static int has_field(json_object *o, const char *path)
 	seg[n] = '\0';
 	if (json_object_object_get_ex(o, seg, &v))
 		return has_field(v, end);
-	/* the engine (Go's encoding/json) also takes a member whose name
-	 * differs in case only (docker-py sends HostConfig.CPURealtimePeriod) */
-	json_object_object_foreach(o, key, val) {
-		if (!strcasecmp(key, seg) && has_field(val, end))
-			return 1;
+	/* the engine (Go's encoding/json) also takes a member whose name differs
+	 * only in case ("CPURealtimePeriod", as docker-py spells it) */
+	{
+		json_object_object_foreach(o, key, val) {
+			if (!strcasecmp(key, seg) && has_field(val, end))
+				return 1;
+		}
 	}
 	return 0;
 }
@@ -442,6 +444,19 @@ nomem:
 	return dk__err(DK_ENOMEM, 0, 0, "out of memory");
 }
 
+int dk__call_accept_encoding(dk_call *k, const char *codings)
+{
+	if (!codings || strpbrk(codings, "\r\n"))
+		return dk__err(DK_EINVAL, 0, 0, "%s: bad Accept-Encoding", k->op);
+	/* a libcurl without zlib could not decode: ask for the plain answer */
+	if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_LIBZ))
+		codings = "identity";
+	k->accept_encoding = codings;
+	if (dkbuf_printf(&k->trace_headers, "Accept-Encoding: %s\r\n", codings))
+		return dk__err(DK_ENOMEM, 0, 0, "out of memory");
+	return 0;
+}
+
 int64_t dk_read_fd(void *userdata, char *buf, size_t len)
 {
 	int fd = *(const int *)userdata;
@@ -535,6 +550,9 @@ int dk__call_setup_handle(dk_call *k, CURL *h, int streaming)
 		k->hdrs ? k->hdrs->list : NULL);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, k);
+	/* NULL: no header from libcurl and no decoding (a pooled handle may
+	 * have served a call that asked for it) */
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, k->accept_encoding);
 	if (k->want_headers || streaming) {
 		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, dk__header_cb);
 		curl_easy_setopt(h, CURLOPT_HEADERDATA, k);
@@ -605,19 +623,8 @@ int dk__curl_error(const dk_call *k, CURL *h, CURLcode cc, const char *errbuf)
 				k->c->unix_path, os_errno ? strerror((int)os_errno) : detail,
 				os_errno == ENOENT || os_errno == ECONNREFUSED ? " (is dockerd running?)" : "");
 		}
-		{
-			/* libcurl's words leave out the system's reason: add it
-			 * ("Connection refused", as docker-py's text has it, which
-			 * programs look for to retry a daemon that is starting) */
-			long os_errno = 0;
-
-			if (h && cc == CURLE_COULDNT_CONNECT)
-				curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
-			return dk__err(DK_ECONNECT, 0, (int)cc,
-				"%s: cannot connect to the Docker engine at %s: %s%s%s%s", what,
-				k->c ? k->c->url : "?", detail, os_errno ? " (" : "",
-				os_errno ? strerror((int)os_errno) : "", os_errno ? ")" : "");
-		}
+		return dk__err(DK_ECONNECT, 0, (int)cc, "%s: cannot connect to the Docker engine at %s: %s",
+			what, k->c ? k->c->url : "?", detail);
 	case CURLE_OPERATION_TIMEDOUT: {
 		/* the engine's status when its headers had arrived (the body timed
 		 * out: a wait, a slow answer), else 0 */
@@ -630,7 +637,7 @@ int dk__curl_error(const dk_call *k, CURL *h, CURLcode cc, const char *errbuf)
 		dk__err(DK_ETIMEOUT, (int)status, (int)cc, "%s: timed out: %s", what, detail);
 		/* the engine had answered: name the request whose body ran out */
 		if (status && k->url.ptr)
-			dk__err_set_url(k->method, k->url.ptr, k->url.len);
+			dk__err_set_url(k->url.ptr, k->url.len);
 		return DK_ETIMEOUT;
 	}
 	case CURLE_ABORTED_BY_CALLBACK:
@@ -679,7 +686,7 @@ int dk__call_status_error(dk_call *k)
 		dk__err(code, (int)st, 0, "%s: the engine answered HTTP %ld", k->op, st);
 	}
 	json_object_put(root);
-	dk__err_set_url(k->method, k->url.ptr, k->url.len);
+	dk__err_set_url(k->url.ptr, k->url.len);
 	return code;
 }
 

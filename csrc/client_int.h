@@ -74,6 +74,7 @@ typedef struct dk_call {
 	int redact_body;           /* body may hold secrets */
 	int redact_response;       /* the answer may hold secrets (traced redacted) */
 	int want_headers;          /* collect response headers */
+	const char *accept_encoding; /* static: codings libcurl asks for and decodes, or NULL */
 	long total_ms;             /* -1: client default */
 	int vnum;                  /* API version of a versioned call (1041), else 0 */
 	int negotiation;           /* the version negotiation's /_ping (loop.c) */
@@ -151,6 +152,10 @@ int dk__call_json_body(dk_call *k, const char *json, size_t len, int secret);
 int dk__call_stream_body(dk_call *k, dk_read_fn fn, void *ud, const char *content_type);
 /* An extra header; `secret` redacts its value in the trace. */
 int dk__call_header(dk_call *k, const char *name, const char *value, int secret);
+/* Ask for the answer in one of `codings` (a static string, "gzip, deflate")
+ * and decode it: the body handed on (value, stream, file) is the plain one,
+ * as an HTTP library with transparent decoding gives it. */
+int dk__call_accept_encoding(dk_call *k, const char *codings);
 
 /* The last checks before a request is sent (the version gates of the JSON
  * body's members): 0, or the error, with the call's trace hook dropped

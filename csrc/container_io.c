@@ -339,8 +339,11 @@ int dk_container_archive_get(dk_stream **out, dk_client *c, const char *id, cons
 	rc = dk__call_begin(&k, c, "GET", "ContainerArchive", 1, "/containers/{}/archive", id);
 	if (rc)
 		return rc;
+	/* compressed: the engine may gzip the transfer; libcurl decodes it, so
+	 * the stream is the tar either way (as docker-py's requests hands it) */
 	if ((rc = dk__call_query_str(&k, "path", path)) ||
-	    (rc = dk__call_header(&k, "Accept-Encoding", compressed ? "gzip, deflate" : "identity", 0)))
+	    (rc = compressed ? dk__call_accept_encoding(&k, "gzip, deflate")
+			     : dk__call_header(&k, "Accept-Encoding", "identity", 0)))
 		return dk__call_abort(&k, rc);
 	return dk__stream_open(out, &k, DK_STREAM_RAW);
 }

@@ -775,6 +775,89 @@ def test_bad_rename_resize_update_id_arguments_like_docker_py(dp, cd, made) -> N
     assert cd.inspect_container(cid)["State"]["Running"]
 
 
+def test_kill_signal_forms_and_resize_digit_strings_like_docker_py(dp, cd, made) -> None:
+    """kill()'s signal as docker-py sends it: an enum member or a float goes
+    through int() (12.0 is SIGUSR2), an empty string is no signal at all (the
+    engine's SIGKILL); something int() refuses is int()'s error before any
+    request. resize() with digit strings works as docker-py's (the engine
+    reads them as numbers)."""
+    import signal as _sig
+    trap = "trap 'echo USR2 >> /sig' USR2; trap 'echo HUP >> /sig' HUP; while true; do sleep 0.1; done"
+    for c in (dp, cd):
+        cid = run(cd, made, ["sh", "-c", trap])
+        time.sleep(0.3)
+        c.kill(cid, signal=12.0)
+        c.kill(cid, signal=_sig.SIGHUP)
+        deadline = time.monotonic() + 10
+        while True:
+            ex = cd.exec_create(cid, ["sh", "-c", "cat /sig 2>/dev/null"])
+            out = cd.exec_start(ex["Id"])
+            if len(out.split()) >= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert sorted(out.split()) == [b"HUP", b"USR2"], (type(c).__module__, out)
+        with pytest.raises(ValueError):
+            c.kill(cid, signal=_NotANumber())
+        assert cd.inspect_container(cid)["State"]["Running"]
+        c.kill(cid, signal="")
+        assert cd.wait(cid, timeout=10)["StatusCode"] == 137
+    tty = run(cd, made, ["sh", "-c", "while true; do stty size; sleep 0.1; done"], tty=True)
+    for c, (h, w) in ((dp, ("31", "97")), (cd, ("32", "98"))):
+        c.resize(tty, h, w)
+        wait_output(cd, tty, f"{h} {w}".encode())
+
+
+def test_get_archive_encode_stream_is_the_plain_tar_like_docker_py(dp, cd, made, tmp_path) -> None:
+    """get_archive(encode_stream=True): the engine gzips the transfer and
+    docker-py (requests) hands out the decoded tar; so does clibdocker, in
+    chunks of chunk_size, and through write_to()."""
+    cid = run(cd, made, ["sh", "-c", "seq 1 3000 > /g.txt; sleep 30"])
+    wait_for = time.monotonic() + 10
+    while cd.exec_start(cd.exec_create(cid, ["sh", "-c", "test -s /g.txt && echo ok"])["Id"]) != b"ok\n":
+        assert time.monotonic() < wait_for
+        time.sleep(0.1)
+    got = []
+    for c in (dp, cd):
+        bits, st = c.get_archive(cid, "/g.txt", chunk_size=100, encode_stream=True)
+        chunks = list(bits)
+        got.append((b"".join(chunks), max(map(len, chunks)), st["size"]))
+    assert got[1] == got[0]
+    assert got[1][0][:5] == b"g.txt" and len(got[1][0]) % 512 == 0 and got[1][1] == 100
+    bits, _ = cd.get_archive(cid, "/g.txt", encode_stream=True)
+    dest = tmp_path / "g.tar"
+    with open(dest, "wb") as f:
+        assert bits.write_to(f) == len(got[0][0])
+    assert dest.read_bytes() == got[0][0]
+
+
+def test_wait_answer_as_the_engine_gives_it_like_docker_py() -> None:
+    """wait() returns the engine's JSON as docker-py does: the 26.1 engine
+    leaves "Error" out when there is none, and so does the result (no key
+    added)."""
+    from conftest import ENGINE2
+    dp2 = docker.APIClient(base_url=ENGINE2)
+    cd2 = clibdocker.APIClient(base_url=ENGINE2)
+    ids = []
+    try:
+        got = []
+        for c in (dp2, cd2):
+            cid = cd2.create_container(TEST_IMAGE, ["sh", "-c", "exit 4"], labels=dict(LABELS))["Id"]
+            ids.append(cid)
+            cd2.start(cid)
+            got.append(c.wait(cid, timeout=30))
+        assert got[1] == got[0] == {"StatusCode": 4}
+    finally:
+        for cid in ids:
+            cd2.remove_container(cid, force=True)
+        dp2.close()
+        cd2.close()
+
+
+class _NotANumber:
+    def __int__(self) -> int:
+        raise ValueError("not a number")
+
+
 def test_raw_events_and_stats_items_like_docker_py(dp, cd, made):
     """events()/stats() without decode yield each document as docker-py does:
     the bytes of one JSON document with the newline the engine wrote after it

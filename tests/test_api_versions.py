@@ -145,28 +145,25 @@ MISSING = "clibdocker-test-h4a-no-such-object"
 
 # (what is refused, the version it needs, the call at 1.24)
 REFUSED: List[Any] = [
-    ("'platform'", "1.41",
-     lambda c: c.create_container(TEST_IMAGE, "true", labels=LABELS, platform="linux/amd64")),
     ("'condition'", "1.30", lambda c: c.wait(MISSING, condition="not-running")),
     ("'one-shot'", "1.41", lambda c: c.stats(MISSING, stream=False, one_shot=True)),
     ("'verbose'", "1.28", lambda c: c.inspect_network(MISSING, verbose=True)),
     ("'scope'", "1.31", lambda c: c.inspect_network(MISSING, scope="local")),
     ("'force'", "1.25", lambda c: c.remove_volume(MISSING, force=True)),
     ("'shared-size'", "1.42", lambda c: c.images(shared_size=True)),
-    # (host configs as plain dicts: HostConfig/ContainerConfig objects refuse
-    # these at construction, in docker-py's words: test_types_compat)
+    # raw bodies: create_host_config() and create_container(stop_timeout=,
+    # platform=) refuse these themselves, with docker-py's words (below)
     ("'HostConfig.AutoRemove'", "1.25",
      lambda c: c.create_container(TEST_IMAGE, "true", labels=LABELS,
                                   host_config={"AutoRemove": True})),
     ("'HostConfig.Init'", "1.25",
-     lambda c: c.create_container(TEST_IMAGE, "true", labels=LABELS,
-                                  host_config={"Init": True})),
-    ("'HostConfig.CpuRealtimePeriod'", "1.25",   # docker-py's spelling of the member
+     lambda c: c.create_container(TEST_IMAGE, "true", labels=LABELS, host_config={"Init": True})),
+    ("'HostConfig.CpuRealtimePeriod'", "1.25",  # docker-py's spelling of the key
      lambda c: c.create_container(TEST_IMAGE, "true", labels=LABELS,
                                   host_config={"CPURealtimePeriod": 1000})),
     ("'StopTimeout'", "1.25",
-     lambda c: c.create_container_from_config({"Image": TEST_IMAGE, "Labels": LABELS,
-                                               "StopTimeout": 3})),
+     lambda c: c.create_container_from_config({"Image": TEST_IMAGE, "Cmd": ["true"],
+                                               "Labels": LABELS, "StopTimeout": 3})),
     ("'Env'", "1.25", lambda c: c.exec_create(MISSING, "true", environment={"A": "1"})),
     ("'WorkingDir'", "1.35", lambda c: c.exec_create(MISSING, "true", workdir="/")),
     ("'Ingress'", "1.29", lambda c: c.create_network(MISSING, ingress=True, labels=LABELS)),
@@ -195,6 +192,32 @@ def test_newer_things_refused_at_1_24_before_sending(
         msg = str(ei.value)
         assert what in msg and f"requires API version {since}" in msg and "uses API 1.24" in msg
         assert sent == []
+    finally:
+        c.close()
+
+
+@pytest.mark.parametrize("version,call,words", [
+    ("1.40", lambda c: c.create_container(TEST_IMAGE, "true", labels=LABELS, platform="linux/amd64"),
+     "platform is not supported for API version < 1.41"),
+    ("1.24", lambda c: c.create_container(TEST_IMAGE, "true", labels=LABELS, stop_timeout=3),
+     "stop_timeout was only introduced in API version 1.25"),
+    ("1.24", lambda c: c.create_host_config(init=True), "init param is not supported in API versions < 1.25"),
+    ("1.29", lambda c: c.create_host_config(mounts=[]), "mounts param is not supported in API versions < 1.30"),
+    ("1.39", lambda c: c.create_host_config(device_requests=[{"Count": -1}]),
+     "device_requests param is not supported in API versions < 1.40"),
+])
+def test_docker_py_own_version_checks_keep_its_words(
+        version: str, call: Callable[[clibdocker.APIClient], Any], words: str) -> None:
+    """Where docker-py checks the version itself (HostConfig, stop_timeout,
+    platform), clibdocker raises the same InvalidVersion with the same words at
+    the same step (create_host_config, not the later create), nothing sent."""
+    c = clibdocker.APIClient(version=version)
+    sent: List[str] = []
+    c.set_trace_hook(lambda r: sent.append(r.url))
+    try:
+        with pytest.raises(errors.InvalidVersion) as ei:
+            call(c)
+        assert str(ei.value) == words and sent == []
     finally:
         c.close()
 

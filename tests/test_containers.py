@@ -458,7 +458,13 @@ def test_kill(client, make):
     with pytest.raises(errors.APIError) as ei2:
         client.kill(make(SLEEP, start=True), signal="SIGNOPE")
     assert ei2.value.status_code == 400
-    no_request(client, lambda: client.kill(cid3, signal=""), errors.InvalidArgument)
+    # an empty signal is no signal, as docker-py's "signal=" reads to the
+    # engine: its default SIGKILL
+    cid4 = make(SLEEP, start=True)
+    client.kill(cid4, signal="")
+    assert wait_for(lambda: not state(client, cid4)["Running"])
+    assert state(client, cid4)["ExitCode"] == 137
+    no_request(client, lambda: client.kill(cid3, signal=object()), TypeError)
 
 
 # --- ContainerUpdate ---------------------------------------------------------

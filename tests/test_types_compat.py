@@ -357,6 +357,53 @@ def test_realtime_cpu_keys_and_device_request_setters_as_docker_py():
                                           "Capabilities": [["gpu"]], "Options": {"k": "v"}}
 
 
+@pytest.mark.parametrize("version,kwargs", [
+    ("1.24", dict(init=True)), ("1.24", dict(init_path="/x")), ("1.24", dict(auto_remove=True)),
+    ("1.24", dict(cpu_rt_period=1)), ("1.24", dict(cpu_rt_runtime=1)), ("1.24", dict(cpu_count=1)),
+    ("1.24", dict(cpu_percent=1)), ("1.24", dict(nano_cpus=1)), ("1.24", dict(runtime="runc")),
+    ("1.29", dict(mounts=[{"Type": "tmpfs", "Target": "/m"}])), ("1.29", dict(mounts=[])),
+    ("1.27", dict(device_cgroup_rules=["c 1:3 mr"])), ("1.39", dict(device_requests=[])),
+    ("1.24", dict(cpu_rt_period="x")),  # docker-py: the version before the type
+    ("1.30", dict(init_path="/x")),
+])
+def test_host_config_version_gates_like_docker_py(version, kwargs):
+    """HostConfig refuses what the API version lacks while it is built, with
+    docker-py's InvalidVersion and words (a program tries an option and falls
+    back on InvalidVersion around create_host_config)."""
+    with pytest.raises(clibdocker.errors.InvalidVersion) as ours:
+        ct.HostConfig(version, **kwargs)
+    with pytest.raises(dpy_errors.InvalidVersion) as theirs:
+        dpy.HostConfig(version, **kwargs)
+    assert str(ours.value) == str(theirs.value)
+    ok = {k: v for k, v in kwargs.items() if k != "init_path" and v != "x"}
+    assert dict(ct.HostConfig("1.41", **ok)) == dict(dpy.HostConfig("1.41", **ok))
+
+
+def test_host_config_cpu_realtime_keys_and_create_gates_like_docker_py():
+    """docker-py spells the realtime keys CPURealtimePeriod/CPURealtimeRuntime
+    (the engine reads keys case-insensitively); stop_timeout and platform below
+    their versions raise docker-py's InvalidVersion words."""
+    kw = dict(cpu_rt_period=1000000, cpu_rt_runtime=1000, cpu_count=2, cpu_percent=5)
+    assert dict(ct.HostConfig("1.41", **kw)) == dict(dpy.HostConfig("1.41", **kw))
+    assert "CPURealtimePeriod" in ct.HostConfig("1.41", **kw)
+    with pytest.raises(clibdocker.errors.InvalidVersion) as ours:
+        ct.ContainerConfig("1.24", "img", "true", stop_timeout=3)
+    with pytest.raises(dpy_errors.InvalidVersion) as theirs:
+        dpy.ContainerConfig("1.24", "img", "true", stop_timeout=3)
+    assert str(ours.value) == str(theirs.value)
+    cd = clibdocker.APIClient(base_url="unix:///nonexistent.sock", version="1.40")
+    dp = __import__("docker").APIClient(base_url="unix:///nonexistent.sock", version="1.40")
+    try:
+        with pytest.raises(clibdocker.errors.InvalidVersion) as ours:
+            cd.create_container("img", "true", platform="linux/amd64")
+        with pytest.raises(dpy_errors.InvalidVersion) as theirs:
+            dp.create_container("img", "true", platform="linux/amd64")
+        assert str(ours.value) == str(theirs.value)
+    finally:
+        cd.close()
+        dp.close()
+
+
 def test_subclassing_apiclient_keeps_a_consistent_mro():
     """Programs (Ansible) subclass APIClient: the container mixin and its I/O
     base sit in one consistent MRO, and every docker-py method is found."""

@@ -224,8 +224,9 @@ DK_EXTERN(int) dk_container_stats_once(dk_value **out, dk_client *c, const char 
  * GET /containers/{id}/archive: a file or directory as a tar stream.
  * @op ContainerArchive
  * @param path the path in the container
- * @param compressed 1 to allow the engine a gzip/deflate encoding (the bytes
- *        are handed out as sent), 0 for identity
+ * @param compressed 1 to let the engine compress the transfer (gzip or
+ *        deflate; it is decoded on arrival, so the stream is the plain tar
+ *        either way), 0 to ask for it uncompressed
  * @param out receives a DK_STREAM_RAW stream, owned by the caller; the path's
  *        stat is in its `X-Docker-Container-Path-Stat` header (see
  *        dk_container_archive_stat()).

@@ -205,6 +205,20 @@ static void archives(dk_client *c, const char *cid)
 	CHECK(rc == 0 && copied >= 1024);      /* tar blocks */
 	dk_stream_free(s);
 
+	/* compressed: the engine gzips the transfer, the stream is still the tar
+	 * (the same size as the uncompressed one, "hostname" at offset 0) */
+	{
+		uint64_t plain = copied;
+		const char *d = NULL;
+		size_t n = 0;
+
+		CHECK_RC(dk_container_archive_get(&s, c, cid, "/tmp/hostname", 1));
+		CHECK(dk_stream_next(s, &d, &n) == 1 && n >= 8 && !memcmp(d, "hostname", 8));
+		rc = dk_stream_copy_fd(s, fd, &copied);
+		CHECK(rc == 0 && copied + n == plain);
+		dk_stream_free(s);
+	}
+
 	CHECK_RC(dk_container_export(&s, c, cid));
 	rc = dk_stream_copy_fd(s, fd, &copied);
 	CHECK(rc == 0 && copied > 100000);

@@ -111,6 +111,12 @@ static void field_paths(void)
 	CHECK(has("{\"E\":{\"net1\":{},\"net2\":{\"M\":\"x\"}}}", "E.*.M"));
 	CHECK(!has("{\"E\":{\"net1\":{}}}", "E.*.M"));
 	CHECK(!has("[1,2]", "A"));
+	/* names that differ only in case count, as the engine decodes them
+	 * (docker-py's "CPURealtimePeriod" for HostConfig.CpuRealtimePeriod) */
+	CHECK(has("{\"HostConfig\":{\"CPURealtimePeriod\":1}}", "HostConfig.CpuRealtimePeriod"));
+	CHECK(has("{\"hostconfig\":{\"AUTOREMOVE\":true}}", "HostConfig.AutoRemove"));
+	CHECK(!has("{\"HostConfig\":{\"CPURealtimePeriod\":null}}", "HostConfig.CpuRealtimePeriod"));
+	CHECK(!has("{\"HostConfig\":{\"CpuRealtime\":1}}", "HostConfig.CpuRealtimePeriod"));
 }
 
 static void versions(void)

@@ -49,6 +49,19 @@ def _timeout_s(name: str, value: Optional[int]) -> int:
     return int(value)
 
 
+def _kill_signal(value: Any) -> Optional[str]:
+    """kill()'s signal as docker-py sends it: a string as it is (an empty one
+    is no signal, so the engine's default SIGKILL, as the engine reads
+    docker-py's ``signal=``), anything else through ``int()`` (an enum
+    member, ``12.0``, ``True``; ``int()``'s own error otherwise, before any
+    request, as docker-py)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value or None
+    return str(int(value))
+
+
 def _signal(value: Union[None, str, int]) -> Optional[str]:
     if value is None:
         return None
@@ -185,6 +198,10 @@ class ContainerApiMixin(ContainerIOMixin):
                 errors.InvalidArgument("create_container: an image is required"), 400)
         if name is not None:
             _check_name("ContainerCreate", name)
+        from ..types._util import version_lt
+        if platform and version_lt(self._native.api_version(), "1.41"):
+            # docker-py's words (the gate would say it in clibdocker's)
+            raise errors.InvalidVersion("platform is not supported for API version < 1.41")
         body = json.dumps(config)
         return json.loads(self._native.container_create(name, platform, body))  # type: ignore[no-any-return]
 
@@ -277,12 +294,16 @@ class ContainerApiMixin(ContainerIOMixin):
 
         :op: ContainerResize
         """
+        size = []
         for n, v in (("height", height), ("width", width)):
+            if isinstance(v, str) and v.isascii() and v.isdigit():
+                v = int(v)  # docker-py sends "30" as it is; the engine reads a number
+            size.append(v)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                 # docker-py sends it; the engine answers 400
                 raise errors.refused_as_engine(
                     errors.InvalidArgument(f"{n} must be an int >= 0, not {v!r}"), 400)
-        self._native.container_resize(_cid(container), height, width)
+        self._native.container_resize(_cid(container), size[0], size[1])
 
     def start(self, container: ContainerRef, *args: Any, **kwargs: Any) -> None:
         """POST /containers/{id}/start.
@@ -330,7 +351,7 @@ class ContainerApiMixin(ContainerIOMixin):
         :raises Conflict: it is not running.
         :op: ContainerKill
         """
-        self._native.container_kill(_cid(container), _signal(signal))
+        self._native.container_kill(_cid(container), _kill_signal(signal))
 
     def update_container(self, container: ContainerRef, blkio_weight: Optional[int] = None,
                          cpu_period: Optional[int] = None, cpu_quota: Optional[int] = None,
@@ -406,7 +427,9 @@ class ContainerApiMixin(ContainerIOMixin):
         :param condition: ``"not-running"`` (default), ``"next-exit"`` or
             ``"removed"``; another is refused before the request as the
             ``APIError`` 400 newer engines answer.
-        :returns: ``{"StatusCode": int, "Error": None | {"Message": str}}``.
+        :returns: the engine's answer, as docker-py returns it:
+            ``{"StatusCode": int, "Error": None | {"Message": str}}`` (engines
+            of API >= 1.4x leave ``Error`` out when there is none).
         :op: ContainerWait
         """
         if timeout is None:
@@ -422,7 +445,6 @@ class ContainerApiMixin(ContainerIOMixin):
                 f"invalid condition: {json.dumps(str(condition))}"), 400)
         res: Dict[str, Any] = json.loads(
             self._native.container_wait(_cid(container), condition, ms))
-        res.setdefault("Error", None)
         return res
 
     def remove_container(self, container: ContainerRef, v: bool = False, link: bool = False,

@@ -213,7 +213,9 @@ class ContainerIOMixin(BaseMixin):
                     encode_stream: bool = False) -> Tuple[RawStream, Optional[Dict[str, Any]]]:
         """GET /containers/{id}/archive: a file or directory as a tar stream.
 
-        :param encode_stream: let the engine compress the transfer.
+        :param encode_stream: let the engine compress the transfer; it is
+            decoded on arrival, so the stream is the plain tar either way (as
+            docker-py hands it).
         :returns: ``(stream, stat)``: a :class:`~clibdocker.stream.RawStream`
             (iterate it, or ``write_to(file_or_fd)``) and the path's stat
             (``name``, ``size``, ``mode``, ``mtime``, ``linkTarget``).

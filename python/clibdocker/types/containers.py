@@ -215,21 +215,26 @@ def _need_list(name: str, value: Any) -> None:
         raise host_config_type_error(name, value, "list")
 
 
-# docker-py's HostConfig gates: (argument, first API version, set when)
+# docker-py's own HostConfig version checks (argument, first API version, set
+# when), raised while the host config is built, with its words, so a program
+# that tries an option and falls back on InvalidVersion sees it there (the
+# call mechanism's gates would refuse it only at create time). Those of
+# _HOST_CONFIG_SINCE are checked where docker-py checks them, each before its
+# argument's type; the older ones (below 1.24, the oldest API we speak, for a
+# HostConfig built for such a version by hand) up front.
 _HOST_CONFIG_GATES = (
-    ("oom_score_adj", "1.22", bool), ("cpu_rt_period", "1.25", bool),
-    ("cpu_rt_runtime", "1.25", bool), ("blkio_weight", "1.22", bool),
+    ("oom_score_adj", "1.22", bool), ("blkio_weight", "1.22", bool),
     ("blkio_weight_device", "1.22", bool), ("device_read_bps", "1.22", bool),
     ("device_write_bps", "1.22", bool), ("device_read_iops", "1.22", bool),
     ("device_write_iops", "1.22", bool), ("tmpfs", "1.22", bool),
     ("userns_mode", "1.23", bool), ("pids_limit", "1.23", bool), ("isolation", "1.24", bool),
-    ("auto_remove", "1.25", bool), ("storage_opt", "1.24", lambda v: v is not None),
-    ("init", "1.25", lambda v: v is not None), ("init_path", "1.25", lambda v: v is not None),
-    ("cpu_count", "1.25", bool), ("cpu_percent", "1.25", bool), ("nano_cpus", "1.25", bool),
-    ("runtime", "1.25", bool), ("mounts", "1.30", lambda v: v is not None),
-    ("device_cgroup_rules", "1.28", lambda v: v is not None),
-    ("device_requests", "1.40", lambda v: v is not None),
+    ("storage_opt", "1.24", lambda v: v is not None),
 )
+_HOST_CONFIG_SINCE = {
+    "cpu_rt_period": "1.25", "cpu_rt_runtime": "1.25", "auto_remove": "1.25", "init": "1.25",
+    "init_path": "1.25", "cpu_count": "1.25", "cpu_percent": "1.25", "nano_cpus": "1.25",
+    "runtime": "1.25", "mounts": "1.30", "device_cgroup_rules": "1.28", "device_requests": "1.40",
+}
 
 
 def _host_config_gates(version: str, args: Dict[str, Any]) -> None:
@@ -239,6 +244,12 @@ def _host_config_gates(version: str, args: Dict[str, Any]) -> None:
     for name, since, given in _HOST_CONFIG_GATES:
         if given(args.get(name)) and version_lt(version, since):
             raise host_config_version_error(name, since)
+
+
+def _since(version: str, name: str) -> None:
+    need = _HOST_CONFIG_SINCE[name]
+    if version_lt(version, need):
+        raise host_config_version_error(name, need)
 
 
 class HostConfig(DictType):
@@ -395,6 +406,8 @@ class HostConfig(DictType):
                     raise host_config_type_error("log_config", log_config, "LogConfig")
                 log_config = LogConfig(**log_config)
             self["LogConfig"] = log_config
+        # CPURealtime*: docker-py's spelling (the engine reads JSON keys
+        # case-insensitively; so do the call mechanism's gates)
         for key, name, val in (("CpuQuota", "cpu_quota", cpu_quota),
                                ("CpuPeriod", "cpu_period", cpu_period),
                                ("CpuShares", "cpu_shares", cpu_shares),
@@ -411,7 +424,11 @@ class HostConfig(DictType):
                                ("IOMaximumBandwidth", "io_maximum_bandwidth",
                                 io_maximum_bandwidth)):
             if val:
+                if name in ("cpu_rt_period", "cpu_rt_runtime"):
+                    _since(version, name)   # docker-py: the version, then the type
                 _need_int(name, val)
+                if name in ("cpu_count", "cpu_percent", "nano_cpus"):
+                    _since(version, name)
                 self[key] = val
         if cpuset_cpus:
             if not isinstance(cpuset_cpus, str):
@@ -444,25 +461,32 @@ class HostConfig(DictType):
                 raise host_config_type_error("isolation", isolation, "string")
             self["Isolation"] = isolation
         if auto_remove:
+            _since(version, "auto_remove")
             self["AutoRemove"] = auto_remove
         if storage_opt is not None:
             self["StorageOpt"] = storage_opt
         if init is not None:
+            _since(version, "init")
             self["Init"] = init
         if init_path is not None:
+            _since(version, "init_path")
             if version_gte(version, "1.29"):
                 raise host_config_version_error("init_path", "1.29", False)
             self["InitPath"] = init_path
         if volume_driver is not None:
             self["VolumeDriver"] = volume_driver
         if runtime:
+            _since(version, "runtime")
             self["Runtime"] = runtime
         if mounts is not None:
+            _since(version, "mounts")
             self["Mounts"] = mounts
         if device_cgroup_rules is not None:
+            _since(version, "device_cgroup_rules")
             _need_list("device_cgroup_rules", device_cgroup_rules)
             self["DeviceCgroupRules"] = device_cgroup_rules
         if device_requests is not None:
+            _since(version, "device_requests")
             _need_list("device_requests", device_requests)
             self["DeviceRequests"] = [r if isinstance(r, DeviceRequest) else DeviceRequest(**r)
                                       for r in device_requests]
