@@ -623,8 +623,19 @@ int dk__curl_error(const dk_call *k, CURL *h, CURLcode cc, const char *errbuf)
 				k->c->unix_path, os_errno ? strerror((int)os_errno) : detail,
 				os_errno == ENOENT || os_errno == ECONNREFUSED ? " (is dockerd running?)" : "");
 		}
-		return dk__err(DK_ECONNECT, 0, (int)cc, "%s: cannot connect to the Docker engine at %s: %s",
-			what, k->c ? k->c->url : "?", detail);
+		{
+			/* libcurl's words leave out the system's reason: add it
+			 * ("Connection refused", as docker-py's text has it, which
+			 * programs look for to retry a daemon that is starting) */
+			long os_errno = 0;
+
+			if (h && cc == CURLE_COULDNT_CONNECT)
+				curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+			return dk__err(DK_ECONNECT, 0, (int)cc,
+				"%s: cannot connect to the Docker engine at %s: %s%s%s%s", what,
+				k->c ? k->c->url : "?", detail, os_errno ? " (" : "",
+				os_errno ? strerror((int)os_errno) : "", os_errno ? ")" : "");
+		}
 	case CURLE_OPERATION_TIMEDOUT: {
 		/* the engine's status when its headers had arrived (the body timed
 		 * out: a wait, a slow answer), else 0 */
@@ -637,7 +648,7 @@ int dk__curl_error(const dk_call *k, CURL *h, CURLcode cc, const char *errbuf)
 		dk__err(DK_ETIMEOUT, (int)status, (int)cc, "%s: timed out: %s", what, detail);
 		/* the engine had answered: name the request whose body ran out */
 		if (status && k->url.ptr)
-			dk__err_set_url(k->url.ptr, k->url.len);
+			dk__err_set_url(k->method, k->url.ptr, k->url.len);
 		return DK_ETIMEOUT;
 	}
 	case CURLE_ABORTED_BY_CALLBACK:
@@ -686,7 +697,7 @@ int dk__call_status_error(dk_call *k)
 		dk__err(code, (int)st, 0, "%s: the engine answered HTTP %ld", k->op, st);
 	}
 	json_object_put(root);
-	dk__err_set_url(k->url.ptr, k->url.len);
+	dk__err_set_url(k->method, k->url.ptr, k->url.len);
 	return code;
 }
 
