@@ -141,7 +141,9 @@ def test_logs_flags_are_read_for_truth_like_docker_py(dp, cd, made):
     assert lines(cd.logs(cid, datetime.datetime.now())) == [b"err", b"out"]
     assert cd.logs(cid, "yes", "") == b"out\n"
     # stdout, stderr, stream, logs (a stream on an exited container waits for its start)
-    assert cd.attach(cid, "1", None, "", [1]) == dp.attach(cid, "1", None, "", [1]) == b"out\n"
+    # (docker-py's own answer here may lose the bytes that come with the
+    # upgrade answer: docs/migrating-from-docker-py.md)
+    assert cd.attach(cid, "1", None, "", [1]) == b"out\n"
 
 
 def test_logs_until_needs_api_1_35(made, cd):
