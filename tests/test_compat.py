@@ -115,6 +115,20 @@ def test_runner_gives_the_alias_to_the_programs_python_processes(tmp_path: Path)
                    "subprocess", "True"]
 
 
+def test_shim_in_an_interpreter_without_clibdocker_loads_its_docker(tmp_path: Path) -> None:
+    """The shim on PYTHONPATH reaches subprocesses that run another Python
+    (which cannot import this clibdocker): there ``import docker`` is that
+    interpreter's own docker package, not an ImportError (simulated by
+    making clibdocker unimportable)."""
+    pytest.importorskip("docker")
+    shim = _run(["-m", "clibdocker.compat", "--pythonpath"], _env(), tmp_path).strip()
+    code = ("import sys\nsys.modules['clibdocker'] = None\n"
+            "import docker, docker.errors\n"
+            "print(hasattr(docker, '__clibdocker_alias__'), docker.errors.NotFound.__module__)\n")
+    out = _run(["-c", code], _env(PREPEND=shim), tmp_path).split()
+    assert out == ["False", "docker.errors"]
+
+
 def test_docker_py_7_refuses_arguments_it_dropped(tmp_path: Path) -> None:
     """docker-py 7.2's TLSConfig has no ssl_version / assert_hostname /
     assert_fingerprint and its kwargs_from_env no use_ssh_client /

@@ -16,6 +16,7 @@ import pytest
 import clibdocker
 from clibdocker import errors
 from clibdocker.tls import TLSConfig
+from clibdocker._binding import _tls_failure as errors_tls_failure
 
 pytestmark = pytest.mark.skipif(shutil.which("socat") is None,
                                 reason="socat is installed by scripts/setup.sh")
@@ -129,7 +130,8 @@ def test_failed_tls_handshake_is_requests_ssl_error_as_in_docker_py(tls_engine, 
     """A certificate that does not verify (an unknown CA, the system bundle
     for a private CA): docker-py raises requests' SSLError (a
     ConnectionError); clibdocker's TLSError is that class too once the
-    program has imported requests, and is named SSLError. A plain-HTTP
+    program has imported requests, and is named SSLError; so is the
+    engine's TLS alert for a missing client certificate (pq01). A plain-HTTP
     request to the TLS port stays a ConnectionError, not an SSLError."""
     requests = pytest.importorskip("requests")
     docker = pytest.importorskip("docker")
@@ -150,6 +152,25 @@ def test_failed_tls_handshake_is_requests_ssl_error_as_in_docker_py(tls_engine, 
         assert isinstance(ours.value, requests.exceptions.ConnectionError)
         assert isinstance(ours.value, errors.TransportError)
         assert type(ours.value).__name__ == type(theirs.value).__name__ == "SSLError"
+    # no client certificate: the engine's TLS alert, also an SSLError
+    with pytest.raises(requests.exceptions.SSLError):
+        docker.APIClient(base_url=url, version="1.41", timeout=10,
+                         tls=docker.tls.TLSConfig(ca_cert=f"{d}/ca.pem", verify=True)).ping()
+    # (libcurl sometimes sees the connection gone before the alert, "send
+    # failure": no OpenSSL words, left a ConnectionError; several tries)
+    kinds = []
+    for _ in range(6):
+        with clibdocker.APIClient(base_url=url, version="1.41", timeout=10,
+                                  tls=TLSConfig(ca_cert=f"{d}/ca.pem", verify=True)) as c:
+            with pytest.raises(requests.exceptions.ConnectionError) as ours:
+                c.ping()
+        kinds.append((type(ours.value).__name__, isinstance(ours.value, errors.TLSError),
+                      "OpenSSL" in str(ours.value)))
+    assert all(k[:2] == ("SSLError", True) for k in kinds if k[2]), kinds
+    assert ("SSLError", True, True) in kinds, kinds
+    assert errors_tls_failure(56, "OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert")
+    assert not errors_tls_failure(56, "Connection reset by peer")
+    assert errors_tls_failure(60, "SSL certificate problem")
     with pytest.raises(requests.exceptions.ConnectionError) as theirs:
         docker.APIClient(base_url=url, version="1.41", timeout=10).ping()
     with clibdocker.APIClient(base_url=url, version="1.41", timeout=10) as c:

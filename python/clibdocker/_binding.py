@@ -49,6 +49,16 @@ _CODE_CLASS: Dict[int, type] = {}     # DK_E... -> exception class, made on firs
 # libcurl's codes for a failed TLS handshake or certificate check (CURLE_SSL_*,
 # CURLE_PEER_FAILED_VERIFICATION...): a TransportError with one is a TLSError
 _CURL_TLS = frozenset((35, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91, 98))
+
+
+def _tls_failure(curl_code: int, msg: str) -> bool:
+    """A TLS-level failure: a CURLE_SSL_* code, or a send/receive error
+    (CURLE_SEND_ERROR, CURLE_RECV_ERROR) that OpenSSL reported, such as the
+    engine's alert refusing a missing client certificate (Python's ssl module
+    raises these as SSLError, so docker-py does)."""
+    if curl_code in _CURL_TLS:
+        return True
+    return curl_code in (55, 56) and ("OpenSSL SSL_" in msg or "SSL routines" in msg)
 _STATUS_CLASS: Dict[int, type] = {}   # the codes of an engine's error status
 
 
@@ -116,7 +126,7 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
                                                        errors._Response.engine_body(msg),
                                                        method), msg)
     cls2 = _CODE_CLASS.get(rc, errors.DockerException)
-    if cls2 is errors.TransportError and int(e.curl_code) in _CURL_TLS:
+    if cls2 is errors.TransportError and _tls_failure(int(e.curl_code), msg):
         cls2 = errors.TLSError
     if issubclass(cls2, errors.TransportError):
         # a timeout with a status: the engine's headers had come

@@ -189,6 +189,36 @@ try:
                 ("clibdocker-test-pq03-c-T", "destroy")}
     print("bounded", {(e["Actor"]["Attributes"]["name"].replace(tag, "T"), e["Action"]) for e in decoded} <= expected)
     a.remove()
+
+    # a hung engine: the socket accepts, nothing ever answers (a wedged
+    # dockerd); the monitor's health probe must not block forever
+    hung_path = os.path.join(d, "hung.sock")
+    hung = socket.socket(socket.AF_UNIX)
+    hung.bind(hung_path)
+    hung.listen(16)
+    held = []
+    threading.Thread(target=lambda: [held.append(hung.accept()) for _ in range(16)], daemon=True).start()
+
+    def probe(label, fn):
+        t0 = time.time()
+        try:
+            print(label, "answered", fn())
+        except requests.exceptions.ReadTimeout as e:
+            print(label, "ReadTimeout", type(e).__name__, isinstance(e, requests.exceptions.Timeout),
+                  time.time() - t0 < 10)
+        except requests.exceptions.ConnectionError as e:
+            print(label, "ConnectionError", type(e).__name__)
+        except errors.DockerException as e:
+            print(label, "DockerException", str(e).split(":")[0], time.time() - t0 < 10)
+
+    probe("hung ping", lambda: docker.APIClient(base_url="unix://" + hung_path, version="1.41", timeout=2).ping())
+    probe("hung auto", lambda: docker.APIClient(base_url="unix://" + hung_path, timeout=2))
+    probe("hung from_env", lambda: docker.from_env(environment={"DOCKER_HOST": "unix://" + hung_path}, timeout=2))
+    hc = docker.DockerClient(base_url="unix://" + hung_path, version="1.41", timeout=2)
+    probe("hung list", lambda: hc.containers.list())
+    hc.api.timeout = 1
+    probe("hung info, timeout lowered", lambda: hc.info())
+    hung.close()
 finally:
     if monitor is not None and monitor.is_alive():
         monitor.close()
