@@ -99,19 +99,26 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         session.config._clibdocker_before = None  # type: ignore[attr-defined]
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Report objects the tests left on the main engine. In CI (CI=true), or
-    with CLIBDOCKER_TEST_STRICT_CLEANUP=1, leftovers fail the run; elsewhere
-    other people's concurrent tests may own them, so they are only listed."""
-    before = getattr(session.config, "_clibdocker_before", None)
-    if before is None or session.config.option.collectonly:
-        return
+def strict_cleanup() -> bool:
+    """Leftovers fail the run: in CI (CI=true) or with
+    CLIBDOCKER_TEST_STRICT_CLEANUP=1; elsewhere other people's concurrent
+    tests may own them, so they are only listed."""
+    return os.environ.get("CI") == "true" or os.environ.get("CLIBDOCKER_TEST_STRICT_CLEANUP") == "1"
+
+
+def engine_leftovers(before: dict, tries: int = 20) -> dict:
+    """What the main engine holds now that it did not hold in ``before``
+    (an ``_engine_objects()``), by kind, after waiting up to ``tries`` half
+    seconds for removals the engine finishes asynchronously; {} if nothing."""
     import time
-    for _ in range(20):   # removals the engine finishes asynchronously
+    left: dict = {}
+    for i in range(tries):
+        if i:
+            time.sleep(0.5)
         try:
             after = _engine_objects()
         except Exception:  # noqa: BLE001
-            return
+            return {}
         # containers by id (their state may change); the rest by name and tags
         left = {kind: sorted(after[kind][k] for k in after[kind].keys() - before[kind].keys())
                 if kind == "containers" else
@@ -121,14 +128,28 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if after["swarm"] != before["swarm"]:
             left["swarm"] = [f"{before['swarm']['state']} -> {after['swarm']['state']}"]
         if not left:
-            return
-        time.sleep(0.5)
-    msg = "clibdocker tests left objects on the engine: " + "; ".join(
-        f"{k}: {', '.join(x[:120] for x in v[:10])}" for k, v in left.items())
+            return {}
+    return left
+
+
+def describe_leftovers(left: dict) -> str:
+    return "; ".join(f"{k}: {', '.join(x[:120] for x in v[:10])}" for k, v in left.items())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Report objects the tests left on the main engine (failing the run
+    when :func:`strict_cleanup`)."""
+    before = getattr(session.config, "_clibdocker_before", None)
+    if before is None or session.config.option.collectonly:
+        return
+    left = engine_leftovers(before)
+    if not left:
+        return
+    msg = "clibdocker tests left objects on the engine: " + describe_leftovers(left)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(msg, red=True)
-    if os.environ.get("CI") == "true" or os.environ.get("CLIBDOCKER_TEST_STRICT_CLEANUP") == "1":
+    if strict_cleanup():
         session.exitstatus = 1
 
 

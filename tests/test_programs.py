@@ -15,6 +15,8 @@ from typing import Iterator
 
 import pytest
 
+from conftest import _engine_objects, describe_leftovers, engine_leftovers, strict_cleanup
+
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMS = sorted((ROOT / "tests" / "programs").glob("p*.py"))
 # programs that make the main engine a swarm manager (and leave it) run one at
@@ -90,7 +92,12 @@ def _run(args: list, with_clibdocker: bool, cwd: Path) -> str:
 @pytest.mark.parametrize("program", PROGRAMS, ids=[p.stem for p in PROGRAMS])
 def test_program_runs_the_same_on_clibdocker(program: Path, tmp_path: Path) -> None:
     pytest.importorskip("docker")
+    # where leftovers fail the run (CI), each program is checked on its own,
+    # so that the failure names the program that left them
+    before = _engine_objects() if strict_cleanup() else None
     with _swarm_lock(program):
         expected = _run([str(program)], False, tmp_path).splitlines()
         got = _run([str(program)], True, tmp_path).splitlines()
+        left = engine_leftovers(before) if before is not None else {}
     assert got == expected
+    assert not left, f"{program.name} left objects on the engine: {describe_leftovers(left)}"
