@@ -853,6 +853,20 @@ def test_logs_of_a_missing_container_name_the_inspect_like_docker_py(engine) -> 
         cd2.close()
 
 
+def test_containers_limit_as_a_digit_string_like_docker_py(dp, cd, made) -> None:
+    """containers(limit="1"): docker-py sends the string and the engine reads
+    a number; clibdocker takes it too (a non-number is still refused)."""
+    mark = unique("limit")
+    for _ in range(2):
+        made.append(cd.create_container(TEST_IMAGE, ["true"], labels={**LABELS, "limit-test": mark})["Id"])
+    f = {"label": "limit-test=" + mark}
+    got = [[x["Id"] for x in c.containers(all=True, limit="1", filters=f)] for c in (dp, cd)]
+    assert got[0] == got[1] and len(got[1]) == 1
+    assert len(cd.containers(all=True, limit="-1", filters=f)) == 2
+    with pytest.raises(errors.InvalidArgument):
+        cd.containers(limit="one")
+
+
 class _NotANumber:
     def __int__(self) -> int:
         raise ValueError("not a number")
