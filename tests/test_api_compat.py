@@ -855,6 +855,42 @@ def test_wait_answer_as_the_engine_gives_it_like_docker_py() -> None:
         cd2.close()
 
 
+@pytest.mark.parametrize("engine", ["main", "engine2"])
+def test_logs_of_a_missing_container_name_the_inspect_like_docker_py(engine) -> None:
+    """docker-py inspects the container for its TTY before it reads the logs
+    answer, so a missing container's NotFound names GET .../json; on the 26.1
+    engine too, where clibdocker needs no inspect to tell the framing."""
+    from conftest import ENGINE2
+    url = BASE_URL if engine == "main" else ENGINE2
+    dp2, cd2 = docker.APIClient(base_url=url), clibdocker.APIClient(base_url=url)
+    missing = "clibdocker-test-no-such-container-logs"
+    try:
+        with pytest.raises(docker.errors.NotFound) as theirs:
+            dp2.logs(missing)
+        with pytest.raises(errors.NotFound) as ours:
+            cd2.logs(missing)
+        assert str(ours.value) == str(theirs.value) and "/json" in str(ours.value)
+        with pytest.raises(errors.NotFound):   # told the framing: no inspect
+            cd2.logs(missing, tty=False)
+    finally:
+        dp2.close()
+        cd2.close()
+
+
+def test_containers_limit_as_a_digit_string_like_docker_py(dp, cd, made) -> None:
+    """containers(limit="1"): docker-py sends the string and the engine reads
+    a number; clibdocker takes it too (a non-number is still refused)."""
+    mark = unique("limit")
+    for _ in range(2):
+        made.append(cd.create_container(TEST_IMAGE, ["true"], labels={**LABELS, "limit-test": mark})["Id"])
+    f = {"label": "limit-test=" + mark}
+    got = [[x["Id"] for x in c.containers(all=True, limit="1", filters=f)] for c in (dp, cd)]
+    assert got[0] == got[1] and len(got[1]) == 1
+    assert len(cd.containers(all=True, limit="-1", filters=f)) == 2
+    with pytest.raises(errors.InvalidArgument):
+        cd.containers(limit="one")
+
+
 class _NotANumber:
     def __int__(self) -> int:
         raise ValueError("not a number")

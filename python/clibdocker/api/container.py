@@ -108,6 +108,8 @@ class ContainerApiMixin(ContainerIOMixin):
         f: Dict[str, Any] = filters_dict(filters)
         if limit is None:
             limit = -1
+        if isinstance(limit, str) and limit.isascii() and limit.lstrip("-").isdigit():
+            limit = int(limit)  # docker-py sends "1" as it is; the engine reads a number
         if isinstance(limit, bool) or not isinstance(limit, int):
             raise errors.InvalidArgument(f"limit must be an int, not {limit!r}")
         n = 1 if latest else limit

@@ -87,9 +87,17 @@ class ContainerIOMixin(BaseMixin):
             follow = stream
         if tail != "all" and (not isinstance(tail, int) or isinstance(tail, bool) or tail < 0):
             tail = "all"
-        s = self._native.container_logs(_cid(container), stdout, stderr, bool(follow),
-                                        timestamps, _log_time(since, "since"),
-                                        _log_time(until, "until"), str(tail), _tty_arg(tty))
+        try:
+            s = self._native.container_logs(_cid(container), stdout, stderr, bool(follow),
+                                            timestamps, _log_time(since, "since"),
+                                            _log_time(until, "until"), str(tail), _tty_arg(tty))
+        except errors.NotFound:
+            if tty is None:
+                # docker-py inspects the container (for its TTY) before it
+                # reads the logs answer: a missing container is that
+                # inspect's NotFound (GET .../json), whichever engine
+                self._native.container_inspect(_cid(container), False)
+            raise
         fs = FrameStream(s, demux)
         if stream:
             return fs
