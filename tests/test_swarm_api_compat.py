@@ -370,3 +370,30 @@ def test_bad_secret_data_and_join_addrs_fail_like_docker_py() -> None:
     finally:
         dp.close()
         cd.close()
+
+
+def test_service_call_error_text_like_docker_py(dp, cd) -> None:
+    """``str(APIError)`` / ``response.url`` of the service calls with query
+    parameters read as docker-py's (``insertDefaults=True``, service_logs'
+    seven parameters in its order with Python bools, ``status=True``): a
+    program printing the refusal of ``services.get(x, insert_defaults=True)``
+    saw ``insertDefaults=1`` (found by pn06's probes)."""
+    missing = unique("clibdocker-test-nosvc")
+    calls = [
+        lambda c: c.inspect_service(missing, insert_defaults=True),
+        lambda c: c.inspect_service(missing, insert_defaults=False),
+        lambda c: list(c.service_logs(missing, stdout=True, is_tty=False)),
+        lambda c: list(c.service_logs(missing, stdout=True, stderr=True, follow=True, details=True,
+                                      timestamps=True, since=5, tail=3, is_tty=False)),
+        lambda c: c.services(filters={"bogus": "x"}, status=True),
+        lambda c: c.services(filters={"bogus": "x"}, status=False),
+        lambda c: c.update_service(missing, 3, task_template={"ContainerSpec": {"Image": TEST_IMAGE}},
+                                   name=missing),
+    ]
+    for call in calls:
+        with pytest.raises(docker.errors.APIError) as want:
+            call(dp)
+        with pytest.raises(errors.APIError) as got:
+            call(cd)
+        assert str(got.value) == str(want.value)
+        assert got.value.response.url == want.value.response.url
