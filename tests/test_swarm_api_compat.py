@@ -397,3 +397,24 @@ def test_service_call_error_text_like_docker_py(dp, cd) -> None:
             call(cd)
         assert str(got.value) == str(want.value)
         assert got.value.response.url == want.value.response.url
+
+
+def test_swarm_calls_without_their_resource_are_null_resource_like_docker_py() -> None:
+    """docker-py's ``check_resource`` makes the resource argument optional
+    and raises NullResource when it is missing, before any request: the swarm
+    calls that take one object (service, task, node, secret, config) do the
+    same without it (they raised Python's TypeError for a missing argument).
+    No engine is reached."""
+    dp = docker.APIClient(base_url=BASE_URL)
+    cd = clibdocker.APIClient(base_url=BASE_URL)
+    try:
+        for name in ("inspect_service", "remove_service", "inspect_task", "service_logs", "inspect_node",
+                     "remove_node", "inspect_secret", "remove_secret", "inspect_config", "remove_config"):
+            with pytest.raises(docker.errors.NullResource) as want:
+                getattr(dp, name)()
+            with pytest.raises(errors.NullResource) as got:
+                getattr(cd, name)()
+            assert str(got.value) == str(want.value), name
+    finally:
+        dp.close()
+        cd.close()

@@ -158,6 +158,10 @@ try:
         ("list bad mode", lambda: client.services.list(filters={"mode": "sometimes"})),
         ("tasks bad filter", lambda: api.tasks(filters={"colour": "red"})),
         ("get ambiguous", lambda: client.services.get("pn06-")),
+        ("inspect no id", lambda: api.inspect_service()),
+        ("logs no id", lambda: api.service_logs()),
+        ("inspect node no id", lambda: api.inspect_node()),
+        ("remove secret no id", lambda: api.remove_secret()),
     ]:
         r = report(what, fn)
         if isinstance(r, list):

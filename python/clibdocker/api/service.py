@@ -144,7 +144,7 @@ class ServiceApiMixin(BaseMixin):
         raw = self._native.service_create(body_json(data), self._service_auth(data))
         return json.loads(raw)  # type: ignore[no-any-return]
 
-    def inspect_service(self, service: Any,
+    def inspect_service(self, service: Any = None,
                         insert_defaults: Optional[bool] = None) -> Dict[str, Any]:
         """GET /services/{id}: a service's details.
 
@@ -157,7 +157,7 @@ class ServiceApiMixin(BaseMixin):
         d = -1 if insert_defaults is None else (1 if insert_defaults else 0)
         return json.loads(self._native.service_inspect(sid, d))  # type: ignore[no-any-return]
 
-    def remove_service(self, service: Any) -> bool:
+    def remove_service(self, service: Any = None) -> bool:
         """DELETE /services/{id}: stop and remove a service.
 
         :returns: True.
@@ -188,7 +188,7 @@ class ServiceApiMixin(BaseMixin):
         f = convert_filters(filters) if filters else None
         return json.loads(self._native.task_list(f))  # type: ignore[no-any-return]
 
-    def inspect_task(self, task: Any) -> Dict[str, Any]:
+    def inspect_task(self, task: Any = None) -> Dict[str, Any]:
         """GET /tasks/{id}: a task's details.
 
         Raises :class:`~clibdocker.errors.NotFound` for an unknown task.
@@ -258,7 +258,7 @@ class ServiceApiMixin(BaseMixin):
 
     # --- logs --------------------------------------------------------------------
 
-    def service_logs(self, service: Any, details: bool = False, follow: bool = False,
+    def service_logs(self, service: Any = None, details: bool = False, follow: bool = False,
                      stdout: bool = False, stderr: bool = False, since: Any = 0,
                      timestamps: bool = False, tail: Union[str, int] = "all",
                      is_tty: Optional[bool] = None, *, demux: bool = False) -> FrameStream:
