@@ -415,6 +415,17 @@ def test_swarm_calls_without_their_resource_are_null_resource_like_docker_py() -
             with pytest.raises(errors.NullResource) as got:
                 getattr(cd, name)()
             assert str(got.value) == str(want.value), name
+        for args in ((), (None,), ({"ID": ""},)):
+            with pytest.raises(docker.errors.NullResource):
+                dp.update_service(*args)
+            with pytest.raises(errors.NullResource):
+                cd.update_service(*args)
+        # a service without a version: the TypeError of the missing argument
+        with pytest.raises(TypeError) as want_t:
+            dp.update_service("clibdocker-no-such-service")
+        with pytest.raises(TypeError) as got_t:
+            cd.update_service("clibdocker-no-such-service")
+        assert str(got_t.value) == str(want_t.value)
     finally:
         dp.close()
         cd.close()

@@ -92,6 +92,11 @@ def check_api_features(version: str, task_template: Optional[Dict[str, Any]],
         refuse("EndpointSpec.Ports[].mode", "1.32")
 
 
+# update_service's version has no default; its service does (docker-py's
+# check_resource: NullResource when it is missing), so a sentinel marks it
+_REQUIRED: Any = object()
+
+
 class ServiceApiMixin(BaseMixin):
 
     def _service_auth(self, spec: Dict[str, Any]) -> Optional[str]:
@@ -197,7 +202,7 @@ class ServiceApiMixin(BaseMixin):
         tid = resource_id(task, "task")
         return json.loads(self._native.task_inspect(tid))  # type: ignore[no-any-return]
 
-    def update_service(self, service: Any, version: int,
+    def update_service(self, service: Any = None, version: Any = _REQUIRED,
                        task_template: Optional[Dict[str, Any]] = None,
                        name: Optional[str] = None, labels: Optional[Dict[str, str]] = None,
                        mode: Any = None, update_config: Optional[Dict[str, Any]] = None,
@@ -223,7 +228,10 @@ class ServiceApiMixin(BaseMixin):
         :returns: ``{"Warnings": [...]}`` (may be None).
         :op: ServiceUpdate
         """
-        sid = resource_id(service, "service")
+        sid = resource_id(service, "service")  # NullResource first, as docker-py
+        if version is _REQUIRED:
+            raise TypeError("ServiceApiMixin.update_service() missing 1 required positional "
+                            "argument: 'version'")
         check_api_features(self._native.api_version(), task_template, update_config,
                            endpoint_spec, rollback_config)
         version = object_version(version, "service")
