@@ -134,3 +134,22 @@ def test_update_of_a_versionless_model_is_an_attribute_error() -> None:
             assert isinstance(ei.value, AttributeError) and isinstance(ei.value, errors.DockerException)
             assert "Version.Index" in str(ei.value)
     assert Swarm({}).version is None  # tolerant view: reading it never raises
+
+
+def test_service_tasks_with_filters_that_are_not_a_dict_like_docker_py() -> None:
+    """docker-py's ``Service.tasks(filters)`` writes ``service`` into what it
+    is given: a str, list or tuple fails with that item assignment's
+    TypeError before any request (clibdocker raised dict()'s ValueError)."""
+    import docker as dpy
+    attrs = {"ID": "clibdocker-no-such-service"}
+    with clibdocker.DockerClient() as dc:
+        d = dpy.DockerClient()
+        try:
+            for bad in ("desired-state=running", ["x"], ("x",)):
+                with pytest.raises(TypeError) as want:
+                    d.services.prepare_model(dict(attrs)).tasks(filters=bad)
+                with pytest.raises(TypeError) as got:
+                    dc.services.prepare_model(dict(attrs)).tasks(filters=bad)  # type: ignore[arg-type]
+                assert str(got.value) == str(want.value)
+        finally:
+            d.close()

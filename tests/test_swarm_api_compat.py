@@ -372,3 +372,62 @@ def test_bad_secret_data_and_join_addrs_fail_like_docker_py() -> None:
     finally:
         dp.close()
         cd.close()
+
+
+def test_service_call_error_text_like_docker_py(dp, cd) -> None:
+    """``str(APIError)`` / ``response.url`` of the service calls with query
+    parameters read as docker-py's (``insertDefaults=True``, service_logs'
+    seven parameters in its order with Python bools, ``status=True``): a
+    program printing the refusal of ``services.get(x, insert_defaults=True)``
+    saw ``insertDefaults=1`` (found by pn06's probes)."""
+    missing = unique("clibdocker-test-nosvc")
+    calls = [
+        lambda c: c.inspect_service(missing, insert_defaults=True),
+        lambda c: c.inspect_service(missing, insert_defaults=False),
+        lambda c: list(c.service_logs(missing, stdout=True, is_tty=False)),
+        lambda c: list(c.service_logs(missing, stdout=True, stderr=True, follow=True, details=True,
+                                      timestamps=True, since=5, tail=3, is_tty=False)),
+        lambda c: c.services(filters={"bogus": "x"}, status=True),
+        lambda c: c.services(filters={"bogus": "x"}, status=False),
+        lambda c: c.update_service(missing, 3, task_template={"ContainerSpec": {"Image": TEST_IMAGE}},
+                                   name=missing),
+    ]
+    for call in calls:
+        with pytest.raises(docker.errors.APIError) as want:
+            call(dp)
+        with pytest.raises(errors.APIError) as got:
+            call(cd)
+        assert str(got.value) == str(want.value)
+        assert got.value.response.url == want.value.response.url
+
+
+def test_swarm_calls_without_their_resource_are_null_resource_like_docker_py() -> None:
+    """docker-py's ``check_resource`` makes the resource argument optional
+    and raises NullResource when it is missing, before any request: the swarm
+    calls that take one object (service, task, node, secret, config) do the
+    same without it (they raised Python's TypeError for a missing argument).
+    No engine is reached."""
+    dp = docker.APIClient(base_url=BASE_URL)
+    cd = clibdocker.APIClient(base_url=BASE_URL)
+    try:
+        for name in ("inspect_service", "remove_service", "inspect_task", "service_logs", "inspect_node",
+                     "remove_node", "inspect_secret", "remove_secret", "inspect_config", "remove_config"):
+            with pytest.raises(docker.errors.NullResource) as want:
+                getattr(dp, name)()
+            with pytest.raises(errors.NullResource) as got:
+                getattr(cd, name)()
+            assert str(got.value) == str(want.value), name
+        for args in ((), (None,), ({"ID": ""},)):
+            with pytest.raises(docker.errors.NullResource):
+                dp.update_service(*args)
+            with pytest.raises(errors.NullResource):
+                cd.update_service(*args)
+        # a service without a version: the TypeError of the missing argument
+        with pytest.raises(TypeError) as want_t:
+            dp.update_service("clibdocker-no-such-service")
+        with pytest.raises(TypeError) as got_t:
+            cd.update_service("clibdocker-no-such-service")
+        assert str(got_t.value) == str(want_t.value)
+    finally:
+        dp.close()
+        cd.close()

@@ -488,6 +488,9 @@ def _docker_py_query(path: str, query: str) -> str:
         if py_bool("rotateManagerUnlockKey") == "True":
             upd.append(("rotateManagerUnlockKey", "True"))
         return urlencode(upd)
+    svc = re.match(r"^[a-z+]+://[^/]+/v[0-9.]+/services(/[^/]+)?(/logs)?$", path)
+    if svc and query:
+        return urlencode(_docker_py_services_query(bool(svc.group(1)), bool(svc.group(2)), sent))
     m = re.match(r"^[a-z+]+://[^/]+/v[0-9.]+/(containers|images)/(.+)$", path)
     if not m:
         return urlencode(sent)    # requests' encoding of the same parameters
@@ -537,6 +540,27 @@ def _docker_py_query(path: str, query: str) -> str:
     else:
         return urlencode(sent)
     return urlencode(pairs)
+
+
+def _docker_py_services_query(one: bool, logs: bool,
+                              sent: "list[tuple[str, str]]") -> "list[tuple[str, str]]":
+    """docker-py's query for ``services(filters, status)`` (``status`` a
+    Python bool), ``inspect_service(insert_defaults=)`` (``insertDefaults``
+    likewise) and ``service_logs()`` (its seven parameters in its order, the
+    flags as ``True``/``False``, ``since=0``, ``tail=all`` by default)."""
+    got = dict(sent)
+
+    def py(v: str) -> str:
+        return "True" if v in ("1", "true", "True") else "False"
+    if logs:
+        out = [(k, py(got.get(k, "0"))) for k in ("details", "follow", "stdout", "stderr")]
+        out.append(("since", got.get("since", "0")))
+        out.append(("timestamps", py(got.get("timestamps", "0"))))
+        out.append(("tail", got.get("tail", "all")))
+        known = {"details", "follow", "stdout", "stderr", "since", "timestamps", "tail"}
+        return out + [(k, v) for k, v in sent if k not in known]
+    flag = "insertDefaults" if one else "status"
+    return [(k, py(v) if k == flag else v) for k, v in sent]
 
 
 def _docker_py_build_query(sent: "list[tuple[str, str]]") -> "list[tuple[str, str]]":

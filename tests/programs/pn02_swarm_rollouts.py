@@ -181,6 +181,10 @@ try:
     print("by name", len(web.tasks(filters={"name": web.name, "desired-state": "running"})))
     print("by label", len(web.tasks(filters={"label": "nope=1"})))
     print("two states", len(web.tasks(filters={"desired-state": ["running", "shutdown"]})) > 1)
+    try:
+        web.tasks(filters="desired-state=running")  # a CLI-style filter string
+    except (TypeError, ValueError) as e:
+        print("tasks str filters", type(e).__name__, e)
     print("low-level by service name", len(api.tasks(filters={"service": web.name, "desired-state": "running"})))
 
     # logs across the versions

@@ -158,10 +158,26 @@ try:
         ("list bad mode", lambda: client.services.list(filters={"mode": "sometimes"})),
         ("tasks bad filter", lambda: api.tasks(filters={"colour": "red"})),
         ("get ambiguous", lambda: client.services.get("pn06-")),
+        ("inspect no id", lambda: api.inspect_service()),
+        ("logs no id", lambda: api.service_logs()),
+        ("inspect node no id", lambda: api.inspect_node()),
+        ("remove secret no id", lambda: api.remove_secret()),
     ]:
         r = report(what, fn)
         if isinstance(r, list):
             print("  ", len(r))
+
+    # what a doctor prints of those refusals: docker-py's whole error text
+    for what, fn in [("get missing defaults", lambda: client.services.get("pn06-none-" + tag, insert_defaults=True)),
+                     ("logs missing full", lambda: list(api.service_logs("pn06-none-" + tag, stdout=True, tail=5,
+                                                                         timestamps=True, is_tty=False))),
+                     ("list status bad filter", lambda: client.services.list(filters={"colour": "red"}, status=True))]:
+        try:
+            fn()
+            print(what, "no error")
+        except APIError as e:
+            print(what, clean(str(e)))
+            print("  url", clean(e.response.url))
 
     # --- lists and inspection ---
     mine = lambda xs: sorted(x.name.replace("-" + tag, "") for x in xs if tag in x.name)  # noqa: E731

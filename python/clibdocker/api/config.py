@@ -29,7 +29,7 @@ class ConfigApiMixin(BaseMixin):
                 "Templating": templating}
         return json.loads(self._native.config_create(body_json(body)))  # type: ignore[no-any-return]
 
-    def inspect_config(self, id: Any) -> Dict[str, Any]:
+    def inspect_config(self, id: Any = None) -> Dict[str, Any]:
         """GET /configs/{id}: a config, with its base64 ``Spec.Data``.
 
         Raises :class:`~clibdocker.errors.NotFound` for an unknown config.
@@ -37,7 +37,7 @@ class ConfigApiMixin(BaseMixin):
         """
         return json.loads(self._native.config_inspect(resource_id(id, "id")))  # type: ignore[no-any-return]
 
-    def remove_config(self, id: Any) -> bool:
+    def remove_config(self, id: Any = None) -> bool:
         """DELETE /configs/{id}: remove a config.
 
         :returns: True.

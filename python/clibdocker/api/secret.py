@@ -46,7 +46,7 @@ class SecretApiMixin(BaseMixin):
                 "Driver": driver, "Templating": templating}
         return json.loads(self._native.secret_create(body_json(body)))  # type: ignore[no-any-return]
 
-    def inspect_secret(self, id: Any) -> Dict[str, Any]:
+    def inspect_secret(self, id: Any = None) -> Dict[str, Any]:
         """GET /secrets/{id}: a secret's metadata (never its data).
 
         Raises :class:`~clibdocker.errors.NotFound` for an unknown secret.
@@ -54,7 +54,7 @@ class SecretApiMixin(BaseMixin):
         """
         return json.loads(self._native.secret_inspect(resource_id(id, "id")))  # type: ignore[no-any-return]
 
-    def remove_secret(self, id: Any) -> bool:
+    def remove_secret(self, id: Any = None) -> bool:
         """DELETE /secrets/{id}: remove a secret.
 
         :returns: True.

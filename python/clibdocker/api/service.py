@@ -92,6 +92,11 @@ def check_api_features(version: str, task_template: Optional[Dict[str, Any]],
         refuse("EndpointSpec.Ports[].mode", "1.32")
 
 
+# update_service's version has no default; its service does (docker-py's
+# check_resource: NullResource when it is missing), so a sentinel marks it
+_REQUIRED: Any = object()
+
+
 class ServiceApiMixin(BaseMixin):
 
     def _service_auth(self, spec: Dict[str, Any]) -> Optional[str]:
@@ -144,7 +149,7 @@ class ServiceApiMixin(BaseMixin):
         raw = self._native.service_create(body_json(data), self._service_auth(data))
         return json.loads(raw)  # type: ignore[no-any-return]
 
-    def inspect_service(self, service: Any,
+    def inspect_service(self, service: Any = None,
                         insert_defaults: Optional[bool] = None) -> Dict[str, Any]:
         """GET /services/{id}: a service's details.
 
@@ -157,7 +162,7 @@ class ServiceApiMixin(BaseMixin):
         d = -1 if insert_defaults is None else (1 if insert_defaults else 0)
         return json.loads(self._native.service_inspect(sid, d))  # type: ignore[no-any-return]
 
-    def remove_service(self, service: Any) -> bool:
+    def remove_service(self, service: Any = None) -> bool:
         """DELETE /services/{id}: stop and remove a service.
 
         :returns: True.
@@ -188,7 +193,7 @@ class ServiceApiMixin(BaseMixin):
         f = convert_filters(filters) if filters else None
         return json.loads(self._native.task_list(f))  # type: ignore[no-any-return]
 
-    def inspect_task(self, task: Any) -> Dict[str, Any]:
+    def inspect_task(self, task: Any = None) -> Dict[str, Any]:
         """GET /tasks/{id}: a task's details.
 
         Raises :class:`~clibdocker.errors.NotFound` for an unknown task.
@@ -197,7 +202,7 @@ class ServiceApiMixin(BaseMixin):
         tid = resource_id(task, "task")
         return json.loads(self._native.task_inspect(tid))  # type: ignore[no-any-return]
 
-    def update_service(self, service: Any, version: int,
+    def update_service(self, service: Any = None, version: Any = _REQUIRED,
                        task_template: Optional[Dict[str, Any]] = None,
                        name: Optional[str] = None, labels: Optional[Dict[str, str]] = None,
                        mode: Any = None, update_config: Optional[Dict[str, Any]] = None,
@@ -223,7 +228,10 @@ class ServiceApiMixin(BaseMixin):
         :returns: ``{"Warnings": [...]}`` (may be None).
         :op: ServiceUpdate
         """
-        sid = resource_id(service, "service")
+        sid = resource_id(service, "service")  # NullResource first, as docker-py
+        if version is _REQUIRED:
+            raise TypeError("ServiceApiMixin.update_service() missing 1 required positional "
+                            "argument: 'version'")
         check_api_features(self._native.api_version(), task_template, update_config,
                            endpoint_spec, rollback_config)
         version = object_version(version, "service")
@@ -258,7 +266,7 @@ class ServiceApiMixin(BaseMixin):
 
     # --- logs --------------------------------------------------------------------
 
-    def service_logs(self, service: Any, details: bool = False, follow: bool = False,
+    def service_logs(self, service: Any = None, details: bool = False, follow: bool = False,
                      stdout: bool = False, stderr: bool = False, since: Any = 0,
                      timestamps: bool = False, tail: Union[str, int] = "all",
                      is_tty: Optional[bool] = None, *, demux: bool = False) -> FrameStream:

@@ -204,7 +204,7 @@ class SwarmApiMixin(BaseMixin):
         f = convert_filters(filters) if filters else None
         return json.loads(self._native.node_list(f))  # type: ignore[no-any-return]
 
-    def inspect_node(self, node_id: Any) -> Dict[str, Any]:
+    def inspect_node(self, node_id: Any = None) -> Dict[str, Any]:
         """GET /nodes/{id}: a node's details.
 
         Raises :class:`~clibdocker.errors.NotFound` for an unknown node.
@@ -213,7 +213,7 @@ class SwarmApiMixin(BaseMixin):
         nid = resource_id(node_id, "node_id")
         return json.loads(self._native.node_inspect(nid))  # type: ignore[no-any-return]
 
-    def remove_node(self, node_id: Any, force: bool = False) -> bool:
+    def remove_node(self, node_id: Any = None, force: bool = False) -> bool:
         """DELETE /nodes/{id}: remove a node from the swarm.
 
         :param force: remove it even if it is up (or a manager).

@@ -48,10 +48,16 @@ class Service(Model):
 
     def tasks(self, filters: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
         """The service's tasks (more ``filters``: ``desired-state``, ``node``…)."""
+        sid = self._require_id()
+        if filters is not None and not isinstance(filters, dict):
+            # docker-py writes the key into what it was given: a str or a
+            # list fails with the TypeError of that item assignment
+            any_filters: Any = filters
+            any_filters["service"] = sid
         f = dict(filters or {})
-        f["service"] = self._require_id()
+        f["service"] = sid
         if isinstance(filters, dict):
-            filters["service"] = f["service"]  # docker-py writes it into the caller's dict
+            filters["service"] = sid  # docker-py writes it into the caller's dict
         return self.client.api.tasks(filters=f)
 
     def _retry_out_of_sequence(self, attempt: Callable[[], Any]) -> Any:
