@@ -156,7 +156,7 @@ try:
     except ContainerError as e:
         print("run failed str cmd", e.exit_status, e.command, e.stderr)
     try:
-        client.images.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN echo step-out && false\n".encode()), rm=True,
+        client.images.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN echo step-out && false\n".encode()), rm=True, forcerm=True,
                             labels=LABELS, tag="clibdocker-test/pm05:" + tag)
     except BuildError as e:
         log = list(e.build_log)
