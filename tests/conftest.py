@@ -1,8 +1,9 @@
 """Fixtures for tests against the real engines started by scripts/setup.sh.
 
 Every object a test creates carries the label ``clibdocker-test=1`` (see
-``LABELS``) and is removed by the test; the ``engine_clean`` fixture checks
-that no labelled object is left behind.
+``LABELS``) and is removed by the test; ``pytest_sessionfinish`` reports what
+the run left on the main engine (and test_programs checks each program, in
+CI), failing the run when :func:`strict_cleanup`.
 """
 from __future__ import annotations
 
