@@ -258,3 +258,49 @@ def test_bad_base_url_refused_at_construction_like_docker_py(url, exc, text):
                                  "127.0.0.1:2375", "http+unix:///var/run/docker.sock"])
 def test_good_base_urls_construct(url):
     clibdocker.APIClient(base_url=url, version="1.41").close()
+
+
+@pytest.mark.parametrize("mode", ["invalid-utf8", "not-json"])
+def test_value_call_with_bad_json_raises_as_json_loads(fs, mode):
+    # the API methods decode answers with _binding.json_loads (json's own C
+    # scanner, json.loads for anything unusual): a bad answer raises what
+    # json.loads raises for it, as docker-py's response.json() does
+    import json
+    c = _client(fs)
+    fs.mode = mode
+    with pytest.raises(ValueError) as ei:
+        c.inspect_image("x")
+    body = b'{"ID":"\xff\xfe\xfd"}' if mode == "invalid-utf8" else b"<html>proxy error</html>"
+    with pytest.raises(ValueError) as want:
+        json.loads(body)
+    assert type(ei.value) is type(want.value) and str(ei.value) == str(want.value)
+    _usable_after(fs, c)
+    c.close()
+
+
+JSON_BODIES = [
+    b'{"a":1}', b'[1,2]', b'{"a":1}  \n', b' {"a":1}', b'\n[1]', b'{"a":1} x', b'{"a":', b'',
+    b'null', b'"s"', b'12', '{"é":"ü"}'.encode(), '{"a":"x"}'.encode("utf-16"),
+    '{"a":"x"}'.encode("utf-16-le"), '{"a":"x"}'.encode("utf-32"), b'\xef\xbb\xbf{"a":1}',
+    b'{"a":"\xff"}', b'{"a":NaN}', b'{"a":Infinity}', b'{"a":"\xed\xa0\x80"}', b'[1]\x00',
+    b'{}\n\n', b'{"a":1}{"b":2}', b'[', b'{"a":1}\t\r\n ', b'{"a":1}\x0b', b'{"a":1}\xc2\xa0',
+    b'{"a":1.5e3,"b":[true,false,null],"c":{"d":"\\u00e9\\n"}}', b'{"a":"\x01"}', b'{"a":1,}',
+]
+
+
+@pytest.mark.parametrize("body", JSON_BODIES, ids=range(len(JSON_BODIES)))
+def test_json_loads_is_json_loads(body):
+    """_binding.json_loads gives json.loads's result or its exception (type
+    and words) for every body: objects, arrays, other values, BOMs and other
+    encodings, whitespace json allows and whitespace it does not, trailing
+    data, bad UTF-8, lone surrogates, control characters."""
+    import json
+
+    from clibdocker._binding import json_loads
+
+    def outcome(fn):
+        try:
+            return ("ok", fn(body))
+        except Exception as e:  # noqa: BLE001
+            return (type(e), str(e))
+    assert outcome(json_loads) == outcome(json.loads)

@@ -137,16 +137,42 @@ def error_from_last(rc: int, not_found: Optional[type] = None) -> errors.DockerE
     return cls2(msg)
 
 
-def _first_json_loads(data: bytes) -> Any:
-    # json is imported on the first decode, not at start-up; then the global
-    # is rebound so later calls go straight to json.loads
-    global _json_loads
-    from json import loads as json_loads
-    _json_loads = json_loads
-    return json_loads(data)
+_json_std: Any = None
+_json_scan: Any = None
+_JSON_WS = " \t\n\r"
 
 
-_json_loads: Callable[[bytes], Any] = _first_json_loads
+def _json_init() -> None:
+    # json is imported on the first decode, not at start-up
+    global _json_std, _json_scan
+    import json
+    _json_std = json.loads
+    _json_scan = json.JSONDecoder().scan_once
+
+
+def json_loads(data: bytes) -> Any:
+    """json.loads of a response body: the same result and the same
+    exceptions, without json.loads's per-call Python steps for what an
+    engine answers (a UTF-8 object or array): the body is decoded once and
+    handed to json's own C scanner. Anything else (leading whitespace,
+    another encoding, bad JSON, data after the value) goes to json.loads
+    itself."""
+    scan = _json_scan
+    if scan is None:
+        _json_init()
+        scan = _json_scan
+    if data and data[:1] in b"{[":
+        try:
+            s = data.decode("utf-8")
+            obj, end = scan(s, 0)
+        except (ValueError, StopIteration):   # UnicodeDecodeError is a ValueError
+            return _json_std(data)
+        if end == len(s) or not s[end:].strip(_JSON_WS):
+            return obj
+    return _json_std(data)
+
+
+_json_loads: Callable[[bytes], Any] = json_loads
 
 
 def loads(data: bytes) -> Any:

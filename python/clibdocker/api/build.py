@@ -8,6 +8,7 @@ import os
 import time
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
+from .._binding import json_loads
 from .. import _lazy, errors
 from ..reference import check_reference
 from ..utils import convert_filters
@@ -510,7 +511,7 @@ class BuildApiMixin(BaseMixin):
 
         :op: BuildPrune
         """
-        return json.loads(self._native.build_prune(  # type: ignore[no-any-return]
+        return json_loads(self._native.build_prune(  # type: ignore[no-any-return]
             -1 if all is None else (1 if all else 0),
             convert_filters(filters) if filters else None,
             -1 if keep_storage is None else int(keep_storage)))

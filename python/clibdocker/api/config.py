@@ -1,9 +1,9 @@
 """Config API methods (docker-py's ``ConfigApiMixin``)."""
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional, Union
 
+from .._binding import json_loads
 from ..utils import convert_filters
 from ._base import BaseMixin
 from .secret import encode_data
@@ -27,7 +27,7 @@ class ConfigApiMixin(BaseMixin):
         """
         body = {"Data": encode_data(data), "Name": name, "Labels": labels,
                 "Templating": templating}
-        return json.loads(self._native.config_create(body_json(body)))  # type: ignore[no-any-return]
+        return json_loads(self._native.config_create(body_json(body)))  # type: ignore[no-any-return]
 
     def inspect_config(self, id: Any = None) -> Dict[str, Any]:
         """GET /configs/{id}: a config, with its base64 ``Spec.Data``.
@@ -35,7 +35,7 @@ class ConfigApiMixin(BaseMixin):
         Raises :class:`~clibdocker.errors.NotFound` for an unknown config.
         :op: ConfigInspect
         """
-        return json.loads(self._native.config_inspect(resource_id(id, "id")))  # type: ignore[no-any-return]
+        return json_loads(self._native.config_inspect(resource_id(id, "id")))  # type: ignore[no-any-return]
 
     def remove_config(self, id: Any = None) -> bool:
         """DELETE /configs/{id}: remove a config.
@@ -54,7 +54,7 @@ class ConfigApiMixin(BaseMixin):
         :op: ConfigList
         """
         f = convert_filters(filters) if filters else None
-        return json.loads(self._native.config_list(f))  # type: ignore[no-any-return]
+        return json_loads(self._native.config_list(f))  # type: ignore[no-any-return]
 
     def update_config(self, id: Any, version: int, config_spec: Dict[str, Any]) -> bool:
         """POST /configs/{id}/update: beyond docker-py: replace a config's

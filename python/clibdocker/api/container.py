@@ -8,6 +8,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
+from .._binding import json_loads
 from .. import _lazy, errors
 if TYPE_CHECKING:  # imported on first use: clibdocker.types costs start-up
     from ..types import ContainerConfig, EndpointConfig, HostConfig, NetworkingConfig
@@ -113,7 +114,7 @@ class ContainerApiMixin(ContainerIOMixin):
         if isinstance(limit, bool) or not isinstance(limit, int):
             raise errors.InvalidArgument(f"limit must be an int, not {limit!r}")
         n = 1 if latest else limit
-        res: List[Dict[str, Any]] = json.loads(self._native.container_list(
+        res: List[Dict[str, Any]] = json_loads(self._native.container_list(
             all, n if n >= 0 else -1, size,
             convert_filters(f) if f else None))
         if quiet:
@@ -205,7 +206,7 @@ class ContainerApiMixin(ContainerIOMixin):
             # docker-py's words (the gate would say it in clibdocker's)
             raise errors.InvalidVersion("platform is not supported for API version < 1.41")
         body = json.dumps(config)
-        return json.loads(self._native.container_create(name, platform, body))  # type: ignore[no-any-return]
+        return json_loads(self._native.container_create(name, platform, body))  # type: ignore[no-any-return]
 
     def create_host_config(self, *args: Any, **kwargs: Any) -> HostConfig:
         """A :class:`~clibdocker.types.HostConfig` for this client's API
@@ -253,7 +254,7 @@ class ContainerApiMixin(ContainerIOMixin):
         :raises NotFound: no such container.
         :op: ContainerInspect
         """
-        return json.loads(self._native.container_inspect(_cid(container), size))  # type: ignore[no-any-return]
+        return json_loads(self._native.container_inspect(_cid(container), size))  # type: ignore[no-any-return]
 
     def port(self, container: ContainerRef, private_port: Union[int, str]
              ) -> Optional[List[Dict[str, str]]]:
@@ -279,7 +280,7 @@ class ContainerApiMixin(ContainerIOMixin):
         :returns: ``{"Titles": [...], "Processes": [[...], ...]}``.
         :op: ContainerTop
         """
-        return json.loads(self._native.container_top(_cid(container), ps_args))  # type: ignore[no-any-return]
+        return json_loads(self._native.container_top(_cid(container), ps_args))  # type: ignore[no-any-return]
 
     def diff(self, container: ContainerRef) -> Optional[List[Dict[str, Any]]]:
         """GET /containers/{id}/changes: filesystem changes,
@@ -287,7 +288,7 @@ class ContainerApiMixin(ContainerIOMixin):
 
         :op: ContainerChanges
         """
-        return json.loads(self._native.container_changes(_cid(container)))  # type: ignore[no-any-return]
+        return json_loads(self._native.container_changes(_cid(container)))  # type: ignore[no-any-return]
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -390,7 +391,7 @@ class ContainerApiMixin(ContainerIOMixin):
                 raise errors.refused_as_engine(
                     errors.InvalidArgument("restart_policy must be a dict"), 500)
             data["RestartPolicy"] = restart_policy
-        return json.loads(self._native.container_update(_cid(container), json.dumps(data)))  # type: ignore[no-any-return]
+        return json_loads(self._native.container_update(_cid(container), json.dumps(data)))  # type: ignore[no-any-return]
 
     def rename(self, container: ContainerRef, name: str) -> None:
         """POST /containers/{id}/rename.
@@ -445,7 +446,7 @@ class ContainerApiMixin(ContainerIOMixin):
             # (20.10 waits as for "not-running")
             raise errors.refused_as_engine(errors.InvalidArgument(
                 f"invalid condition: {json.dumps(str(condition))}"), 400)
-        res: Dict[str, Any] = json.loads(
+        res: Dict[str, Any] = json_loads(
             self._native.container_wait(_cid(container), condition, ms))
         return res
 
@@ -473,7 +474,7 @@ class ContainerApiMixin(ContainerIOMixin):
         """
         if not isinstance(path, str) or not path:
             raise errors.InvalidArgument("stat_archive: a path is required")
-        return json.loads(self._native.container_archive_info(_cid(container), path))  # type: ignore[no-any-return]
+        return json_loads(self._native.container_archive_info(_cid(container), path))  # type: ignore[no-any-return]
 
     def prune_containers(self, filters: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """POST /containers/prune: remove stopped containers.
@@ -483,7 +484,7 @@ class ContainerApiMixin(ContainerIOMixin):
         :returns: ``{"ContainersDeleted": [...] | None, "SpaceReclaimed": int}``.
         :op: ContainerPrune
         """
-        return json.loads(self._native.container_prune(  # type: ignore[no-any-return]
+        return json_loads(self._native.container_prune(  # type: ignore[no-any-return]
             convert_filters(filters) if filters else None))
 
 

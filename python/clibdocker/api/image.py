@@ -7,6 +7,7 @@ import os
 from typing import (IO, TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional,
                     Sequence, Union)
 
+from .._binding import json_loads
 from .. import _lazy, errors
 from ..reference import check_reference, check_repository_tag, parse_repository_tag
 from ..utils import convert_filters, filters_dict
@@ -88,7 +89,7 @@ class ImageApiMixin(BaseMixin):
             if filters and isinstance(filters, dict):
                 filters["reference"] = name  # docker-py writes it into the caller's dict
         try:
-            res = json.loads(self._native.image_list(
+            res = json_loads(self._native.image_list(
                 1 if all else 0, convert_filters(f) if f else None,
                 1 if digests else -1, 1 if shared_size else -1))
         except errors.APIError as e:
@@ -108,14 +109,14 @@ class ImageApiMixin(BaseMixin):
 
         :op: ImageInspect
         """
-        return json.loads(self._native.image_inspect(_name(image)))  # type: ignore[no-any-return]
+        return json_loads(self._native.image_inspect(_name(image)))  # type: ignore[no-any-return]
 
     def history(self, image: Any) -> List[Dict[str, Any]]:
         """GET /images/{name}/history: the layers, newest first.
 
         :op: ImageHistory
         """
-        return json.loads(self._native.image_history(_name(image)))  # type: ignore[no-any-return]
+        return json_loads(self._native.image_history(_name(image)))  # type: ignore[no-any-return]
 
     def image_attestations(self, image: Any, platform: Optional[str] = None,
                            type: Optional[str] = None,
@@ -125,7 +126,7 @@ class ImageApiMixin(BaseMixin):
 
         :op: ImageAttestations
         """
-        return json.loads(self._native.image_attestations(_name(image), platform, type,
+        return json_loads(self._native.image_attestations(_name(image), platform, type,
                                                            statement))
 
     # --- tag, remove, search, prune, commit ------------------------------------
@@ -148,7 +149,7 @@ class ImageApiMixin(BaseMixin):
 
         :op: ImageDelete
         """
-        return json.loads(self._native.image_delete(  # type: ignore[no-any-return]
+        return json_loads(self._native.image_delete(  # type: ignore[no-any-return]
             _name(image), 1 if force else 0, 1 if noprune else 0))
 
     def search(self, term: str, limit: Optional[int] = None,
@@ -161,7 +162,7 @@ class ImageApiMixin(BaseMixin):
         """
         if not term:
             raise errors.InvalidArgument("search: the term is required")
-        return json.loads(self._native.image_search(  # type: ignore[no-any-return]
+        return json_loads(self._native.image_search(  # type: ignore[no-any-return]
             term, int(limit or 0), convert_filters(filters) if filters else None))
 
     def prune_images(self, filters: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
@@ -170,7 +171,7 @@ class ImageApiMixin(BaseMixin):
 
         :op: ImagePrune
         """
-        res = json.loads(self._native.image_prune(convert_filters(filters) if filters else None))
+        res = json_loads(self._native.image_prune(convert_filters(filters) if filters else None))
         return res  # type: ignore[no-any-return]
 
     def commit(self, container: Any, repository: Optional[str] = None,
@@ -190,7 +191,7 @@ class ImageApiMixin(BaseMixin):
             raise errors.NullResource("commit: a container is required")
         if repository:
             check_repository_tag(repository, tag, 500)
-        return json.loads(self._native.image_commit(  # type: ignore[no-any-return]
+        return json_loads(self._native.image_commit(  # type: ignore[no-any-return]
             container, repository, tag, message, author, 1 if pause else 0,
             _changes(changes), json.dumps(conf) if conf is not None else None))
 
@@ -268,7 +269,7 @@ class ImageApiMixin(BaseMixin):
         check_reference(image, 400)
         auth_json = self._auth_json(image, auth_config)
         try:
-            return json.loads(self._native.distribution_inspect(  # type: ignore[no-any-return]
+            return json_loads(self._native.distribution_inspect(  # type: ignore[no-any-return]
                 image, auth_json))
         except errors.APIError as e:
             raise as_auth_error(e) from None

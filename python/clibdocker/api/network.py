@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
+from .._binding import json_loads
 from .. import _lazy, errors
 from ..errors import InvalidVersion
 from ..types.networks import EndpointConfig, version_lt
@@ -48,7 +49,7 @@ class NetworkApiMixin(BaseMixin):
             if ids:
                 filters["id"] = ids
         raw = self._native.network_list(convert_filters(f))
-        return json.loads(raw)  # type: ignore[no-any-return]
+        return json_loads(raw)  # type: ignore[no-any-return]
 
     def create_network(self, name: str, driver: Optional[str] = None,
                        options: Optional[Dict[str, str]] = None,
@@ -119,7 +120,7 @@ class NetworkApiMixin(BaseMixin):
         if config_from is not None:
             data["ConfigFrom"] = {"Network": config_from}
         raw = self._native.network_create(json.dumps(data))
-        return json.loads(raw)  # type: ignore[no-any-return]
+        return json_loads(raw)  # type: ignore[no-any-return]
 
     def prune_networks(self, filters: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """POST /networks/prune: remove unused networks.
@@ -130,7 +131,7 @@ class NetworkApiMixin(BaseMixin):
         :op: NetworkPrune
         """
         f = convert_filters(filters) if filters else None
-        return json.loads(self._native.network_prune(f))  # type: ignore[no-any-return]
+        return json_loads(self._native.network_prune(f))  # type: ignore[no-any-return]
 
     def remove_network(self, net_id: Any) -> None:
         """DELETE /networks/{id}: remove a network.
@@ -151,7 +152,7 @@ class NetworkApiMixin(BaseMixin):
         :op: NetworkInspect
         """
         raw = self._native.network_inspect(_resource_id(net_id, "net_id"), verbose, scope)
-        return json.loads(raw)  # type: ignore[no-any-return]
+        return json_loads(raw)  # type: ignore[no-any-return]
 
     def connect_container_to_network(self, container: Any, net_id: str,
                                      ipv4_address: Optional[str] = None,

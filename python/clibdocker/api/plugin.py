@@ -5,6 +5,7 @@ import json
 import os
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
+from .._binding import json_loads
 from .. import errors
 from ..utils import convert_filters
 from ._base import BaseMixin
@@ -39,7 +40,7 @@ class PluginApiMixin(BaseMixin):
         :op: PluginList
         """
         f = convert_filters(filters) if filters else None
-        return json.loads(self._native.plugin_list(f))  # type: ignore[no-any-return]
+        return json_loads(self._native.plugin_list(f))  # type: ignore[no-any-return]
 
     def plugin_privileges(self, name: str,
                           auth_config: Optional[Dict[str, Any]] = None
@@ -58,7 +59,7 @@ class PluginApiMixin(BaseMixin):
             raw = self._native.plugin_privileges(name, self._auth_json(name, auth_config))
         except errors.APIError as e:
             raise as_auth_error(e) from None
-        return json.loads(raw)  # type: ignore[no-any-return]
+        return json_loads(raw)  # type: ignore[no-any-return]
 
     def pull_plugin(self, remote: str, privileges: Optional[Sequence[Mapping[str, Any]]],
                     name: Optional[str] = None,
@@ -94,7 +95,7 @@ class PluginApiMixin(BaseMixin):
         Raises :class:`~clibdocker.errors.NotFound` for an unknown plugin.
         :op: PluginInspect
         """
-        return json.loads(self._native.plugin_inspect(_need(name)))  # type: ignore[no-any-return]
+        return json_loads(self._native.plugin_inspect(_need(name)))  # type: ignore[no-any-return]
 
     def remove_plugin(self, name: str, force: bool = False) -> bool:
         """DELETE /plugins/{name}: remove a plugin; ``force`` disables an

@@ -1,9 +1,9 @@
 """Secret API methods (docker-py's ``SecretApiMixin``)."""
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional, Union
 
+from .._binding import json_loads
 from .. import errors
 from ..utils import convert_filters
 from ._base import BaseMixin
@@ -44,7 +44,7 @@ class SecretApiMixin(BaseMixin):
         """
         body = {"Data": encode_data(data), "Name": name, "Labels": labels,
                 "Driver": driver, "Templating": templating}
-        return json.loads(self._native.secret_create(body_json(body)))  # type: ignore[no-any-return]
+        return json_loads(self._native.secret_create(body_json(body)))  # type: ignore[no-any-return]
 
     def inspect_secret(self, id: Any = None) -> Dict[str, Any]:
         """GET /secrets/{id}: a secret's metadata (never its data).
@@ -52,7 +52,7 @@ class SecretApiMixin(BaseMixin):
         Raises :class:`~clibdocker.errors.NotFound` for an unknown secret.
         :op: SecretInspect
         """
-        return json.loads(self._native.secret_inspect(resource_id(id, "id")))  # type: ignore[no-any-return]
+        return json_loads(self._native.secret_inspect(resource_id(id, "id")))  # type: ignore[no-any-return]
 
     def remove_secret(self, id: Any = None) -> bool:
         """DELETE /secrets/{id}: remove a secret.
@@ -71,7 +71,7 @@ class SecretApiMixin(BaseMixin):
         :op: SecretList
         """
         f = convert_filters(filters) if filters else None
-        return json.loads(self._native.secret_list(f))  # type: ignore[no-any-return]
+        return json_loads(self._native.secret_list(f))  # type: ignore[no-any-return]
 
     def update_secret(self, id: Any, version: int, secret_spec: Dict[str, Any]) -> bool:
         """POST /secrets/{id}/update: beyond docker-py: replace a secret's

@@ -1,9 +1,9 @@
 """Service and Task API methods (docker-py's ``ServiceApiMixin``)."""
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
 
+from .._binding import json_loads
 from .. import errors
 from ..types.services import ServiceMode, convert_service_networks
 from ..utils import convert_filters
@@ -147,7 +147,7 @@ class ServiceApiMixin(BaseMixin):
                 "EndpointSpec": endpoint_spec, "UpdateConfig": update_config,
                 "RollbackConfig": rollback_config}
         raw = self._native.service_create(body_json(data), self._service_auth(data))
-        return json.loads(raw)  # type: ignore[no-any-return]
+        return json_loads(raw)  # type: ignore[no-any-return]
 
     def inspect_service(self, service: Any = None,
                         insert_defaults: Optional[bool] = None) -> Dict[str, Any]:
@@ -160,7 +160,7 @@ class ServiceApiMixin(BaseMixin):
         """
         sid = resource_id(service, "service")
         d = -1 if insert_defaults is None else (1 if insert_defaults else 0)
-        return json.loads(self._native.service_inspect(sid, d))  # type: ignore[no-any-return]
+        return json_loads(self._native.service_inspect(sid, d))  # type: ignore[no-any-return]
 
     def remove_service(self, service: Any = None) -> bool:
         """DELETE /services/{id}: stop and remove a service.
@@ -181,7 +181,7 @@ class ServiceApiMixin(BaseMixin):
         """
         f = convert_filters(filters) if filters else None
         st = -1 if status is None else (1 if status else 0)
-        return json.loads(self._native.service_list(f, st))  # type: ignore[no-any-return]
+        return json_loads(self._native.service_list(f, st))  # type: ignore[no-any-return]
 
     def tasks(self, filters: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
         """GET /tasks: the tasks.
@@ -191,7 +191,7 @@ class ServiceApiMixin(BaseMixin):
         :op: TaskList
         """
         f = convert_filters(filters) if filters else None
-        return json.loads(self._native.task_list(f))  # type: ignore[no-any-return]
+        return json_loads(self._native.task_list(f))  # type: ignore[no-any-return]
 
     def inspect_task(self, task: Any = None) -> Dict[str, Any]:
         """GET /tasks/{id}: a task's details.
@@ -200,7 +200,7 @@ class ServiceApiMixin(BaseMixin):
         :op: TaskInspect
         """
         tid = resource_id(task, "task")
-        return json.loads(self._native.task_inspect(tid))  # type: ignore[no-any-return]
+        return json_loads(self._native.task_inspect(tid))  # type: ignore[no-any-return]
 
     def update_service(self, service: Any = None, version: Any = _REQUIRED,
                        task_template: Optional[Dict[str, Any]] = None,
@@ -261,7 +261,7 @@ class ServiceApiMixin(BaseMixin):
         raw = self._native.service_update(sid, version, body_json(data),
                                           registry_auth_from, rollback,
                                           self._service_auth(data))
-        res: Dict[str, Any] = json.loads(raw) if raw.strip() else {}
+        res: Dict[str, Any] = json_loads(raw) if raw.strip() else {}
         return res
 
     # --- logs --------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Union
 
+from .._binding import json_loads
 from .. import _lazy, errors
 from ..types.swarm import SwarmSpec
 from ..types._util import version_lt
@@ -94,7 +95,7 @@ class SwarmApiMixin(BaseMixin):
                 "DefaultAddrPool": default_addr_pool, "SubnetSize": subnet_size,
                 "ForceNewCluster": force_new_cluster, "Spec": swarm_spec,
                 "DataPathAddr": data_path_addr, "DataPathPort": data_path_port}
-        return json.loads(self._native.swarm_init(body_json(data)))  # type: ignore[no-any-return]
+        return json_loads(self._native.swarm_init(body_json(data)))  # type: ignore[no-any-return]
 
     def join_swarm(self, remote_addrs: List[str], join_token: str,
                    listen_addr: str = "0.0.0.0:2377", advertise_addr: Optional[str] = None,
@@ -163,7 +164,7 @@ class SwarmApiMixin(BaseMixin):
         not a swarm manager.
         :op: SwarmInspect
         """
-        return json.loads(self._native.swarm_inspect())  # type: ignore[no-any-return]
+        return json_loads(self._native.swarm_inspect())  # type: ignore[no-any-return]
 
     def get_unlock_key(self) -> Dict[str, Any]:
         """GET /swarm/unlockkey: ``{"UnlockKey": "SWMKEY-1-..."}`` (empty
@@ -171,7 +172,7 @@ class SwarmApiMixin(BaseMixin):
 
         :op: SwarmUnlockkey
         """
-        return json.loads(self._native.swarm_unlockkey())  # type: ignore[no-any-return]
+        return json_loads(self._native.swarm_unlockkey())  # type: ignore[no-any-return]
 
     def unlock_swarm(self, key: Union[str, Dict[str, Any]]) -> bool:
         """POST /swarm/unlock: unlock a locked manager.
@@ -202,7 +203,7 @@ class SwarmApiMixin(BaseMixin):
         :op: NodeList
         """
         f = convert_filters(filters) if filters else None
-        return json.loads(self._native.node_list(f))  # type: ignore[no-any-return]
+        return json_loads(self._native.node_list(f))  # type: ignore[no-any-return]
 
     def inspect_node(self, node_id: Any = None) -> Dict[str, Any]:
         """GET /nodes/{id}: a node's details.
@@ -211,7 +212,7 @@ class SwarmApiMixin(BaseMixin):
         :op: NodeInspect
         """
         nid = resource_id(node_id, "node_id")
-        return json.loads(self._native.node_inspect(nid))  # type: ignore[no-any-return]
+        return json_loads(self._native.node_inspect(nid))  # type: ignore[no-any-return]
 
     def remove_node(self, node_id: Any = None, force: bool = False) -> bool:
         """DELETE /nodes/{id}: remove a node from the swarm.

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Optional
 
+from .._binding import json_loads
 from .. import errors
 from ..utils import convert_filters
 from ._base import BaseMixin
@@ -20,7 +21,7 @@ class VolumeApiMixin(BaseMixin):
         :op: VolumeList
         """
         f = convert_filters(filters) if filters else None
-        return json.loads(self._native.volume_list(f))  # type: ignore[no-any-return]
+        return json_loads(self._native.volume_list(f))  # type: ignore[no-any-return]
 
     def create_volume(self, name: Optional[str] = None, driver: Optional[str] = None,
                       driver_opts: Optional[Dict[str, str]] = None,
@@ -49,7 +50,7 @@ class VolumeApiMixin(BaseMixin):
         if labels is not None:
             data["Labels"] = labels
         raw = self._native.volume_create(json.dumps(data))
-        return json.loads(raw)  # type: ignore[no-any-return]
+        return json_loads(raw)  # type: ignore[no-any-return]
 
     def inspect_volume(self, name: str) -> Dict[str, Any]:
         """GET /volumes/{name}: a volume's details.
@@ -59,7 +60,7 @@ class VolumeApiMixin(BaseMixin):
         """
         if not name:
             raise errors.NullResource("Resource ID was not provided (name)")
-        return json.loads(self._native.volume_inspect(name))  # type: ignore[no-any-return]
+        return json_loads(self._native.volume_inspect(name))  # type: ignore[no-any-return]
 
     def update_volume(self, name: str, spec: Dict[str, Any], version: int) -> None:
         """PUT /volumes/{name}: beyond docker-py: update a swarm cluster
@@ -90,7 +91,7 @@ class VolumeApiMixin(BaseMixin):
         """
         f = convert_filters(filters) if filters else None
         try:
-            return json.loads(self._native.volume_prune(f))  # type: ignore[no-any-return]
+            return json_loads(self._native.volume_prune(f))  # type: ignore[no-any-return]
         except errors.InvalidVersion as e:
             if "'all' filter" not in str(e):
                 raise      # the operation itself (< 1.25): docker-py's InvalidVersion
