@@ -19,6 +19,13 @@ cores and the cores the limit, calls/s <= cores / (engine + client CPU per
 call), so our rate can be at most (engine + theirs) / (engine + ours) times
 theirs.
 
+A third client, the FLOOR, is measured in the same interleaved rounds: no
+HTTP library at all, an asyncio Protocol per connection (one per call in
+flight) that writes the request's bytes and reads Content-Length bytes of
+answer, and json.loads it (for inspect). It is what any asyncio client
+pays on this machine before doing anything of its own: its ratios to
+aiodocker say how far the targets are reachable here at all.
+
 Targets (issue #11): at 64 in flight >= 1.5x aiodocker's calls/s for inspect
 and >= 2x for ping; client CPU per call <= half of aiodocker's at every
 concurrency; 1,000 followed streams with RSS growth < 100 MB.
@@ -179,6 +186,72 @@ async def _worker_streams(client: str, n: int, cid: str) -> Dict[str, float]:
     return {"rss_growth_mb": rss1 - rss0, "cpu_s": c1 - c0, "messages": got[0]}
 
 
+class _FloorProtocol(asyncio.Protocol):
+    """The floor's connection: one request at a time, the answer read to
+    its Content-Length (dockerd gives one for these small answers)."""
+
+    def __init__(self) -> None:
+        self.buf = b""
+        self.need = -1
+        self.head = 0
+        self.fut: Any = None
+        self.transport: Any = None
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        if self.need < 0:
+            end = self.buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = self.buf[:end].lower()
+            at = head.find(b"\r\ncontent-length:")
+            if at < 0:
+                self.fut.set_exception(RuntimeError("floor: an answer without Content-Length"))
+                return
+            stop = head.find(b"\r\n", at + 2)
+            self.head = end + 4
+            self.need = self.head + int(head[at + 17:stop if stop > 0 else len(head)])
+        if len(self.buf) >= self.need:
+            body = self.buf[self.head:self.need]
+            self.buf, self.need = self.buf[self.need:], -1
+            fut, self.fut = self.fut, None
+            fut.set_result(body)
+
+    def connection_lost(self, exc: Any) -> None:
+        if self.fut is not None and not self.fut.done():
+            self.fut.set_exception(ConnectionError("floor: the engine closed the connection"))
+
+
+async def _worker_floor(op: str, conc: int, n: int) -> Dict[str, float]:
+    """The floor (see the module's text): `conc` connections, each used by
+    one worker of _drive's."""
+    loop = asyncio.get_running_loop()
+    path = (f"/v1.41/images/{IMAGE.replace('/', '%2F')}/json" if op == "inspect"
+            else "/v1.41/_ping")
+    req = f"GET {path} HTTP/1.1\r\nHost: docker\r\nUser-Agent: floor\r\n\r\n".encode()
+    sock = URL[len("unix://"):]
+    idle = [(await loop.create_unix_connection(_FloorProtocol, sock))[1] for _ in range(conc)]
+
+    async def call() -> Any:
+        p = idle.pop()
+        try:
+            p.fut = loop.create_future()
+            p.transport.write(req)
+            body = await p.fut
+        finally:
+            idle.append(p)
+        return json.loads(body) if op == "inspect" else body
+
+    try:
+        return await _drive(call, conc, n)
+    finally:
+        for p in idle:
+            p.transport.close()
+
+
 def _run_worker(args: List[str]) -> Dict[str, float]:
     out = subprocess.run([sys.executable, __file__, "--worker", *args],
                          check=True, capture_output=True, text=True, timeout=900)
@@ -193,11 +266,15 @@ def main() -> int:
     ap.add_argument("--streams", type=int, default=1000)
     ap.add_argument("--ops", default=",".join(OPS))
     ap.add_argument("--concs", default=",".join(map(str, CONCS)))
+    ap.add_argument("--no-floor", action="store_true",
+                    help="do not measure the floor client (see the module's text)")
     ap.add_argument("--json")
     a = ap.parse_args()
     if a.worker:
         w = a.worker
-        if w[0] == "calls":
+        if w[0] == "calls" and w[1] == "floor":
+            res = asyncio.run(_worker_floor(w[2], int(w[3]), int(w[4])))
+        elif w[0] == "calls":
             res = asyncio.run(_worker_calls(w[1], w[2], int(w[3]), int(w[4])))
         else:
             res = asyncio.run(_worker_streams(w[1], int(w[2]), w[3]))
@@ -209,12 +286,15 @@ def main() -> int:
     print(f"calls: {a.calls} per measurement, {a.rounds} interleaved rounds, median")
     print(f"{'op':8} {'in flight':>9} | {'clibdocker calls/s':>18} {'aiodocker calls/s':>18} "
           f"{'ratio':>6} | {'clibdocker CPU us':>17} {'aiodocker CPU us':>16} {'ratio':>6} | "
-          f"{'engine CPU us':>13} {'bound':>6}")
+          f"{'engine CPU us':>13} {'bound':>6}"
+          + ("" if a.no_floor else f" | {'floor calls/s':>13} {'CPU us':>6} "
+                                   f"{'rate/aio':>8} {'CPU/aio':>7}"))
+    clients = ("clibdocker", "aiodocker") + (() if a.no_floor else ("floor",))
     for op in a.ops.split(","):
         for conc in map(int, a.concs.split(",")):
-            runs: Dict[str, List[Dict[str, float]]] = {"clibdocker": [], "aiodocker": []}
+            runs: Dict[str, List[Dict[str, float]]] = {cl: [] for cl in clients}
             for _ in range(a.rounds):
-                for client in ("clibdocker", "aiodocker"):
+                for client in clients:
                     runs[client].append(_run_worker(["calls", client, op, str(conc), str(a.calls)]))
             med = {cl: {k: statistics.median(r[k] for r in rs)
                         for k in ("calls_s", "cpu_us", "engine_us")}
@@ -227,11 +307,16 @@ def main() -> int:
             # highest ratio our client's CPU allows against theirs
             eng = statistics.median([ours["engine_us"], theirs["engine_us"]])
             bound = (eng + theirs["cpu_us"]) / (eng + ours["cpu_us"]) if eng else float("nan")
-            results["calls"][f"{op}/{conc}"] = {"clibdocker": ours, "aiodocker": theirs,
-                                                "rounds": runs}
+            results["calls"][f"{op}/{conc}"] = {**med, "rounds": runs}
+            floor = ""
+            if "floor" in med:
+                fl = med["floor"]
+                floor = (f" | {fl['calls_s']:>13.0f} {fl['cpu_us']:>6.1f} "
+                         f"{fl['calls_s'] / theirs['calls_s']:>7.2f}x "
+                         f"{fl['cpu_us'] / theirs['cpu_us']:>6.2f}x")
             print(f"{op:8} {conc:>9} | {ours['calls_s']:>18.0f} {theirs['calls_s']:>18.0f} "
                   f"{rate:>5.2f}x | {ours['cpu_us']:>17.1f} {theirs['cpu_us']:>16.1f} {cpu:>5.2f}x | "
-                  f"{eng:>13.1f} {bound:>5.2f}x", flush=True)
+                  f"{eng:>13.1f} {bound:>5.2f}x" + floor, flush=True)
             if cpu > 0.5:
                 ok = False
             if conc == 64 and rate < (1.5 if op == "inspect" else 2.0):
