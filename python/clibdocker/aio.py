@@ -15,12 +15,12 @@ Cancelling the awaiting task (``asyncio.timeout``, ``wait_for``, ``cancel``)
 cancels the transfer at once: it leaves the multi handle and its connection
 is closed, not reused.
 
-What cannot run on the loop runs on the loop's executor as before: streamed
-request bodies (build contexts, image load/import, put_archive, plugin
-create), and opening streams and hijacked connections. Streams
-(``events()``, ``logs(stream=True)``, ...) come back as the synchronous
-API's stream objects, which are also async iterators that never block the
-loop (see docs/asyncio.md).
+What is blocking by nature runs on the loop's executor: a request body read
+from a source (build contexts, image load/import, put_archive, plugin
+create) and opening a hijacked connection. Streams (``events()``,
+``logs(stream=True)``, ...) are opened on the loop and come back as the
+synchronous API's stream objects, which are also async iterators that
+never block the loop (see docs/asyncio.md).
 
     async with AsyncAPIClient() as client:
         info = await client.info()
