@@ -194,9 +194,11 @@ def check(rc: int) -> int:
 
 def _b(s: Optional[str]) -> Any:
     """str -> bytes for a ``const char *`` (None -> NULL); refuses NUL bytes."""
-    if s is None:
+    if s.__class__ is str:   # the usual case first: it runs for every argument
+        data = s.encode()    # type: ignore[union-attr]
+    elif s is None:
         return _NULL
-    if isinstance(s, bytes):
+    elif isinstance(s, bytes):
         data = s
     else:
         data = str(s).encode("utf-8")
@@ -735,15 +737,33 @@ class Client:
     # --- Containers (non-streaming) ------------------------------------------
 
     def _value(self, fn: Any, *args: Any, not_found: Optional[type] = None) -> bytes:
+        # _int_args and _p() written out: every value call of both clients
+        # runs this (twice per call on an event loop)
+        p = self._ptr
+        if p is None:
+            raise errors.DockerException("the client is closed")
         out = ffi.new("dk_value **")
-        rc = _int_args(fn, out, self._p(), *args)
+        try:
+            rc = fn(out, p, *args)
+        except OverflowError as e:
+            raise errors.InvalidArgument(f"an integer argument is out of range: {e}") from None
         if rc:
+            if rc in _DEFERRED_CODES:   # an event loop's call: raised here, one frame less
+                raise Deferred(rc)
             raise error_from_last(rc, not_found)
         return _take_value(out[0])
 
     def _void(self, fn: Any, *args: Any) -> None:
-        rc = _int_args(fn, self._p(), *args)
+        p = self._ptr
+        if p is None:
+            raise errors.DockerException("the client is closed")
+        try:
+            rc = fn(p, *args)
+        except OverflowError as e:
+            raise errors.InvalidArgument(f"an integer argument is out of range: {e}") from None
         if rc:
+            if rc in _DEFERRED_CODES:
+                raise Deferred(rc)
             raise error_from_last(rc)
 
     def container_list(self, all: bool, limit: int, size: bool,
