@@ -135,13 +135,10 @@ async def _worker_streams(client: str, n: int, cid: str) -> Dict[str, float]:
         async with AsyncAPIClient(URL, version="1.41") as c:
             await c.ping()
             rss0, c0 = _rss_mb(), _cpu()
-            streams = []
-            for i in range(n):
-                if i % 2:
-                    streams.append(await c.events(decode=True,
-                                                  filters={"type": "volume", "label": "nothing=1"}))
-                else:
-                    streams.append(await c.logs(cid, stream=True, follow=True, tail=0))
+            # opened all at once, as aiodocker's tasks below open theirs
+            streams = await asyncio.gather(*(
+                c.events(decode=True, filters={"type": "volume", "label": "nothing=1"}) if i % 2
+                else c.logs(cid, stream=True, follow=True, tail=0) for i in range(n)))
 
             async def consume(st: Any) -> None:
                 async for _ in st:
