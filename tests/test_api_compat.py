@@ -695,6 +695,47 @@ def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
     assert str(got.value) == str(want.value)
 
 
+def test_import_image_from_data_sends_its_data_never_a_path(dp, cd, tmp_path) -> None:
+    """``import_image_from_data``'s argument is the tarball itself in
+    docker-py (``fromSrc=-``, the value as the body) even when it is a str
+    naming a file or a URL; None is an empty body (an empty image). Found by
+    program pr01's probes: clibdocker read a str as a path or URL."""
+    import io as _io
+    import json as _json
+    import tarfile as _tarfile
+    buf = _io.BytesIO()
+    with _tarfile.open(fileobj=buf, mode="w") as tf:
+        ti = _tarfile.TarInfo("f")
+        ti.size = 2
+        tf.addfile(ti, _io.BytesIO(b"x\n"))
+    path = tmp_path / "rootfs.tar"
+    path.write_bytes(buf.getvalue())
+    repo = f"clibdocker-test/{unique('imp')}"
+    made_images: List[str] = []
+    try:
+        for what in (str(path), "http://127.0.0.1:1/x.tar", "garbage"):
+            with pytest.raises(docker.errors.APIError) as want:
+                dp.import_image_from_data(what, repository=repo, tag="dp")
+            with pytest.raises(errors.APIError) as got:
+                cd.import_image_from_data(what, repository=repo, tag="cd")
+            assert got.value.status_code == want.value.status_code == 500
+            assert got.value.explanation == want.value.explanation
+            assert str(got.value) == str(want.value).replace("tag=dp", "tag=cd")
+        for who, c in (("dp", dp), ("cd", cd)):
+            out = c.import_image_from_data(None, repository=repo, tag=who,
+                                           changes=["LABEL clibdocker-test=1"])
+            made_images.append(_json.loads(out.strip().splitlines()[-1])["status"])
+        ins = [cd.inspect_image(f"{repo}:{who}") for who in ("dp", "cd")]
+        assert ins[0]["RootFS"] == ins[1]["RootFS"]
+        assert ins[1]["Config"]["Labels"] == {"clibdocker-test": "1"}
+    finally:
+        for ref in (f"{repo}:dp", f"{repo}:cd", *made_images):
+            try:
+                cd.remove_image(ref, force=True)
+            except errors.APIError:
+                pass
+
+
 def test_api_error_text_of_logs_and_exec_start_as_docker_py(dp, cd, made) -> None:
     """A refused ``logs()`` (no stream chosen) shows docker-py's query
     (``stderr, stdout, timestamps, follow, tail``, then since/until), and
