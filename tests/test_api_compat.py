@@ -736,6 +736,30 @@ def test_import_image_from_data_sends_its_data_never_a_path(dp, cd, tmp_path) ->
                 pass
 
 
+def test_load_image_of_none_or_text_is_the_engines_error_as_in_docker_py(dp, cd) -> None:
+    """``load_image(None)`` sends no body and ``load_image("<text>")`` the
+    text, as docker-py (requests) does: the engine's error comes as a
+    message, and ``images.load`` raises it as ``ImageLoadError``. Found by
+    program pr01's probes: clibdocker raised ``TypeError`` for None."""
+    for data in (None, "/some/file.tar", "not a tar"):
+        want = list(dp.load_image(data))
+        got = list(cd.load_image(data))
+        assert [sorted(x) for x in got] == [sorted(x) for x in want] == [["error", "errorDetail"]]
+        if data is not None:  # (None: the engine names a temporary directory)
+            assert got == want
+    dcl = docker.DockerClient(base_url=BASE_URL)
+    ccl = clibdocker.DockerClient(base_url=BASE_URL)
+    try:
+        for data in (None, "not a tar"):
+            with pytest.raises(docker.errors.ImageLoadError):
+                dcl.images.load(data)
+            with pytest.raises(errors.ImageLoadError):
+                ccl.images.load(data)
+    finally:
+        dcl.close()
+        ccl.close()
+
+
 def test_api_error_text_of_logs_and_exec_start_as_docker_py(dp, cd, made) -> None:
     """A refused ``logs()`` (no stream chosen) shows docker-py's query
     (``stderr, stdout, timestamps, follow, tail``, then since/until), and

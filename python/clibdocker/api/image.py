@@ -337,6 +337,8 @@ class ImageApiMixin(BaseMixin):
             high-level ``images.load`` raises ``ImageLoadError``).
         :op: ImageLoad
         """
+        if data is None:
+            data = b""  # docker-py sends no body: the engine's error, as a message
         st = self._native.image_load(data, _tri(quiet))
         return iterate(st, True, None)
 
