@@ -13,7 +13,7 @@ import time
 import uuid
 
 import docker
-from docker.errors import APIError, NotFound
+from docker.errors import APIError, ImageNotFound, NotFound
 
 IMAGE = os.environ.get("CLIBDOCKER_TEST_IMAGE", "clibdocker-test/busybox:latest")
 client = docker.from_env()
@@ -192,6 +192,22 @@ try:
     made.kill()
     made.reload()
     print("killed", made.status, made.attrs["State"]["ExitCode"])
+
+    # a container whose image was removed under it: the dashboard shows why
+    snap = done.commit(REPO, "snap")
+    images.append(snap.id)
+    orphan = client.containers.create(REPO + ":snap", "true", name=P + "-orphan", labels=LAB)
+    containers.append(orphan)
+    print("orphan image", orphan.image == snap, n(orphan.image.tags))
+    client.images.remove(snap.id, force=True)
+    orphan.reload()
+    try:
+        print("orphan image?", orphan.image)
+    except ImageNotFound as e:
+        hexid = snap.id.split(":")[1]
+        print("orphan image gone", type(e).__name__, e.status_code, e.explanation.replace(hexid, "ID"),
+              n(str(e)).replace(hexid, "ID").split("/v1.")[0], str(e).count(hexid))
+    print("orphan attrs", orphan.attrs["Image"] == snap.id, n(orphan.attrs["Config"]["Image"]))
 finally:
     for c in containers:
         try:
