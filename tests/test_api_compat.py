@@ -695,6 +695,71 @@ def test_api_error_text_names_the_request_url_as_docker_py(dp, cd) -> None:
     assert str(got.value) == str(want.value)
 
 
+def test_import_image_from_data_sends_its_data_never_a_path(dp, cd, tmp_path) -> None:
+    """``import_image_from_data``'s argument is the tarball itself in
+    docker-py (``fromSrc=-``, the value as the body) even when it is a str
+    naming a file or a URL; None is an empty body (an empty image). Found by
+    program pr01's probes: clibdocker read a str as a path or URL."""
+    import io as _io
+    import json as _json
+    import tarfile as _tarfile
+    buf = _io.BytesIO()
+    with _tarfile.open(fileobj=buf, mode="w") as tf:
+        ti = _tarfile.TarInfo("f")
+        ti.size = 2
+        tf.addfile(ti, _io.BytesIO(b"x\n"))
+    path = tmp_path / "rootfs.tar"
+    path.write_bytes(buf.getvalue())
+    repo = f"clibdocker-test/{unique('imp')}"
+    made_images: List[str] = []
+    try:
+        for what in (str(path), "http://127.0.0.1:1/x.tar", "garbage"):
+            with pytest.raises(docker.errors.APIError) as want:
+                dp.import_image_from_data(what, repository=repo, tag="dp")
+            with pytest.raises(errors.APIError) as got:
+                cd.import_image_from_data(what, repository=repo, tag="cd")
+            assert got.value.status_code == want.value.status_code == 500
+            assert got.value.explanation == want.value.explanation
+            assert str(got.value) == str(want.value).replace("tag=dp", "tag=cd")
+        for who, c in (("dp", dp), ("cd", cd)):
+            out = c.import_image_from_data(None, repository=repo, tag=who,
+                                           changes=["LABEL clibdocker-test=1"])
+            made_images.append(_json.loads(out.strip().splitlines()[-1])["status"])
+        ins = [cd.inspect_image(f"{repo}:{who}") for who in ("dp", "cd")]
+        assert ins[0]["RootFS"] == ins[1]["RootFS"]
+        assert ins[1]["Config"]["Labels"] == {"clibdocker-test": "1"}
+    finally:
+        for ref in (f"{repo}:dp", f"{repo}:cd", *made_images):
+            try:
+                cd.remove_image(ref, force=True)
+            except errors.APIError:
+                pass
+
+
+def test_load_image_of_none_or_text_is_the_engines_error_as_in_docker_py(dp, cd) -> None:
+    """``load_image(None)`` sends no body and ``load_image("<text>")`` the
+    text, as docker-py (requests) does: the engine's error comes as a
+    message, and ``images.load`` raises it as ``ImageLoadError``. Found by
+    program pr01's probes: clibdocker raised ``TypeError`` for None."""
+    for data in (None, "/some/file.tar", "not a tar"):
+        want = list(dp.load_image(data))
+        got = list(cd.load_image(data))
+        assert [sorted(x) for x in got] == [sorted(x) for x in want] == [["error", "errorDetail"]]
+        if data is not None:  # (None: the engine names a temporary directory)
+            assert got == want
+    dcl = docker.DockerClient(base_url=BASE_URL)
+    ccl = clibdocker.DockerClient(base_url=BASE_URL)
+    try:
+        for data in (None, "not a tar"):
+            with pytest.raises(docker.errors.ImageLoadError):
+                dcl.images.load(data)
+            with pytest.raises(errors.ImageLoadError):
+                ccl.images.load(data)
+    finally:
+        dcl.close()
+        ccl.close()
+
+
 def test_api_error_text_of_logs_and_exec_start_as_docker_py(dp, cd, made) -> None:
     """A refused ``logs()`` (no stream chosen) shows docker-py's query
     (``stderr, stdout, timestamps, follow, tail``, then since/until), and

@@ -355,6 +355,36 @@ def test_container_wait_and_reload_removed(both: Any) -> None:
     assert type(r[1]).__name__ == "NotFound"
 
 
+def test_container_image_of_a_removed_image_fails_as_docker_py(both: Any) -> None:
+    """``Container.image`` asks for the image by its digest's hex, as
+    docker-py does (``ImageID.split(':')[1]``): once the image is gone
+    (removed with force), the 404's URL and message are docker-py's. Found
+    by program pr02's probes (clibdocker asked for ``sha256:<hex>``)."""
+    got = []
+    for c in both:
+        repo = f"clibdocker-test/{unique('ci')}"
+        src = c.containers.create(TEST_IMAGE, "true", labels=LABELS)
+        made = None
+        try:
+            img = src.commit(repo, "x")
+            made = c.containers.create(f"{repo}:x", "true", labels=LABELS)
+            assert made.image == img
+            c.images.remove(img.id, force=True)
+            made.reload()
+            with pytest.raises(Exception) as e:
+                made.image  # noqa: B018 - the property's request is the test
+            got.append((e.value, img.id))
+        finally:
+            for x in (made, src):
+                if x is not None:
+                    x.remove(force=True)
+    (dp_err, dp_id), (cd_err, cd_id) = got
+    assert_same_error(dp_err, cd_err)
+    assert type(cd_err).__name__ == "ImageNotFound"
+    assert str(cd_err).replace(cd_id[7:], "X") == str(dp_err).replace(dp_id[7:], "X")
+    assert cd_err.response.url.replace(cd_id[7:], "X") == dp_err.response.url.replace(dp_id[7:], "X")
+
+
 def test_containers_list_sparse_and_ignore_removed(both: Any, running: List[Any]) -> None:
     ids = {m.id for m in running}
     flt = {"label": "clibdocker-test=1"}

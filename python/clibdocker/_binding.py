@@ -275,6 +275,8 @@ class Reader:
         self._src = src
         self._iter: Any = None
         self._pending: Any = b""
+        if isinstance(src, str):
+            src = src.encode("utf-8")  # a text body, at once (not char by char)
         if isinstance(src, (bytes, bytearray, memoryview)):
             self._pending = memoryview(src).cast("B")
             self._src = None

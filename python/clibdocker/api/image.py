@@ -337,6 +337,8 @@ class ImageApiMixin(BaseMixin):
             high-level ``images.load`` raises ``ImageLoadError``).
         :op: ImageLoad
         """
+        if data is None:
+            data = b""  # docker-py sends no body: the engine's error, as a message
         st = self._native.image_load(data, _tri(quiet))
         return iterate(st, True, None)
 
@@ -411,11 +413,19 @@ class ImageApiMixin(BaseMixin):
     def import_image_from_data(self, data: Any, repository: Optional[str] = None,
                                tag: Optional[str] = None,
                                changes: Union[None, str, Sequence[str]] = None) -> str:
-        """Import from bytes (or any body :meth:`import_image` takes).
+        """Import from bytes (or a binary file object / iterable of chunks):
+        ``data`` is always the tarball itself, as in docker-py, never a path
+        or URL (a str is sent as its text; None as an empty body).
 
         :op: ImageCreate
         """
-        return self.import_image(data, repository, tag, changes=changes)
+        if repository:
+            check_repository_tag(repository, tag, 400)
+        if data is None:
+            data = b""
+        elif isinstance(data, str):
+            data = data.encode("utf-8")
+        return self._import("-", repository, tag, changes, data)
 
     def import_image_from_file(self, filename: str, repository: Optional[str] = None,
                                tag: Optional[str] = None,

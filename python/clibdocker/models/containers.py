@@ -58,7 +58,10 @@ class Container(Model):
         image_id = self.attrs.get("ImageID") or self.attrs.get("Image")
         if not isinstance(image_id, str) or not image_id:
             return None
-        return self.client.images.get(image_id)
+        # by the digest's hex, as docker-py asks (the engine's 404 for an
+        # image removed since names it so)
+        algo, sep, hexid = image_id.partition(":")
+        return self.client.images.get(hexid.split(":")[0] if sep else image_id)
 
     @property
     def labels(self) -> Dict[str, str]:
