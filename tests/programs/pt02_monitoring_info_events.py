@@ -1,0 +1,152 @@
+"""What a monitoring / inventory script reads from the engine: version() keys
+and ApiVersion, info() selected keys and their types, df() keys and types,
+api.events() over a since/until window in which the script creates and removes
+a labelled container, events(decode=False) raw bytes split into JSON lines,
+ping(), base_url and api_version, docker.__version__, and a custom
+User-Agent set on client.api.headers before further calls."""
+import datetime
+import json
+import os
+import threading
+import time
+import uuid
+
+import docker
+from docker.errors import NotFound
+
+IMAGE = os.environ.get("CLIBDOCKER_TEST_IMAGE", "clibdocker-test/busybox:latest")
+client = docker.from_env(version="1.41")
+tag = uuid.uuid4().hex[:8]
+LABELS = {"clibdocker-test": "1", "pt02": tag}
+
+
+def tname(v):
+    return type(v).__name__
+
+
+print("docker version attr", isinstance(docker.__version__, str), docker.__version__.count(".") >= 2,
+      hasattr(docker, "version"), isinstance(docker.version, str))
+print("ping", client.ping(), client.api.ping())
+print("api_version", client.api.api_version, client.api._version if hasattr(client.api, "_version") else "-")
+print("base_url", client.api.base_url)
+for url in ("unix:///var/run/docker.sock", "unix://var/run/docker.sock", "/var/run/docker.sock"):
+    try:
+        c2 = docker.DockerClient(base_url=url, version="1.41")
+        print("base_url form", url, "->", c2.api.base_url, c2.ping())
+        c2.close()
+    except Exception as e:  # noqa: BLE001 — a script reports what it could not open
+        print("base_url form", url, "->", type(e).__name__)
+auto = docker.DockerClient(version="auto")
+print("auto version", auto.api.api_version == auto.version()["ApiVersion"])
+auto.close()
+
+v = client.version()
+print("version keys", sorted(k for k in v if k in ("ApiVersion", "Arch", "BuildTime", "Components", "GitCommit",
+                                                    "GoVersion", "KernelVersion", "MinAPIVersion", "Os",
+                                                    "Platform", "Version")))
+print("version types", tname(v["ApiVersion"]), tname(v["Version"]), tname(v.get("Components")),
+      tname(v["Platform"]), tname(v["Platform"].get("Name")))
+print("ApiVersion >= 1.41", tuple(int(x) for x in v["ApiVersion"].split(".")) >= (1, 41))
+print("api.version same", client.api.version() == v, sorted(client.api.version(api_version=False)) == sorted(v))
+comps = v.get("Components") or []
+print("components", sorted(c["Name"] for c in comps if c["Name"] == "Engine"),
+      all(isinstance(c.get("Details", {}), dict) for c in comps))
+
+info = client.info()
+for k in ("ID", "Containers", "ContainersRunning", "Images", "Driver", "DriverStatus", "MemTotal", "NCPU",
+          "OperatingSystem", "OSType", "Architecture", "Plugins", "Swarm", "Labels", "RegistryConfig",
+          "ServerVersion", "SecurityOptions", "Runtimes", "DefaultRuntime", "LoggingDriver", "CgroupDriver",
+          "Debug", "ExperimentalBuild", "Name", "DockerRootDir", "IndexServerAddress"):
+    print("info", k, tname(info.get(k)))
+print("info swarm state", tname(info["Swarm"].get("LocalNodeState")), sorted(info["Plugins"]))
+print("info counts", info["Containers"] >= info["ContainersRunning"], info["NCPU"] > 0, info["MemTotal"] > 0)
+
+df = client.df()
+print("df keys", sorted(df))
+print("df types", [(k, tname(df[k])) for k in sorted(df)])
+imgs = df["Images"] or []
+print("df image keys", sorted(set(k for i in imgs for k in i) & {"Containers", "Created", "Id", "Labels", "ParentId",
+                                                                 "RepoDigests", "RepoTags", "SharedSize", "Size",
+                                                                 "VirtualSize"}))
+print("df image size ints", all(isinstance(i["Size"], int) for i in imgs))
+print("df volume usage", all("UsageData" in x for x in df["Volumes"] or []))
+print("df buildcache", tname(df.get("BuildCache")))
+print("api.df same keys", sorted(client.api.df()) == sorted(df))
+
+# custom User-Agent, as some tools add their own name
+ua = client.api.headers.get("User-Agent")
+# (the default names the client library: docker-sdk-python/<v> or clibdocker/<v>,
+# a documented difference; a script only sees that it is "name/version")
+print("default UA", isinstance(ua, str), ua.count("/") == 1)
+client.api.headers["User-Agent"] = "pt02-monitor/1.0"
+print("with custom UA", client.ping(), client.version()["ApiVersion"] == v["ApiVersion"],
+      client.api.headers["User-Agent"])
+
+# an event window around a container's life
+since = datetime.datetime.utcnow() - datetime.timedelta(seconds=1)
+since_ts = int(time.time()) - 1
+name = "clibdocker-test-pt02-" + tag
+c = None
+raw_lines = []
+
+
+def read_raw(stream):
+    buf = b""
+    for chunk in stream:
+        if not isinstance(chunk, bytes):
+            raw_lines.append(("non-bytes", tname(chunk)))
+            break
+        buf += chunk
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            if line.strip():
+                ev = json.loads(line)
+                raw_lines.append((ev.get("Type"), ev.get("Action")))
+                if ev.get("Action") == "destroy":
+                    return
+
+
+raw = client.events(decode=False, filters={"label": "pt02=" + tag})
+t = threading.Thread(target=read_raw, args=(raw,))
+t.start()
+try:
+    time.sleep(0.3)
+    c = client.containers.create(IMAGE, "sh -c 'exit 3'", name=name, labels=LABELS)
+    c.start()
+    print("wait", c.wait()["StatusCode"])
+    c.remove()
+    c = None
+    t.join(15)
+    raw.close()
+    t.join(5)
+    print("raw stream", tname(raw).replace("CancellableStream", "stream"), raw_lines)
+    time.sleep(1.1)
+    until = datetime.datetime.utcnow() + datetime.timedelta(seconds=1)
+    evs = list(client.api.events(since=since, until=until, filters={"label": "pt02=" + tag}, decode=True))
+    print("window events", [(e["Type"], e["Action"]) for e in evs])
+    print("event shape", sorted(evs[0]) if evs else None, tname(evs[0]["time"]) if evs else None,
+          evs[0]["Actor"]["Attributes"].get("pt02") == tag if evs else None,
+          evs[0]["Actor"]["Attributes"].get("name") == name if evs else None)
+    ex = [e for e in evs if e["Action"] == "die"]
+    print("die exitCode", ex[0]["Actor"]["Attributes"].get("exitCode") if ex else None)
+    evs2 = list(client.events(since=since_ts, until=int(time.time()) + 1, decode=True,
+                              filters={"label": ["pt02=" + tag], "type": "container", "event": ["start", "die"]}))
+    print("filtered events", [(e["Type"], e["Action"]) for e in evs2])
+    evs3 = list(client.api.events(since=since_ts, until=int(time.time()) + 1, filters={"label": "pt02=" + tag}))
+    print("no decode flag", [tname(e) for e in evs3][:1], len(evs3) == len(evs))
+    evs4 = client.events(since=since, until=datetime.datetime.utcnow() + datetime.timedelta(seconds=1),
+                         filters={"label": "pt02=" + tag, "event": "destroy"})
+    got = [json.loads(x) for x in evs4]
+    print("bytes window", [(e["Type"], e["Action"]) for e in got])
+    evs5 = list(client.events(since=since_ts, until=since_ts + 0, decode=True, filters={"label": "pt02=" + tag}))
+    print("empty window", evs5)
+finally:
+    if c is not None:
+        try:
+            c.remove(force=True)
+        except NotFound:
+            pass
+    for x in client.containers.list(all=True, filters={"label": "pt02=" + tag}):
+        x.remove(force=True)
+print("left", len(client.containers.list(all=True, filters={"label": "pt02=" + tag})))
+client.close()
