@@ -183,6 +183,50 @@ try:
     api.start(e)
     show("e wait", api.wait(e)["StatusCode"], api.logs(e))
 
+    # more argument forms: Healthcheck with capitalised keys and a str test,
+    # volumes as one str, a command list with ints, publish_all_ports
+    show("types", type(hc).__name__, type(ec).__name__, type(nc).__name__,
+         isinstance(hc, dict), isinstance(ec, dict), isinstance(nc, dict))
+    g = api.create_container(IMAGE, ["sleep", "30"], labels=LABELS, volumes="/single", ports=["81/udp", (82, "udp"), 83],
+                             healthcheck={"Test": "test -d /", "Interval": 2000000000, "Retries": 1},
+                             host_config=api.create_host_config(publish_all_ports=True, port_bindings={83: None}),
+                             stop_timeout=2, tty=True, stdin_open=True,
+                             mac_address=None, detach=True)
+    containers.append(g["Id"])
+    gi = api.inspect_container(g)
+    show("g Cmd", gi["Config"]["Cmd"], "Volumes", gi["Config"]["Volumes"], "ExposedPorts",
+         sorted(gi["Config"]["ExposedPorts"]))
+    show("g Healthcheck", gi["Config"]["Healthcheck"], "StopTimeout", gi["Config"]["StopTimeout"],
+         gi["Config"]["Tty"], gi["Config"]["OpenStdin"], gi["Config"]["AttachStdin"], gi["Config"]["AttachStdout"])
+    show("g PublishAll", gi["HostConfig"]["PublishAllPorts"], gi["HostConfig"]["PortBindings"])
+    api.start(g)
+    show("g ports published", sorted(k for k, v in api.inspect_container(g)["NetworkSettings"]["Ports"].items() if v))
+    try:
+        api.create_endpoint_config(mac_address="02:42:ac:11:00:99")
+        show("ec mac_address ok")
+    except docker.errors.InvalidVersion as ex:
+        show("ec mac_address", type(ex).__name__, str(ex))
+    try:
+        show("ec link_local_ips", api.create_endpoint_config(link_local_ips=["169.254.1.1"], driver_opt={"a": "b"}))
+    except docker.errors.DockerException as ex:
+        show("ec link_local_ips", type(ex).__name__, str(ex))
+    # two networks at create time on an old API
+    try:
+        h = api.create_container(IMAGE, "true", labels=LABELS, networking_config=api.create_networking_config(
+            {NET: api.create_endpoint_config(), "bridge": api.create_endpoint_config()}))
+        containers.append(h["Id"])
+        show("two networks", sorted(api.inspect_container(h)["NetworkSettings"]["Networks"]) == sorted([NET, "bridge"]))
+    except APIError as ex:
+        # (the engine lists the names in Go map order: sorted here)
+        head, _, names = ex.explanation.partition(": ")
+        show("two networks", type(ex).__name__, ex.status_code, head, sorted(names.split(", ")))
+    # links at create (host_config) and as a dict
+    k = api.create_container(IMAGE, "sleep 30", labels=LABELS, host_config=api.create_host_config(
+        links={"clibdocker-test-pt01-a-" + tag: "alpha2"}, network_mode=NET, dns=["8.8.8.8"], extra_hosts={"h1": "10.1.1.1"}))
+    containers.append(k["Id"])
+    ki = api.inspect_container(k)
+    show("k Links", ki["HostConfig"]["Links"], ki["HostConfig"]["Dns"], ki["HostConfig"]["ExtraHosts"])
+
     # list/containers view of the ports
     lst = api.containers(filters={"label": "pt01=" + tag, "name": "clibdocker-test-pt01-b-" + tag})
     show("list Ports", sorted((x["PrivatePort"], x["Type"], "PublicPort" in x) for x in lst[0]["Ports"]))
