@@ -36,6 +36,21 @@ for url in ("unix:///var/run/docker.sock", "unix://var/run/docker.sock", "/var/r
         c2.close()
     except Exception as e:  # noqa: BLE001 — a script reports what it could not open
         print("base_url form", url, "->", type(e).__name__)
+# base_url forms a config file may hold (APIClient with a fixed version does
+# not connect when built)
+for url in ("tcp://127.0.0.1:2375", "tcp://127.0.0.1", "http://127.0.0.1:2375", "127.0.0.1:2375",
+            "tcp://localhost:2375/prefix", "tcp://[::1]:2375", "tcp://:2375", "unix://", "unix:///tmp/x.sock",
+            "tcp://127.0.0.1:notaport", "ftp://127.0.0.1", "fd://", "tcp://127.0.0.1:2375/", "HTTP://127.0.0.1:2375"):
+    try:
+        a2 = docker.APIClient(base_url=url, version="1.41")
+        print("APIClient base_url", repr(url), "->", a2.base_url)
+        a2.close()
+    except (docker.errors.DockerException, ValueError) as e:
+        # (a port that is not a number: urlparse's ValueError under docker-py,
+        # clibdocker's InvalidArgument that is also a ValueError and names the
+        # URL first: docs/migrating-from-docker-py.md "Bad arguments fail at once")
+        kind = "ValueError" if isinstance(e, ValueError) else type(e).__name__
+        print("APIClient base_url", repr(url), "->", kind, str(e).replace(url, "URL").rsplit("': ", 1)[-1])
 auto = docker.DockerClient(version="auto")
 print("auto version", auto.api.api_version == auto.version()["ApiVersion"])
 auto.close()
@@ -77,6 +92,8 @@ print("api.df same keys", sorted(client.api.df()) == sorted(df))
 ua = client.api.headers.get("User-Agent")
 # (the default names the client library: docker-sdk-python/<v> or clibdocker/<v>,
 # a documented difference; a script only sees that it is "name/version")
+print("headers", "user-agent" in client.api.headers, client.api.headers.get("user-agent") == ua,
+      isinstance(client.api.headers, dict) or hasattr(client.api.headers, "items"))
 print("default UA", isinstance(ua, str), ua.count("/") == 1)
 client.api.headers["User-Agent"] = "pt02-monitor/1.0"
 print("with custom UA", client.ping(), client.version()["ApiVersion"] == v["ApiVersion"],
@@ -116,29 +133,41 @@ try:
     print("wait", c.wait()["StatusCode"])
     c.remove()
     c = None
+    # the engine keeps only its last 256 events: the windows are read at once,
+    # all ending at `end`, a second boundary already past (no waiting for it)
+    end = int(time.time()) + 1
+    time.sleep(max(0.0, end - time.time()) + 0.05)
+    until = datetime.datetime.utcfromtimestamp(end)
+    evs = list(client.api.events(since=since, until=until, filters={"label": "pt02=" + tag}, decode=True))
+    evs2 = list(client.events(since=since_ts, until=end, decode=True,
+                              filters={"label": ["pt02=" + tag], "type": "container", "event": ["start", "die"]}))
+    evs3 = list(client.api.events(since=since_ts, until=end, filters={"label": "pt02=" + tag}))
+    evs4 = client.events(since=since, until=until, filters={"label": "pt02=" + tag, "event": "destroy"})
+    got = [json.loads(x) for x in evs4]
+    aware = datetime.datetime.fromtimestamp(since_ts, tz=datetime.timezone.utc)
+    evs6 = list(client.events(since=aware, until=datetime.datetime.fromtimestamp(end, tz=datetime.timezone.utc),
+                              decode=True, filters={"label": "pt02=" + tag}))
+    evs7 = list(client.events(since=float(since_ts), until=float(end), decode=True, filters={"container": name}))
+    ev_stream = client.events(since=since_ts, until=end, decode=True, filters={"label": "pt02=" + tag})
+    first = next(ev_stream)
+    ev_stream.close()
+    evs5 = list(client.events(since=since_ts, until=since_ts, decode=True, filters={"label": "pt02=" + tag}))
     t.join(15)
     raw.close()
     t.join(5)
     print("raw stream", tname(raw).replace("CancellableStream", "stream"), raw_lines)
-    time.sleep(1.1)
-    until = datetime.datetime.utcnow() + datetime.timedelta(seconds=1)
-    evs = list(client.api.events(since=since, until=until, filters={"label": "pt02=" + tag}, decode=True))
     print("window events", [(e["Type"], e["Action"]) for e in evs])
     print("event shape", sorted(evs[0]) if evs else None, tname(evs[0]["time"]) if evs else None,
           evs[0]["Actor"]["Attributes"].get("pt02") == tag if evs else None,
           evs[0]["Actor"]["Attributes"].get("name") == name if evs else None)
     ex = [e for e in evs if e["Action"] == "die"]
     print("die exitCode", ex[0]["Actor"]["Attributes"].get("exitCode") if ex else None)
-    evs2 = list(client.events(since=since_ts, until=int(time.time()) + 1, decode=True,
-                              filters={"label": ["pt02=" + tag], "type": "container", "event": ["start", "die"]}))
     print("filtered events", [(e["Type"], e["Action"]) for e in evs2])
-    evs3 = list(client.api.events(since=since_ts, until=int(time.time()) + 1, filters={"label": "pt02=" + tag}))
     print("no decode flag", [tname(e) for e in evs3][:1], len(evs3) == len(evs))
-    evs4 = client.events(since=since, until=datetime.datetime.utcnow() + datetime.timedelta(seconds=1),
-                         filters={"label": "pt02=" + tag, "event": "destroy"})
-    got = [json.loads(x) for x in evs4]
     print("bytes window", [(e["Type"], e["Action"]) for e in got])
-    evs5 = list(client.events(since=since_ts, until=since_ts + 0, decode=True, filters={"label": "pt02=" + tag}))
+    print("tz-aware window", [(e["Type"], e["Action"]) for e in evs6])
+    print("float window by container name", [(e["Type"], e["Action"]) for e in evs7])
+    print("next then close", first["Action"], tname(ev_stream).replace("CancellableStream", "stream"))
     print("empty window", evs5)
 finally:
     if c is not None:
