@@ -22,7 +22,7 @@ tag = uuid.uuid4().hex[:8]
 LABELS = {"clibdocker-test": "1", "pt03": tag}
 PFX = "clibdocker-test-pt03-"
 CLASSES = ("NotFound", "ImageNotFound", "APIError", "ContainerError", "InvalidArgument", "InvalidVersion",
-           "NullResource", "DockerException", "BuildError", "StreamParseError")
+           "NullResource", "DockerException", "BuildError", "StreamParseError", "ImageLoadError")
 
 
 def scrub(text):
@@ -68,9 +68,9 @@ def report(what, fn, refused=False):
         print(" ".join(line))
         return None
     except (TypeError, ValueError) as e:
-        print(what, "->", type(e).__name__, "(python)")
+        print(what, "->", type(e).__name__, "(python)", scrub(str(e)))
         return None
-    print(what, "-> ok", type(r).__name__)
+    print(what, "-> ok", type(r).__name__, r if isinstance(r, list) and all(isinstance(x, str) for x in r) else "-")
     return r
 
 
@@ -175,6 +175,53 @@ try:
                                                            tag="v1"))
     report("pull bad reference", lambda: client.images.pull("Upper/Case:" + tag), refused=True)
 
+    # arguments of the wrong kind, filters, updates, archives, builds
+    report("get non-str id", lambda: client.containers.get(123))
+    report("inspect_image int", lambda: api.inspect_image(42))
+    report("networks.get empty", lambda: client.networks.get(""))
+    report("logs since str", lambda: running.logs(since="yesterday"))
+    report("logs until str", lambda: running.logs(until="tomorrow"))
+    report("logs tail str", lambda: type(running.logs(tail="x")).__name__)
+    report("list bad status filter", lambda: client.containers.list(all=True, filters={"status": "nonsense"}))
+    report("list unknown filter", lambda: client.containers.list(filters={"bogus": "x"}))
+    report("images bad dangling", lambda: client.images.list(filters={"dangling": "maybe"}))
+    report("volumes bad filter", lambda: client.volumes.list(filters={"bogus": "1"}))
+    report("networks bad filter", lambda: client.networks.list(filters={"bogus": "1"}))
+    report("prune bad filter", lambda: client.containers.prune(filters={"bogus": "x"}))
+    report("volume bad driver", lambda: client.volumes.create(PFX + "vd-" + tag, driver="nodriver" + tag, labels=LABELS))
+    report("network bad subnet", lambda: client.networks.create(PFX + "ns-" + tag, labels=LABELS, ipam=docker.types.IPAMConfig(
+        pool_configs=[docker.types.IPAMPool(subnet="not-a-cidr")])))
+    report("update tiny memory", lambda: running.update(mem_limit="1k"))
+    report("update bad cpu_shares", lambda: api.update_container(running.id, cpu_shares="lots"))
+    report("get_archive missing path", lambda: stopped.get_archive("/no/such/path-" + tag))
+    report("put_archive missing dir", lambda: stopped.put_archive("/no/such/dir-" + tag, b""))
+    report("put_archive bad data", lambda: stopped.put_archive("/tmp", b"not a tar"))
+    report("stat missing path", lambda: api.get_archive(stopped.id, "/nope-" + tag))
+    report("resize stopped", lambda: stopped.resize(10, 10))
+    report("disconnect not connected", lambda: net.disconnect(stopped))
+    report("connect twice", lambda: net.connect(running))
+    report("exec empty cmd", lambda: running.exec_run([]))
+    r = report("exec missing binary", lambda: running.exec_run("/no/such/binary"))
+    if r is not None:
+        print("  exit", r.exit_code, "output", scrub(r.output).split(":")[0])
+    r = report("exec bad user", lambda: running.exec_run("true", user="nosuchuser" + tag))
+    if r is not None:
+        print("  exit", r.exit_code, "output", scrub(r.output)[:60])
+    report("exec bad workdir", lambda: running.exec_run("true", workdir="relative"))
+    report("build bad instruction", lambda: client.images.build(
+        fileobj=__import__("io").BytesIO(b"FROM " + IMAGE.encode() + b"\nNOTACMD x\n"), rm=True, labels=LABELS))
+    try:
+        client.images.build(fileobj=__import__("io").BytesIO(b"FROM " + IMAGE.encode() + b"\nRUN exit 5\n"),
+                            rm=True, labels=LABELS)
+    except errors.BuildError as e:
+        print("build failing RUN BuildError", scrub(e.msg), iter(e.build_log) is e.build_log,
+              [scrub(x.get("error")) for x in e.build_log if "error" in x], isinstance(e, errors.DockerException))
+    report("load garbage", lambda: client.images.load(b"garbage"))
+    report("push unknown local", lambda: [scrub(x.get("error")) for x in client.images.push(
+        REGISTRY + "/clibdocker-test/pt03-notlocal", tag=tag, stream=True, decode=True) if "error" in x])
+    report("login bad password", lambda: client.login("clibdocker", "wrong", registry=REGISTRY, reauth=True))
+    report("inspect_distribution missing", lambda: api.inspect_distribution(REGISTRY + "/clibdocker-test/pt03-none:" + tag))
+
     # run
     report("run failing command", lambda: client.containers.run(IMAGE, ["sh", "-c", "echo oops >&2; exit 7"],
                                                                 labels=LABELS, remove=True))
@@ -208,6 +255,9 @@ finally:
             pass
     for n in client.networks.list(filters={"label": "pt03=" + tag}):
         n.remove()
+    for x in client.images.list(filters={"label": "pt03=" + tag}):
+        client.images.remove(x.id, force=True)
+    client.images.prune(filters={"label": "pt03=" + tag, "dangling": True})
     for v in client.volumes.list(filters={"name": PFX + "vol-" + tag}):
         v.remove(force=True)
     try:
@@ -217,5 +267,5 @@ finally:
 print("left", len(client.containers.list(all=True, filters={"label": "pt03=" + tag})),
       len(client.networks.list(filters={"label": "pt03=" + tag})),
       len(client.volumes.list(filters={"name": PFX + "vol-" + tag})),
-      len(client.images.list(name="clibdocker-test/pt03")))
+      len(client.images.list(name="clibdocker-test/pt03")), len(client.images.list(all=True, filters={"label": "pt03=" + tag})))
 client.close()
