@@ -227,6 +227,39 @@ try:
     ki = api.inspect_container(k)
     show("k Links", ki["HostConfig"]["Links"], ki["HostConfig"]["Dns"], ki["HostConfig"]["ExtraHosts"])
 
+    # quoting in str commands and entrypoints, labels as a list, odd values
+    def attempt(what, **kw):
+        try:
+            x = api.create_container(IMAGE, labels=kw.pop("labels", LABELS), **kw)
+            containers.append(x["Id"])
+            xc = api.inspect_container(x)["Config"]
+            show(what, xc["Cmd"], xc["Entrypoint"], xc["User"], sorted(xc["Labels"].items()),
+                 [e for e in xc["Env"] or [] if not e.startswith("PATH=")], xc["Domainname"], xc.get("StopSignal"),
+                 sorted(xc.get("ExposedPorts") or {}), sorted(xc.get("Volumes") or {}))
+        except (APIError, docker.errors.DockerException, TypeError, ValueError) as ex:
+            show(what, type(ex).__name__, getattr(ex, "status_code", None),
+                 re.sub(r"[0-9a-f]{64}", "<id>", getattr(ex, "explanation", None) or str(ex)))
+    attempt("quoted cmd", command="sh -c 'echo \"a b\" c'", entrypoint="/bin/env -u X")
+    attempt("labels list", command="true", labels=["clibdocker-test", "pt01-list"])
+    attempt("user int", command="true", user=1000)
+    attempt("env non-ascii", command="true", environment={"GREETING": "grüß dich", "EMOJI": "\u2603"})
+    attempt("env list tuple", command="true", environment=("A=1", "B=2"))
+    attempt("stop_signal int", command="true", stop_signal=9)
+    attempt("ports dict form", command="true", ports={"8000/tcp": {}, "9000/udp": {}})
+    attempt("volumes dict form", command="true", volumes={"/v1": {}, "/v2": {}})
+    attempt("command bytes", command=b"echo bytes")
+    attempt("empty command list", command=[])
+    attempt("empty env dict", command="true", environment={})
+    for key in ("8000-8001", "9000-9001/udp"):
+        try:
+            hx = api.create_host_config(port_bindings={key: None})
+            show("range key", key, hx["PortBindings"])
+            x = api.create_container(IMAGE, "true", labels=LABELS, ports=[key], host_config=hx)
+            containers.append(x["Id"])
+            show("range key engine", sorted(api.inspect_container(x)["HostConfig"]["PortBindings"]))
+        except (APIError, docker.errors.DockerException, ValueError) as ex:
+            show("range key", key, type(ex).__name__, getattr(ex, "status_code", None), str(ex)[:80])
+
     # list/containers view of the ports
     lst = api.containers(filters={"label": "pt01=" + tag, "name": "clibdocker-test-pt01-b-" + tag})
     show("list Ports", sorted((x["PrivatePort"], x["Type"], "PublicPort" in x) for x in lst[0]["Ports"]))
