@@ -169,6 +169,45 @@ try:
     print("float window by container name", [(e["Type"], e["Action"]) for e in evs7])
     print("next then close", first["Action"], tname(ev_stream).replace("CancellableStream", "stream"))
     print("empty window", evs5)
+    # network and volume events of the same kind of window, exec events,
+    # and a second engine's system data
+    t0 = int(time.time())
+    vol = client.volumes.create(name, labels=LABELS)
+    net = client.networks.create(name, labels=LABELS)
+    c = client.containers.run(IMAGE, "sleep 30", labels=LABELS, detach=True, network=name,
+                              volumes={name: {"bind": "/v", "mode": "rw"}})
+    c.exec_run("true")
+    c.rename(name + "-renamed")
+    c.pause()
+    c.unpause()
+    c.kill()
+    c.wait()
+    c.remove()
+    c = None
+    net.remove()
+    vol.remove()
+    end = int(time.time()) + 1
+    time.sleep(max(0.0, end - time.time()) + 0.05)
+    lifecycle = list(client.events(since=t0, until=end, decode=True,
+                                   filters={"type": "network", "network": name}))
+    lifecycle_v = list(client.events(since=t0, until=end, decode=True, filters={"type": "volume", "volume": name}))
+    mine = list(client.events(since=t0, until=end, decode=True, filters={"label": "pt02=" + tag}))
+    print("network events", [(e["Type"], e["Action"]) for e in lifecycle])
+    print("volume events", [(e["Type"], e["Action"]) for e in lifecycle_v])
+    print("labelled events", [(e["Type"], e["Action"].split(":")[0]) for e in mine])
+    print("rename attrs", [sorted(k for k in e["Actor"]["Attributes"] if k in ("name", "oldName"))
+                           for e in mine if e["Action"] == "rename"])
+    e2 = os.environ.get("CLIBDOCKER_TEST_ENGINE2", "unix:///run/clibdocker-engine2/docker.sock")
+    if e2:
+        other = docker.DockerClient(base_url=e2, version="auto")
+        ov = other.version()
+        print("engine2 version", tuple(int(x) for x in ov["ApiVersion"].split(".")) > (1, 41),
+              other.api.api_version == ov["ApiVersion"])
+        odf = other.df()
+        print("engine2 df keys", sorted(odf), [(k, tname(odf[k])) for k in sorted(odf)])
+        oi = other.info()
+        print("engine2 info", tname(oi.get("Containers")), tname(oi.get("CDISpecDirs")), tname(oi.get("Warnings")))
+        other.close()
 finally:
     if c is not None:
         try:
@@ -177,5 +216,10 @@ finally:
             pass
     for x in client.containers.list(all=True, filters={"label": "pt02=" + tag}):
         x.remove(force=True)
-print("left", len(client.containers.list(all=True, filters={"label": "pt02=" + tag})))
+    for n in client.networks.list(filters={"label": "pt02=" + tag}):
+        n.remove()
+    for v in client.volumes.list(filters={"label": "pt02=" + tag}):
+        v.remove()
+print("left", len(client.containers.list(all=True, filters={"label": "pt02=" + tag})),
+      len(client.networks.list(filters={"label": "pt02=" + tag})), len(client.volumes.list(filters={"label": "pt02=" + tag})))
 client.close()
