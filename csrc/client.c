@@ -91,7 +91,9 @@ static int set_url(dk_client *c, const char *url)
 			rest++;
 		if (!*rest)
 			return dk__err(DK_EINVAL, 0, 0, "invalid Docker host URL '%s': no host", url);
-		if (dkbuf_puts(&b, "http://") || dkbuf_puts(&b, rest))
+		/* "tcp://:2375": no host is the local one (as the docker CLI and docker-py read it) */
+		if (dkbuf_puts(&b, "http://") || (*rest == ':' && dkbuf_puts(&b, "127.0.0.1")) ||
+		    dkbuf_puts(&b, rest))
 			goto nomem;
 		while (b.len > 7 && b.ptr[b.len - 1] == '/')
 			b.ptr[--b.len] = '\0';
@@ -105,7 +107,8 @@ static int set_url(dk_client *c, const char *url)
 			rest++;
 		if (!*rest)
 			return dk__err(DK_EINVAL, 0, 0, "invalid Docker host URL '%s': no host", url);
-		if (dkbuf_puts(&b, "https://") || dkbuf_puts(&b, rest))
+		if (dkbuf_puts(&b, "https://") || (*rest == ':' && dkbuf_puts(&b, "127.0.0.1")) ||
+		    dkbuf_puts(&b, rest))
 			goto nomem;
 		while (b.len > 8 && b.ptr[b.len - 1] == '/')
 			b.ptr[--b.len] = '\0';

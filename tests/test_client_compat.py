@@ -42,6 +42,8 @@ def _dp(base_url: Any = None, **kw: Any) -> Any:
     # the scheme in any case, as docker-py takes it
     ("HTTP://127.0.0.1:2375", True), ("TCP://127.0.0.1:2376", True),
     ("Unix:///var/run/docker.sock", False),
+    # no host: 127.0.0.1 (found by pt02's base_url forms)
+    ("tcp://:2375", False), (":2375", False), ("https://:2376", False), ("tcp://:2375/prefix", False),
 ])
 def test_base_url_as_docker_py_rewrites_it(url, tls):
     with clibdocker.APIClient(base_url=url, version="1.41", tls=tls) as c:
@@ -888,6 +890,36 @@ def test_from_env_with_tls_variables_but_no_client_certificate(tmp_path):
     with pytest.raises(errors.TLSParameterError) as ours:
         clibdocker.from_env(environment=env, use_context=False)
     assert str(ours.value) == str(theirs.value)
+
+
+def test_tcp_address_without_host_connects_to_127_0_0_1_as_docker_py():
+    """``tcp://:PORT`` (a DOCKER_HOST form the docker CLI documents) is the
+    local host for docker-py; clibdocker handed libcurl an empty host and
+    failed with "URL using bad/illegal format" (found by pt02). A listener
+    on 127.0.0.1 must see the connection."""
+    import socket
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    srv.settimeout(10)
+    port = srv.getsockname()[1]
+    with clibdocker.APIClient(base_url=f"tcp://:{port}", version="1.41", timeout=2) as c:
+        assert c.base_url == _dp(f"tcp://:{port}").base_url == f"http://127.0.0.1:{port}"
+        assert c.docker_host == f"tcp://127.0.0.1:{port}"
+        import threading
+        got = []
+
+        def serve():
+            conn, _ = srv.accept()
+            got.append(conn.recv(4096))
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nOK")
+            conn.close()
+        t = threading.Thread(target=serve)
+        t.start()
+        assert c.ping() is True
+        t.join(10)
+    srv.close()
+    assert got and got[0].startswith(b"GET /v1.41/_ping ")
 
 
 def test_refused_tcp_connection_names_the_reason_as_docker_py():

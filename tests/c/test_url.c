@@ -75,6 +75,16 @@ int main(void)
 	CHECK_RC(dk_client_new(&c, "http://127.0.0.1:2375/"));
 	CHECK(!strcmp(dk_client_url(c), "tcp://127.0.0.1:2375"));
 	dk_client_free(c);
+	/* no host: the local one, as the docker CLI and docker-py read "tcp://:2375" */
+	CHECK_RC(dk_client_new(&c, "tcp://:2375"));
+	CHECK(!strcmp(dk_client_url(c), "tcp://127.0.0.1:2375"));
+	dk_client_free(c);
+	CHECK_RC(dk_client_new(&c, ":2375"));
+	CHECK(!strcmp(dk_client_url(c), "tcp://127.0.0.1:2375"));
+	dk_client_free(c);
+	CHECK_RC(dk_client_new(&c, "https://:2376/"));
+	CHECK(!strcmp(dk_client_url(c), "tcp://127.0.0.1:2376"));
+	dk_client_free(c);
 	CHECK(dk_client_new(&c, "ftp://x") == DK_EINVAL);
 	CHECK(c == NULL);
 	CHECK(dk_client_new(&c, "unix://") == DK_EINVAL);
