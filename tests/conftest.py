@@ -117,7 +117,7 @@ def _name_untagged(image_id: str, name: str) -> str:
     except Exception:  # noqa: BLE001 - removed meanwhile: the name will do
         return name
     steps = [s.replace("/bin/sh -c #(nop) ", "").replace("/bin/sh -c ", "RUN ").strip()[:60]
-             for s in steps]
+             for s in steps if s]
     return f"{name} [{' <- '.join(steps)}]"
 
 
