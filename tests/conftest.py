@@ -92,8 +92,10 @@ def _engine_objects() -> dict:
     """What the main engine holds, by kind: each object's id mapped to a
     readable name.  Objects are compared by id (:func:`engine_leftovers`):
     names are not unique (every untagged image would be one "<untagged>",
-    networks may share a name), and a volume's id is its name."""
+    networks may share a name), and a volume's id is its name; a tag added
+    to an image that was already there is found by the "tags" kind."""
     with clibdocker.APIClient(timeout=60) as c:
+        images = c.images(all=True)
         return {
             # a container is named with its command and state, so that a
             # leftover with a random name still says which test made it
@@ -103,7 +105,10 @@ def _engine_objects() -> dict:
             "volumes": {v["Name"]: v["Name"] for v in (c.volumes().get("Volumes") or [])},
             "networks": {n["Id"]: f'{n["Name"]} ({n["Id"][:12]})' for n in c.networks()},
             # all=True: intermediate images a build left count too
-            "images": {i["Id"]: _image_name(i) for i in c.images(all=True)},
+            "images": {i["Id"]: _image_name(i) for i in images},
+            # a tag left on an image that was there before (each tag -> its image)
+            "tags": {t: i["Id"] for i in images for t in (i.get("RepoTags") or [])
+                     if t != "<none>:<none>"},
             "swarm": {"state": c.info()["Swarm"]["LocalNodeState"]},
         }
 
@@ -150,7 +155,11 @@ def engine_leftovers(before: dict, tries: int = 20) -> dict:
             return {}
         # by id: a container's state may change; names are not unique
         new = {kind: {k: after[kind][k] for k in after[kind].keys() - before[kind].keys()}
-               for kind in after if kind != "swarm"}
+               for kind in after if kind not in ("swarm", "tags")}
+        # a new tag on a new image is named with that image already
+        new["tags"] = {t: f"{t} (added to {before['images'][i]})"
+                       for t, i in after["tags"].items()
+                       if t not in before["tags"] and i in before["images"]}
         left = {k: v for k, v in new.items() if v}
         if after["swarm"] != before["swarm"]:
             left["swarm"] = {"state": f"{before['swarm']['state']} -> {after['swarm']['state']}"}
