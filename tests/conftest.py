@@ -76,9 +76,26 @@ def name() -> str:
 
 # --- leave the engine as we found it ------------------------------------------
 
+def _image_name(image: dict) -> str:
+    """An image as a report names it: its tags, or, for an untagged one, its
+    labels (the history step that made it is added for leftovers, see
+    :func:`_name_untagged`)."""
+    tags = [t for t in (image.get("RepoTags") or []) if t != "<none>:<none>"]
+    if tags:
+        return ",".join(tags)
+    labels = image.get("Labels") or {}
+    return "<untagged " + image["Id"][7:19] + (
+        " " + ",".join(f"{k}={v}" for k, v in sorted(labels.items())) if labels else "") + ">"
+
+
 def _engine_objects() -> dict:
-    """What the main engine holds, by kind (ids and names)."""
+    """What the main engine holds, by kind: each object's id mapped to a
+    readable name.  Objects are compared by id (:func:`engine_leftovers`):
+    names are not unique (every untagged image would be one "<untagged>",
+    networks may share a name), and a volume's id is its name; a tag added
+    to an image that was already there is found by the "tags" kind."""
     with clibdocker.APIClient(timeout=60) as c:
+        images = c.images(all=True)
         return {
             # a container is named with its command and state, so that a
             # leftover with a random name still says which test made it
@@ -86,11 +103,27 @@ def _engine_objects() -> dict:
                                     f'({x.get("Command", "")[:80]!r}, {x.get("State", "")})'
                            for x in c.containers(all=True)},
             "volumes": {v["Name"]: v["Name"] for v in (c.volumes().get("Volumes") or [])},
-            "networks": {n["Id"]: n["Name"] for n in c.networks()},
-            "images": {i["Id"]: ",".join(i.get("RepoTags") or []) or "<untagged>"
-                       for i in c.images(all=True)},
+            "networks": {n["Id"]: f'{n["Name"]} ({n["Id"][:12]})' for n in c.networks()},
+            # all=True: intermediate images a build left count too
+            "images": {i["Id"]: _image_name(i) for i in images},
+            # a tag left on an image that was there before (each tag -> its image)
+            "tags": {t: i["Id"] for i in images for t in (i.get("RepoTags") or [])
+                     if t != "<none>:<none>"},
             "swarm": {"state": c.info()["Swarm"]["LocalNodeState"]},
         }
+
+
+def _name_untagged(image_id: str, name: str) -> str:
+    """An untagged leftover image named by the last step of its history too
+    (``RUN echo hi``, ``LABEL ...``), so that the report names its maker."""
+    try:
+        with clibdocker.APIClient(timeout=60) as c:
+            steps = [h.get("CreatedBy", "") for h in c.history(image_id)][:2]
+    except Exception:  # noqa: BLE001 - removed meanwhile: the name will do
+        return name
+    steps = [s.replace("/bin/sh -c #(nop) ", "").replace("/bin/sh -c ", "RUN ").strip()[:60]
+             for s in steps if s]
+    return f"{name} [{' <- '.join(steps)}]"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -120,21 +153,26 @@ def engine_leftovers(before: dict, tries: int = 20) -> dict:
             after = _engine_objects()
         except Exception:  # noqa: BLE001
             return {}
-        # containers by id (their state may change); the rest by name and tags
-        left = {kind: sorted(after[kind][k] for k in after[kind].keys() - before[kind].keys())
-                if kind == "containers" else
-                sorted(set(after[kind].values()) - set(before[kind].values()))
-                for kind in after if kind != "swarm"}
-        left = {k: v for k, v in left.items() if v}
+        # by id: a container's state may change; names are not unique
+        new = {kind: {k: after[kind][k] for k in after[kind].keys() - before[kind].keys()}
+               for kind in after if kind not in ("swarm", "tags")}
+        # a new tag on a new image is named with that image already
+        new["tags"] = {t: f"{t} (added to {before['images'][i]})"
+                       for t, i in after["tags"].items()
+                       if t not in before["tags"] and i in before["images"]}
+        left = {k: v for k, v in new.items() if v}
         if after["swarm"] != before["swarm"]:
-            left["swarm"] = [f"{before['swarm']['state']} -> {after['swarm']['state']}"]
+            left["swarm"] = {"state": f"{before['swarm']['state']} -> {after['swarm']['state']}"}
         if not left:
             return {}
-    return left
+    if "images" in left:
+        left["images"] = {k: _name_untagged(k, v) if v.startswith("<untagged") else v
+                          for k, v in left["images"].items()}
+    return {kind: sorted(objs.values()) for kind, objs in left.items()}
 
 
 def describe_leftovers(left: dict) -> str:
-    return "; ".join(f"{k}: {', '.join(x[:120] for x in v[:10])}" for k, v in left.items())
+    return "; ".join(f"{k} ({len(v)}): {', '.join(x[:160] for x in v[:10])}" for k, v in left.items())
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

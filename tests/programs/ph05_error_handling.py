@@ -108,6 +108,10 @@ finally:
             pass
     for x in client.containers.list(all=True, filters={"label": "ph05=" + tag}):
         x.remove(force=True)
+    # an engine that commits before it checks the repository name keeps the
+    # image it committed, untagged (it carries the container's labels)
+    for im in client.images.list(all=True, filters={"label": "ph05=" + tag}):
+        client.images.remove(im.id, force=True)
 print("left", len(client.containers.list(all=True, filters={"label": "ph05=" + tag})))
 client.close()
 sys.exit(0)

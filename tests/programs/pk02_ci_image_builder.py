@@ -55,7 +55,7 @@ try:
     write("Dockerfile", f"FROM {IMAGE} AS build\nARG VERSION=dev\nARG EXTRA\n"
           "COPY . /src\nRUN cd /src && find . | sort > /manifest && echo $VERSION > /version\n"
           "RUN echo \"extra=$EXTRA\" > /extra\n"
-          "FROM build AS test\nRUN echo tested > /tested\n"
+          "FROM build AS test\nRUN echo tested > /tested\nLABEL clibdocker-test=1\n"
           "FROM build AS release\nLABEL stage=release\n")
     write("src/app.py", "print('app')\n")
     write("src/app.pyc", "junk")

@@ -111,6 +111,7 @@ try:
     raw = list(api.build(fileobj=make_context({"Dockerfile": (f"FROM {IMAGE}\nRUN echo hi\nLABEL clibdocker-test=1\n".encode(), 0o644)}),
                          custom_context=True, encoding="gzip", rm=True, nocache=True))
     parsed = list(json_stream(iter(raw)))
+    made.extend(p["aux"]["ID"] for p in parsed if "ID" in p.get("aux", {}))
     print("raw build", {type(x).__name__ for x in raw}, sorted(set(k for p in parsed for k in p)),
           sum(1 for p in parsed if "hi" in p.get("stream", "")))
     lines = [json.loads(line) for chunk in raw for line in chunk.decode().split("\r\n") if line.strip()]
@@ -134,6 +135,7 @@ try:
         try:
             out = list(api.build(fileobj=io.BytesIO(f"FROM {IMAGE}\nRUN true\nLABEL clibdocker-test=1\n".encode()),
                                  decode=True, rm=True, forcerm=True, **kw))
+            made.extend(x["aux"]["ID"] for x in out if "ID" in x.get("aux", {}))
             err = [x for x in out if "error" in x]
             print(label, "stream", [n(e["error"])[:50] for e in err], any("aux" in x for x in out))
         except APIError as e:
