@@ -400,3 +400,37 @@ def test_a_calls_timeout_applies_on_the_loop(client):
         run(main())
     finally:
         client.remove_container(cid, force=True)
+
+
+def test_calls_keep_their_connections_with_many_streams_open():
+    """300 followed streams open on the loop (more than the 256 idle
+    connections the loop keeps): calls, 8 at a time, still reuse their
+    kept-alive connections. libcurl counts busy connections against its
+    cache limit and, over it, closes the oldest idle connection whenever a
+    transfer ends: the calls' connections, a connect per call. A new
+    connection is a new socket the loop is asked to watch: counted."""
+    async def go() -> None:
+        loop = asyncio.get_running_loop()
+        watched: List[int] = []
+        add_reader = loop.add_reader
+
+        def counting_add_reader(fd: int, *args: Any) -> Any:
+            watched.append(fd)
+            return add_reader(fd, *args)
+
+        async with AsyncAPIClient(version="1.41") as ac:
+            await ac.ping()
+            streams = await asyncio.gather(*(
+                ac.events(decode=True, filters={"type": "volume", "label": "clibdocker-none=1"})
+                for _ in range(300)))
+            loop.add_reader = counting_add_reader  # type: ignore[method-assign]
+            try:
+                for _ in range(10):
+                    await asyncio.gather(*(ac.inspect_image(TEST_IMAGE) for _ in range(8)))
+                # the first round may open 7 (one idle connection was there)
+                assert len(watched) <= 8, f"{len(watched)} new connections for 80 calls"
+            finally:
+                del loop.add_reader
+                for st in streams:
+                    st.close()
+    run(go())
