@@ -123,6 +123,32 @@ def test_version_auto_none_and_bad():
             c._retrieve_server_version()
 
 
+@pytest.mark.parametrize("make", [
+    lambda: clibdocker.APIClient(base_url="npipe:////./pipe/docker_engine"),
+    lambda: clibdocker.APIClient(base_url="npipe:////./pipe/docker_engine", version="1.41"),
+    lambda: clibdocker.DockerClient.from_env(environment={"DOCKER_HOST": "npipe:////./pipe/docker_engine"}),
+])
+def test_npipe_off_windows_refused_in_docker_pys_words(make):
+    # docker-py's constructor: a plain DockerException with this text (program pv02)
+    with pytest.raises(errors.DockerException) as ei:
+        make()
+    assert type(ei.value) is errors.DockerException
+    assert str(ei.value) == "The npipe:// protocol is only supported on Windows"
+
+
+@pytest.mark.parametrize("timeout", ["5", [1], (1, "x"), -1, True])
+@pytest.mark.parametrize("version", [None, "1.41"])
+def test_timeout_that_is_not_seconds_refused_at_construction(timeout, version):
+    # timeout="5" raised OverflowError from the binding (it multiplied the str);
+    # docker-py fails on the first request (with "auto": in its constructor) with
+    # a ValueError / DockerException: InvalidArgument is both (program pv02)
+    with pytest.raises(errors.InvalidArgument, match="timeout must be") as ei:
+        clibdocker.APIClient(version=version, timeout=timeout)
+    assert isinstance(ei.value, ValueError) and isinstance(ei.value, errors.DockerException)
+    with pytest.raises(errors.InvalidArgument):
+        clibdocker.DockerClient(version=version, timeout=timeout)
+
+
 def test_unreachable_engine_raises_at_first_call_not_construction():
     # documented difference: docker-py raises in the constructor
     c = clibdocker.APIClient(base_url="unix:///nonexistent/docker.sock")

@@ -3,6 +3,7 @@ names, arguments and return shapes."""
 from __future__ import annotations
 
 from _thread import allocate_lock as _lock  # threading.Lock, without importing threading
+import sys
 
 from .. import _alias, _lazy
 from .._binding import Client
@@ -280,12 +281,17 @@ class APIClient(_Areas):
             if base_url.strip() == "unix://" or base_url.startswith("http+unix://"):
                 base_url = "unix://" + parsed[len("http+unix://"):]
             local = parsed.startswith(("http+unix://", "npipe://", "ssh://"))
+            if parsed.startswith("npipe://") and sys.platform != "win32":
+                # docker-py's constructor refuses a named pipe off Windows in these words
+                raise errors.DockerException("The npipe:// protocol is only supported on Windows")
         if isinstance(version, str) and version not in ("auto", ""):
             major, dot, minor = version.partition(".")
             if dot and (major + minor).isascii() and major.isdigit() and minor.isdigit() and (int(major), int(minor)) < (1, 24):
                 # docker-py's words for a version it no longer speaks
                 from ..errors import InvalidVersion
                 raise InvalidVersion("API versions below 1.24 are no longer supported by this library.")
+        # a timeout that is not seconds (timeout="5") is refused here, before a connection
+        _split_timeout(timeout)
         self._base_url_set: Optional[str] = None
         self._native = Client(base_url, version, timeout)
         self._given_base_url = base_url
