@@ -136,6 +136,18 @@ def test_npipe_off_windows_refused_in_docker_pys_words(make):
     assert str(ei.value) == "The npipe:// protocol is only supported on Windows"
 
 
+@pytest.mark.parametrize("url", [" unix:///var/run/docker.sock ", "unix:///var/run/docker.sock\n",
+                                 "\tUNIX:///var/run/docker.sock", " unix://var/run/docker.sock"])
+def test_base_url_with_surrounding_whitespace_like_docker_py(url):
+    # docker-py's parse_host strips the address (a DOCKER_HOST read from a file
+    # keeps its newline); clibdocker refused it as an invalid URL (program pv02)
+    with clibdocker.APIClient(base_url=url, version="1.41") as c:
+        assert c.base_url == "http+docker://localhost"
+        assert c.ping() is True
+    with clibdocker.DockerClient.from_env(environment={"DOCKER_HOST": url}) as d:
+        assert d.ping() is True
+
+
 @pytest.mark.parametrize("timeout", ["5", [1], (1, "x"), -1, True])
 @pytest.mark.parametrize("version", [None, "1.41"])
 def test_timeout_that_is_not_seconds_refused_at_construction(timeout, version):

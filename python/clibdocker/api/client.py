@@ -275,6 +275,7 @@ class APIClient(_Areas):
                 raise
             except ValueError as e:         # also a DockerException here
                 raise errors.InvalidArgument(f"invalid Docker host URL {base_url!r}: {e}") from e
+            base_url = base_url.strip()           # docker-py's parse_host strips it too
             scheme, sep, rest = base_url.partition("://")
             if sep and scheme != scheme.lower():   # docker-py takes TCP://, Unix://...
                 base_url = scheme.lower() + sep + rest
