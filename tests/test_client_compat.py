@@ -161,6 +161,23 @@ def test_timeout_that_is_not_seconds_refused_at_construction(timeout, version):
         clibdocker.DockerClient(version=version, timeout=timeout)
 
 
+@pytest.mark.parametrize("timeout", [0, 0.0, (0, 5), (5, 0)])
+def test_zero_timeout_refused_like_requests(client, timeout):
+    # requests/urllib3 refuse a 0 timeout on every request (docker-py: ValueError);
+    # clibdocker took 0 as "no limit" (program pv02's probe of docker-py)
+    with pytest.raises(errors.InvalidArgument, match="seconds > 0") as ei:
+        clibdocker.APIClient(version="1.41", timeout=timeout)
+    assert isinstance(ei.value, ValueError)
+    with clibdocker.APIClient(version="1.41", timeout=10) as c:
+        with pytest.raises(ValueError):
+            c.timeout = timeout
+        assert c.timeout == 10 and c.ping() is True
+        with pytest.raises(ValueError):
+            c._get(c._url("/_ping"), timeout=timeout)
+        assert c._get(c._url("/_ping"), timeout=(None, 5)).text == "OK"
+        assert c._get(c._url("/_ping"), timeout=0.5).text == "OK"
+
+
 def test_unreachable_engine_raises_at_first_call_not_construction():
     # documented difference: docker-py raises in the constructor
     c = clibdocker.APIClient(base_url="unix:///nonexistent/docker.sock")

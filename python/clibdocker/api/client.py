@@ -185,13 +185,14 @@ def _split_timeout(value: Any) -> "tuple[float, Optional[float]]":
     """(connect, total) seconds for a timeout as docker-py takes it: seconds,
     None (no limit) or requests' ``(connect, read)`` pair."""
     def seconds(v: Any) -> bool:
-        return v is None or (not isinstance(v, bool) and isinstance(v, (int, float)) and v >= 0)
+        # 0 is refused as requests/urllib3 refuse it (docker-py: ValueError on each request)
+        return v is None or (not isinstance(v, bool) and isinstance(v, (int, float)) and v > 0)
     if isinstance(value, tuple) and len(value) == 2 and all(map(seconds, value)):
         connect, total = value
         return (_connect_seconds(total) if connect is None else float(connect)), total
     if not seconds(value):
         from ..errors import InvalidArgument
-        raise InvalidArgument(f"timeout must be seconds >= 0, None or a (connect, read) pair, "
+        raise InvalidArgument(f"timeout must be seconds > 0, None or a (connect, read) pair, "
                               f"not {value!r}")
     return _connect_seconds(value), value
 
