@@ -88,6 +88,8 @@ try:
     refused("version latest", lambda: docker.APIClient(version="latest").ping())
     refused("timeout as str", lambda: docker.APIClient(timeout="5").ping())
     refused("timeout as str pinned", lambda: docker.APIClient(timeout="5", version="1.41").ping())
+    refused("timeout 0", lambda: docker.APIClient(timeout=0, version="1.41").ping())
+    refused("timeout 0 auto", lambda: docker.from_env(timeout=0).ping())
     attempt("timeout None", lambda: (lambda a: (a.timeout, a.ping()))(docker.APIClient(timeout=None)))
 
     # -- timeouts changed on a live client --------------------------------------
@@ -101,6 +103,13 @@ try:
         return dc.ping()
 
     refused("timeout set to a str then ping", set_bad_and_ping)
+    dc.api.timeout = 30
+
+    def set_zero_and_list():
+        dc.api.timeout = 0     # meant as "no limit"
+        return dc.containers.list()
+
+    refused("timeout set to 0 then list", set_zero_and_list)
     dc.api.timeout = 30
     print("timeout restored", dc.api.timeout, dc.ping())
 
