@@ -212,6 +212,80 @@ try:
         if typ == "container" and action in ("create", "start", "die", "destroy", "exec_create"):
             per[who].add(action)
     print("events", sorted((k, sorted(v)) for k, v in per.items()))
+
+    # -- more followers: ended by a removal, by nothing after client.close() ----
+    gone = client.containers.run(IMAGE, ["sh", "-c", "echo hi; sleep 60"], detach=True, labels=LABELS,
+                                 name=name("gone"))
+    gone_q = queue.Queue()
+    t_gone = threading.Thread(target=follow, args=(gone.logs(stream=True, follow=True), gone_q, "gone"))
+    t_gone.start()
+    wait_for(lambda: gone_q.qsize() >= 1)
+    gone.remove(force=True)
+    t_gone.join(15)
+    print("follower of a removed container", not t_gone.is_alive(), [x[1] for x in drain(gone_q)])
+
+    ev2 = client.events(decode=True, filters={"label": "pv01=" + tag, "type": "container"})
+    ev2_q = queue.Queue()
+
+    def read_ev2():
+        for ev in ev2:
+            ev2_q.put(ev["Action"])
+        ev2_q.put("<end>")
+
+    t_ev2 = threading.Thread(target=read_ev2)
+    t_ev2.start()
+    brief = client.containers.run(IMAGE, "true", detach=True, labels=LABELS, name=name("brief"))
+    brief.wait()
+    wait_for(lambda: "die" in list(ev2_q.queue))
+    client.close()     # idle connections only: the events stream keeps its own
+    t_ev2.join(1)
+    print("events follower after client.close()", t_ev2.is_alive())
+    ev2.close()
+    t_ev2.join(15)
+    ev2_items = drain(ev2_q)
+    print("events follower after stream close", not t_ev2.is_alive(), ev2_items[-1],
+          sorted(set(ev2_items) & {"create", "start", "die"}))
+
+    # -- exec streams, attach closed from a thread, waits in threads -------------
+    box = client.containers.run(IMAGE, ["sleep", "60"], detach=True, labels=LABELS, name=name("box"))
+    r = box.exec_run(["sh", "-c", "echo 1; sleep 0.3; echo 2; echo 3 >&2"], stream=True)
+    out = []
+    th = threading.Thread(target=lambda: out.extend(r.output))
+    th.start()
+    th.join(15)
+    print("exec stream in a thread", r.exit_code, not th.is_alive(), sorted(b"".join(out).split()))
+    r = box.exec_run(["sh", "-c", "echo 1; echo 2 >&2"], stream=True, demux=True)
+    print("exec demux stream", sorted(r.output, key=repr))
+    att = box.attach(stream=True, logs=False)
+    att_q2 = queue.Queue()
+    t_att2 = threading.Thread(target=follow, args=(att, att_q2, "box"))
+    t_att2.start()
+    threading.Timer(0.3, att.close).start()
+    t_att2.join(15)
+    print("attach closed by a timer", not t_att2.is_alive(), [x[1] for x in drain(att_q2)])
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        fs = [pool.submit(box.exec_run, ["echo", str(i)]) for i in range(6)]
+        print("parallel execs", sorted((f.result().exit_code, f.result().output) for f in fs))
+    waited = {}
+    t_wait = threading.Thread(target=lambda: waited.update(box.wait()))
+    t_wait.start()
+    time.sleep(0.3)
+    box.kill()
+    t_wait.join(15)
+    print("wait in a thread, killed", waited.get("StatusCode"), sorted(waited))
+    slow_box = client.containers.run(IMAGE, ["sleep", "60"], detach=True, labels=LABELS, name=name("slowbox"))
+    wait_errs = []
+
+    def wait_briefly():
+        try:
+            slow_box.wait(timeout=0.5)
+        except Exception as e:  # noqa: BLE001 - requests' ConnectionError in docker-py
+            wait_errs.append(type(e).__name__)
+
+    t_wb = threading.Thread(target=wait_briefly)
+    t_wb.start()
+    t_wb.join(15)
+    print("wait timeout in a thread", wait_errs)
 finally:
     for c in client.containers.list(all=True, filters={"label": "pv01=" + tag}):
         c.remove(force=True)
