@@ -123,6 +123,61 @@ def test_version_auto_none_and_bad():
             c._retrieve_server_version()
 
 
+@pytest.mark.parametrize("make", [
+    lambda: clibdocker.APIClient(base_url="npipe:////./pipe/docker_engine"),
+    lambda: clibdocker.APIClient(base_url="npipe:////./pipe/docker_engine", version="1.41"),
+    lambda: clibdocker.DockerClient.from_env(environment={"DOCKER_HOST": "npipe:////./pipe/docker_engine"}),
+])
+def test_npipe_off_windows_refused_in_docker_pys_words(make):
+    # docker-py's constructor: a plain DockerException with this text (program pv02)
+    with pytest.raises(errors.DockerException) as ei:
+        make()
+    assert type(ei.value) is errors.DockerException
+    assert str(ei.value) == "The npipe:// protocol is only supported on Windows"
+
+
+@pytest.mark.parametrize("url", [" unix:///var/run/docker.sock ", "unix:///var/run/docker.sock\n",
+                                 "\tUNIX:///var/run/docker.sock", " unix://var/run/docker.sock"])
+def test_base_url_with_surrounding_whitespace_like_docker_py(url):
+    # docker-py's parse_host strips the address (a DOCKER_HOST read from a file
+    # keeps its newline); clibdocker refused it as an invalid URL (program pv02)
+    with clibdocker.APIClient(base_url=url, version="1.41") as c:
+        assert c.base_url == "http+docker://localhost"
+        assert c.ping() is True
+    with clibdocker.DockerClient.from_env(environment={"DOCKER_HOST": url}) as d:
+        assert d.ping() is True
+
+
+@pytest.mark.parametrize("timeout", ["5", [1], (1, "x"), -1, True])
+@pytest.mark.parametrize("version", [None, "1.41"])
+def test_timeout_that_is_not_seconds_refused_at_construction(timeout, version):
+    # timeout="5" raised OverflowError from the binding (it multiplied the str);
+    # docker-py fails on the first request (with "auto": in its constructor) with
+    # a ValueError / DockerException: InvalidArgument is both (program pv02)
+    with pytest.raises(errors.InvalidArgument, match="timeout must be") as ei:
+        clibdocker.APIClient(version=version, timeout=timeout)
+    assert isinstance(ei.value, ValueError) and isinstance(ei.value, errors.DockerException)
+    with pytest.raises(errors.InvalidArgument):
+        clibdocker.DockerClient(version=version, timeout=timeout)
+
+
+@pytest.mark.parametrize("timeout", [0, 0.0, (0, 5), (5, 0)])
+def test_zero_timeout_refused_like_requests(client, timeout):
+    # requests/urllib3 refuse a 0 timeout on every request (docker-py: ValueError);
+    # clibdocker took 0 as "no limit" (program pv02's probe of docker-py)
+    with pytest.raises(errors.InvalidArgument, match="seconds > 0") as ei:
+        clibdocker.APIClient(version="1.41", timeout=timeout)
+    assert isinstance(ei.value, ValueError)
+    with clibdocker.APIClient(version="1.41", timeout=10) as c:
+        with pytest.raises(ValueError):
+            c.timeout = timeout
+        assert c.timeout == 10 and c.ping() is True
+        with pytest.raises(ValueError):
+            c._get(c._url("/_ping"), timeout=timeout)
+        assert c._get(c._url("/_ping"), timeout=(None, 5)).text == "OK"
+        assert c._get(c._url("/_ping"), timeout=0.5).text == "OK"
+
+
 def test_unreachable_engine_raises_at_first_call_not_construction():
     # documented difference: docker-py raises in the constructor
     c = clibdocker.APIClient(base_url="unix:///nonexistent/docker.sock")

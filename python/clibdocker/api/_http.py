@@ -344,13 +344,15 @@ def _query(params: Any) -> str:
 
 
 def _timeout_ms(timeout: Any) -> int:
-    if isinstance(timeout, tuple):      # requests' (connect, read)
-        timeout = timeout[-1]
-    if timeout is None:
-        return 0
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
-        raise errors.InvalidArgument(f"timeout must be seconds >= 0 or None, not {timeout!r}")
-    return max(1, int(timeout * 1000)) if timeout else 0
+    """A request's total timeout in ms (0: none). Seconds > 0, None or
+    requests' (connect, read) pair; 0 is refused as requests refuses it."""
+    parts = timeout if isinstance(timeout, tuple) and len(timeout) == 2 else (timeout,)
+    for t in parts:
+        if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float)) or t <= 0):
+            raise errors.InvalidArgument(f"timeout must be seconds > 0, None or a (connect, read) pair, "
+                                         f"not {timeout!r}")
+    total = parts[-1]
+    return 0 if total is None else max(1, int(total * 1000))
 
 
 class RequestsCompatMixin:

@@ -3,6 +3,7 @@ names, arguments and return shapes."""
 from __future__ import annotations
 
 from _thread import allocate_lock as _lock  # threading.Lock, without importing threading
+import sys
 
 from .. import _alias, _lazy
 from .._binding import Client
@@ -184,13 +185,14 @@ def _split_timeout(value: Any) -> "tuple[float, Optional[float]]":
     """(connect, total) seconds for a timeout as docker-py takes it: seconds,
     None (no limit) or requests' ``(connect, read)`` pair."""
     def seconds(v: Any) -> bool:
-        return v is None or (not isinstance(v, bool) and isinstance(v, (int, float)) and v >= 0)
+        # 0 is refused as requests/urllib3 refuse it (docker-py: ValueError on each request)
+        return v is None or (not isinstance(v, bool) and isinstance(v, (int, float)) and v > 0)
     if isinstance(value, tuple) and len(value) == 2 and all(map(seconds, value)):
         connect, total = value
         return (_connect_seconds(total) if connect is None else float(connect)), total
     if not seconds(value):
         from ..errors import InvalidArgument
-        raise InvalidArgument(f"timeout must be seconds >= 0, None or a (connect, read) pair, "
+        raise InvalidArgument(f"timeout must be seconds > 0, None or a (connect, read) pair, "
                               f"not {value!r}")
     return _connect_seconds(value), value
 
@@ -274,18 +276,24 @@ class APIClient(_Areas):
                 raise
             except ValueError as e:         # also a DockerException here
                 raise errors.InvalidArgument(f"invalid Docker host URL {base_url!r}: {e}") from e
+            base_url = base_url.strip()           # docker-py's parse_host strips it too
             scheme, sep, rest = base_url.partition("://")
             if sep and scheme != scheme.lower():   # docker-py takes TCP://, Unix://...
                 base_url = scheme.lower() + sep + rest
             if base_url.strip() == "unix://" or base_url.startswith("http+unix://"):
                 base_url = "unix://" + parsed[len("http+unix://"):]
             local = parsed.startswith(("http+unix://", "npipe://", "ssh://"))
+            if parsed.startswith("npipe://") and sys.platform != "win32":
+                # docker-py's constructor refuses a named pipe off Windows in these words
+                raise errors.DockerException("The npipe:// protocol is only supported on Windows")
         if isinstance(version, str) and version not in ("auto", ""):
             major, dot, minor = version.partition(".")
             if dot and (major + minor).isascii() and major.isdigit() and minor.isdigit() and (int(major), int(minor)) < (1, 24):
                 # docker-py's words for a version it no longer speaks
                 from ..errors import InvalidVersion
                 raise InvalidVersion("API versions below 1.24 are no longer supported by this library.")
+        # a timeout that is not seconds (timeout="5") is refused here, before a connection
+        _split_timeout(timeout)
         self._base_url_set: Optional[str] = None
         self._native = Client(base_url, version, timeout)
         self._given_base_url = base_url
