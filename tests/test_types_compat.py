@@ -61,6 +61,18 @@ def test_mount_positional_order_as_docker_py_7_2():
         ct.Mount("/t", "/host", "bind", subpath="x")
 
 
+def test_mount_without_target_is_built_as_docker_py():
+    """docker-py's Mount keeps a None / empty target (the engine refuses it
+    on create, 400 "field Target must not be empty"); clibdocker's raised
+    InvalidArgument at construction (found by a pu01 probe; the engine's
+    refusal: test_models_compat)."""
+    for target in (None, ""):
+        for kw in ({}, {"type": "tmpfs", "source": None, "tmpfs_size": "1m"},
+                   {"type": "bind", "source": "/tmp", "read_only": True}):
+            kw = dict({"source": "vol"}, **kw)
+            assert dict(ct.Mount(target, **kw)) == dict(dpy.Mount(target, **kw))
+
+
 @pytest.mark.parametrize("fn,args", [
     ("host_config_type_error", ("mem_limit", [1], "int")),
     ("host_config_value_error", ("uts_mode", "bogus")),
