@@ -94,6 +94,8 @@ try:
         ("tmpfs str k", lambda: Mount("/scratch3", None, type="tmpfs", tmpfs_size="512k", read_only=False)),
         ("tmpfs consistency", lambda: Mount("/scratch4", None, type="tmpfs", consistency="delegated")),
         ("npipe", lambda: Mount("/pipe", "\\\\.\\pipe\\x", type="npipe")),
+        ("no target", lambda: Mount(None, PFX + "-named")),
+        ("empty target tmpfs", lambda: Mount("", None, type="tmpfs", tmpfs_size="1m")),
         ("bad type", lambda: Mount("/x", "y", type="cifs")),
         ("bind with tmpfs_size", lambda: Mount("/x", "/tmp", type="bind", tmpfs_size=1)),
         ("bind with no_copy", lambda: Mount("/x", "/tmp", type="bind", no_copy=True)),
@@ -277,6 +279,8 @@ try:
     created("mount and volume same target", mounts=[Mount("/same", PFX + "-named")],
             volumes={PFX + "-tmpfsvol": {"bind": "/same", "mode": "rw"}})
     created("mount missing bind source", mounts=[Mount("/miss", HOSTDIR + "/does-not-exist", type="bind")])
+    created("mount no target", mounts=[Mount(None, PFX + "-named")])
+    created("mount empty target", mounts=[Mount("", None, type="tmpfs")])
     created("mount relative target", mounts=[Mount("rel", PFX + "-named")])
     created("mount subpath", mounts=[Mount("/sp", PFX + "-named", subpath="deep")])
     created("mount bad propagation", mounts=[Mount("/bp", HOSTDIR, type="bind", propagation="sideways")])
