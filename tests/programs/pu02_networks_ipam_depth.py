@@ -196,6 +196,8 @@ try:
         show("taken status", c.status)
     attempt("connect address outside subnet", lambda: lab.connect(
         client.containers.get(PFX + "-dyn"), ipv4_address="10.253.%d.9" % (o1 + 1)))
+    attempt("connect links as one string", lambda: side.connect(cli, links=srv.name + ":one"))
+    attempt("endpoint links as one string", lambda: EndpointConfig(client.api._version, links="ab"))
     attempt("connect missing container", lambda: lab.connect("clibdocker-test-missing-" + tag))
     attempt("connect to missing network", lambda: client.api.connect_container_to_network(
         srv.id, "clibdocker-test-missing-" + tag))
