@@ -566,6 +566,29 @@ def test_volume_name_empty_or_not_a_string_like_docker_py(dp, cd):
         cl.close()
 
 
+def test_connect_disconnect_net_id_checked_like_docker_py(dp, cd):
+    """docker-py puts connect/disconnect's ``net_id`` straight into the URL:
+    a dict or None is its ValueError, an empty one the engine's 404
+    (NotFound); the container is checked first. clibdocker took a dict's Id
+    and refused "" as a bare NullResource (found by a pu02 probe)."""
+    for nid in ("", None, {"Id": "x"}, 5):
+        for call in (lambda c: c.connect_container_to_network("clibdocker-test-nope", nid),
+                     lambda c: c.disconnect_container_from_network("clibdocker-test-nope", nid, force=True),
+                     lambda c: c.connect_container_to_network(None, nid),
+                     lambda c: c.connect_container_to_network("clibdocker-test-nope", nid, links="ab")):
+            want, got = outcome(lambda: call(dp)), outcome(lambda: call(cd))
+            if isinstance(want, docker.errors.NotFound):
+                # (named NullResource outside the docker alias, NotFound under it)
+                assert isinstance(got, errors.NotFound) and isinstance(got, errors.NullResource), got
+                assert got.status_code == want.status_code == 404
+            else:
+                same_error(got, want)
+                if type(want) is ValueError:
+                    assert type(got) is ValueError
+                    if str(want).startswith("Expected a string"):
+                        assert str(got) == str(want)
+
+
 def test_socket_object_reads_and_writes_like_socketio(dp, cd, made):
     """docker-py returns a read-only ``socket.SocketIO`` (programs write
     through ``sock._sock``): read(-1), readline, readinto work the same on
