@@ -198,6 +198,11 @@ try:
         client.containers.get(PFX + "-dyn"), ipv4_address="10.253.%d.9" % (o1 + 1)))
     attempt("connect links as one string", lambda: side.connect(cli, links=srv.name + ":one"))
     attempt("endpoint links as one string", lambda: EndpointConfig(client.api._version, links="ab"))
+    attempt("low-level connect network as dict", lambda: client.api.connect_container_to_network(
+        cli.id, {"Id": side.id}))
+    attempt("low-level connect empty network", lambda: client.api.connect_container_to_network(cli.id, ""))
+    attempt("low-level disconnect network None", lambda: client.api.disconnect_container_from_network(cli.id, None))
+    attempt("low-level connect container None", lambda: client.api.connect_container_to_network(None, side.id))
     attempt("connect missing container", lambda: lab.connect("clibdocker-test-missing-" + tag))
     attempt("connect to missing network", lambda: client.api.connect_container_to_network(
         srv.id, "clibdocker-test-missing-" + tag))
