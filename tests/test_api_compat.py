@@ -535,6 +535,60 @@ def test_volume_calls_like_docker_py(dp, cd):
                 pass
 
 
+def test_volume_name_empty_or_not_a_string_like_docker_py(dp, cd):
+    """docker-py's volume calls have no ``check_resource``: an empty name is
+    sent (``/volumes/``) and the engine's 404 is NotFound; None or an int is
+    the ValueError of building the URL. clibdocker refuses the empty name
+    before any request, as NullResource that is also that NotFound (found by
+    tests/programs/pu01)."""
+    import pickle
+    for call in (lambda c, n: c.inspect_volume(n), lambda c, n: c.remove_volume(n),
+                 lambda c, n: c.remove_volume(n, force=True)):
+        for name in ("", None, 5):
+            want, got = outcome(lambda: call(dp, name)), outcome(lambda: call(cd, name))
+            assert isinstance(want, (docker.errors.NotFound, ValueError)), want
+            if isinstance(want, docker.errors.NotFound):
+                assert isinstance(got, errors.NotFound) and isinstance(got, errors.NullResource), got
+                assert (got.status_code, got.is_client_error(), got.response.status_code) == \
+                    (want.status_code, want.is_client_error(), want.response.status_code) == (404, True, 404)
+                back = pickle.loads(pickle.dumps(got))
+                assert isinstance(back, errors.NotFound) and isinstance(back, errors.NullResource)
+            else:
+                assert type(got) is ValueError and str(got) == str(want)
+    # through the models too
+    cl = clibdocker.DockerClient(base_url=BASE_URL)
+    try:
+        with pytest.raises(errors.NotFound):
+            cl.volumes.get("")
+        with pytest.raises(ValueError, match="Expected a string but found None"):
+            cl.volumes.get(None)
+    finally:
+        cl.close()
+
+
+def test_connect_disconnect_net_id_checked_like_docker_py(dp, cd):
+    """docker-py puts connect/disconnect's ``net_id`` straight into the URL:
+    a dict or None is its ValueError, an empty one the engine's 404
+    (NotFound); the container is checked first. clibdocker took a dict's Id
+    and refused "" as a bare NullResource (found by a pu02 probe)."""
+    for nid in ("", None, {"Id": "x"}, 5):
+        for call in (lambda c: c.connect_container_to_network("clibdocker-test-nope", nid),
+                     lambda c: c.disconnect_container_from_network("clibdocker-test-nope", nid, force=True),
+                     lambda c: c.connect_container_to_network(None, nid),
+                     lambda c: c.connect_container_to_network("clibdocker-test-nope", nid, links="ab")):
+            want, got = outcome(lambda: call(dp)), outcome(lambda: call(cd))
+            if isinstance(want, docker.errors.NotFound):
+                # (named NullResource outside the docker alias, NotFound under it)
+                assert isinstance(got, errors.NotFound) and isinstance(got, errors.NullResource), got
+                assert got.status_code == want.status_code == 404
+            else:
+                same_error(got, want)
+                if type(want) is ValueError:
+                    assert type(got) is ValueError
+                    if str(want).startswith("Expected a string"):
+                        assert str(got) == str(want)
+
+
 def test_socket_object_reads_and_writes_like_socketio(dp, cd, made):
     """docker-py returns a read-only ``socket.SocketIO`` (programs write
     through ``sock._sock``): read(-1), readline, readinto work the same on

@@ -255,6 +255,31 @@ def test_exception_class_names_under_the_alias_are_docker_pys(tmp_path: Path) ->
             assert type(e).__name__ == "InvalidRepository"
 
 
+EMPTY_VOLUME = textwrap.dedent("""
+    import docker
+    client = docker.from_env()
+    for call in (lambda: client.volumes.get(""), lambda: client.api.remove_volume(""),
+                 lambda: client.volumes.get(None)):
+        try:
+            call()
+        except docker.errors.NotFound as e:
+            print(type(e).__name__, e.status_code, isinstance(e, docker.errors.APIError))
+        except ValueError as e:
+            print(type(e).__name__)
+""")
+
+
+def test_empty_volume_name_under_the_alias_is_named_not_found(tmp_path: Path) -> None:
+    """An empty volume name: docker-py sends it and gets the engine's 404;
+    clibdocker refuses it before the request, and under the alias the
+    refusal is named NotFound, as docker-py's is (found by pu01)."""
+    prog = tmp_path / "emptyvol.py"
+    prog.write_text(EMPTY_VOLUME)
+    ours = _run(["-m", "clibdocker.compat", str(prog)], _env(), tmp_path)
+    theirs = _run([str(prog)], dict(os.environ), tmp_path)
+    assert ours == theirs == "NotFound 404 True\nNotFound 404 True\nValueError\n"
+
+
 STAR = textwrap.dedent("""
     from docker import *
     from docker.utils import *

@@ -563,3 +563,19 @@ def test_services_create_split_and_references(swarm: Any) -> None:  # noqa: F811
                 pass
         dp.close()
         cd.close()
+
+
+def test_mount_without_target_refused_by_the_engine_as_docker_py():
+    """A Mount without a target is built as docker-py builds it and the
+    engine refuses the create (400), the same through both clients."""
+    got = []
+    for mod in (docker, clibdocker):
+        cl = mod.DockerClient(base_url=SOCK)
+        try:
+            with pytest.raises(mod.errors.APIError) as ei:
+                cl.containers.create(TEST_IMAGE, "true", labels=dict(LABELS),
+                                     mounts=[mod.types.Mount(None, "clibdocker-test-no-target")])
+            got.append((type(ei.value).__name__, ei.value.status_code, ei.value.explanation))
+        finally:
+            cl.close()
+    assert got[0] == got[1] and got[0][1] == 400

@@ -61,6 +61,18 @@ def test_mount_positional_order_as_docker_py_7_2():
         ct.Mount("/t", "/host", "bind", subpath="x")
 
 
+def test_mount_without_target_is_built_as_docker_py():
+    """docker-py's Mount keeps a None / empty target (the engine refuses it
+    on create, 400 "field Target must not be empty"); clibdocker's raised
+    InvalidArgument at construction (found by a pu01 probe; the engine's
+    refusal: test_models_compat)."""
+    for target in (None, ""):
+        for kw in ({}, {"type": "tmpfs", "source": None, "tmpfs_size": "1m"},
+                   {"type": "bind", "source": "/tmp", "read_only": True}):
+            kw = dict({"source": "vol"}, **kw)
+            assert dict(ct.Mount(target, **kw)) == dict(dpy.Mount(target, **kw))
+
+
 @pytest.mark.parametrize("fn,args", [
     ("host_config_type_error", ("mem_limit", [1], "int")),
     ("host_config_value_error", ("uts_mode", "bogus")),
@@ -451,3 +463,20 @@ def test_healthcheck_start_interval_dropped_for_docker_py_programs(tmp_path):
         outs.append(proc.stdout)
     assert outs[0] == outs[1] == ("['Interval', 'Retries', 'StartPeriod', 'Test', 'Timeout']\n"
                                   "['Test']\n")
+
+
+def test_links_as_one_string_is_refused_as_docker_py_refuses_it():
+    """``links="db:alias"`` (a str, not a list): docker-py fails with a
+    ValueError unpacking it; clibdocker took the string apart letter by
+    letter (``["a", "b"]`` for ``"ab"``). Now a ValueError naming it, in
+    EndpointConfig and create_host_config alike (found by a pu02 probe)."""
+    import docker
+    for links in ("ab", "db:alias"):
+        for make in (lambda m: m.types.EndpointConfig("1.41", links=links),
+                     lambda m: m.APIClient(version="1.41").create_host_config(links=links)):
+            with pytest.raises(ValueError):
+                make(docker)
+            with pytest.raises(ValueError, match="not a string"):
+                make(clibdocker)
+    # the documented extension stays: "name:alias" strings inside a list
+    assert ct.EndpointConfig("1.41", links=["db:alias", ("web", "w")])["Links"] == ["db:alias", "web:w"]

@@ -385,22 +385,27 @@ def create_api_error_from_http_exception(e: Exception) -> "APIError":
     raise _twin(cls)(e, response=response, explanation=explanation) from e
 
 
-_REFUSED: Dict[type, type] = {}
+_REFUSED: Dict[Tuple[type, type], type] = {}
 
 
-def _refused_class(base: type) -> Any:
-    """``base`` that is also an APIError (see :func:`refused_as_engine`),
-    made once; None when the two cannot be combined."""
-    cls = _REFUSED.get(base)
+def _refused_class(base: type, api: Optional[type] = None) -> Any:
+    """``base`` that is also ``api`` (:class:`APIError`, or :class:`NotFound`
+    where the engine answers 404; see :func:`refused_as_engine`), made once;
+    None when the two cannot be combined."""
+    api = api or APIError
+    cls = _REFUSED.get((base, api))
     if cls is None:
+        recipe: Tuple[Any, ...] = ("refused", _recipe(base))
+        if api is not APIError:
+            recipe += (api.__name__,)
         try:
-            cls = type(base.__name__, (base, APIError),
+            cls = type(base.__name__, (base, api),
                        {"__module__": base.__module__, "__qualname__": base.__qualname__,
                         "__doc__": base.__doc__, "__reduce__": _reduce_made,
-                        "_recipe": ("refused", _recipe(base))})
+                        "_recipe": recipe})
         except TypeError:
             return None
-        _REFUSED[base] = cls
+        _REFUSED[(base, api)] = cls
     return cls
 
 
@@ -409,12 +414,13 @@ def refused_as_engine(exc: DockerException, status: int) -> DockerException:
     as a program written for docker-py expects it where docker-py sends the
     request and the engine answers ``status``: an instance of ``exc``'s own
     class (InvalidArgument, InvalidRepository...) that is also an
-    :class:`APIError` with that ``status_code`` (``response``,
-    ``explanation``, ``is_client_error()``), so ``except APIError`` written
-    for docker-py catches it. No request was sent."""
+    :class:`APIError` (a :class:`NotFound` for 404) with that
+    ``status_code`` (``response``, ``explanation``, ``is_client_error()``),
+    so ``except APIError`` / ``except NotFound`` written for docker-py
+    catches it. No request was sent."""
     if isinstance(exc, APIError):
         return exc
-    cls = _refused_class(type(exc))
+    cls = _refused_class(type(exc), NotFound if status == 404 else APIError)
     if cls is None:  # a layout APIError cannot share: leave it
         return exc
     msg = str(exc)
@@ -644,7 +650,9 @@ def _docker_py_name(cls: type, in_body: bool, alias: bool) -> str:
         return "SSLError"
     if cls is DockerTimeout:
         return "ConnectionError" if in_body else "ReadTimeout"
-    if alias and (cls in (Conflict, Unauthorized, StreamError) or cls in _REFUSED.values()):
+    if alias and cls in _REFUSED.values():
+        return "NotFound" if issubclass(cls, NotFound) else "APIError"
+    if alias and cls in (Conflict, Unauthorized, StreamError):
         return "APIError"
     if alias and cls in _PLAIN.values():
         return "DockerException"
@@ -666,7 +674,8 @@ def _class_of(recipe: Any) -> Any:
     kind, base = recipe[0], _class_of(recipe[1])
     if kind == "twin":
         return _twin(base, recipe[2])
-    return _refused_class(base) or base
+    api = {"NotFound": NotFound}.get(recipe[2]) if len(recipe) > 2 else None
+    return _refused_class(base, api) or base
 
 
 def _reduce_made(self: BaseException) -> Any:

@@ -22,6 +22,18 @@ def _resource_id(value: Any, what: str) -> str:
     return str(value)
 
 
+def _url_net_id(value: Any) -> str:
+    """connect/disconnect's ``net_id`` as docker-py takes it (straight into
+    the URL, no ``check_resource``): not a str is docker-py's ValueError
+    there; an empty one, which docker-py sends and the engine answers 404
+    for, is refused at once as NullResource that is also that NotFound."""
+    if not isinstance(value, str):
+        raise ValueError(f"Expected a string but found {value} ({type(value)}) instead")
+    if not value:
+        raise errors.refused_as_engine(errors.NullResource("Resource ID was not provided (net_id)"), 404)
+    return value
+
+
 class NetworkApiMixin(BaseMixin):
 
     def networks(self, names: Optional[List[str]] = None, ids: Optional[List[str]] = None,
@@ -165,7 +177,8 @@ class NetworkApiMixin(BaseMixin):
         """POST /networks/{id}/connect: attach a container to a network.
 
         :param container: the container's id or name.
-        :param net_id: the network's id or name.
+        :param net_id: the network's id or name (a str, as in docker-py:
+            ValueError otherwise; empty: NullResource, also NotFound 404).
         :param ipv4_address, ipv6_address: static addresses on the network.
         :param aliases: further names for the container on this network.
         :param links: ``{"container": "alias"}`` links on this network.
@@ -174,12 +187,12 @@ class NetworkApiMixin(BaseMixin):
         :param mac_address: the endpoint's MAC address.
         :op: NetworkConnect
         """
+        cid = _resource_id(container, "container")  # docker-py's order of checks
         ep = EndpointConfig(self._native.api_version(), aliases=aliases, links=links,
                             ipv4_address=ipv4_address, ipv6_address=ipv6_address,
                             link_local_ips=link_local_ips, driver_opt=driver_opt,
                             mac_address=mac_address)
-        self._native.network_connect(_resource_id(net_id, "net_id"),
-                                     _resource_id(container, "container"), json.dumps(ep))
+        self._native.network_connect(_url_net_id(net_id), cid, json.dumps(ep))
 
     def disconnect_container_from_network(self, container: Any, net_id: str,
                                           force: bool = False) -> None:
@@ -188,8 +201,8 @@ class NetworkApiMixin(BaseMixin):
         :param force: force the disconnection.
         :op: NetworkDisconnect
         """
-        self._native.network_disconnect(_resource_id(net_id, "net_id"),
-                                        _resource_id(container, "container"), bool(force))
+        cid = _resource_id(container, "container")
+        self._native.network_disconnect(_url_net_id(net_id), cid, bool(force))
 
 
 # the names docker-py's module binds here come from clibdocker.utils on

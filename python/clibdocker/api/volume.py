@@ -10,6 +10,19 @@ from ..utils import convert_filters
 from ._base import BaseMixin
 
 
+def _volume_name(name: Any) -> str:
+    """A volume name for the URL, as docker-py takes it (no ``check_resource``
+    there): not a str is docker-py's ValueError from building the URL; an
+    empty one, which docker-py sends (``/volumes/``) and the engine answers
+    404 for, is refused at once as NullResource that is also that
+    :class:`~clibdocker.errors.NotFound`."""
+    if not isinstance(name, str):
+        raise ValueError(f"Expected a string but found {name} ({type(name)}) instead")
+    if not name:
+        raise errors.refused_as_engine(errors.NullResource("Resource ID was not provided (name)"), 404)
+    return name
+
+
 class VolumeApiMixin(BaseMixin):
 
     def volumes(self, filters: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
@@ -55,12 +68,12 @@ class VolumeApiMixin(BaseMixin):
     def inspect_volume(self, name: str) -> Dict[str, Any]:
         """GET /volumes/{name}: a volume's details.
 
-        Raises :class:`~clibdocker.errors.NotFound` for an unknown volume.
+        Raises :class:`~clibdocker.errors.NotFound` for an unknown volume
+        (and an empty name: NullResource, also that NotFound, before any
+        request); a name that is not a str is a ValueError, as in docker-py.
         :op: VolumeInspect
         """
-        if not name:
-            raise errors.NullResource("Resource ID was not provided (name)")
-        return json_loads(self._native.volume_inspect(name))  # type: ignore[no-any-return]
+        return json_loads(self._native.volume_inspect(_volume_name(name)))  # type: ignore[no-any-return]
 
     def update_volume(self, name: str, spec: Dict[str, Any], version: int) -> None:
         """PUT /volumes/{name}: beyond docker-py: update a swarm cluster
@@ -104,9 +117,7 @@ class VolumeApiMixin(BaseMixin):
         :param force: remove it even if its driver no longer knows it.
         Raises :class:`~clibdocker.errors.NotFound` for an unknown volume and
         :class:`~clibdocker.errors.Conflict` (naming the container) for a
-        volume in use.
+        volume in use; an empty or non-str name as :meth:`inspect_volume`.
         :op: VolumeDelete
         """
-        if not name:
-            raise errors.NullResource("Resource ID was not provided (name)")
-        self._native.volume_delete(name, bool(force))
+        self._native.volume_delete(_volume_name(name), bool(force))

@@ -174,7 +174,12 @@ def format_extra_hosts(extra_hosts: Mapping[str, str], task: bool = False) -> Li
 
 def normalize_links(links: Union[Mapping[str, Optional[str]], Iterable[Any]]) -> List[str]:
     """``{"container": "alias"}``, ``[("container", "alias")]`` or
-    ``["container:alias"]`` -> the API's sorted ``["container:alias", ...]``."""
+    ``["container:alias"]`` -> the API's sorted ``["container:alias", ...]``.
+    A lone string is refused (ValueError, docker-py's class there) rather
+    than taken apart letter by letter."""
+    if isinstance(links, (str, bytes)):
+        raise ValueError(f"links must be a dict or a list of (name, alias) pairs or 'name:alias' "
+                         f"strings, not a string: {links!r}")
     items: Iterable[Any] = links.items() if isinstance(links, Mapping) else links
     out = []
     for item in items:

@@ -42,7 +42,7 @@ class Mount(DictType):
     :param subpath: volume only: mount this path inside the volume (API >= 1.45).
     """
 
-    def __init__(self, target: str, source: Optional[str], type: str = "volume",
+    def __init__(self, target: Optional[str], source: Optional[str], type: str = "volume",
                  read_only: bool = False, consistency: Optional[str] = None,
                  propagation: Optional[str] = None, no_copy: bool = False,
                  labels: Optional[Dict[str, str]] = None,
@@ -54,8 +54,8 @@ class Mount(DictType):
                  read_only_non_recursive: Optional[bool] = None,
                  read_only_force_recursive: Optional[bool] = None) -> None:
         super().__init__()
-        if not target:
-            raise errors.InvalidArgument("Mount: target is required")
+        # no target (None, ""): kept as docker-py keeps it; the engine
+        # refuses it on create (400 "field Target must not be empty")
         if type not in _MOUNT_TYPES:
             raise errors.InvalidArgument(f'Unsupported mount type: "{type}"')
         self["Target"] = target
