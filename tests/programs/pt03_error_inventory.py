@@ -212,7 +212,7 @@ try:
         fileobj=__import__("io").BytesIO(b"FROM " + IMAGE.encode() + b"\nNOTACMD x\n"), rm=True, labels=LABELS))
     try:
         client.images.build(fileobj=__import__("io").BytesIO(b"FROM " + IMAGE.encode() + b"\nRUN exit 5\n"),
-                            rm=True, labels=LABELS)
+                            rm=True, forcerm=True, labels=LABELS)
     except errors.BuildError as e:
         print("build failing RUN BuildError", scrub(e.msg), iter(e.build_log) is e.build_log,
               [scrub(x.get("error")) for x in e.build_log if "error" in x], isinstance(e, errors.DockerException))
