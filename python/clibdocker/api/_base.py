@@ -15,6 +15,20 @@ else:
     _Auths = dict   # subclassing typing.Dict[...] would import typing at run time
 
 
+def url_id(value: "Any", what: str) -> str:
+    """An id or name docker-py puts straight into the URL (no
+    ``check_resource``): not a str is docker-py's ValueError from building
+    the URL; an empty one, which docker-py sends and the engine answers 404
+    for, is refused at once as NullResource that is also that NotFound."""
+    from .. import errors
+    if not isinstance(value, str):
+        raise ValueError(f"Expected a string but found {value} ({type(value)}) instead")
+    if not value:
+        raise errors.refused_as_engine(
+            errors.NullResource(f"Resource ID was not provided ({what})"), 404)
+    return value
+
+
 class _AuthsView(_Auths):
     """``LoginStore.auths``: the config file's entries with the kept ones
     over them; an entry set here is kept too (``auths[reg] = {...}``)."""

@@ -9,7 +9,7 @@ from .. import _lazy, errors
 from ..errors import InvalidVersion
 from ..types.networks import EndpointConfig, version_lt
 from ..utils import convert_filters, filters_dict
-from ._base import BaseMixin
+from ._base import BaseMixin, url_id
 
 
 def _resource_id(value: Any, what: str) -> str:
@@ -20,18 +20,6 @@ def _resource_id(value: Any, what: str) -> str:
     if not value:
         raise errors.NullResource("Resource ID was not provided")  # docker-py's words
     return str(value)
-
-
-def _url_net_id(value: Any) -> str:
-    """connect/disconnect's ``net_id`` as docker-py takes it (straight into
-    the URL, no ``check_resource``): not a str is docker-py's ValueError
-    there; an empty one, which docker-py sends and the engine answers 404
-    for, is refused at once as NullResource that is also that NotFound."""
-    if not isinstance(value, str):
-        raise ValueError(f"Expected a string but found {value} ({type(value)}) instead")
-    if not value:
-        raise errors.refused_as_engine(errors.NullResource("Resource ID was not provided (net_id)"), 404)
-    return value
 
 
 class NetworkApiMixin(BaseMixin):
@@ -192,7 +180,7 @@ class NetworkApiMixin(BaseMixin):
                             ipv4_address=ipv4_address, ipv6_address=ipv6_address,
                             link_local_ips=link_local_ips, driver_opt=driver_opt,
                             mac_address=mac_address)
-        self._native.network_connect(_url_net_id(net_id), cid, json.dumps(ep))
+        self._native.network_connect(url_id(net_id, "net_id"), cid, json.dumps(ep))
 
     def disconnect_container_from_network(self, container: Any, net_id: str,
                                           force: bool = False) -> None:
@@ -202,7 +190,7 @@ class NetworkApiMixin(BaseMixin):
         :op: NetworkDisconnect
         """
         cid = _resource_id(container, "container")
-        self._native.network_disconnect(_url_net_id(net_id), cid, bool(force))
+        self._native.network_disconnect(url_id(net_id, "net_id"), cid, bool(force))
 
 
 # the names docker-py's module binds here come from clibdocker.utils on

@@ -7,20 +7,7 @@ from typing import Any, Dict, Optional
 from .._binding import json_loads
 from .. import errors
 from ..utils import convert_filters
-from ._base import BaseMixin
-
-
-def _volume_name(name: Any) -> str:
-    """A volume name for the URL, as docker-py takes it (no ``check_resource``
-    there): not a str is docker-py's ValueError from building the URL; an
-    empty one, which docker-py sends (``/volumes/``) and the engine answers
-    404 for, is refused at once as NullResource that is also that
-    :class:`~clibdocker.errors.NotFound`."""
-    if not isinstance(name, str):
-        raise ValueError(f"Expected a string but found {name} ({type(name)}) instead")
-    if not name:
-        raise errors.refused_as_engine(errors.NullResource("Resource ID was not provided (name)"), 404)
-    return name
+from ._base import BaseMixin, url_id
 
 
 class VolumeApiMixin(BaseMixin):
@@ -73,7 +60,7 @@ class VolumeApiMixin(BaseMixin):
         request); a name that is not a str is a ValueError, as in docker-py.
         :op: VolumeInspect
         """
-        return json_loads(self._native.volume_inspect(_volume_name(name)))  # type: ignore[no-any-return]
+        return json_loads(self._native.volume_inspect(url_id(name, "name")))  # type: ignore[no-any-return]
 
     def update_volume(self, name: str, spec: Dict[str, Any], version: int) -> None:
         """PUT /volumes/{name}: beyond docker-py: update a swarm cluster
@@ -120,4 +107,4 @@ class VolumeApiMixin(BaseMixin):
         volume in use; an empty or non-str name as :meth:`inspect_volume`.
         :op: VolumeDelete
         """
-        self._native.volume_delete(_volume_name(name), bool(force))
+        self._native.volume_delete(url_id(name, "name"), bool(force))
